@@ -1,0 +1,472 @@
+"""The SPMU back office: thin forms over the services, with history on every record.
+
+The participant page lives here rather than in states/ because it shows the participant's
+treaty actions and declarations inline, and states/ must not depend on instruments/.
+Every save goes through instruments.services or states.services; forms only check first
+(with the same functions) so that a broken rule shows on the field that breaks it.
+"""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from simple_history.admin import SimpleHistoryAdmin
+
+from instruments import services
+from instruments.models import Declaration, Instrument, TreatyAction
+from states import services as state_services
+from states.models import Participant, ParticipantAlias
+
+ACTION_FORM_FIELDS = [
+    "instrument",
+    "kind",
+    "date",
+    "effective_date",
+    "depositary_notification",
+    "source",
+    "note",
+]
+DECLARATION_FORM_FIELDS = ["instrument", "kind", "article", "date", "made_at", "summary", "source"]
+
+
+class YearFilter(admin.SimpleListFilter):
+    title = "year"
+    parameter_name = "year"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        years = model_admin.get_queryset(request).dates("date", "year", order="DESC")
+        return [(str(d.year), str(d.year)) for d in years]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(date__year=int(value))
+        return queryset
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the editor loaded, so a save over someone else's change is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def check_version(self) -> int | None:
+        seen = self.cleaned_data.get("version")
+        if self.instance.pk and seen is not None:
+            stored = (
+                type(self.instance)
+                .objects.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if stored is not None and stored != seen:
+                self.add_error(
+                    None,
+                    ValidationError(
+                        "Someone else changed this record after you opened it. Reload the page "
+                        "to see their change, then apply yours again.",
+                        code="stale_version",
+                    ),
+                )
+        return seen
+
+
+def _action_values(cleaned: dict[str, Any]) -> dict[str, Any]:
+    return {name: cleaned.get(name) for name in ACTION_FORM_FIELDS} | {
+        "depositary_notification": cleaned.get("depositary_notification") or "",
+        "note": cleaned.get("note") or "",
+    }
+
+
+def _show_violations(form: forms.BaseForm, violations: list) -> None:
+    for violation in violations:
+        field = violation.field if violation.field in form.fields else None
+        form.add_error(field, ValidationError(violation.message, code=violation.rule))
+
+
+class TreatyActionForm(VersionedForm):
+    class Meta:
+        model = TreatyAction
+        fields = ["participant", *ACTION_FORM_FIELDS]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        version = self.check_version()
+        if self.errors:
+            return cleaned
+        participant = cleaned.get("participant") or self.instance.participant
+        values = _action_values(cleaned)
+        if self.instance.pk:
+            changes = services.ActionChanges(update=[(self.instance, values, version)])
+        else:
+            changes = services.ActionChanges(create=[values])
+        _show_violations(self, services.actions_check(participant=participant, changes=changes))
+        return cleaned
+
+
+class ServiceErrorsMixin:
+    """Shows a refusal that happens at save time (a race with another editor) as a message
+    instead of an error page."""
+
+    def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().changeform_view(request, *args, **kwargs)  # type: ignore[misc]
+        except (services.StaleVersionError, ValidationError) as error:
+            text = (
+                str(error)
+                if isinstance(error, services.StaleVersionError)
+                else " ".join(error.messages)
+            )
+            messages.error(request, f"Nothing was saved. {text}")
+            return HttpResponseRedirect(request.get_full_path())
+
+
+@admin.register(TreatyAction)
+class TreatyActionAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
+    form = TreatyActionForm
+    list_display = [
+        "participant",
+        "instrument",
+        "kind",
+        "date",
+        "effective_date",
+        "depositary_notification",
+    ]
+    list_filter = ["instrument", "kind", "participant__osce_role", YearFilter]
+    search_fields = [
+        "participant__name",
+        "participant__short_name",
+        "participant__iso3",
+        "participant__aliases__name",
+        "depositary_notification",
+    ]
+    list_select_related = ["participant", "instrument"]
+    autocomplete_fields = ["participant"]
+    date_hierarchy = "date"
+    readonly_fields = ["created_at", "updated_at"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fields.append("participant")  # an action stays with the participant that took it
+        return fields
+
+    def save_model(self, request: HttpRequest, obj: TreatyAction, form: Any, change: bool) -> None:
+        values = _action_values(form.cleaned_data)
+        if change:
+            saved = services.action_update(
+                action=obj,
+                actor=request.user,
+                expected_version=form.cleaned_data.get("version"),
+                **values,
+            )
+        else:
+            saved = services.action_record(
+                participant=form.cleaned_data["participant"], actor=request.user, **values
+            )
+        obj.pk, obj.version = saved.pk, saved.version
+
+    def delete_model(self, request: HttpRequest, obj: TreatyAction) -> None:
+        services.action_delete(action=obj, actor=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for action in queryset.select_related("participant"):
+            services.action_delete(action=action, actor=request.user)
+
+
+class DeclarationForm(VersionedForm):
+    class Meta:
+        model = Declaration
+        fields = ["participant", *DECLARATION_FORM_FIELDS]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self.check_version()
+        if self.errors:
+            return cleaned
+        probe = Declaration(
+            pk=self.instance.pk,
+            participant=cleaned.get("participant") or self.instance.participant,
+            **{name: cleaned.get(name) for name in DECLARATION_FORM_FIELDS},
+        )
+        _show_violations(self, services.declaration_violations(probe))
+        return cleaned
+
+
+@admin.register(Declaration)
+class DeclarationAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
+    form = DeclarationForm
+    list_display = ["participant", "instrument", "kind", "article", "date", "made_at"]
+    list_filter = ["instrument", "kind", "made_at", "participant__osce_role", YearFilter]
+    search_fields = [
+        "participant__name",
+        "participant__iso3",
+        "participant__aliases__name",
+        "article",
+        "summary",
+    ]
+    list_select_related = ["participant", "instrument"]
+    autocomplete_fields = ["participant"]
+    readonly_fields = ["created_at", "updated_at"]
+
+    def save_model(self, request: HttpRequest, obj: Declaration, form: Any, change: bool) -> None:
+        values = {name: form.cleaned_data.get(name) for name in DECLARATION_FORM_FIELDS}
+        if change:
+            saved = services.declaration_update(
+                declaration=obj,
+                actor=request.user,
+                expected_version=form.cleaned_data.get("version"),
+                **values,
+            )
+        else:
+            saved = services.declaration_record(
+                participant=form.cleaned_data["participant"], actor=request.user, **values
+            )
+        obj.pk, obj.version = saved.pk, saved.version
+
+    def delete_model(self, request: HttpRequest, obj: Declaration) -> None:
+        services.declaration_delete(declaration=obj, actor=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for declaration in queryset:
+            services.declaration_delete(declaration=declaration, actor=request.user)
+
+
+# --- The participant page ------------------------------------------------------------------
+
+
+class ActionInlineForm(VersionedForm):
+    class Meta:
+        model = TreatyAction
+        fields = ACTION_FORM_FIELDS
+
+
+class ActionInlineFormSet(BaseInlineFormSet):
+    """Checks all the participant's changed actions together, as the service will, so that
+    e.g. a signature and a ratification entered in one save are judged as a pair."""
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        changes = services.ActionChanges()
+        form_of: dict[object, forms.BaseForm] = {}
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or not form.cleaned_data:
+                continue
+            version = form.cleaned_data.get("version")
+            if form.instance.pk and self._should_delete_form(form):
+                changes.delete.append((form.instance, version))
+                form_of[form.instance.pk] = form
+            elif form.instance.pk and form.has_changed():
+                changes.update.append((form.instance, _action_values(form.cleaned_data), version))
+                form_of[form.instance.pk] = form
+            elif not form.instance.pk and form.has_changed():
+                form_of[f"new-{len(changes.create)}"] = form
+                changes.create.append(_action_values(form.cleaned_data))
+        self.changes = changes
+        if not changes:
+            return
+        for violation in services.actions_check(participant=self.instance, changes=changes):
+            form = form_of.get(violation.ref)
+            if form is None:
+                raise ValidationError(violation.message, code=violation.rule)
+            _show_violations(form, [violation])
+
+
+class TreatyActionInline(admin.TabularInline):
+    model = TreatyAction
+    form = ActionInlineForm
+    formset = ActionInlineFormSet
+    fields = ["version", *ACTION_FORM_FIELDS]
+    extra = 0
+    ordering = ["instrument__display_order", "date"]
+    show_change_link = True
+
+
+class DeclarationInline(admin.StackedInline):
+    model = Declaration
+    form = DeclarationForm
+    fields = ["version", *DECLARATION_FORM_FIELDS]
+    extra = 0
+    show_change_link = True
+    classes = ["collapse"]
+
+
+class AliasInline(admin.TabularInline):
+    model = ParticipantAlias
+    fields = ["name", "source"]
+    extra = 0
+
+
+@admin.register(Participant)
+class ParticipantAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
+    list_display = ["name", "iso3", "short_name", "kind", "osce_role"]
+    list_filter = ["kind", "osce_role"]
+    search_fields = ["name", "short_name", "iso3", "aliases__name"]
+    inlines = [AliasInline, TreatyActionInline, DeclarationInline]
+    fields = [
+        "name",
+        "iso3",
+        "short_name",
+        "kind",
+        "osce_role",
+        "osce_joined_year",
+        "source",
+        "osce_role_source",
+    ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # The code is the participant's stable identifier in URLs, files and the API.
+        return ["iso3"] if obj is not None else []
+
+    def save_model(self, request: HttpRequest, obj: Participant, form: Any, change: bool) -> None:
+        values = {name: form.cleaned_data[name] for name in state_services.PARTICIPANT_FIELDS}
+        result = state_services.participant_upsert(iso3=obj.iso3, actor=request.user, **values)
+        obj.pk = result.instance.pk
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """Save each inline through its service, and tell the admin's change message what
+        was added, changed and deleted (what formset.save() would have recorded)."""
+        participant = form.instance
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        if isinstance(formset, ActionInlineFormSet):
+            changes = formset.changes
+            saved = services.actions_apply(
+                participant=participant, changes=changes, actor=request.user
+            )
+            formset.new_objects = saved[: len(changes.create)]
+            formset.changed_objects = [(a, ["values"]) for a in saved[len(changes.create) :]]
+            formset.deleted_objects = [action for action, _ in changes.delete]
+            return
+        for inline_form in formset.forms:
+            if not inline_form.cleaned_data:
+                continue
+            instance = inline_form.instance
+            if instance.pk and formset._should_delete_form(inline_form):
+                self._delete_inline(request, instance, inline_form)
+                formset.deleted_objects.append(instance)
+            elif inline_form.has_changed():
+                saved = self._save_inline(request, participant, instance, inline_form)
+                if instance.pk:
+                    formset.changed_objects.append((saved, inline_form.changed_data))
+                else:
+                    formset.new_objects.append(saved)
+
+    def _delete_inline(self, request: HttpRequest, instance: Any, inline_form: Any) -> None:
+        if isinstance(instance, ParticipantAlias):
+            state_services.alias_delete(alias=instance, actor=request.user)
+        else:
+            services.declaration_delete(
+                declaration=instance,
+                actor=request.user,
+                expected_version=inline_form.cleaned_data.get("version"),
+            )
+
+    def _save_inline(
+        self, request: HttpRequest, participant: Participant, instance: Any, inline_form: Any
+    ) -> Any:
+        cleaned = inline_form.cleaned_data
+        if isinstance(instance, ParticipantAlias):
+            if instance.pk and "name" in inline_form.changed_data:  # a renamed alias
+                stored = ParticipantAlias.objects.get(pk=instance.pk)
+                state_services.alias_delete(alias=stored, actor=request.user)
+            return state_services.alias_upsert(
+                participant=participant,
+                name=cleaned["name"],
+                source=cleaned["source"],
+                actor=request.user,
+            ).instance
+        values = {name: cleaned.get(name) for name in DECLARATION_FORM_FIELDS}
+        if instance.pk:
+            return services.declaration_update(
+                declaration=instance,
+                actor=request.user,
+                expected_version=cleaned.get("version"),
+                **values,
+            )
+        return services.declaration_record(participant=participant, actor=request.user, **values)
+
+
+class InstrumentForm(forms.ModelForm):
+    class Meta:
+        model = Instrument
+        fields = ["status_complete_to", "status_currency_note"]
+
+    def clean_status_complete_to(self) -> Any:
+        value = self.cleaned_data["status_complete_to"]
+        problems = services.currency_problems(self.instance, value)
+        if problems:
+            raise ValidationError(problems)
+        return value
+
+
+@admin.register(Instrument)
+class InstrumentAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
+    form = InstrumentForm
+    list_display = [
+        "short_title",
+        "code",
+        "untc_reference",
+        "entry_into_force_on",
+        "status_complete_to",
+    ]
+    fieldsets = [
+        (None, {"fields": ["code", "title", "short_title", "untc_reference", "convention"]}),
+        (
+            "Adoption and signature",
+            {
+                "fields": [
+                    "adopted_on",
+                    "adopted_place",
+                    "ga_resolution",
+                    "opened_for_signature_on",
+                    "signature_note",
+                ]
+            },
+        ),
+        (
+            "Entry into force",
+            {
+                "fields": [
+                    "entry_into_force_on",
+                    "eif_article",
+                    "eif_threshold",
+                    "eif_days_after_threshold",
+                    "eif_days_after_later_deposit",
+                    "eif_reio_counts",
+                ]
+            },
+        ),
+        ("Currency of the status data", {"fields": ["status_complete_to", "status_currency_note"]}),
+        (None, {"fields": ["source", "display_order"]}),
+    ]
+    CURRENCY_FIELDS = ("status_complete_to", "status_currency_note")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # Editors bring the currency of the status data forward; the treaty facts themselves
+        # change only through the shipped instruments table.
+        fields = [f.name for f in Instrument._meta.fields if f.name not in self.CURRENCY_FIELDS]
+        return [f for f in fields if f != "id"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Instrument, form: Any, change: bool) -> None:
+        services.instrument_currency_update(
+            instrument=obj,
+            status_complete_to=form.cleaned_data["status_complete_to"],
+            status_currency_note=form.cleaned_data["status_currency_note"],
+            actor=request.user,
+        )

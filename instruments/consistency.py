@@ -1,0 +1,83 @@
+"""Re-checking stored treaty data against the rules, and listing what the record lacks."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from instruments import domain
+from instruments.models import Declaration, TreatyAction
+from instruments.selectors import computed_entry_into_force, instrument_facts, instrument_list
+from states.models import Participant
+
+
+@dataclass
+class DataCheckReport:
+    violations: list[str] = field(default_factory=list)
+    gaps: list[str] = field(default_factory=list)
+    actions: int = 0
+    participants: int = 0
+
+
+def data_check() -> DataCheckReport:
+    """Every broken rule and every known gap in the stored data, as lines for a person.
+
+    1. Each participant's actions against the rules in instruments.domain.
+    2. Each instrument's entry into force computed from the deposits against the recorded one.
+    3. Gaps: consents whose kind is not recorded, successions without a date of succession,
+       declarations without a date or content, and actions after the date to which the
+       status table is complete.
+    """
+    report = DataCheckReport()
+    today = timezone.localdate()
+    facts = instrument_facts()
+    instruments = {i.code: i for i in instrument_list()}
+    actions: dict[int, dict[str, list[domain.Action]]] = defaultdict(lambda: defaultdict(list))
+    rows = {}
+    for action in TreatyAction.objects.select_related("participant", "instrument"):
+        rows[action.pk] = action
+        actions[action.participant_id][action.instrument.code].append(
+            domain.Action(action.kind, action.date, action.effective_date, ref=action.pk)
+        )
+        report.actions += 1
+        title = action.instrument.short_title
+        who = action.participant.name
+        if action.kind == domain.CONSENT_KIND_NOT_RECORDED:
+            report.gaps.append(f"{who}, {title}: consent of {action.date} - kind not recorded")
+        if action.kind == domain.SUCCESSION and action.effective_date is None:
+            report.gaps.append(
+                f"{who}, {title}: succession notified {action.date} - date of succession "
+                "not recorded, so entry into force is unknown"
+            )
+        if action.date > action.instrument.status_complete_to:
+            report.gaps.append(
+                f"{who}, {title}: {action.get_kind_display().lower()} of {action.date} is after "
+                f"the date the status table is complete to ({action.instrument.status_complete_to})"
+                "; actions of that period are partial"
+            )
+    names = dict(Participant.objects.values_list("pk", "name"))
+    report.participants = len(names)
+    for participant_id, by_code in actions.items():
+        for violation in domain.participant_violations(by_code, facts, today):
+            action = rows.get(violation.ref)
+            where = f"{action.get_kind_display()} of {action.date}" if action else "?"
+            report.violations.append(
+                f"{names[participant_id]}, {facts[violation.instrument].short_title}, {where}: "
+                f"{violation.message} [{violation.rule}]"
+            )
+    for code, instrument in instruments.items():
+        computed = computed_entry_into_force(code)
+        if computed != instrument.entry_into_force_on:
+            report.violations.append(
+                f"{instrument.short_title}: entry into force computed from the deposits is "
+                f"{computed or 'not reached'}, but {instrument.entry_into_force_on} is recorded "
+                "[instrument_entry_into_force]"
+            )
+    for declaration in Declaration.objects.select_related("participant", "instrument"):
+        if declaration.date is None:
+            report.gaps.append(
+                f"{declaration.participant.name}, {declaration.instrument.short_title}: "
+                f"{declaration.get_kind_display().lower()} on article {declaration.article} "
+                "without a date"
+            )
+    return report

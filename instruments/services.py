@@ -1,0 +1,430 @@
+"""Every write to treaty data: actions, declarations and the currency of the status tables.
+
+The back office, the importer, the API and the forms all call these functions, so each
+treaty rule is checked in one place. Each write is atomic, is refused whole when it breaks a
+rule (a ValidationError naming the field and the rule), keeps its history with who made it,
+and tells followers of `treaty_data_changed` which participant changed.
+"""
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from instruments import domain
+from instruments.events import treaty_data_changed
+from instruments.models import Declaration, Instrument, TreatyAction
+from instruments.selectors import instrument_facts
+from states.models import Participant
+from states.services import Actor, revision_bump, set_history_user
+
+ACTION_FIELDS = (
+    "instrument",
+    "kind",
+    "date",
+    "effective_date",
+    "depositary_notification",
+    "source",
+    "note",
+)
+DECLARATION_FIELDS = ("instrument", "kind", "article", "date", "made_at", "summary", "source")
+
+
+class StaleVersionError(Exception):
+    """The record changed after the editor loaded it; saving would overwrite that change."""
+
+    def __init__(self, instance: Any, expected: int) -> None:
+        self.instance = instance
+        self.expected = expected
+        self.current = instance.version
+        super().__init__(
+            f"{instance} was changed by someone else since you loaded it (version "
+            f"{expected}, now {instance.version}). Reload it and apply your change again."
+        )
+
+
+class TreatyRuleError(ValidationError):
+    """A write that breaks a treaty rule; `violations` say which rule, field and action."""
+
+    def __init__(self, violations: Sequence[domain.Violation]) -> None:
+        self.violations = list(violations)
+        by_field: dict[str, list[ValidationError]] = defaultdict(list)
+        for violation in self.violations:
+            by_field[violation.field].append(
+                ValidationError(violation.message, code=violation.rule)
+            )
+        super().__init__(dict(by_field))
+
+
+@dataclass
+class ActionChanges:
+    """A set of changes to one participant's actions, checked and written together.
+
+    `update` and `delete` carry the version the editor saw (None: do not check).
+    """
+
+    create: list[dict[str, Any]] = field(default_factory=list)
+    update: list[tuple[TreatyAction, dict[str, Any], int | None]] = field(default_factory=list)
+    delete: list[tuple[TreatyAction, int | None]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.create or self.update or self.delete)
+
+
+def _new_ref(index: int) -> str:
+    return f"new-{index}"
+
+
+def _proposed_actions(
+    current: Mapping[int, TreatyAction], changes: ActionChanges, participant: Participant
+) -> tuple[list[TreatyAction], dict[object, TreatyAction]]:
+    """The participant's actions as they would be after `changes`, unsaved, by ref."""
+    deleted = {action.pk for action, _ in changes.delete}
+    updated = {action.pk: values for action, values, _ in changes.update}
+    after: dict[object, TreatyAction] = {}
+    for pk, action in current.items():
+        if pk in deleted:
+            continue
+        if pk in updated:
+            unknown = set(updated[pk]) - set(ACTION_FIELDS)
+            if unknown:
+                raise TypeError(f"cannot change {sorted(unknown)} of a treaty action")
+            for name, value in updated[pk].items():
+                setattr(action, name, value)
+        after[pk] = action
+    for index, values in enumerate(changes.create):
+        unknown = set(values) - set(ACTION_FIELDS)
+        if unknown:
+            raise TypeError(f"unknown treaty action fields: {sorted(unknown)}")
+        after[_new_ref(index)] = TreatyAction(participant=participant, **values)
+    return [after[ref] for ref in after], after
+
+
+def _domain_actions(actions: Mapping[object, TreatyAction]) -> dict[str, list[domain.Action]]:
+    codes = {i.pk: i.code for i in Instrument.objects.all()}
+    by_code: dict[str, list[domain.Action]] = defaultdict(list)
+    for ref, action in actions.items():
+        by_code[codes[action.instrument_id]].append(
+            domain.Action(action.kind, action.date, action.effective_date, ref=ref)
+        )
+    return by_code
+
+
+def actions_check(
+    *, participant: Participant, changes: ActionChanges, today: date | None = None
+) -> list[domain.Violation]:
+    """The treaty rules `changes` would break, without writing anything.
+
+    Violations of created actions carry the ref "new-N" (N: index in `changes.create`);
+    others carry the primary key of the action concerned.
+    """
+    today = today or timezone.localdate()
+    current = {a.pk: a for a in participant.actions.all()} if participant.pk else {}
+    before_refs = dict(current.items())
+    before = domain.participant_violations(_domain_actions(before_refs), instrument_facts(), today)
+    fresh = {pk: TreatyAction(**_field_values(a)) for pk, a in current.items()}
+    for pk, action in fresh.items():
+        action.pk = pk
+    _, after_refs = _proposed_actions(fresh, changes, participant)
+    after = domain.participant_violations(_domain_actions(after_refs), instrument_facts(), today)
+    return domain.new_violations(before, after)
+
+
+def _field_values(action: TreatyAction) -> dict[str, Any]:
+    return {
+        "participant_id": action.participant_id,
+        "instrument_id": action.instrument_id,
+        "kind": action.kind,
+        "date": action.date,
+        "effective_date": action.effective_date,
+        "depositary_notification": action.depositary_notification,
+        "source": action.source,
+        "note": action.note,
+        "version": action.version,
+    }
+
+
+def actions_apply(
+    *, participant: Participant, changes: ActionChanges, actor: Actor = None
+) -> list[TreatyAction]:
+    """Write `changes` to one participant's actions, all or nothing; return the created and
+    updated actions.
+
+    1. Lock the participant, so concurrent writers for it take turns.
+    2. Refuse a stale edit: the version an editor saw must still be current.
+    3. Check each new or changed action's fields, then every treaty rule over the
+       participant's actions as they would be; refuse what the change newly breaks.
+    4. Write, keeping history with the actor; count the revision; announce the change.
+    """
+    if not changes:
+        return []
+    with transaction.atomic():
+        Participant.objects.select_for_update().get(pk=participant.pk)
+        current = {a.pk: a for a in participant.actions.select_for_update()}
+        for action, expected in [(a, v) for a, _, v in changes.update] + changes.delete:
+            stored = current.get(action.pk)
+            if stored is None:
+                raise TreatyAction.DoesNotExist(f"{action} no longer exists")
+            if expected is not None and stored.version != expected:
+                raise StaleVersionError(stored, expected)
+
+        violations = actions_check(participant=participant, changes=changes)
+
+        _, after = _proposed_actions(current, changes, participant)
+        touched = [after[_new_ref(i)] for i in range(len(changes.create))]
+        touched += [after[action.pk] for action, _, _ in changes.update]
+        field_errors: dict[str, list[str]] = {}
+        for action in touched:
+            try:
+                action.full_clean(exclude=["participant", "version"], validate_unique=False)
+            except ValidationError as error:
+                for name, messages in error.message_dict.items():
+                    field_errors.setdefault(name, []).extend(messages)
+        if field_errors:
+            raise ValidationError(field_errors)
+        if violations:
+            raise TreatyRuleError(violations)
+
+        for action, _ in changes.delete:
+            stored = current[action.pk]
+            set_history_user(stored, actor)
+            stored.delete()
+        for action in touched:
+            if action.pk is not None:
+                action.version += 1
+            set_history_user(action, actor)
+            action.save()
+        revision_bump()
+        treaty_data_changed.send(sender=TreatyAction, participant_ids=[participant.pk])
+    return touched
+
+
+def action_record(
+    *,
+    participant: Participant,
+    instrument: Instrument,
+    kind: str,
+    date: date,
+    source: str,
+    effective_date: date | None = None,
+    depositary_notification: str = "",
+    note: str = "",
+    actor: Actor = None,
+) -> TreatyAction:
+    """Record a signature, a consent to be bound or a denunciation."""
+    values = {
+        "instrument": instrument,
+        "kind": kind,
+        "date": date,
+        "effective_date": effective_date,
+        "depositary_notification": depositary_notification,
+        "source": source,
+        "note": note,
+    }
+    (action,) = actions_apply(
+        participant=participant, changes=ActionChanges(create=[values]), actor=actor
+    )
+    return action
+
+
+def action_update(
+    *,
+    action: TreatyAction,
+    actor: Actor = None,
+    expected_version: int | None = None,
+    **values: Any,
+) -> TreatyAction:
+    """Change fields of a recorded action; `expected_version` guards against lost updates."""
+    (updated,) = actions_apply(
+        participant=action.participant,
+        changes=ActionChanges(update=[(action, values, expected_version)]),
+        actor=actor,
+    )
+    return updated
+
+
+def action_delete(
+    *, action: TreatyAction, actor: Actor = None, expected_version: int | None = None
+) -> None:
+    """Remove a recorded action, unless another action depends on it (e.g. a Protocol
+    consent on the Convention consent)."""
+    actions_apply(
+        participant=action.participant,
+        changes=ActionChanges(delete=[(action, expected_version)]),
+        actor=actor,
+    )
+
+
+# --- Declarations ---------------------------------------------------------------------------
+
+
+def declaration_violations(
+    declaration: Declaration, today: date | None = None
+) -> list[domain.Violation]:
+    """Rules for a declaration: dated within the instrument's life, and not recorded twice."""
+    today = today or timezone.localdate()
+    violations = []
+    instrument = declaration.instrument
+    if declaration.date is not None:
+        if declaration.date < instrument.adopted_on:
+            violations.append(
+                domain.Violation(
+                    "date_before_adoption",
+                    "date",
+                    f"{declaration.date:%d %b %Y} is before the {instrument.short_title} was "
+                    f"adopted ({instrument.adopted_on:%d %b %Y}).",
+                )
+            )
+        if declaration.date > today:
+            violations.append(
+                domain.Violation(
+                    "date_in_future",
+                    "date",
+                    f"{declaration.date:%d %b %Y} is after today ({today:%d %b %Y}).",
+                )
+            )
+    twins = Declaration.objects.filter(
+        participant_id=declaration.participant_id,
+        instrument=instrument,
+        kind=declaration.kind,
+        article=declaration.article,
+        date=declaration.date,
+    ).exclude(pk=declaration.pk)
+    if twins.exists():
+        violations.append(
+            domain.Violation(
+                "declaration_recorded_once",
+                "article",
+                f"A {declaration.kind} of {declaration.participant} on article "
+                f"{declaration.article} of the {instrument.short_title} dated "
+                f"{declaration.date or 'without a date'} is already recorded; edit that one.",
+            )
+        )
+    return violations
+
+
+def _declaration_save(declaration: Declaration, actor: Actor) -> Declaration:
+    declaration.full_clean(exclude=["version"], validate_unique=False, validate_constraints=False)
+    violations = declaration_violations(declaration)
+    if violations:
+        raise TreatyRuleError(violations)
+    set_history_user(declaration, actor)
+    declaration.save()
+    revision_bump()
+    treaty_data_changed.send(sender=Declaration, participant_ids=[declaration.participant_id])
+    return declaration
+
+
+def declaration_record(
+    *, participant: Participant, actor: Actor = None, **values: Any
+) -> Declaration:
+    unknown = set(values) - set(DECLARATION_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown declaration fields: {sorted(unknown)}")
+    with transaction.atomic():
+        Participant.objects.select_for_update().get(pk=participant.pk)
+        return _declaration_save(Declaration(participant=participant, **values), actor)
+
+
+def declaration_update(
+    *,
+    declaration: Declaration,
+    actor: Actor = None,
+    expected_version: int | None = None,
+    **values: Any,
+) -> Declaration:
+    unknown = set(values) - set(DECLARATION_FIELDS)
+    if unknown:
+        raise TypeError(f"cannot change {sorted(unknown)} of a declaration")
+    with transaction.atomic():
+        stored = Declaration.objects.select_for_update().get(pk=declaration.pk)
+        if expected_version is not None and stored.version != expected_version:
+            raise StaleVersionError(stored, expected_version)
+        for name, value in values.items():
+            setattr(stored, name, value)
+        stored.version += 1
+        return _declaration_save(stored, actor)
+
+
+def declaration_delete(
+    *, declaration: Declaration, actor: Actor = None, expected_version: int | None = None
+) -> None:
+    with transaction.atomic():
+        stored = Declaration.objects.select_for_update().get(pk=declaration.pk)
+        if expected_version is not None and stored.version != expected_version:
+            raise StaleVersionError(stored, expected_version)
+        set_history_user(stored, actor)
+        stored.delete()
+        revision_bump()
+        treaty_data_changed.send(sender=Declaration, participant_ids=[stored.participant_id])
+
+
+# --- Instruments ---------------------------------------------------------------------------
+
+
+def instrument_upsert(*, code: str, actor: Actor = None, **values: Any) -> tuple[str, Instrument]:
+    """Create or bring up to date an instrument's record (the shipped instruments.csv)."""
+    with transaction.atomic():
+        instrument = Instrument.objects.select_for_update().filter(code=code).first()
+        outcome = "created"
+        if instrument is None:
+            instrument = Instrument(code=code, **values)
+        else:
+            changed = [n for n, v in values.items() if getattr(instrument, n) != v]
+            if not changed:
+                return "unchanged", instrument
+            for name in changed:
+                setattr(instrument, name, values[name])
+            outcome = "updated"
+        instrument.full_clean(validate_unique=False)
+        set_history_user(instrument, actor)
+        instrument.save()
+        revision_bump()
+    return outcome, instrument
+
+
+def currency_problems(instrument: Instrument, status_complete_to: date) -> list[ValidationError]:
+    """Why the status data of `instrument` cannot be said complete to this date, if at all."""
+    problems = []
+    if status_complete_to > timezone.localdate():
+        problems.append(
+            ValidationError(
+                f"{status_complete_to} is after today: data cannot be complete to a date that "
+                "has not come.",
+                code="date_in_future",
+            )
+        )
+    if status_complete_to < instrument.adopted_on:
+        problems.append(
+            ValidationError(
+                f"{status_complete_to} is before the {instrument.short_title} was adopted.",
+                code="date_before_adoption",
+            )
+        )
+    return problems
+
+
+def instrument_currency_update(
+    *,
+    instrument: Instrument,
+    status_complete_to: date,
+    status_currency_note: str,
+    actor: Actor = None,
+) -> Instrument:
+    """Move forward (or correct) the date to which an instrument's status data is complete."""
+    problems = currency_problems(instrument, status_complete_to)
+    if problems:
+        raise ValidationError({"status_complete_to": problems})
+    with transaction.atomic():
+        stored = Instrument.objects.select_for_update().get(pk=instrument.pk)
+        stored.status_complete_to = status_complete_to
+        stored.status_currency_note = status_currency_note
+        set_history_user(stored, actor)
+        stored.save()
+        revision_bump()
+    return stored

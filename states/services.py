@@ -1,0 +1,110 @@
+"""Every write to participants goes through here."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+
+from states.domain import iso3_problem
+from states.models import DataRevision, Participant, ParticipantAlias
+
+Actor = AbstractBaseUser | AnonymousUser | None
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """What a write did: `created`, `updated` or `unchanged`, and the row."""
+
+    outcome: str
+    instance: Any
+
+
+def revision_bump() -> None:
+    """Count one committed change; call inside the writing transaction."""
+    updated = DataRevision.objects.filter(pk=1).update(number=F("number") + 1)
+    if not updated:
+        DataRevision.objects.get_or_create(pk=1, defaults={"number": 1})
+
+
+def set_history_user(instance: Any, actor: Actor) -> None:
+    """Name the person behind the next history row of `instance` (None: the system)."""
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        instance._history_user = actor
+
+
+PARTICIPANT_FIELDS = (
+    "name",
+    "short_name",
+    "kind",
+    "osce_role",
+    "osce_joined_year",
+    "source",
+    "osce_role_source",
+)
+
+
+def participant_upsert(*, iso3: str, actor: Actor = None, **fields: Any) -> WriteResult:
+    """Create the participant with this code, or bring its fields to the given values."""
+    kind = fields.get("kind", Participant.Kind.STATE)
+    problem = iso3_problem(iso3, kind)
+    if problem:
+        raise ValidationError({"iso3": f"{iso3!r} {problem}"}, code="iso3_invalid")
+    unknown = set(fields) - set(PARTICIPANT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown participant fields: {sorted(unknown)}")
+    with transaction.atomic():
+        participant = Participant.objects.select_for_update().filter(iso3=iso3).first()
+        if participant is None:
+            participant = Participant(iso3=iso3, **fields)
+            participant.full_clean()
+            set_history_user(participant, actor)
+            participant.save()
+            revision_bump()
+            return WriteResult("created", participant)
+        changed = [f for f, v in fields.items() if getattr(participant, f) != v]
+        if not changed:
+            return WriteResult("unchanged", participant)
+        for field in changed:
+            setattr(participant, field, fields[field])
+        participant.full_clean()
+        set_history_user(participant, actor)
+        participant.save()
+        revision_bump()
+        return WriteResult("updated", participant)
+
+
+def alias_upsert(
+    *, participant: Participant, name: str, source: str, actor: Actor = None
+) -> WriteResult:
+    """Record `name` as another spelling of `participant`."""
+    with transaction.atomic():
+        alias = ParticipantAlias.objects.select_for_update().filter(name=name).first()
+        if alias is None:
+            if Participant.objects.filter(name=name).exclude(pk=participant.pk).exists():
+                raise ValidationError(
+                    {"name": f"{name!r} is the current name of another participant"},
+                    code="alias_is_a_name",
+                )
+            alias = ParticipantAlias(participant=participant, name=name, source=source)
+            set_history_user(alias, actor)
+            alias.save()
+            revision_bump()
+            return WriteResult("created", alias)
+        if alias.participant_id == participant.pk and alias.source == source:
+            return WriteResult("unchanged", alias)
+        alias.participant = participant
+        alias.source = source
+        set_history_user(alias, actor)
+        alias.save()
+        revision_bump()
+        return WriteResult("updated", alias)
+
+
+def alias_delete(*, alias: ParticipantAlias, actor: Actor = None) -> None:
+    with transaction.atomic():
+        set_history_user(alias, actor)
+        alias.delete()
+        revision_bump()

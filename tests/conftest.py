@@ -1,0 +1,68 @@
+import os
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import connection
+
+from states.roles import DELEGATION_VIEWERS, SPMU_EDITORS
+
+
+def pytest_report_header() -> list[str]:
+    return [
+        f"database: {os.environ.get('DATABASE_URL') or 'embedded SQLite'}",
+        f"broker: {os.environ.get('REDIS_URL') or 'in-memory'}",
+    ]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, migrated and loaded once with the shipped treaty data.
+
+    When DATABASE_URL names PostgreSQL the suite must really run there: a silent fallback
+    to SQLite would hide every PostgreSQL-only fault.
+    """
+    with django_db_blocker.unblock():
+        if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+            assert connection.vendor == "postgresql", "DATABASE_URL is set but not in use"
+        call_command("load_treaty_data", verbosity=0)
+
+
+@pytest.fixture
+def real_data(db):
+    """The shipped data; reloaded if a transactional test emptied the tables."""
+    from states.models import Participant
+
+    if not Participant.objects.exists():
+        call_command("load_treaty_data", verbosity=0)
+
+
+def _staff_user(username: str, group_name: str):
+    user = get_user_model().objects.create_user(
+        username=username, password="a-long-test-password", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def editor(db):
+    return _staff_user("spmu-editor", SPMU_EDITORS)
+
+
+@pytest.fixture
+def viewer(db):
+    return _staff_user("delegation-viewer", DELEGATION_VIEWERS)
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def viewer_client(client, viewer):
+    client.force_login(viewer)
+    return client

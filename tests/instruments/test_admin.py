@@ -1,0 +1,205 @@
+"""The back office as SPMU staff and delegations use it."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from instruments import services
+from instruments.models import Instrument, TreatyAction
+from tests.factories import participant
+
+pytestmark = pytest.mark.usefixtures("real_data")
+
+
+@pytest.fixture
+def signed():
+    """South Sudan, having signed the Convention (a test fixture, not a fact)."""
+    who = participant()
+    services.action_record(
+        participant=who,
+        instrument=Instrument.objects.get(code="untoc"),
+        kind="signature",
+        date=date(2012, 1, 10),
+        source="test",
+    )
+    return who
+
+
+def action_form(who, **overrides):
+    data = {
+        "participant": who.pk,
+        "instrument": Instrument.objects.get(code="untoc").pk,
+        "kind": "ratification",
+        "date": "2012-08-01",
+        "effective_date": "",
+        "depositary_notification": "C.N.1.2012.TREATIES-XVIII.12",
+        "source": "depositary notification",
+        "note": "",
+    }
+    return data | overrides
+
+
+def test_an_editor_records_a_ratification_and_its_history_names_them(editor_client, editor, signed):
+    response = editor_client.post(
+        reverse("admin:instruments_treatyaction_add"), action_form(signed)
+    )
+    assert response.status_code == 302, response.content
+    ratification = TreatyAction.objects.get(participant=signed, kind="ratification")
+    history = editor_client.get(
+        reverse("admin:instruments_treatyaction_history", args=[ratification.pk])
+    )
+    assert history.status_code == 200
+    assert editor.username in history.content.decode()
+    assert ratification.history.get().history_user == editor
+
+
+def test_a_broken_rule_is_shown_on_the_form_and_nothing_is_saved(editor_client, signed):
+    response = editor_client.post(
+        reverse("admin:instruments_treatyaction_add"),
+        action_form(signed, instrument=Instrument.objects.get(code="tip").pk),
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "UNTOC art. 37(2)" in page
+    assert "A ratification confirms a signature" in page
+    assert not TreatyAction.objects.filter(participant=signed, kind="ratification").exists()
+
+
+def test_a_viewer_sees_but_cannot_change(viewer_client, signed):
+    action = signed.actions.get()
+    assert (
+        viewer_client.get(reverse("admin:instruments_treatyaction_changelist")).status_code == 200
+    )
+    add = viewer_client.post(reverse("admin:instruments_treatyaction_add"), action_form(signed))
+    assert add.status_code == 403
+    change = viewer_client.post(
+        reverse("admin:instruments_treatyaction_change", args=[action.pk]),
+        action_form(signed, kind="signature", date="2012-01-11", version=action.version),
+    )
+    assert change.status_code == 403
+    action.refresh_from_db()
+    assert action.date == date(2012, 1, 10)
+
+
+def test_a_second_editor_saving_over_a_newer_version_is_refused(editor_client, signed):
+    action = signed.actions.get()
+    services.action_update(action=action, note="saved first by a colleague")
+    url = reverse("admin:instruments_treatyaction_change", args=[action.pk])
+    response = editor_client.post(
+        url, action_form(signed, kind="signature", date="2012-01-11", version=1)
+    )
+    assert response.status_code == 200
+    assert "Someone else changed this record" in response.content.decode()
+    action.refresh_from_db()
+    assert (action.date, action.note) == (date(2012, 1, 10), "saved first by a colleague")
+
+
+def test_lists_filter_by_instrument_kind_osce_role_and_year_and_search_aliases(editor_client):
+    url = reverse("admin:instruments_treatyaction_changelist")
+    response = editor_client.get(
+        url,
+        {
+            "instrument__id__exact": Instrument.objects.get(code="untoc").pk,
+            "kind__exact": "ratification",
+            "participant__osce_role__exact": "participating",
+            "year": "2006",
+            "q": "Turkey",
+        },
+    )
+    assert response.status_code == 200
+    shown = list(response.context["cl"].result_list)
+    assert [(a.participant.iso3, a.date.year) for a in shown] == []  # Türkiye ratified in 2003
+    response = editor_client.get(url, {"q": "Turkey", "kind__exact": "ratification"})
+    assert {a.participant.iso3 for a in response.context["cl"].result_list} == {"TUR"}
+
+
+def participant_page_data(who, actions, extra_rows):
+    """The participant change form's POST data, with existing actions and new rows."""
+    data = {
+        "name": who.name,
+        "short_name": who.short_name,
+        "kind": who.kind,
+        "osce_role": who.osce_role,
+        "osce_joined_year": "",
+        "source": who.source,
+        "osce_role_source": "",
+        "aliases-TOTAL_FORMS": "0",
+        "aliases-INITIAL_FORMS": "0",
+        "declarations-TOTAL_FORMS": "0",
+        "declarations-INITIAL_FORMS": "0",
+    }
+    rows = [*actions, *extra_rows]
+    data["actions-TOTAL_FORMS"] = str(len(rows))
+    data["actions-INITIAL_FORMS"] = str(len(actions))
+    for index, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"actions-{index}-{key}"] = value
+    return data
+
+
+def existing_row(action):
+    return {
+        "id": action.pk,
+        "participant": action.participant_id,
+        "version": action.version,
+        "instrument": action.instrument_id,
+        "kind": action.kind,
+        "date": action.date.isoformat(),
+        "effective_date": "",
+        "depositary_notification": action.depositary_notification,
+        "source": action.source,
+        "note": action.note,
+    }
+
+
+def new_row(instrument_code, kind, when):
+    return {
+        "instrument": Instrument.objects.get(code=instrument_code).pk,
+        "kind": kind,
+        "date": when,
+        "effective_date": "",
+        "depositary_notification": "",
+        "source": "entered by SPMU",
+        "note": "",
+    }
+
+
+def test_the_participant_page_records_convention_and_protocol_together(editor_client):
+    who = participant()
+    url = reverse("admin:states_participant_change", args=[who.pk])
+    data = participant_page_data(
+        who,
+        [],
+        [new_row("tip", "accession", "2013-01-02"), new_row("untoc", "accession", "2013-01-02")],
+    )
+    response = editor_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert sorted(who.actions.values_list("instrument__code", flat=True)) == ["tip", "untoc"]
+
+
+def test_the_participant_page_shows_a_broken_rule_on_its_row(editor_client):
+    who = participant()
+    url = reverse("admin:states_participant_change", args=[who.pk])
+    data = participant_page_data(who, [], [new_row("tip", "accession", "2013-01-02")])
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    assert "UNTOC art. 37(2)" in response.content.decode()
+    assert not who.actions.exists()
+
+
+def test_an_editor_brings_the_status_data_forward_but_cannot_change_treaty_facts(editor_client):
+    untoc = Instrument.objects.get(code="untoc")
+    url = reverse("admin:instruments_instrument_change", args=[untoc.pk])
+    response = editor_client.post(
+        url,
+        {
+            "status_complete_to": "2024-05-04",
+            "status_currency_note": "Depositary status page as at 4 May 2024",
+            "entry_into_force_on": "2000-01-01",
+        },
+    )
+    assert response.status_code == 302
+    untoc.refresh_from_db()
+    assert untoc.status_complete_to == date(2024, 5, 4)
+    assert untoc.entry_into_force_on == date(2003, 9, 29)

@@ -1,0 +1,75 @@
+"""Reading settings from the environment, strictly.
+
+django-environ quietly reads "maybe" as False and accepts any URL scheme; a settings typo
+should stop the process with a message naming the variable instead.
+"""
+
+import os
+from typing import Any
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off"}
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean: use true or false")
+
+
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name}={raw!r} must be at least {minimum}")
+    return value
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_database(name: str, default: dict[str, Any]) -> dict[str, Any]:
+    raw = env_str(name)
+    if not raw:
+        return default
+    scheme = raw.split("://", 1)[0] if "://" in raw else ""
+    if scheme not in {"postgres", "postgresql", "sqlite"}:
+        raise ImproperlyConfigured(
+            f"{name} must start with postgres:// or sqlite://, not {raw.split(':', 1)[0]!r}"
+        )
+    try:
+        config = environ.Env.db_url_config(raw)
+    except Exception as exc:  # environ raises several types for a malformed URL
+        raise ImproperlyConfigured(f"{name} is not a database URL: {exc}") from None
+    if scheme != "sqlite" and not config.get("NAME"):
+        raise ImproperlyConfigured(f"{name} names no database (postgres://user@host:port/NAME)")
+    return config
+
+
+def env_redis_url(name: str) -> str:
+    raw = env_str(name)
+    if raw and not raw.startswith(("redis://", "rediss://")):
+        raise ImproperlyConfigured(f"{name} must start with redis:// or rediss://")
+    return raw

@@ -1,0 +1,17 @@
+"""Settings for the test suite: the base settings with what tests need to observe.
+
+Tasks are never run eagerly here: tests capture on-commit callbacks or run tasks with
+.apply(), so a task sent before its transaction commits cannot hide.
+"""
+
+from untoc_tracker.settings.base import *  # noqa: F403
+from untoc_tracker.settings.base import REDIS_URL
+
+CELERY_TASK_ALWAYS_EAGER = False
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
