@@ -4,6 +4,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -175,3 +176,30 @@ def computed_entry_into_force(instrument_code: str) -> date | None:
         convention_eif,
         is_protocol=instrument.convention is not None,
     )
+
+
+def status_entries(matrix: StatusMatrix) -> list[dict[str, Any]]:
+    """The matrix as plain rows, one per participant and instrument: the contract the API's
+    status/ resource, its CSV/XLSX exports and the pages' downloads all share."""
+    entries = []
+    for participant, cells in matrix.rows():
+        for instrument, status in cells:
+            entries.append(
+                {
+                    "state": participant.iso3,
+                    "state_name": participant.name,
+                    "osce_role": participant.osce_role,
+                    "instrument": instrument.code,
+                    "status": status.status,
+                    "in_force": status.in_force,
+                    "signature_date": status.signature_date,
+                    "consent_date": status.consent_date,
+                    "consent_kind": status.consent_kind,
+                    "consent_kind_recorded": status.consent_kind_recorded,
+                    "entry_into_force": status.entry_into_force,
+                    "denunciation_date": status.denunciation_date,
+                    "denunciation_effective": status.denunciation_effective,
+                    "status_complete_to": instrument.status_complete_to,
+                }
+            )
+    return entries
