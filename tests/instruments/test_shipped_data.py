@@ -113,3 +113,17 @@ def test_loading_the_shipped_data_again_changes_nothing(capsys):
     out = capsys.readouterr().out
     assert "treaty actions: 0 created, 0 updated, 1031 unchanged" in out
     assert "Done: changed 0 record(s)." in out
+
+
+def test_the_status_matrix_takes_three_queries_whatever_the_number_of_participants(
+    django_assert_num_queries,
+):
+    from tests.factories import synthetic_participants
+
+    # 1. instruments, 2. participants, 3. their actions as values
+    with django_assert_num_queries(3):
+        small = status_matrix(as_of=date(2020, 1, 1))
+    synthetic_participants(300)
+    with django_assert_num_queries(3):
+        large = status_matrix(as_of=date(2020, 1, 1))
+    assert len(large.participants) == len(small.participants) + 300
