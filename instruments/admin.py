@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -282,7 +283,11 @@ class ActionInlineFormSet(BaseInlineFormSet):
             _show_violations(form, [violation])
 
 
+COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 36})}}
+
+
 class TreatyActionInline(admin.TabularInline):
+    formfield_overrides = COMPACT_TEXT
     model = TreatyAction
     form = ActionInlineForm
     formset = ActionInlineFormSet
@@ -302,6 +307,7 @@ class DeclarationInline(admin.StackedInline):
 
 
 class AliasInline(admin.TabularInline):
+    formfield_overrides = COMPACT_TEXT
     model = ParticipantAlias
     fields = ["name", "source"]
     extra = 0

@@ -9,8 +9,11 @@ rule in TIP art. 17, SOM art. 22 and FIR art. 18.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
 from datetime import date, timedelta
+
+Date = date  # for annotations inside classes that have a field named "date"
 
 # Action kinds, the same values TreatyAction.Kind stores.
 SIGNATURE = "signature"
@@ -85,12 +88,12 @@ class Action:
     (a primary key, a row number)."""
 
     kind: str
-    date: date
-    effective_date: date | None = None
-    ref: object = field(default=None, compare=False)
+    date: Date
+    effective_date: Date | None = None
+    ref: object = dataclass_field(default=None, compare=False)
 
     @property
-    def sort_key(self) -> tuple[date, int]:
+    def sort_key(self) -> tuple[Date, int]:
         return (self.date, _SAME_DAY_ORDER.get(self.kind, 1))
 
 
@@ -101,7 +104,7 @@ class Violation:
     rule: str
     field: str
     message: str
-    ref: object = field(default=None, compare=False)
+    ref: object = dataclass_field(default=None, compare=False)
     instrument: str = ""
 
 
@@ -241,16 +244,17 @@ def participant_status(
         and (effective is None or convention_denounced_on < effective)
     ):
         effective = convention_denounced_on
-    common = {
-        "signature_date": signature_date,
-        "consent_date": consent.date,
-        "consent_kind": consent_kind,
-        "entry_into_force": entry_into_force,
-        "denunciation_date": denunciation_date,
-        "denunciation_effective": effective,
-    }
+    party = ParticipantStatus(
+        status=PARTY,
+        signature_date=signature_date,
+        consent_date=consent.date,
+        consent_kind=consent_kind,
+        entry_into_force=entry_into_force,
+        denunciation_date=denunciation_date,
+        denunciation_effective=effective,
+    )
     if effective is not None and effective <= as_of:
-        return ParticipantStatus(status=DENOUNCED, in_force=False, **common)
+        return replace(party, status=DENOUNCED, in_force=False)
 
     if entry_into_force is not None:
         in_force = entry_into_force <= as_of
@@ -260,7 +264,7 @@ def participant_status(
             and instrument_entry_into_force is not None
             and instrument_entry_into_force <= as_of
         )
-    return ParticipantStatus(status=PARTY, in_force=in_force, **common)
+    return replace(party, in_force=in_force)
 
 
 def _kind_label(kind: str) -> str:

@@ -41,7 +41,10 @@ def instrument_facts(
     """The rules of every instrument as plain values, keyed by code (one query)."""
     instruments = list(instrument_list() if instruments is None else instruments)
     codes = {i.pk: i.code for i in instruments}
-    return {i.code: instrument_facts_of(i, codes.get(i.convention_id)) for i in instruments}
+    return {
+        i.code: instrument_facts_of(i, codes[i.convention_id] if i.convention_id else None)
+        for i in instruments
+    }
 
 
 def action_value(action: TreatyAction) -> domain.Action:

@@ -105,7 +105,7 @@ def _proposed_actions(
     return [after[ref] for ref in after], after
 
 
-def _domain_actions(actions: Mapping[object, TreatyAction]) -> dict[str, list[domain.Action]]:
+def _domain_actions(actions: Mapping[Any, TreatyAction]) -> dict[str, list[domain.Action]]:
     codes = {i.pk: i.code for i in Instrument.objects.all()}
     by_code: dict[str, list[domain.Action]] = defaultdict(list)
     for ref, action in actions.items():
@@ -125,8 +125,7 @@ def actions_check(
     """
     today = today or timezone.localdate()
     current = {a.pk: a for a in participant.actions.all()} if participant.pk else {}
-    before_refs = dict(current.items())
-    before = domain.participant_violations(_domain_actions(before_refs), instrument_facts(), today)
+    before = domain.participant_violations(_domain_actions(current), instrument_facts(), today)
     fresh = {pk: TreatyAction(**_field_values(a)) for pk, a in current.items()}
     for pk, action in fresh.items():
         action.pk = pk
