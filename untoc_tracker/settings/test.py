@@ -8,7 +8,7 @@ from untoc_tracker.settings.base import *  # noqa: F403
 from untoc_tracker.settings.base import REDIS_URL
 
 CELERY_TASK_ALWAYS_EAGER = False
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
