@@ -51,7 +51,8 @@ class ObligationAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         # The catalogue comes from the shipped table; the grace period is the tracker's
         # policy, which editors set here.
-        return [f.name for f in Obligation._meta.fields if f.name not in ("id", "grace_days")]
+        editable = ("id", "grace_days", "version")  # the version rides hidden with an edit
+        return [f.name for f in Obligation._meta.fields if f.name not in editable]
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list:
         fieldsets = super().get_fieldsets(request, obj)
