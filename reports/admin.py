@@ -18,7 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from instruments.admin import ServiceErrorsMixin, VersionedForm, _show_violations
 from reports import domain, services
-from reports.models import ComplianceFlag, CopSession, Obligation, Submission
+from reports.models import ComplianceCheck, ComplianceFlag, CopSession, Obligation, Submission
 
 RUN_CHECK_PERMISSION = "reports.run_compliance_check"
 
@@ -263,7 +263,8 @@ class ComplianceFlagAdmin(SimpleHistoryAdmin):
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
         extra_context = (extra_context or {}) | {
-            "can_run_check": request.user.has_perm(RUN_CHECK_PERMISSION)
+            "can_run_check": request.user.has_perm(RUN_CHECK_PERMISSION),
+            "last_check": ComplianceCheck.objects.filter(pk=1).first(),
         }
         return super().changelist_view(request, extra_context)
 

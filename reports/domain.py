@@ -222,7 +222,8 @@ def days_overdue(due_on: date, until: date) -> int:
 
 def ageing_bucket(due_on: date, until: date) -> str:
     """Under 1 year, 1-5 years or over 5 years since the due date, in calendar years: a
-    submission due on 1 March 2020 is 1 year overdue on 1 March 2021."""
+    submission due on 1 March 2020 is 1 year overdue on 1 March 2021, and one due on
+    29 February 2008 on 1 March 2009, the first day a full year has passed."""
     if due_on > years_before(until, 1):
         return UNDER_1_YEAR
     if due_on > years_before(until, 5):

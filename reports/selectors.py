@@ -2,16 +2,18 @@
 compliance sweep share, each in a fixed number of queries.
 
 Filters take the values a query string carries (state: ISO code; obligation: its code;
-instrument: its code; status: "open" or "resolved"; bucket: an ageing bucket; as_of: a date)
-so API views can hand them over unchanged.
+instrument: its code; status: "open" or "resolved"; bucket: an ageing bucket; as_of: a date),
+and flag_filters checks them, so an API view is: flag_list(**flag_filters(request.GET)),
+paginate, flag_entries(page, as_of).
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -122,6 +124,39 @@ def flag_list(
         if up_to is not None:
             flags = flags.filter(due_on__lte=up_to)
     return flags
+
+
+def flag_filters(params: Mapping[str, str]) -> dict[str, Any]:
+    """flag_list's filters from a query string, checked; a bad value raises a ValidationError
+    naming the parameter, so an API view can answer 400 with it."""
+    filters: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name in ("state", "obligation", "instrument"):
+        if text := (params.get(name) or "").strip():
+            filters[name] = text.upper() if name == "state" else text.lower()
+    status = (params.get("status") or "").strip()
+    if status:
+        if status in FLAG_STATUSES:
+            filters["status"] = status
+        else:
+            errors["status"] = f"{status!r} is not one of: {', '.join(FLAG_STATUSES)}"
+    bucket = (params.get("bucket") or "").strip()
+    if bucket:
+        if bucket in domain.AGEING_BUCKETS:
+            filters["bucket"] = bucket
+        else:
+            errors["bucket"] = f"{bucket!r} is not one of: {', '.join(domain.AGEING_BUCKETS)}"
+    as_of = (params.get("as_of") or "").strip()
+    if as_of:
+        try:
+            if len(as_of) != 10:
+                raise ValueError(as_of)
+            filters["as_of"] = date.fromisoformat(as_of)
+        except ValueError:
+            errors["as_of"] = f"{as_of!r} is not a date in the form YYYY-MM-DD"
+    if errors:
+        raise ValidationError(errors)
+    return filters
 
 
 def flag_state(flag: ComplianceFlag) -> domain.FlagState:
