@@ -331,19 +331,38 @@ class SweepResult:
         }
 
 
-def _take_turn(as_of: date, *, full: bool) -> None:
+def _take_turn(as_of: date, *, full: bool, dry_run: bool) -> None:
     """Begin the sweep's transaction by updating the one ComplianceCheck row.
 
     On PostgreSQL the update locks the row until commit, so a second sweep waits here and
     then reads the first one's flags; SQLite takes its write lock at the first write. Either
     way the second sweep finds nothing left to do, and only one digest goes out.
+
+    Stored flags move forward in time: a sweep that writes may not check as of a date after
+    today or before the last full check (its flags would rewrite history); a dry run may.
     """
+    if not dry_run and as_of > timezone.localdate():
+        raise ValidationError(
+            {"as_of": f"{as_of:%d %b %Y} is after today; check a future date as a dry run."},
+            code="date_in_future",
+        )
     values: dict[str, Any] = {"last_run_at": timezone.now()}
     if full:
         values["last_as_of"] = as_of
-    if not ComplianceCheck.objects.filter(pk=1).update(**values):
-        ComplianceCheck.objects.bulk_create([ComplianceCheck(pk=1)], ignore_conflicts=True)
-        ComplianceCheck.objects.filter(pk=1).update(**values)
+    turn = ComplianceCheck.objects.filter(pk=1)
+    if (turn if dry_run else turn.exclude(last_as_of__gt=as_of)).update(**values):
+        return
+    last = turn.values_list("last_as_of", flat=True).first()
+    if last is not None:
+        raise ValidationError(
+            {
+                "as_of": f"The flags stand as of {last:%d %b %Y}; a check as of the earlier "
+                f"{as_of:%d %b %Y} can only be a dry run."
+            },
+            code="date_before_last_check",
+        )
+    ComplianceCheck.objects.bulk_create([ComplianceCheck(pk=1)], ignore_conflicts=True)
+    turn.update(**values)
 
 
 def compliance_sweep(
@@ -368,12 +387,13 @@ def compliance_sweep(
        their history rows in one insert, attributed to the system unless an `actor` ran the
        check, and count the data revision. If nothing changed, write nothing.
     The number of statements does not depend on the number of participants. With `dry_run`
-    everything is rolled back and no digest is sent.
+    everything is rolled back and no digest is sent; only a dry run may look at a date after
+    today or before the last full check.
     """
     as_of = as_of or timezone.localdate()
     result = SweepResult(as_of=as_of, dry_run=dry_run)
     with transaction.atomic():
-        _take_turn(as_of, full=participant_ids is None)
+        _take_turn(as_of, full=participant_ids is None, dry_run=dry_run)
         standings = obligation_standings(as_of=as_of, participant_ids=participant_ids)
         result.participants = len(standings.participants)
         stored_flags = ComplianceFlag.objects.all()

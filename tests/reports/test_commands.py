@@ -1,5 +1,6 @@
 """manage.py check_compliance: the same sweep, run by hand, with a summary."""
 
+from datetime import date
 from io import StringIO
 
 import pytest
@@ -38,3 +39,13 @@ def test_the_check_writes_flags_and_a_second_run_changes_none():
 def test_a_malformed_date_is_refused_naming_the_option():
     with pytest.raises(CommandError, match="--as-of '2010-13-01' is not a date"):
         run("--as-of", "2010-13-01")
+
+
+def test_stored_flags_only_move_forward_a_look_back_is_a_dry_run():
+    run("--as-of", "2010-01-01")
+    with pytest.raises(CommandError, match="The flags stand as of 01 Jan 2010; a check as of"):
+        run("--as-of", "2008-01-01")
+    assert "Dry run: nothing was written." in run("--as-of", "2008-01-01", "--dry-run")
+    with pytest.raises(CommandError, match="is after today; check a future date as a dry run"):
+        run("--as-of", "2999-01-01")
+    assert not ComplianceFlag.objects.filter(raised_on__lt=date(2010, 1, 1)).exists()

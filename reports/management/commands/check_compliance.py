@@ -1,6 +1,7 @@
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from reports import domain
@@ -30,7 +31,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, as_of: str | None, dry_run: bool, **options: Any) -> None:
-        result = compliance_sweep(as_of=_date(as_of) if as_of else None, dry_run=dry_run)
+        try:
+            result = compliance_sweep(as_of=_date(as_of) if as_of else None, dry_run=dry_run)
+        except ValidationError as refused:
+            raise CommandError(" ".join(refused.messages)) from None
         self.stdout.write(
             f"Compliance as of {result.as_of:%d %b %Y}, {result.participants} participants: "
             f"{result.open} open flag(s) - no submission on record."
