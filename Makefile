@@ -17,6 +17,8 @@ install: $(VENV)/.installed
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_treaty_data
+	$(PY) manage.py load_obligations
+	$(PY) manage.py check_compliance
 	@echo ""
 	@echo "UNTOC Tracker: http://127.0.0.1:$(PORT)/   back office: http://127.0.0.1:$(PORT)/admin/"
 	@echo "Make a staff login:  $(PY) manage.py create_staff_user --editor NAME   (or --viewer)"

@@ -27,15 +27,19 @@ def django_db_setup(django_db_setup, django_db_blocker):
         if os.environ.get("DATABASE_URL", "").startswith("postgres"):
             assert connection.vendor == "postgresql", "DATABASE_URL is set but not in use"
         call_command("load_treaty_data", verbosity=0)
+        call_command("load_obligations", verbosity=0)
 
 
 @pytest.fixture
 def real_data(db):
     """The shipped data; reloaded if a transactional test emptied the tables."""
+    from reports.models import Obligation
     from states.models import Participant
 
     if not Participant.objects.exists():
         call_command("load_treaty_data", verbosity=0)
+    if not Obligation.objects.exists():
+        call_command("load_obligations", verbosity=0)
 
 
 def _staff_user(username: str, group_name: str):

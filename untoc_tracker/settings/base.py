@@ -6,6 +6,7 @@ tasks run inline once their transaction has committed. Production sets both.
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from untoc_tracker.settings.environment import (
@@ -135,7 +136,7 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- Celery -------------------------------------------------------------------------------
 REDIS_URL = env_redis_url("REDIS_URL")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 # Embedded mode: no broker, so tasks run in-process; services send them with delay_on_commit,
 # so they still run only after the write they follow has committed.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -146,7 +147,13 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "flag-overdue-states": {
+        "task": "reports.tasks.flag_overdue_states",
+        # Every day at 02:30 in CELERY_TIMEZONE, after the working day's entries.
+        "schedule": crontab(minute="30", hour="2"),
+    },
+}
 
 # --- Cache --------------------------------------------------------------------------------
 CACHES = {

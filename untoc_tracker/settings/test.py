@@ -8,10 +8,21 @@ from untoc_tracker.settings.base import *  # noqa: F403
 from untoc_tracker.settings.base import REDIS_URL
 
 CELERY_TASK_ALWAYS_EAGER = False
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, like the embedded database, not Django's shared in-memory one: in memory, SQLite
+    # answers a second writer (a Celery worker thread, two sweeps at once) with "table is
+    # locked" at once instead of letting it wait its turn. One file per run; Django deletes it.
+    import os
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"untoc-tracker-test-{os.getpid()}.sqlite3")
+    }

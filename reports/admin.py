@@ -1,0 +1,282 @@
+"""The SPMU back office for obligations, submissions and compliance flags.
+
+Thin: forms check with the services' own rules so a broken rule shows on its field, and every
+save goes through reports.services. Flags are written only by the compliance check; editors
+run it from the flag list.
+"""
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from simple_history.admin import SimpleHistoryAdmin
+
+from instruments.admin import ServiceErrorsMixin, VersionedForm, _show_violations
+from reports import domain, services
+from reports.models import ComplianceCheck, ComplianceFlag, CopSession, Obligation, Submission
+
+RUN_CHECK_PERMISSION = "reports.run_compliance_check"
+
+
+class ObligationForm(VersionedForm):
+    class Meta:
+        model = Obligation
+        fields = ["grace_days"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self.check_version()
+        return cleaned
+
+
+@admin.register(Obligation)
+class ObligationAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
+    form = ObligationForm
+    list_display = ["reference", "title", "owed", "applies_to", "due_rule", "grace_days"]
+    list_filter = ["instrument", "due_rule", "applies_to"]
+    search_fields = ["code", "article", "title", "description"]
+    fieldsets = [
+        (None, {"fields": ["code", "instrument", "article", "title", "owed", "description"]}),
+        ("To whom", {"fields": ["applies_to", "condition"]}),
+        ("When", {"fields": ["due_rule", "due_days", "deadline", "due_note", "grace_days"]}),
+        ("Sources", {"fields": ["article_source", "source"]}),
+        (None, {"fields": ["version"]}),
+    ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # The catalogue comes from the shipped table; the grace period is the tracker's
+        # policy, which editors set here.
+        editable = ("id", "grace_days", "version")  # the version rides hidden with an edit
+        return [f.name for f in Obligation._meta.fields if f.name not in editable]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list:
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self.has_change_permission(request, obj):
+            return fieldsets[:-1]  # the version travels only with an edit
+        return fieldsets
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Obligation, form: Any, change: bool) -> None:
+        saved = services.obligation_grace_update(
+            obligation=obj,
+            grace_days=form.cleaned_data["grace_days"],
+            actor=request.user,
+            expected_version=form.cleaned_data.get("version"),
+        )
+        obj.version = saved.version
+
+
+@admin.register(CopSession)
+class CopSessionAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "starts_on", "ends_on", "place"]
+    readonly_fields = ["number", "starts_on", "ends_on", "place", "note", "source"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+SUBMISSION_FORM_FIELDS = ["obligation", "received_on", "reference", "note"]
+
+
+class SubmissionForm(VersionedForm):
+    class Meta:
+        model = Submission
+        fields = ["participant", *SUBMISSION_FORM_FIELDS]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self.check_version()
+        if self.errors:
+            return cleaned
+        probe = Submission(
+            pk=self.instance.pk,
+            participant=cleaned.get("participant") or self.instance.participant,
+            **{name: cleaned.get(name) for name in SUBMISSION_FORM_FIELDS},
+        )
+        _show_violations(self, services.submission_violations(probe))
+        return cleaned
+
+
+def _submission_values(cleaned: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "obligation": cleaned["obligation"],
+        "received_on": cleaned["received_on"],
+        "reference": cleaned.get("reference") or "",
+        "note": cleaned.get("note") or "",
+    }
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
+    form = SubmissionForm
+    list_display = ["participant", "obligation", "received_on", "reference"]
+    list_filter = ["obligation__instrument", "obligation", "participant__osce_role"]
+    search_fields = [
+        "participant__name",
+        "participant__iso3",
+        "participant__aliases__name",
+        "reference",
+    ]
+    list_select_related = ["participant", "obligation", "obligation__instrument"]
+    autocomplete_fields = ["participant"]
+    date_hierarchy = "received_on"
+    readonly_fields = ["created_at", "updated_at"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fields.append("participant")  # a submission stays with the participant that sent it
+        return fields
+
+    def save_model(self, request: HttpRequest, obj: Submission, form: Any, change: bool) -> None:
+        values = _submission_values(form.cleaned_data)
+        if change:
+            saved = services.submission_update(
+                submission=obj,
+                actor=request.user,
+                expected_version=form.cleaned_data.get("version"),
+                **values,
+            )
+        else:
+            saved = services.submission_record(
+                participant=form.cleaned_data["participant"], actor=request.user, **values
+            )
+        obj.pk, obj.version = saved.pk, saved.version
+
+    def delete_model(self, request: HttpRequest, obj: Submission) -> None:
+        services.submission_delete(submission=obj, actor=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for submission in queryset:
+            services.submission_delete(submission=submission, actor=request.user)
+
+
+class OpenFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("open", "Open: no submission on record"), ("resolved", "Resolved")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "open":
+            return queryset.filter(resolved_on__isnull=True)
+        if self.value() == "resolved":
+            return queryset.filter(resolved_on__isnull=False)
+        return queryset
+
+
+class AgeingFilter(admin.SimpleListFilter):
+    title = "overdue for (open flags)"
+    parameter_name = "ageing"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return list(domain.AGEING_BUCKETS.items())
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() not in domain.AGEING_BUCKETS:
+            return queryset
+        after, up_to = domain.bucket_due_range(self.value(), timezone.localdate())
+        queryset = queryset.filter(resolved_on__isnull=True)
+        if after is not None:
+            queryset = queryset.filter(due_on__gt=after)
+        if up_to is not None:
+            queryset = queryset.filter(due_on__lte=up_to)
+        return queryset
+
+
+@admin.register(ComplianceFlag)
+class ComplianceFlagAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "participant",
+        "obligation_reference",
+        "finding",
+        "due_on",
+        "days_overdue",
+        "ageing",
+        "raised_on",
+        "resolved_on",
+        "resolution",
+    ]
+    list_filter = [
+        OpenFilter,
+        AgeingFilter,
+        "obligation__instrument",
+        "obligation",
+        "participant__osce_role",
+    ]
+    search_fields = ["participant__name", "participant__iso3", "participant__aliases__name"]
+    list_select_related = ["participant", "obligation", "obligation__instrument"]
+    date_hierarchy = "due_on"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="obligation", ordering="obligation__display_order")
+    def obligation_reference(self, flag: ComplianceFlag) -> str:
+        return flag.obligation.reference
+
+    @admin.display(description="finding")
+    def finding(self, flag: ComplianceFlag) -> str:
+        return "no submission on record" if flag.is_open else "submission on record or not due"
+
+    @admin.display(description="days overdue (today)")
+    def days_overdue(self, flag: ComplianceFlag) -> int | None:
+        from reports.selectors import flag_state
+
+        return domain.flag_days_overdue(flag_state(flag), timezone.localdate())
+
+    @admin.display(description="overdue for")
+    def ageing(self, flag: ComplianceFlag) -> str:
+        if not flag.is_open:
+            return "-"
+        return domain.AGEING_BUCKETS[domain.ageing_bucket(flag.due_on, timezone.localdate())]
+
+    def get_urls(self) -> list:
+        run = self.admin_site.admin_view(require_POST(self.run_check_view))
+        return [
+            path("run-check/", run, name="reports_complianceflag_run_check"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        extra_context = (extra_context or {}) | {
+            "can_run_check": request.user.has_perm(RUN_CHECK_PERMISSION),
+            "last_check": ComplianceCheck.objects.filter(pk=1).first(),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def run_check_view(self, request: HttpRequest) -> HttpResponseRedirect:
+        """Run the compliance check now, as the daily job does, and say what it did."""
+        if not request.user.has_perm(RUN_CHECK_PERMISSION):
+            raise PermissionDenied
+        result = services.compliance_sweep(actor=request.user)
+        messages.success(
+            request,
+            f"Compliance checked as of {result.as_of:%d %b %Y}: {result.open} open flag(s) - "
+            f"no submission on record ({result.raised} raised, {result.reopened} reopened, "
+            f"{result.resolved} resolved).",
+        )
+        return HttpResponseRedirect(reverse("admin:reports_complianceflag_changelist"))

@@ -1,0 +1,215 @@
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from instruments.models import Instrument
+from reports import domain
+from states.models import Participant
+
+
+class Obligation(models.Model):
+    """A notification or report a party owes, with its due rule as data."""
+
+    class AppliesTo(models.TextChoices):
+        ALL_PARTIES = domain.ALL_PARTIES, "All parties to the instrument"
+        PARTIES_IN_CONDITION = domain.PARTIES_IN_CONDITION, "Parties in a stated condition"
+
+    class Owed(models.TextChoices):
+        NOTIFICATION = "notification", "A notification to the Secretary-General"
+        COP_INFORMATION = "cop_information", "Information to the Conference of the Parties"
+
+    class DueRule(models.TextChoices):
+        AT_DEPOSIT = domain.AT_DEPOSIT, "At the deposit of consent"
+        AFTER_ENTRY_INTO_FORCE = domain.AFTER_ENTRY_INTO_FORCE, "Days after entry into force"
+        COP_DEADLINE = domain.COP_DEADLINE, "A deadline set by the Conference of the Parties"
+        NO_DATE = domain.NO_DATE, "No date set"
+
+    code = models.SlugField(max_length=40, unique=True, help_text="e.g. untoc-18-13.")
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="obligations")
+    article = models.CharField(max_length=40, help_text="e.g. 18(13); COP for a COP deadline.")
+    title = models.CharField(max_length=200)
+    owed = models.CharField("what is owed", max_length=20, choices=Owed.choices)
+    applies_to = models.CharField(max_length=24, choices=AppliesTo.choices)
+    condition = models.TextField(
+        blank=True, help_text="For parties in a stated condition: the condition."
+    )
+    due_rule = models.CharField(max_length=24, choices=DueRule.choices)
+    due_days = models.PositiveSmallIntegerField(
+        "days after entry into force",
+        default=0,
+        help_text="For 'days after entry into force', and for a party bound only after a COP "
+        "deadline.",
+    )
+    deadline = models.DateField(null=True, blank=True, help_text="The COP deadline.")
+    due_note = models.TextField(
+        "time as the source gives it", help_text="e.g. 'at deposit', 'no date set in the article'."
+    )
+    grace_days = models.PositiveSmallIntegerField(
+        "grace period (days)",
+        default=0,
+        help_text="Days after the due date before the tracker flags that no submission is on "
+        "record. A tracker policy, not a treaty rule.",
+    )
+    description = models.TextField(help_text="What the article asks, in our own words.")
+    article_source = models.TextField(help_text="Where the article's text is.")
+    source = models.TextField(help_text="Where the catalogue entry comes from.")
+    display_order = models.PositiveSmallIntegerField(default=0)
+    version = models.PositiveIntegerField(
+        default=1, help_text="Counts saves, so that a stale edit is refused."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["display_order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["instrument", "article"], name="obligation_article"),
+            models.CheckConstraint(
+                condition=models.Q(due_rule="cop_deadline", deadline__isnull=False)
+                | ~models.Q(due_rule="cop_deadline") & models.Q(deadline__isnull=True),
+                name="obligation_deadline_only_for_cop_deadline",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(applies_to="parties_in_condition", condition=""),
+                name="obligation_condition_stated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument.code.upper()} {self.article}: {self.title}"
+
+    @property
+    def reference(self) -> str:
+        """'UNTOC art. 18(13)', or 'UNTOC COP deadline'."""
+        prefix = self.instrument.code.upper()
+        if self.due_rule == self.DueRule.COP_DEADLINE:
+            return f"{prefix} {self.article}"
+        return f"{prefix} art. {self.article}"
+
+
+class CopSession(models.Model):
+    """A session of the Conference of the Parties to the Convention."""
+
+    number = models.PositiveSmallIntegerField(unique=True)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    place = models.CharField(max_length=100)
+    note = models.TextField(blank=True)
+    source = models.TextField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = "COP session"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="cop_session_dates"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"COP{self.number} ({self.place}, {self.starts_on:%Y})"
+
+
+class Submission(models.Model):
+    """A notification or report received from a participant, as SPMU staff record it."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="submissions"
+    )
+    obligation = models.ForeignKey(Obligation, on_delete=models.PROTECT, related_name="submissions")
+    received_on = models.DateField("date received")
+    reference = models.CharField(
+        max_length=120, blank=True, help_text="C.N. number or document symbol."
+    )
+    note = models.TextField(blank=True)
+    version = models.PositiveIntegerField(
+        default=1, help_text="Counts saves, so that a stale edit is refused."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-received_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "obligation", "received_on"],
+                name="submission_once_per_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant}: {self.obligation.reference}, received {self.received_on}"
+
+
+class ComplianceFlag(models.Model):
+    """No submission on record for a participant and an obligation past its due date.
+
+    One row per participant and obligation: the compliance sweep raises, updates, resolves
+    and reopens it in place, and its history keeps every earlier state. Days overdue and the
+    ageing bucket depend on the date asked about, so selectors compute them (reports.domain)
+    rather than storing a number that would be stale the next morning.
+    """
+
+    class Resolution(models.TextChoices):
+        SUBMISSION = domain.BY_SUBMISSION, "Submission on record"
+        NOTIFICATION = domain.BY_NOTIFICATION, "Notification on record in the treaty data"
+        NO_LONGER_DUE = domain.NO_LONGER_DUE, "No longer due"
+
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="flags")
+    obligation = models.ForeignKey(Obligation, on_delete=models.PROTECT, related_name="flags")
+    due_on = models.DateField("due date")
+    raised_on = models.DateField()
+    resolved_on = models.DateField(null=True, blank=True)
+    resolution = models.CharField(max_length=16, choices=Resolution.choices, blank=True)
+    evidence_on = models.DateField(
+        "received on",
+        null=True,
+        blank=True,
+        help_text="When the submission or notification that resolved the flag was received, "
+        "if the record gives the date.",
+    )
+    submission = models.ForeignKey(
+        Submission, on_delete=models.SET_NULL, null=True, blank=True, related_name="flags"
+    )
+    notified_on = models.DateField(
+        null=True, blank=True, help_text="When an e-mail digest told SPMU editors of this flag."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = "compliance flag"
+        permissions = [("run_compliance_check", "Can run the compliance check")]
+        indexes = [models.Index(fields=["resolved_on", "due_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "obligation"], name="flag_one_per_obligation"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(resolved_on__isnull=True, resolution="")
+                | models.Q(resolved_on__isnull=False) & ~models.Q(resolution=""),
+                name="flag_resolution_with_resolved_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant}: {self.obligation.reference} - no submission on record"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_on is None
+
+
+class ComplianceCheck(models.Model):
+    """When the compliance sweep last ran. Its one row is also the lock that makes two sweeps
+    take turns: each begins by updating it."""
+
+    last_as_of = models.DateField(null=True, blank=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"compliance checked as of {self.last_as_of}"

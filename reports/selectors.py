@@ -1,0 +1,339 @@
+"""Reads of obligations, submissions and flags that pages, the API, the admin and the
+compliance sweep share, each in a fixed number of queries.
+
+Filters take the values a query string carries (state: ISO code; obligation: its code;
+instrument: its code; status: "open" or "resolved"; bucket: an ageing bucket; as_of: a date),
+and flag_filters checks them, so an API view is: flag_list(**flag_filters(request.GET)),
+paginate, flag_entries(page, as_of).
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from instruments import domain as treaty
+from instruments.models import Declaration
+from instruments.selectors import status_matrix
+from reports import domain
+from reports.models import ComplianceFlag, CopSession, Obligation, Submission
+from states.models import Participant
+
+FLAG_STATUSES = ("open", "resolved")
+
+# Declarations that say what an obligation asks for: a notification, or a declaration made
+# under the article itself (art. 16(5)(a) statements are often recorded as declarations).
+NOTIFYING_KINDS = (Declaration.Kind.NOTIFICATION, Declaration.Kind.DECLARATION)
+
+
+def obligation_facts_of(obligation: Obligation) -> domain.ObligationFacts:
+    return domain.ObligationFacts(
+        code=obligation.code,
+        instrument=obligation.instrument.code,
+        article=obligation.article,
+        applies_to=obligation.applies_to,
+        due_rule=obligation.due_rule,
+        due_days=obligation.due_days,
+        deadline=obligation.deadline,
+        grace_days=obligation.grace_days,
+    )
+
+
+def obligation_list(*, instrument: str | None = None) -> QuerySet[Obligation]:
+    obligations = Obligation.objects.select_related("instrument").order_by("display_order", "code")
+    if instrument:
+        obligations = obligations.filter(instrument__code=instrument)
+    return obligations
+
+
+def cop_session_list() -> QuerySet[CopSession]:
+    return CopSession.objects.order_by("number")
+
+
+def submission_list(
+    *,
+    state: str | None = None,
+    obligation: str | None = None,
+    instrument: str | None = None,
+    received_from: date | None = None,
+    received_to: date | None = None,
+) -> QuerySet[Submission]:
+    """Submissions, latest first, with their participant and obligation (one query)."""
+    submissions = Submission.objects.select_related(
+        "participant", "obligation", "obligation__instrument"
+    ).order_by("-received_on", "participant__name", "id")
+    if state:
+        submissions = submissions.filter(participant__iso3=state)
+    if obligation:
+        submissions = submissions.filter(obligation__code=obligation)
+    if instrument:
+        submissions = submissions.filter(obligation__instrument__code=instrument)
+    if received_from:
+        submissions = submissions.filter(received_on__gte=received_from)
+    if received_to:
+        submissions = submissions.filter(received_on__lte=received_to)
+    return submissions
+
+
+def flag_list(
+    *,
+    state: str | None = None,
+    obligation: str | None = None,
+    instrument: str | None = None,
+    status: str | None = None,
+    bucket: str | None = None,
+    as_of: date | None = None,
+) -> QuerySet[ComplianceFlag]:
+    """The flags as they stood on `as_of` (default today), most overdue first (one query).
+
+    A flag counts from the day a sweep raised it; it is open on `as_of` if not resolved by
+    then. The ageing bucket is measured from the due date to `as_of`, so it selects open
+    flags only (a resolved flag's lateness ended when its submission arrived).
+    """
+    as_of = as_of or timezone.localdate()
+    flags = (
+        ComplianceFlag.objects.select_related(
+            "participant", "obligation", "obligation__instrument", "submission"
+        )
+        .filter(raised_on__lte=as_of)
+        .order_by("due_on", "participant__name", "obligation__display_order", "id")
+    )
+    open_on_date = Q(resolved_on__isnull=True) | Q(resolved_on__gt=as_of)
+    if state:
+        flags = flags.filter(participant__iso3=state)
+    if obligation:
+        flags = flags.filter(obligation__code=obligation)
+    if instrument:
+        flags = flags.filter(obligation__instrument__code=instrument)
+    if status == "open":
+        flags = flags.filter(open_on_date)
+    elif status == "resolved":
+        flags = flags.exclude(open_on_date)
+    elif status:
+        raise ValueError(f"unknown flag status {status!r}; one of {', '.join(FLAG_STATUSES)}")
+    if bucket:
+        after, up_to = domain.bucket_due_range(bucket, as_of)
+        flags = flags.filter(open_on_date)
+        if after is not None:
+            flags = flags.filter(due_on__gt=after)
+        if up_to is not None:
+            flags = flags.filter(due_on__lte=up_to)
+    return flags
+
+
+def flag_filters(params: Mapping[str, str]) -> dict[str, Any]:
+    """flag_list's filters from a query string, checked; a bad value raises a ValidationError
+    naming the parameter, so an API view can answer 400 with it."""
+    filters: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name in ("state", "obligation", "instrument"):
+        if text := (params.get(name) or "").strip():
+            filters[name] = text.upper() if name == "state" else text.lower()
+    status = (params.get("status") or "").strip()
+    if status:
+        if status in FLAG_STATUSES:
+            filters["status"] = status
+        else:
+            errors["status"] = f"{status!r} is not one of: {', '.join(FLAG_STATUSES)}"
+    bucket = (params.get("bucket") or "").strip()
+    if bucket:
+        if bucket in domain.AGEING_BUCKETS:
+            filters["bucket"] = bucket
+        else:
+            errors["bucket"] = f"{bucket!r} is not one of: {', '.join(domain.AGEING_BUCKETS)}"
+    as_of = (params.get("as_of") or "").strip()
+    if as_of:
+        try:
+            if len(as_of) != 10:
+                raise ValueError(as_of)
+            filters["as_of"] = date.fromisoformat(as_of)
+        except ValueError:
+            errors["as_of"] = f"{as_of!r} is not a date in the form YYYY-MM-DD"
+    if errors:
+        raise ValidationError(errors)
+    return filters
+
+
+def flag_state(flag: ComplianceFlag) -> domain.FlagState:
+    return domain.FlagState(
+        due_on=flag.due_on,
+        raised_on=flag.raised_on,
+        resolved_on=flag.resolved_on,
+        resolution=flag.resolution,
+        evidence_on=flag.evidence_on,
+        submission_id=flag.submission_id,
+        notified_on=flag.notified_on,
+    )
+
+
+def flag_entry(flag: ComplianceFlag, as_of: date) -> dict[str, Any]:
+    """One flag as a plain row: the contract the API, exports and pages share. Needs the
+    flag's participant and obligation loaded (flag_list does)."""
+    state = flag_state(flag)
+    is_open = state.is_open or (flag.resolved_on is not None and flag.resolved_on > as_of)
+    return {
+        "state": flag.participant.iso3,
+        "state_name": flag.participant.name,
+        "osce_role": flag.participant.osce_role,
+        "instrument": flag.obligation.instrument.code,
+        "obligation": flag.obligation.code,
+        "obligation_reference": flag.obligation.reference,
+        "obligation_title": flag.obligation.title,
+        "finding": "no submission on record",
+        "due_on": flag.due_on,
+        "grace_days": flag.obligation.grace_days,
+        "raised_on": flag.raised_on,
+        "open": is_open,
+        "resolved_on": None if is_open else flag.resolved_on,
+        "resolution": "" if is_open else flag.resolution,
+        "received_on": None if is_open else flag.evidence_on,
+        "submission_reference": "" if is_open or not flag.submission else flag.submission.reference,
+        "days_overdue": domain.flag_days_overdue(state, as_of),
+        "ageing_bucket": domain.ageing_bucket(flag.due_on, as_of) if is_open else None,
+        "as_of": as_of,
+    }
+
+
+def flag_entries(flags: Iterable[ComplianceFlag], as_of: date) -> list[dict[str, Any]]:
+    return [flag_entry(flag, as_of) for flag in flags]
+
+
+# --- What the rules say on a date ------------------------------------------------------------
+
+
+@dataclass
+class Standings:
+    """Where each participant stood with each obligation on `as_of`, from the record as it is
+    now: the treaty actions, the submissions and the notifications in the treaty data."""
+
+    as_of: date
+    obligations: list[Obligation]
+    participants: list[Participant]
+    entries: dict[tuple[int, int], domain.Standing] = field(default_factory=dict)
+
+    def standing(self, participant_id: int, obligation_id: int) -> domain.Standing:
+        return self.entries.get(
+            (participant_id, obligation_id), domain.Standing(domain.NOT_APPLICABLE)
+        )
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The applicable pairs as plain rows, by participant then obligation."""
+        rows = []
+        for participant in self.participants:
+            for obligation in self.obligations:
+                standing = self.standing(participant.pk, obligation.pk)
+                if standing.state == domain.NOT_APPLICABLE:
+                    continue
+                received = standing.received
+                overdue = standing.state == domain.NO_SUBMISSION_ON_RECORD
+                rows.append(
+                    {
+                        "state": participant.iso3,
+                        "state_name": participant.name,
+                        "obligation": obligation.code,
+                        "obligation_reference": obligation.reference,
+                        "standing": standing.state,
+                        "finding": standing.label,
+                        "due_on": standing.due_on,
+                        "received_on": received.on if received else None,
+                        "received_by": received.by if received else "",
+                        "days_overdue": (
+                            domain.days_overdue(standing.due_on, self.as_of)
+                            if overdue and standing.due_on
+                            else None
+                        ),
+                        "ageing_bucket": (
+                            domain.ageing_bucket(standing.due_on, self.as_of)
+                            if overdue and standing.due_on
+                            else None
+                        ),
+                    }
+                )
+        return rows
+
+
+def received_on_record(
+    obligations: Iterable[Obligation], as_of: date, participant_ids: Iterable[int] | None = None
+) -> dict[tuple[int, int], domain.Received]:
+    """What counts as received by `as_of` for each participant and obligation (two queries):
+    the submissions staff recorded, and the notifications already in the treaty data (e.g. a
+    central authority notified under art. 18(13)), each on its date. Reading the notifications
+    here, rather than copying them once, means one recorded later counts too."""
+    obligations = list(obligations)
+    submissions = Submission.objects.filter(received_on__lte=as_of)
+    declarations = Declaration.objects.filter(kind__in=NOTIFYING_KINDS).filter(
+        Q(date__lte=as_of) | Q(date__isnull=True)
+    )
+    if participant_ids is not None:
+        ids = list(participant_ids)
+        submissions = submissions.filter(participant_id__in=ids)
+        declarations = declarations.filter(participant_id__in=ids)
+
+    found: dict[tuple[int, int], list[domain.Received]] = defaultdict(list)
+    for participant_id, obligation_id, received_on, pk in submissions.values_list(
+        "participant_id", "obligation_id", "received_on", "pk"
+    ):
+        found[participant_id, obligation_id].append(
+            domain.Received(received_on, domain.BY_SUBMISSION, pk)
+        )
+    by_instrument: dict[int, list[Obligation]] = defaultdict(list)
+    for obligation in obligations:
+        by_instrument[obligation.instrument_id].append(obligation)
+    for participant_id, instrument_id, article, when in declarations.values_list(
+        "participant_id", "instrument_id", "article", "date"
+    ):
+        for obligation in by_instrument.get(instrument_id, []):
+            if domain.article_matches(obligation.article, article):
+                found[participant_id, obligation.pk].append(
+                    domain.Received(when, domain.BY_NOTIFICATION)
+                )
+    return {
+        key: received
+        for key, items in found.items()
+        if (received := domain.earliest_received(items, as_of)) is not None
+    }
+
+
+def obligation_standings(
+    *, as_of: date | None = None, participant_ids: Iterable[int] | None = None
+) -> Standings:
+    """Where every participant (or those given) stood with every obligation on `as_of`.
+
+    Six queries whatever the number of participants:
+    1-3. the status matrix: instruments, participants, their treaty actions;
+    4. the obligations;
+    5. the submissions received by `as_of`;
+    6. the notifications and declarations in the treaty data.
+    """
+    as_of = as_of or timezone.localdate()
+    participants = None
+    if participant_ids is not None:
+        participant_ids = list(participant_ids)
+        participants = Participant.objects.filter(pk__in=participant_ids).order_by("name")
+    matrix = status_matrix(as_of=as_of, participants=participants)
+    obligations = list(obligation_list())
+    received = received_on_record(obligations, as_of, participant_ids)
+
+    standings = Standings(as_of=as_of, obligations=obligations, participants=matrix.participants)
+    facts = {o.pk: obligation_facts_of(o) for o in obligations}
+    for participant in matrix.participants:
+        is_organization = participant.kind == Participant.Kind.REIO
+        for obligation in obligations:
+            status = matrix.status(participant.pk, obligation.instrument.code)
+            if status.status == treaty.NONE and (participant.pk, obligation.pk) not in received:
+                continue
+            standing = domain.obligation_standing(
+                facts[obligation.pk],
+                status,
+                received.get((participant.pk, obligation.pk)),
+                as_of,
+                is_organization=is_organization,
+            )
+            if standing.state != domain.NOT_APPLICABLE:
+                standings.entries[participant.pk, obligation.pk] = standing
+    return standings

@@ -1,0 +1,65 @@
+"""Celery tasks: thin wrappers that take dates or ids, call one service, return a summary.
+
+Both are safe to run twice or at the same time (the sweep takes turns and upserts on a
+unique key), so they acknowledge late: a worker lost mid-task leaves the message for another.
+"""
+
+from datetime import date
+from typing import Any
+
+from celery import shared_task
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+
+from reports import services
+
+# Worth another try: a lost connection, a lock timeout or deadlock, a race on a unique key.
+DATABASE_ERRORS = (OperationalError, InterfaceError, IntegrityError)
+RETRY = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": DATABASE_ERRORS,
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+@shared_task(soft_time_limit=300, time_limit=360, **RETRY)
+def flag_overdue_states(as_of: str | None = None) -> dict[str, Any]:
+    """Raise, update and resolve compliance flags for every participant (the daily job)."""
+    day = date.fromisoformat(as_of) if as_of else None
+    return services.compliance_sweep(as_of=day).summary()
+
+
+@shared_task(soft_time_limit=60, time_limit=90, **RETRY)
+def participant_compliance_recheck(participant_ids: list[int]) -> dict[str, Any]:
+    """Re-check the flags of participants whose treaty data or submissions changed."""
+    return services.compliance_recheck(participant_ids=list(participant_ids)).summary()
+
+
+class PendingRecheck:
+    """The on-commit callback that sends one re-check for every participant a transaction
+    touched: an import writing 188 participants' actions sends one task, not 188."""
+
+    def __init__(self) -> None:
+        self.participant_ids: set[int] = set()
+
+    def __call__(self) -> None:
+        participant_compliance_recheck.delay(sorted(self.participant_ids))
+
+
+def recheck_on_commit(participant_ids: list[int]) -> None:
+    """Re-check these participants once the current transaction commits (at once outside
+    one), joining the re-check this transaction already has pending, if any."""
+    connection = transaction.get_connection()
+    pending = getattr(connection, "reports_pending_recheck", None)
+    # A rolled-back transaction or savepoint drops its callbacks, so look for ours among
+    # those still waiting before joining it.
+    if pending is not None and any(entry[1] is pending for entry in connection.run_on_commit):
+        pending.participant_ids.update(participant_ids)
+        return
+    pending = PendingRecheck()
+    pending.participant_ids.update(participant_ids)
+    connection.reports_pending_recheck = pending
+    transaction.on_commit(pending)

@@ -1,0 +1,251 @@
+"""The reporting rules, on plain values: no database."""
+
+from datetime import date
+
+import pytest
+
+from instruments import domain as treaty
+from reports import domain
+
+# A party that deposited on 14 June 2006 and is bound from 14 July 2006 (Germany's dates).
+EARLY_PARTY = treaty.ParticipantStatus(
+    status=treaty.PARTY,
+    in_force=True,
+    consent_date=date(2006, 6, 14),
+    consent_kind=treaty.RATIFICATION,
+    entry_into_force=date(2006, 7, 14),
+)
+# A party that deposited on 11 July 2017, bound from 10 August 2017 (Japan's dates).
+LATE_PARTY = treaty.ParticipantStatus(
+    status=treaty.PARTY,
+    in_force=True,
+    consent_date=date(2017, 7, 11),
+    consent_kind=treaty.ACCESSION,
+    entry_into_force=date(2017, 8, 10),
+)
+SIGNATORY = treaty.ParticipantStatus(status=treaty.SIGNATORY, signature_date=date(2000, 12, 12))
+
+CENTRAL_AUTHORITY = domain.ObligationFacts("untoc-18-13", "untoc", "18(13)")
+EXTRADITION_BASIS = domain.ObligationFacts(
+    "untoc-16-5-a", "untoc", "16(5)(a)", applies_to=domain.PARTIES_IN_CONDITION
+)
+PREVENTION_AUTHORITY = domain.ObligationFacts(
+    "untoc-31-6", "untoc", "31(6)", due_rule=domain.NO_DATE
+)
+COP_2007 = domain.ObligationFacts(
+    "untoc-cop-2007",
+    "untoc",
+    "COP deadline",
+    due_rule=domain.COP_DEADLINE,
+    deadline=date(2007, 6, 30),
+)
+YEAR_AFTER_ENTRY_INTO_FORCE = domain.ObligationFacts(
+    "x", "untoc", "x", due_rule=domain.AFTER_ENTRY_INTO_FORCE, due_days=365
+)
+
+
+def test_an_obligation_for_all_parties_applies_to_a_party_but_not_a_signatory():
+    assert domain.obligation_applies(CENTRAL_AUTHORITY, EARLY_PARTY)
+    assert not domain.obligation_applies(CENTRAL_AUTHORITY, SIGNATORY)
+    assert not domain.obligation_applies(CENTRAL_AUTHORITY, treaty.NO_STATUS)
+
+
+def test_a_party_that_denounced_no_longer_owes_anything():
+    denounced = treaty.ParticipantStatus(
+        status=treaty.DENOUNCED,
+        consent_date=date(2004, 1, 1),
+        denunciation_effective=date(2009, 1, 1),
+    )
+    assert not domain.obligation_applies(CENTRAL_AUTHORITY, denounced)
+
+
+def test_an_organization_is_not_held_to_obligations_addressed_to_states():
+    assert not domain.obligation_applies(CENTRAL_AUTHORITY, EARLY_PARTY, is_organization=True)
+
+
+def test_a_conditional_obligation_applies_only_where_the_condition_is_on_record():
+    assert not domain.obligation_applies(EXTRADITION_BASIS, EARLY_PARTY)
+    assert domain.obligation_applies(EXTRADITION_BASIS, EARLY_PARTY, condition_on_record=True)
+
+
+def test_a_submission_under_a_conditional_article_shows_the_condition_and_counts_as_received():
+    received = domain.Received(date(2006, 6, 14), domain.BY_NOTIFICATION)
+    standing = domain.obligation_standing(
+        EXTRADITION_BASIS, EARLY_PARTY, received, date(2010, 1, 1)
+    )
+    assert standing.state == domain.RECEIVED
+    silent = domain.obligation_standing(EXTRADITION_BASIS, EARLY_PARTY, None, date(2010, 1, 1))
+    assert silent.state == domain.NOT_APPLICABLE
+
+
+def test_at_deposit_falls_due_on_the_date_of_deposit():
+    assert domain.due_date(CENTRAL_AUTHORITY, EARLY_PARTY) == date(2006, 6, 14)
+
+
+def test_days_after_entry_into_force_count_from_the_party_s_own_entry_into_force():
+    assert domain.due_date(YEAR_AFTER_ENTRY_INTO_FORCE, EARLY_PARTY) == date(2007, 7, 14)
+
+
+def test_the_cop_deadline_holds_a_party_bound_by_then_to_30_june_2007():
+    assert domain.due_date(COP_2007, EARLY_PARTY) == date(2007, 6, 30)
+
+
+def test_a_party_bound_after_the_cop_deadline_is_due_at_its_own_entry_into_force():
+    assert domain.due_date(COP_2007, LATE_PARTY) == date(2017, 8, 10)
+
+
+def test_a_party_that_deposited_before_the_deadline_but_is_bound_after_it_is_due_when_bound():
+    deposited_in_june = treaty.ParticipantStatus(
+        status=treaty.PARTY,
+        consent_date=date(2007, 6, 20),
+        entry_into_force=date(2007, 7, 20),
+    )
+    assert domain.due_date(COP_2007, deposited_in_june) == date(2007, 7, 20)
+
+
+def test_no_date_is_invented_where_the_article_sets_none_or_entry_into_force_is_unknown():
+    assert domain.due_date(PREVENTION_AUTHORITY, EARLY_PARTY) is None
+    successor_without_date = treaty.ParticipantStatus(
+        status=treaty.PARTY, consent_date=date(2006, 10, 23), consent_kind=treaty.SUCCESSION
+    )
+    assert domain.due_date(COP_2007, successor_without_date) is None
+    standing = domain.obligation_standing(PREVENTION_AUTHORITY, EARLY_PARTY, None, date(2020, 1, 1))
+    assert standing.state == domain.NO_DUE_DATE
+
+
+@pytest.mark.parametrize(
+    ("as_of", "state"),
+    [
+        (date(2007, 6, 30), domain.NOT_YET_DUE),  # the due date itself
+        (date(2007, 7, 30), domain.NOT_YET_DUE),  # last day of a 30-day grace period
+        (date(2007, 7, 31), domain.NO_SUBMISSION_ON_RECORD),
+    ],
+)
+def test_no_submission_on_record_only_once_due_date_and_grace_period_have_passed(as_of, state):
+    with_grace = domain.ObligationFacts(**{**COP_2007.__dict__, "grace_days": 30})
+    assert domain.obligation_standing(with_grace, EARLY_PARTY, None, as_of).state == state
+
+
+def test_a_late_submission_still_counts_as_received():
+    late = domain.Received(date(2012, 1, 5))
+    standing = domain.obligation_standing(COP_2007, EARLY_PARTY, late, date(2015, 1, 1))
+    assert (standing.state, standing.due_on, standing.received) == (
+        domain.RECEIVED,
+        date(2007, 6, 30),
+        late,
+    )
+
+
+def test_the_earliest_dated_item_on_record_counts_and_an_undated_one_counts_when_alone():
+    undated = domain.Received(None, domain.BY_NOTIFICATION)
+    first = domain.Received(date(2005, 1, 1), domain.BY_NOTIFICATION)
+    second = domain.Received(date(2009, 1, 1), domain.BY_SUBMISSION, submission_id=7)
+    assert domain.earliest_received([second, undated, first], date(2010, 1, 1)) == first
+    assert domain.earliest_received([second, undated], date(2008, 1, 1)) == undated
+    assert domain.earliest_received([second], date(2008, 1, 1)) is None
+
+
+def test_a_declaration_under_several_articles_matches_each_of_them():
+    assert domain.article_matches("18(13)", "18(13)")
+    assert domain.article_matches("18(21)", "16(14), 18(21)")
+    assert not domain.article_matches("18(1)", "18(13)")
+    assert not domain.article_matches("5(3)", "5")
+
+
+@pytest.mark.parametrize(
+    ("until", "days", "bucket"),
+    [
+        (date(2007, 7, 1), 1, domain.UNDER_1_YEAR),
+        (date(2008, 6, 29), 365, domain.UNDER_1_YEAR),
+        (date(2008, 6, 30), 366, domain.ONE_TO_5_YEARS),  # one calendar year, across 29 Feb
+        (date(2012, 6, 29), 1826, domain.ONE_TO_5_YEARS),
+        (date(2012, 6, 30), 1827, domain.OVER_5_YEARS),
+    ],
+)
+def test_days_overdue_and_ageing_count_from_the_due_date(until, days, bucket):
+    due = date(2007, 6, 30)
+    assert domain.days_overdue(due, until) == days
+    assert domain.ageing_bucket(due, until) == bucket
+
+
+def test_a_due_date_on_29_february_turns_a_year_old_on_1_march_as_a_denunciation_would():
+    # The first day on which a full year has passed, as in instruments.domain.
+    assert domain.ageing_bucket(date(2008, 2, 29), date(2009, 2, 28)) == domain.UNDER_1_YEAR
+    assert domain.ageing_bucket(date(2008, 2, 29), date(2009, 3, 1)) == domain.ONE_TO_5_YEARS
+
+
+def test_bucket_ranges_select_exactly_the_due_dates_ageing_bucket_puts_in_them():
+    as_of = date(2020, 3, 1)
+    for bucket in domain.AGEING_BUCKETS:
+        after, up_to = domain.bucket_due_range(bucket, as_of)
+        for day in (date(2010, 1, 1), date(2015, 3, 1), date(2015, 3, 2), date(2019, 3, 1)):
+            inside = (after is None or day > after) and (up_to is None or day <= up_to)
+            assert inside == (domain.ageing_bucket(day, as_of) == bucket), (bucket, day)
+
+
+OVERDUE = domain.Standing(domain.NO_SUBMISSION_ON_RECORD, date(2007, 6, 30))
+TODAY = date(2010, 1, 1)
+
+
+def test_a_flag_is_raised_when_no_submission_is_on_record_past_the_due_date():
+    assert domain.flag_next(None, OVERDUE, TODAY) == domain.FlagState(date(2007, 6, 30), TODAY)
+
+
+def test_an_open_flag_stays_as_it_is_when_nothing_changed():
+    flag = domain.FlagState(date(2007, 6, 30), date(2009, 1, 1))
+    assert domain.flag_next(flag, OVERDUE, TODAY) is flag
+
+
+def test_an_open_flag_follows_a_corrected_due_date_and_keeps_its_raising_date():
+    flag = domain.FlagState(date(2007, 5, 1), date(2009, 1, 1))
+    moved = domain.flag_next(flag, OVERDUE, TODAY)
+    assert (moved.due_on, moved.raised_on, moved.is_open) == (
+        date(2007, 6, 30),
+        date(2009, 1, 1),
+        True,
+    )
+
+
+def test_a_submission_on_record_resolves_the_flag_naming_it_and_its_date():
+    flag = domain.FlagState(date(2007, 6, 30), date(2009, 1, 1))
+    received = domain.Standing(
+        domain.RECEIVED, date(2007, 6, 30), domain.Received(date(2009, 5, 1), submission_id=3)
+    )
+    resolved = domain.flag_next(flag, received, TODAY)
+    assert resolved == domain.FlagState(
+        date(2007, 6, 30),
+        date(2009, 1, 1),
+        resolved_on=TODAY,
+        resolution=domain.BY_SUBMISSION,
+        evidence_on=date(2009, 5, 1),
+        submission_id=3,
+    )
+    assert domain.flag_days_overdue(resolved, TODAY) == 671  # 30 Jun 2007 to 1 May 2009
+
+
+def test_a_flag_that_is_no_longer_due_is_resolved_as_such():
+    flag = domain.FlagState(date(2007, 6, 30), date(2009, 1, 1))
+    resolved = domain.flag_next(flag, domain.Standing(domain.NOT_APPLICABLE), TODAY)
+    assert (resolved.resolution, resolved.resolved_on) == (domain.NO_LONGER_DUE, TODAY)
+    assert domain.flag_days_overdue(resolved, TODAY) is None
+
+
+def test_a_resolved_flag_reopens_when_its_submission_is_gone():
+    resolved = domain.FlagState(
+        date(2007, 6, 30),
+        date(2009, 1, 1),
+        resolved_on=date(2009, 6, 1),
+        resolution=domain.BY_SUBMISSION,
+        submission_id=3,
+        notified_on=date(2009, 1, 1),
+    )
+    assert domain.flag_next(resolved, OVERDUE, TODAY) == domain.FlagState(date(2007, 6, 30), TODAY)
+
+
+def test_nothing_is_written_where_no_flag_stands_or_a_resolved_one_stays_resolved():
+    assert domain.flag_next(None, domain.Standing(domain.NOT_YET_DUE), TODAY) is None
+    resolved = domain.FlagState(
+        date(2007, 6, 30), date(2009, 1, 1), resolved_on=date(2009, 6, 1), resolution="submission"
+    )
+    received = domain.Standing(domain.RECEIVED, date(2007, 6, 30), domain.Received(None))
+    assert domain.flag_next(resolved, received, TODAY) is resolved
