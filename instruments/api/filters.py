@@ -27,6 +27,7 @@ INSTRUMENT = CodesParam(
     normalise=str.lower,
     unknown=unknown_instruments,
     example="untoc,tip",
+    choices=("untoc", "tip", "som", "fir"),
 )
 
 AS_OF = DateParam(
@@ -79,6 +80,7 @@ ACTION_PARAMS = Params(
         pattern=r"[a-z_]+",
         unknown=lambda kinds: set(kinds) - set(TreatyAction.Kind.values),
         example="ratification,accession",
+        choices=tuple(TreatyAction.Kind.values),
     ),
     OSCE_ROLE,
     DateParam("date_from", "Actions dated on or after this day, YYYY-MM-DD."),
@@ -100,6 +102,7 @@ DECLARATION_PARAMS = Params(
         pattern=r"[a-z_]+",
         unknown=lambda kinds: set(kinds) - set(Declaration.Kind.values),
         example="reservation,objection",
+        choices=tuple(Declaration.Kind.values),
     ),
     PatternParam(
         "article",
@@ -122,6 +125,7 @@ HISTORY_PARAMS = Params(
         pattern=r"[a-z]+",
         unknown=lambda names: set(names) - set(HISTORY_RESOURCES),
         example="actions,declarations",
+        choices=HISTORY_RESOURCES,
     ),
     STATE,
     TextParam("user", "Changes made by this username.", max_length=150),

@@ -19,7 +19,8 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -186,3 +187,34 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     rule = codes if isinstance(codes, str) else api_exc.default_code
     message = str(api_exc.detail)
     return error_response(response.status_code, message, [Problem(None, rule, message)], headers)
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's 404 for a URL no route matches: in the error shape under /api/, else the page."""
+    if not _is_api(request):
+        return defaults.page_not_found(request, exception)
+    body = {
+        "status": 404,
+        "detail": "Not found.",
+        "errors": [
+            {"field": None, "rule": "not_found", "message": f"Nothing is at {request.path}."}
+        ],
+    }
+    return JsonResponse(body, status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's 500: in the error shape under /api/ (no details leak), else the page."""
+    if not _is_api(request):
+        return defaults.server_error(request)
+    message = "The server failed to answer; the failure is logged."
+    body = {
+        "status": 500,
+        "detail": message,
+        "errors": [{"field": None, "rule": "server_error", "message": message}],
+    }
+    return JsonResponse(body, status=500)

@@ -114,6 +114,7 @@ class CodesParam(Param):
     normalise: Callable[[str], str] = str.lower
     unknown: Callable[[list[str]], Iterable[str]] | None = None
     example: str = ""
+    choices: Sequence[str] = ()  # for the schema, when the codes are a fixed set
 
     def parse(self, request: Request) -> list[str] | None:
         given = [c.strip() for v in self.values(request) for c in v.split(",") if c.strip()]
@@ -133,9 +134,10 @@ class CodesParam(Param):
         return codes
 
     def openapi(self) -> OpenApiParameter:
+        items = {"enum": list(self.choices)} if self.choices else {"pattern": f"^{self.pattern}$"}
         return OpenApiParameter(
             self.name,
-            {"type": "array", "items": {"type": "string", "pattern": f"^{self.pattern}$"}},
+            {"type": "array", "items": {"type": "string", **items}},
             style="form",
             explode=False,
             description=f"{self.description} One code or a comma-separated list, e.g. "

@@ -20,6 +20,8 @@ class ReadsPublicWritesByPermission(BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
         if request.method in SAFE_METHODS:
             return True
+        if getattr(view, (request.method or "").lower(), None) is None:
+            return True  # the resource does not offer this method: let it answer 405
         user = request.user
         if not (user and user.is_authenticated):
             return False
