@@ -6,7 +6,10 @@ permission check and reach the services. Examples are bounded so that the suite 
 
 import json
 
+import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from django.core.wsgi import get_wsgi_application
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
@@ -50,6 +53,18 @@ def api_schema():
 schema = api_schema()
 
 
+@pytest.fixture
+def connection_kept_open():
+    """Django's WSGI handler closes the database connection after each request, as it should
+    in production; here the test's transaction lives on it, so keep it open (as Django's own
+    test client does)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @schema.parametrize()
 @settings(
     max_examples=MAX_EXAMPLES,
@@ -59,7 +74,7 @@ schema = api_schema()
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_the_api_answers_every_generated_request_as_its_schema_says(
-    case, real_data, editor, viewer
+    case, real_data, editor, viewer, connection_kept_open
 ):
     headers = {}
     if case.method != "GET":
