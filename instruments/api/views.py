@@ -97,6 +97,8 @@ def ordered_entries(entries: list[dict[str, Any]], ordering: str) -> list[dict[s
 
 
 class StatusViewSet(ApiViewSet):
+    """status/: the status matrix, from instruments.selectors.status_matrix."""
+
     export_actions = ("list",)
 
     @extend_schema(
@@ -132,6 +134,8 @@ class StatusViewSet(ApiViewSet):
 
 
 class InstrumentViewSet(ApiViewSet):
+    """instruments/: the Convention and its Protocols, with counts as of a date."""
+
     queryset = Instrument.objects.all()
     lookup_field = "code"
     lookup_value_regex = "[a-z]{2,8}"
@@ -154,6 +158,8 @@ class InstrumentViewSet(ApiViewSet):
 
     @extend_schema(
         summary="One instrument",
+        description="Its entry-into-force rule as data, the recorded date of entry into "
+        "force, and counts of signatories and parties as of `as_of`.",
         parameters=AS_OF_ONLY.openapi(),
         responses=InstrumentSerializer,
     )
@@ -168,8 +174,12 @@ class InstrumentViewSet(ApiViewSet):
 
 
 class StateViewSet(ParticipantViewSet):
+    """states/: the participants list (states.api.views) and a participant's status."""
+
     @extend_schema(
         summary="One participant, with its status for each instrument",
+        description="The participant as in the list, and one status entry per instrument "
+        "as of `as_of` (as in status/).",
         parameters=[
             *AS_OF_ONLY.openapi(),
             OpenApiParameter("iso3", str, OpenApiParameter.PATH, pattern="^[A-Za-z]{3}$"),
@@ -244,6 +254,8 @@ class VersionedViewSet(ApiViewSet):
 
 
 class ActionViewSet(VersionedViewSet):
+    """actions/: treaty actions; writes go through instruments.services.action_*."""
+
     queryset = TreatyAction.objects.all()
     serializer_class = ActionWriteSerializer
     export_actions = ("list",)
@@ -277,7 +289,11 @@ class ActionViewSet(VersionedViewSet):
         page.results = [dict(zip(ACTION_COLUMNS, r, strict=True)) for r in page.results]
         return Response(page.as_dict())
 
-    @extend_schema(summary="One treaty action", responses=ActionSerializer)
+    @extend_schema(
+        summary="One treaty action",
+        description="Its ETag is its version: send it in If-Match to change or remove it.",
+        responses=ActionSerializer,
+    )
     def retrieve(self, request: Request, pk: str) -> Response:
         return super().retrieve(request, pk)
 
@@ -336,6 +352,8 @@ class ActionViewSet(VersionedViewSet):
 
 
 class DeclarationViewSet(VersionedViewSet):
+    """declarations/: writes go through instruments.services.declaration_*."""
+
     queryset = Declaration.objects.all()
     serializer_class = DeclarationWriteSerializer
 
@@ -362,12 +380,17 @@ class DeclarationViewSet(VersionedViewSet):
         page.results = [dict(zip(DECLARATION_COLUMNS, r, strict=True)) for r in page.results]
         return Response(page.as_dict())
 
-    @extend_schema(summary="One declaration", responses=DeclarationSerializer)
+    @extend_schema(
+        summary="One declaration",
+        description="Its ETag is its version: send it in If-Match to change or remove it.",
+        responses=DeclarationSerializer,
+    )
     def retrieve(self, request: Request, pk: str) -> Response:
         return super().retrieve(request, pk)
 
     @extend_schema(
         summary="Record a declaration",
+        description="SPMU editors only; checked by the same rules as in the back office.",
         request=DeclarationWriteSerializer,
         responses={201: DeclarationSerializer},
     )
@@ -399,13 +422,14 @@ class DeclarationViewSet(VersionedViewSet):
 
     @extend_schema(
         summary="Change some fields of a declaration",
+        description="If-Match must carry the declaration's ETag.",
         request=DeclarationWriteSerializer,
         responses=DeclarationSerializer,
     )
     def partial_update(self, request: Request, pk: str) -> Response:
         return self.update(request, pk, partial=True)
 
-    @extend_schema(summary="Remove a declaration")
+    @extend_schema(summary="Remove a declaration", description="If-Match must carry its ETag.")
     def destroy(self, request: Request, pk: str) -> Response:
         declaration = self.record(pk)
         version = expected_version(request, declaration)
@@ -419,6 +443,8 @@ HISTORY_RECORD = IntParam("record", "The id of one record (with resource).", min
 
 
 class HistoryViewSet(ApiViewSet):
+    """history/: the audit trail, from instruments.history."""
+
     permission_classes = [StaffOnly]
 
     @extend_schema(
