@@ -138,3 +138,28 @@ def test_an_unacceptable_format_is_406_in_the_error_shape(client):
     response = client.get(API + "instruments/", HTTP_ACCEPT="application/xml")
     assert response.status_code == 406
     assert problems(response) == {None: "not_acceptable"}
+
+
+@pytest.mark.django_db
+def test_a_url_no_route_matches_is_a_json_404_under_api_only(client):
+    response = client.get("/api/v1/no-such-resource/")
+    assert response.status_code == 404
+    assert problems(response) == {None: "not_found"}
+    elsewhere = client.get("/no-such-page/")
+    assert elsewhere.status_code == 404
+    assert not elsewhere["Content-Type"].startswith("application/json")
+
+
+def test_a_conflict_the_database_refused_is_409_in_the_error_shape():
+    from django.db import IntegrityError
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from untoc_tracker.rest.errors import exception_handler
+
+    request = Request(APIRequestFactory().post("/api/v1/declarations/"))
+    response = exception_handler(IntegrityError("duplicate key"), {"request": request})
+    assert response.status_code == 409
+    assert response.data["errors"] == [
+        {"field": None, "rule": "conflict", "message": "Reload the data and try again."}
+    ]

@@ -8,6 +8,7 @@ from untoc_tracker.rest.params import (
     ChoiceParam,
     CodesParam,
     DateParam,
+    IntParam,
     Params,
     PatternParam,
     TextParam,
@@ -52,6 +53,8 @@ STATUS_PARAMS = Params(
         default="name",
     ),
 )
+
+STATE_DETAIL_PARAMS = Params(AS_OF)
 
 INSTRUMENT_PARAMS = Params(
     DateParam(
@@ -131,4 +134,5 @@ HISTORY_PARAMS = Params(
     TextParam("user", "Changes made by this username.", max_length=150),
     DateParam("date_from", "Changes made on or after this day (UTC), YYYY-MM-DD."),
     DateParam("date_to", "Changes made on or before this day (UTC), YYYY-MM-DD."),
+    IntParam("record", "The id of one record (with resource): its whole history.", minimum=1),
 )

@@ -400,7 +400,7 @@ class HistoryEntrySerializer(serializers.Serializer):
     )
     values = serializers.DictField(
         child=serializers.JSONField(allow_null=True),
-        help_text="The record as it was after this change (before it, for a deletion).",
+        help_text="The record's values after this change (for a deletion, as it was when deleted).",
     )
 
 

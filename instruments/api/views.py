@@ -20,6 +20,7 @@ from instruments.api.filters import (
     DECLARATION_PARAMS,
     HISTORY_PARAMS,
     INSTRUMENT_PARAMS,
+    STATE_DETAIL_PARAMS,
     STATUS_PARAMS,
 )
 from instruments.api.serializers import (
@@ -69,11 +70,8 @@ from untoc_tracker.rest.exports import (
     export_schema_responses,
 )
 from untoc_tracker.rest.pagination import PAGE_PARAMS, paginate
-from untoc_tracker.rest.params import IntParam, Params
 from untoc_tracker.rest.permissions import StaffOnly
 from untoc_tracker.rest.views import ApiViewSet
-
-AS_OF_ONLY = Params(INSTRUMENT_PARAMS.params[0])
 
 
 def ordered_entries(entries: list[dict[str, Any]], ordering: str) -> list[dict[str, Any]]:
@@ -145,12 +143,12 @@ class InstrumentViewSet(ApiViewSet):
         description="The Convention and its Protocols, with the entry-into-force rule as data, "
         "the recorded date of entry into force, and counts of signatories and parties as of "
         "`as_of`.",
-        parameters=[*AS_OF_ONLY.openapi(), *PAGE_PARAMS.openapi()],
+        parameters=[*INSTRUMENT_PARAMS.openapi(), *PAGE_PARAMS.openapi()],
         responses=InstrumentPageSerializer,
     )
     @revision_conditional
     def list(self, request: Request) -> Response:
-        params = (AS_OF_ONLY + PAGE_PARAMS).parse(request)
+        params = (INSTRUMENT_PARAMS + PAGE_PARAMS).parse(request)
         matrix = status_matrix(as_of=params["as_of"])
         counts = matrix.counts()
         rows = [instrument_row(i, counts[i.code], matrix.as_of) for i in matrix.instruments]
@@ -160,12 +158,12 @@ class InstrumentViewSet(ApiViewSet):
         summary="One instrument",
         description="Its entry-into-force rule as data, the recorded date of entry into "
         "force, and counts of signatories and parties as of `as_of`.",
-        parameters=AS_OF_ONLY.openapi(),
+        parameters=INSTRUMENT_PARAMS.openapi(),
         responses=InstrumentSerializer,
     )
     @revision_conditional
     def retrieve(self, request: Request, code: str) -> Response:
-        params = AS_OF_ONLY.parse(request)
+        params = INSTRUMENT_PARAMS.parse(request)
         matrix = status_matrix(as_of=params["as_of"], instrument_codes=[code])
         if not matrix.instruments:
             raise Http404
@@ -181,14 +179,14 @@ class StateViewSet(ParticipantViewSet):
         description="The participant as in the list, and one status entry per instrument "
         "as of `as_of` (as in status/).",
         parameters=[
-            *AS_OF_ONLY.openapi(),
+            *STATE_DETAIL_PARAMS.openapi(),
             OpenApiParameter("iso3", str, OpenApiParameter.PATH, pattern="^[A-Za-z]{3}$"),
         ],
         responses=StateDetailSerializer,
     )
     @revision_conditional
     def retrieve(self, request: Request, iso3: str) -> Response:
-        params = AS_OF_ONLY.parse(request)
+        params = STATE_DETAIL_PARAMS.parse(request)
         participants = participant_list().filter(iso3=iso3.upper())
         rows = participant_rows(list(participant_values(participants)))
         if not rows:
@@ -325,6 +323,8 @@ class ActionViewSet(VersionedViewSet):
         action = self.record(pk)
         version = expected_version(request, action)
         values = self.write_values(request, action, partial=partial)
+        if not values:
+            return self.answer(action)  # a PATCH that changes nothing saves nothing
         updated = services.action_update(
             action=action, actor=request.user, expected_version=version, **values
         )
@@ -415,6 +415,8 @@ class DeclarationViewSet(VersionedViewSet):
         declaration = self.record(pk)
         version = expected_version(request, declaration)
         values = self.write_values(request, declaration, partial=partial)
+        if not values:
+            return self.answer(declaration)  # a PATCH that changes nothing saves nothing
         updated = services.declaration_update(
             declaration=declaration, actor=request.user, expected_version=version, **values
         )
@@ -439,9 +441,6 @@ class DeclarationViewSet(VersionedViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-HISTORY_RECORD = IntParam("record", "The id of one record (with resource).", minimum=1)
-
-
 class HistoryViewSet(ApiViewSet):
     """history/: the audit trail, from instruments.history."""
 
@@ -451,12 +450,12 @@ class HistoryViewSet(ApiViewSet):
         summary="Audit trail (staff only)",
         description="Every change to treaty data, newest first: which record, who, when, the "
         "fields that changed and the record's values after the change.",
-        parameters=[*HISTORY_PARAMS.openapi(), HISTORY_RECORD.openapi(), *PAGE_PARAMS.openapi()],
+        parameters=[*HISTORY_PARAMS.openapi(), *PAGE_PARAMS.openapi()],
         responses=HistoryPageSerializer,
     )
     @revision_conditional
     def list(self, request: Request) -> Response:
-        params = (HISTORY_PARAMS + Params(HISTORY_RECORD) + PAGE_PARAMS).parse(request)
+        params = (HISTORY_PARAMS + PAGE_PARAMS).parse(request)
         feed = history_feed(
             resources=params["resource"],
             states=params["state"],

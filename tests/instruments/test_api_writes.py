@@ -304,6 +304,15 @@ def test_a_declaration_without_a_date_is_recorded_with_none(editor_client, south
     assert response.json()["date"] is None
 
 
+def test_a_patch_that_changes_nothing_saves_nothing(editor_client, signature):
+    path = f"actions/{signature.pk}/"
+    tag = etag(editor_client, path)
+    response = send(editor_client, "PATCH", path, {}, HTTP_IF_MATCH=tag)
+    assert response.status_code == 200
+    assert response["ETag"] == tag
+    assert signature.history.count() == 1
+
+
 def test_a_put_replaces_every_field(editor_client, signature):
     path = f"actions/{signature.pk}/"
     send(editor_client, "PATCH", path, {"note": "a note"}, HTTP_IF_MATCH=etag(editor_client, path))
