@@ -56,12 +56,7 @@ from instruments.selectors import (
 from states.api.filters import osce_roles
 from states.api.views import ParticipantViewSet, participant_rows, participant_values
 from states.selectors import participant_list
-from untoc_tracker.rest.conditional import (
-    expected_version,
-    revision_conditional,
-    version_conditional,
-    version_etag,
-)
+from untoc_tracker.rest.conditional import expected_version, revision_conditional
 from untoc_tracker.rest.exports import (
     FORMAT_PARAMETER,
     Table,
@@ -71,7 +66,7 @@ from untoc_tracker.rest.exports import (
 )
 from untoc_tracker.rest.pagination import PAGE_PARAMS, paginate
 from untoc_tracker.rest.permissions import StaffOnly
-from untoc_tracker.rest.views import ApiViewSet
+from untoc_tracker.rest.views import ApiViewSet, VersionedViewSet
 
 
 def ordered_entries(entries: list[dict[str, Any]], ordering: str) -> list[dict[str, Any]]:
@@ -202,35 +197,10 @@ class StateViewSet(ParticipantViewSet):
         )
 
 
-class VersionedViewSet(ApiViewSet):
-    """A resource of records the services version: detail ETag, If-Match on every edit."""
+class TreatyRecordViewSet(VersionedViewSet):
+    """Actions and declarations: records of one participant, which an edit cannot change."""
 
-    versioned = True
-    lookup_value_regex = "[0-9]{1,18}"
     service_field_names = {"participant": "state"}
-
-    def record(self, pk: str) -> Any:
-        record = (
-            self.get_queryset()
-            .select_related("participant", "instrument")
-            .filter(pk=int(pk))
-            .first()
-        )
-        if record is None:
-            raise Http404
-        return record
-
-    def answer(self, record: Any, code: int = status.HTTP_200_OK) -> Response:
-        response = Response(self.representation(record), status=code)
-        response["ETag"] = version_etag(record)
-        return response
-
-    def representation(self, record: Any) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def retrieve(self, request: Request, pk: str) -> Response:
-        record = self.record(pk)
-        return version_conditional(request, record, lambda: Response(self.representation(record)))
 
     def write_values(self, request: Request, record: Any, *, partial: bool) -> dict[str, Any]:
         """The validated body as service keyword arguments; the participant cannot change."""
@@ -251,10 +221,10 @@ class VersionedViewSet(ApiViewSet):
         return values
 
 
-class ActionViewSet(VersionedViewSet):
+class ActionViewSet(TreatyRecordViewSet):
     """actions/: treaty actions; writes go through instruments.services.action_*."""
 
-    queryset = TreatyAction.objects.all()
+    queryset = TreatyAction.objects.select_related("participant", "instrument")
     serializer_class = ActionWriteSerializer
     export_actions = ("list",)
 
@@ -351,10 +321,10 @@ class ActionViewSet(VersionedViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class DeclarationViewSet(VersionedViewSet):
+class DeclarationViewSet(TreatyRecordViewSet):
     """declarations/: writes go through instruments.services.declaration_*."""
 
-    queryset = Declaration.objects.all()
+    queryset = Declaration.objects.select_related("participant", "instrument")
     serializer_class = DeclarationWriteSerializer
 
     def representation(self, record: Declaration) -> dict[str, Any]:

@@ -9,5 +9,6 @@
   If-None-Match, 428 without If-Match, 412 on a stale one.
 - exports: CSV and XLSX renderers for the same rows the JSON carries.
 - permissions, throttling, negotiation, schema: the access rules and the API's wiring.
-- views: ApiViewSet, the base class that puts these together.
+- views: ApiViewSet, the base class that puts these together, and VersionedViewSet for
+  records whose service counts a version (details with ETag, edits with If-Match).
 """

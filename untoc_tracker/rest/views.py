@@ -3,12 +3,14 @@
 from collections.abc import Mapping
 from typing import Any
 
+from django.http import Http404
 from django.utils.cache import patch_vary_headers
-from rest_framework import viewsets
+from rest_framework import status, viewsets
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from untoc_tracker.rest.conditional import version_conditional, version_etag
 from untoc_tracker.rest.exports import CSVRenderer, XLSXRenderer
 
 
@@ -45,3 +47,34 @@ class ApiViewSet(viewsets.GenericViewSet):
         # Answers differ by format, and by who asks (staff-only resources, permissions).
         patch_vary_headers(response, ["Accept", "Authorization", "Cookie"])
         return response
+
+
+class VersionedViewSet(ApiViewSet):
+    """A resource of records whose service counts a `version`, found by numeric id.
+
+    Its details carry the version as ETag (304 when the client holds it); its edits take
+    the version from If-Match with `expected_version` and pass it to the service. Subclasses
+    give `queryset` (with what `representation` needs, select_related) and `representation`.
+    """
+
+    versioned = True
+    lookup_value_regex = "[0-9]{1,18}"  # stays within a 64-bit key on every database
+
+    def record(self, pk: str) -> Any:
+        record = self.get_queryset().filter(pk=int(pk)).first()
+        if record is None:
+            raise Http404
+        return record
+
+    def representation(self, record: Any) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def answer(self, record: Any, code: int = status.HTTP_200_OK) -> Response:
+        """The record after a write, with its new ETag."""
+        response = Response(self.representation(record), status=code)
+        response["ETag"] = version_etag(record)
+        return response
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        record = self.record(pk)
+        return version_conditional(request, record, lambda: Response(self.representation(record)))
