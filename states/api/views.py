@@ -55,6 +55,8 @@ ParticipantPageSerializer = page_serializer("ParticipantPage", ParticipantSerial
 
 
 class ParticipantViewSet(ApiViewSet):
+    """states/: every participant, filtered; exported as CSV or XLSX."""
+
     queryset = Participant.objects.all()
     lookup_field = "iso3"
     lookup_value_regex = "[A-Za-z]{3}"
