@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -177,13 +177,18 @@ def actions_apply(
         _, after = _proposed_actions(current, changes, participant)
         touched = [after[_new_ref(i)] for i in range(len(changes.create))]
         touched += [after[action.pk] for action, _, _ in changes.update]
-        field_errors: dict[str, list[str]] = {}
+        field_errors: dict[str, list[ValidationError]] = {}
         for action in touched:
             try:
                 action.full_clean(exclude=["participant", "version"], validate_unique=False)
             except ValidationError as error:
-                for name, messages in error.message_dict.items():
-                    field_errors.setdefault(name, []).extend(messages)
+                # Keep each error's code, so callers can say which rule was broken.
+                for name, errors in error.error_dict.items():
+                    field_errors.setdefault(name, []).extend(errors)
+        if violations:
+            # The model's constraints (non-field errors) only repeat treaty rules, which
+            # name the field and the rule; report those instead.
+            field_errors.pop(NON_FIELD_ERRORS, None)
         if field_errors:
             raise ValidationError(field_errors)
         if violations:

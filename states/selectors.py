@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from states.models import DataRevision, Participant
+from states.models import DataRevision, Participant, ParticipantAlias
 
 # Filter values clients use for OSCE roles, and the roles each stands for.
 OSCE_ROLE_GROUPS: dict[str, tuple[str, ...]] = {
@@ -51,3 +51,12 @@ def data_revision() -> int:
     """The number of committed changes to tracker data so far (one query)."""
     revision = DataRevision.objects.filter(pk=1).values_list("number", flat=True).first()
     return revision or 0
+
+
+def alias_names(participant_ids: list[int]) -> dict[int, list[str]]:
+    """Other spellings of each participant, by participant id (one query)."""
+    names: dict[int, list[str]] = {pk: [] for pk in participant_ids}
+    rows = ParticipantAlias.objects.filter(participant_id__in=participant_ids).order_by("name")
+    for participant_id, name in rows.values_list("participant_id", "name"):
+        names[participant_id].append(name)
+    return names

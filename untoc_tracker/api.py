@@ -1,5 +1,23 @@
-"""The one API router: every resource of every app is registered here, under /api/v1/."""
+"""The one API router: every resource of every app is registered here, under /api/v1/.
+
+Resources build on untoc_tracker.rest (ApiViewSet, error shape, parameters, ETags, exports).
+"""
 
 from rest_framework.routers import DefaultRouter
 
+from instruments.api.views import (
+    ActionViewSet,
+    DeclarationViewSet,
+    HistoryViewSet,
+    InstrumentViewSet,
+    StateViewSet,
+    StatusViewSet,
+)
+
 router = DefaultRouter()
+router.register("states", StateViewSet, basename="state")
+router.register("instruments", InstrumentViewSet, basename="instrument")
+router.register("status", StatusViewSet, basename="status")
+router.register("actions", ActionViewSet, basename="action")
+router.register("declarations", DeclarationViewSet, basename="declaration")
+router.register("history", HistoryViewSet, basename="history")

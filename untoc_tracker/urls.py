@@ -14,3 +14,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]
+
+# Under /api/ a missing URL or a server failure answers in the API's error shape.
+handler404 = "untoc_tracker.rest.errors.not_found"
+handler500 = "untoc_tracker.rest.errors.server_error"

@@ -14,6 +14,7 @@ from untoc_tracker.settings.environment import (
     env_database,
     env_int,
     env_list,
+    env_rate,
     env_redis_url,
     env_str,
 )
@@ -171,8 +172,25 @@ EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "untoc-tracker@localhost")
 
 # --- REST framework -----------------------------------------------------------------------
+# The API's shared machinery lives in untoc_tracker/rest/ (errors, parameters, ETags, exports).
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "untoc_tracker.rest.schema.AutoSchema",
+    # Token first: its WWW-Authenticate header makes "not signed in" a 401 rather than a 403.
+    # No Basic authentication: passwords are not sent with every request.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "untoc_tracker.rest.permissions.ReadsPublicWritesByPermission",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": ("untoc_tracker.rest.negotiation.StrictFormatNegotiation"),
+    "EXCEPTION_HANDLER": "untoc_tracker.rest.errors.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["untoc_tracker.rest.throttling.AnonymousThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": env_rate("API_ANON_THROTTLE_RATE", "120/minute")},
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
 SPECTACULAR_SETTINGS = {
@@ -186,6 +204,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Three models have a field named "kind"; each choice set gets its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "ParticipantKindEnum": "states.models.Participant.Kind",
+        "ActionKindEnum": "instruments.models.TreatyAction.Kind",
+        "DeclarationKindEnum": "instruments.models.Declaration.Kind",
+    },
 }
 
 LOGGING = {

@@ -5,6 +5,7 @@ should stop the process with a message naming the variable instead.
 """
 
 import os
+import re
 from typing import Any
 
 import environ
@@ -41,6 +42,18 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
     if value < minimum:
         raise ImproperlyConfigured(f"{name}={raw!r} must be at least {minimum}")
     return value
+
+
+def env_rate(name: str, default: str) -> str:
+    """A request rate as the REST framework reads it: a number per second, minute, hour or day
+    (e.g. 120/minute)."""
+    raw = env_str(name, default)
+    if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", raw):
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a rate: give a number per second, minute, hour or day, "
+            "e.g. 120/minute"
+        )
+    return raw
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

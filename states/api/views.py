@@ -1,0 +1,83 @@
+"""The participants list. Its detail, which shows the status for each instrument, is added in
+instruments.api.views (states/ must not depend on instruments/)."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from states.api.filters import PARTICIPANT_ORDERINGS, PARTICIPANT_PARAMS
+from states.api.serializers import PARTICIPANT_COLUMNS, ParticipantSerializer
+from states.models import Participant
+from states.selectors import alias_names, participant_list, participant_search
+from untoc_tracker.rest.conditional import revision_conditional
+from untoc_tracker.rest.exports import (
+    FORMAT_PARAMETER,
+    Table,
+    export_format,
+    export_response,
+    export_schema_responses,
+)
+from untoc_tracker.rest.pagination import PAGE_PARAMS, page_serializer, paginate
+from untoc_tracker.rest.views import ApiViewSet
+
+_VALUES = ("id", *(c for c in PARTICIPANT_COLUMNS if c != "aliases"))
+
+
+def participant_values(participants: QuerySet[Participant]) -> QuerySet:
+    return participants.values(*_VALUES)
+
+
+def participant_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Participants (as participant_values) as plain rows with their aliases (one query)."""
+    aliases = alias_names([row["id"] for row in rows])
+    return [
+        {
+            column: aliases[row["id"]] if column == "aliases" else row[column]
+            for column in PARTICIPANT_COLUMNS
+        }
+        for row in rows
+    ]
+
+
+def participants_filtered(params: dict[str, Any]) -> QuerySet[Participant]:
+    participants = participant_list(osce_role=params["osce_role"])
+    if params["kind"]:
+        participants = participants.filter(kind=params["kind"])
+    if params["search"]:
+        participants = participants.filter(pk__in=participant_search(params["search"]).values("pk"))
+    return participants.order_by(*PARTICIPANT_ORDERINGS[params["ordering"]])
+
+
+ParticipantPageSerializer = page_serializer("ParticipantPage", ParticipantSerializer)
+
+
+class ParticipantViewSet(ApiViewSet):
+    """states/: every participant, filtered; exported as CSV or XLSX."""
+
+    queryset = Participant.objects.all()
+    lookup_field = "iso3"
+    lookup_value_regex = "[A-Za-z]{3}"
+    export_actions = ("list",)
+
+    @extend_schema(
+        summary="Participants",
+        description="Every State and organization the depositary lists, with its OSCE role and "
+        "former names. As CSV or XLSX: the whole filtered list.",
+        parameters=[*PARTICIPANT_PARAMS.openapi(), *PAGE_PARAMS.openapi(), FORMAT_PARAMETER],
+        responses=export_schema_responses(ParticipantPageSerializer),
+    )
+    @revision_conditional
+    def list(self, request: Request) -> Response:
+        params = (PARTICIPANT_PARAMS + PAGE_PARAMS).parse(request)
+        participants = participants_filtered(params)
+        if export_format(request):
+            rows = participant_rows(list(participant_values(participants)))
+            table = Table(PARTICIPANT_COLUMNS, rows)
+            return export_response(request, table, "untoc-states")
+        # Queries: the count, the page of participants, their aliases.
+        page = paginate(request, participant_values(participants), params)
+        page.results = participant_rows(page.results)
+        return Response(page.as_dict())

@@ -1,0 +1,99 @@
+"""A schemathesis run over the OpenAPI schema: no server error, every answer as documented.
+
+Reads go anonymous; writes go as an SPMU editor with a token, so that they get past the
+permission check and reach the services. Examples are bounded so that the suite stays fast.
+"""
+
+import json
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from instruments.models import Declaration, TreatyAction
+from tests.apiclient import token_headers
+from untoc_tracker.rest.conditional import version_etag
+
+MAX_EXAMPLES = 12
+
+# No server error, and every answer as documented: its status, media type, headers and body.
+# (Not schemathesis's "positive data acceptance": a schema cannot say which codes exist,
+# which page is the last or which treaty rule a write breaks, so a schema-valid request may
+# rightly be refused with a 400.)
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+
+
+def api_schema():
+    """The schema as /api/schema/ serves it, built without a request or the database."""
+    document = SchemaGenerator().get_schema(request=None, public=True)
+    loaded = schemathesis.openapi.from_dict(json.loads(OpenApiJsonRenderer().render(document)))
+    loaded.app = get_wsgi_application()
+    loaded.location = "/api/schema/"
+    return loaded
+
+
+schema = api_schema()
+
+
+@pytest.fixture
+def connection_kept_open():
+    """Django's WSGI handler closes the database connection after each request, as it should
+    in production; here the test's transaction lives on it, so keep it open (as Django's own
+    test client does)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@schema.parametrize()
+@settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    database=None,
+    # Fixtures hold the loaded data and the users for every example of an operation.
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_the_api_answers_every_generated_request_as_its_schema_says(
+    case, real_data, editor, viewer, connection_kept_open
+):
+    headers = {}
+    if case.method != "GET":
+        headers["Authorization"] = token_headers(editor)["HTTP_AUTHORIZATION"]
+    elif case.path.endswith("/history/"):
+        headers["Authorization"] = token_headers(viewer)["HTTP_AUTHORIZATION"]
+    aim_at_a_real_record(case)
+    case.call_and_validate(headers=headers, checks=CHECKS)
+
+
+def aim_at_a_real_record(case) -> None:
+    """Point every other generated edit at a record that exists, with its current ETag, so
+    that generated bodies reach the services and their treaty rules rather than a 404."""
+    model = {"/api/v1/actions/{id}/": TreatyAction, "/api/v1/declarations/{id}/": Declaration}
+    if case.path not in model or case.method == "GET":
+        return
+    aim_at_a_real_record.calls = getattr(aim_at_a_real_record, "calls", 0) + 1
+    if aim_at_a_real_record.calls % 2:
+        return
+    record = model[case.path].objects.order_by("?").first()
+    case.path_parameters = {"id": str(record.pk)}
+    case.headers = {**(case.headers or {}), "If-Match": version_etag(record)}

@@ -1,0 +1,103 @@
+"""ETags for the API: conditional GET on every read, optimistic concurrency on every edit.
+
+- Reads: `revision_conditional` decorates a list or retrieve; its ETag is the data revision
+  plus what selects the answer (untoc_tracker.conditional.revision_etag), found in one query
+  before any other work, so If-None-Match answers 304 cheaply.
+- Versioned records (those with a `version` counted by their service): the detail's ETag is
+  the record's version, so it changes exactly when the record does. PUT, PATCH and DELETE
+  must send it back in If-Match: without it 428, with an older one 412. The version is then
+  passed to the service as `expected_version`, which refuses (412 again) a change that got in
+  between the check and the write.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.utils.http import parse_etags
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from untoc_tracker.conditional import revision_etag
+from untoc_tracker.rest.errors import PreconditionFailed, PreconditionRequired, Problem
+
+
+def _tags(header: str | None) -> list[str]:
+    return parse_etags(header) if header else []
+
+
+def none_match(request: Request, etag: str) -> bool:
+    """Whether If-None-Match names `etag` (weak comparison, as RFC 9110 asks for GET)."""
+    tags = _tags(request.headers.get("If-None-Match"))
+    return "*" in tags or etag in [t.removeprefix("W/") for t in tags]
+
+
+def not_modified(etag: str) -> Response:
+    return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+
+
+def revision_conditional(method: Callable[..., Response]) -> Callable[..., Response]:
+    """Decorate a viewset method that reads: ETag from the data revision, 304 when current."""
+
+    @wraps(method)
+    def wrapped(view: Any, request: Request, *args: Any, **kwargs: Any) -> Response:
+        etag = f'"{revision_etag(request)}"'
+        if none_match(request, etag):
+            return not_modified(etag)
+        response = method(view, request, *args, **kwargs)
+        if response.status_code == status.HTTP_200_OK:
+            response["ETag"] = etag
+        return response
+
+    return wrapped
+
+
+def version_etag(instance: Any) -> str:
+    """A versioned record's validator: changes exactly when its service counts a save."""
+    return f'"{instance._meta.model_name}-{instance.pk}-v{instance.version}"'
+
+
+def version_conditional(request: Request, instance: Any, build: Callable[[], Response]) -> Response:
+    """Answer a GET of a versioned record: 304 if the client holds its version, else build it."""
+    etag = version_etag(instance)
+    if none_match(request, etag):
+        return not_modified(etag)
+    response = build()
+    response["ETag"] = etag
+    return response
+
+
+def expected_version(request: Request, instance: Any) -> int:
+    """The version an edit applies to, from If-Match; 428 without it, 412 if out of date.
+
+    If-Match uses strong comparison (RFC 9110): a weak validator never matches, and '*' is
+    refused because it would let an edit overwrite a change its author has not seen.
+    """
+    header = request.headers.get("If-Match")
+    tags = _tags(header)
+    if not tags or tags == ["*"]:
+        raise PreconditionRequired(
+            [
+                Problem(
+                    "If-Match",
+                    "if_match_required",
+                    "Send If-Match with the ETag of the record as you loaded it (GET its "
+                    "detail), so that a change made meanwhile is not overwritten.",
+                )
+            ]
+        )
+    current = version_etag(instance)
+    if current not in tags:
+        raise PreconditionFailed(
+            [
+                Problem(
+                    "If-Match",
+                    "stale_version",
+                    f"The record is now at version {instance.version} ({current}); reload it "
+                    "and apply your change again.",
+                )
+            ],
+            headers={"ETag": current},
+        )
+    return instance.version

@@ -1,0 +1,220 @@
+"""One error shape for every refusal the API makes.
+
+    {"status": 400,
+     "detail": "The request was refused: as_of is not valid.",
+     "errors": [{"field": "as_of", "rule": "date_format",
+                 "message": "Give a date as YYYY-MM-DD, e.g. 2007-06-30."}]}
+
+`field` names what was wrong: a query parameter, a field of the request body, or a header
+(If-Match); it is null when the refusal concerns the request as a whole (not signed in,
+throttled). `rule` is a stable code a client can act on: a treaty rule from the services
+(`protocol_requires_convention`), a parameter rule (`date_format`, `unknown_code`), or the
+REST framework's code (`required`, `not_authenticated`, `throttled`).
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
+from rest_framework import exceptions, serializers
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+from instruments.services import StaleVersionError, TreatyRuleError
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str | None
+    rule: str
+    message: str
+
+
+class RequestRefused(exceptions.APIException):
+    """A refusal carrying its problems; subclasses set the status."""
+
+    status_code = 400
+    default_code = "invalid"
+    summary = "The request was refused."
+
+    def __init__(self, problems: Iterable[Problem], *, headers: Mapping[str, str] | None = None):
+        self.problems = list(problems)
+        self.headers = dict(headers or {})
+        super().__init__(detail=self.summary)
+
+
+class ParameterError(RequestRefused):
+    status_code = 400
+    summary = "A query parameter is not valid."
+
+
+class PreconditionRequired(RequestRefused):
+    status_code = 428
+    default_code = "if_match_required"
+    summary = "This change needs the If-Match header."
+
+
+class PreconditionFailed(RequestRefused):
+    status_code = 412
+    default_code = "stale_version"
+    summary = "The record changed since you loaded it; nothing was saved."
+
+
+class ErrorItemSerializer(serializers.Serializer):
+    field = serializers.CharField(allow_null=True, help_text="Parameter, body field or header.")
+    rule = serializers.CharField(help_text="A stable code for the rule that was broken.")
+    message = serializers.CharField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The shape of every error response (documentation only)."""
+
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    errors = ErrorItemSerializer(many=True)
+
+
+def error_response(
+    status: int, detail: str, problems: Iterable[Problem], headers: Mapping[str, str] | None = None
+) -> Response:
+    data = {"status": status, "detail": detail, "errors": [asdict(p) for p in problems]}
+    return Response(data, status=status, headers=dict(headers or {}))
+
+
+def _field_name(name: str | None, renames: Mapping[str, str]) -> str | None:
+    if name in (None, "__all__", "non_field_errors"):
+        return None
+    return renames.get(name, name)
+
+
+def _serializer_problems(details: Any, prefix: str = "") -> list[Problem]:
+    """Flatten DRF's nested error details ({field: [ {message, code} ]}) into problems."""
+    if isinstance(details, Mapping) and set(details) == {"message", "code"}:
+        return [Problem(prefix or None, str(details["code"]), str(details["message"]))]
+    if isinstance(details, Mapping):
+        problems = []
+        for name, inner in details.items():
+            path = str(name) if not prefix else f"{prefix}.{name}"
+            if name == "non_field_errors":
+                path = prefix
+            problems += _serializer_problems(inner, path)
+        return problems
+    if isinstance(details, list):
+        return [p for item in details for p in _serializer_problems(item, prefix)]
+    return [Problem(prefix or None, "invalid", str(details))]
+
+
+def _django_problems(error: DjangoValidationError, renames: Mapping[str, str]) -> list[Problem]:
+    if isinstance(error, TreatyRuleError):
+        return [Problem(_field_name(v.field, renames), v.rule, v.message) for v in error.violations]
+    if hasattr(error, "error_dict"):
+        return [
+            Problem(_field_name(name, renames), item.code or "invalid", message)
+            for name, items in error.error_dict.items()
+            for item in items
+            for message in item
+        ]
+    return [
+        Problem(None, item.code or "invalid", message)
+        for item in error.error_list
+        for message in item
+    ]
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Turn every refusal into the one error shape; anything else stays a server error.
+
+    Services speak in model field names (`participant`); a view may rename them to the
+    names its clients send (`state`) with a `service_field_names` mapping.
+    """
+    view = context.get("view")
+    renames: Mapping[str, str] = getattr(view, "service_field_names", {})
+
+    if isinstance(exc, RequestRefused):
+        set_rollback()
+        return error_response(exc.status_code, str(exc.detail), exc.problems, exc.headers)
+    if isinstance(exc, StaleVersionError):
+        set_rollback()
+        return error_response(
+            412,
+            PreconditionFailed.summary,
+            [Problem("If-Match", "stale_version", str(exc))],
+        )
+    if isinstance(exc, DjangoValidationError):
+        set_rollback()
+        return error_response(
+            400, "The change breaks a rule; nothing was saved.", _django_problems(exc, renames)
+        )
+    if isinstance(exc, IntegrityError):
+        # The services check every rule first; this is a concurrent write that got in
+        # between, which the database's constraints refused.
+        set_rollback()
+        return error_response(
+            409,
+            "The change conflicts with a record saved at the same time; nothing was saved.",
+            [Problem(None, "conflict", "Reload the data and try again.")],
+        )
+    if isinstance(exc, ObjectDoesNotExist) and not isinstance(exc, Http404):
+        exc = exceptions.NotFound(str(exc) or "Not found.")
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(*exc.args)
+
+    response = drf_exception_handler(exc, context)
+    if response is None or not isinstance(exc, exceptions.APIException | Http404):
+        return response
+    # Keep what tells a client how to go on: the scheme to authenticate with, when to retry.
+    headers = {
+        k: v for k, v in response.headers.items() if k in ("WWW-Authenticate", "Retry-After")
+    }
+    if isinstance(exc, exceptions.ValidationError):
+        return error_response(
+            400,
+            "The request body is not valid; nothing was saved.",
+            [
+                Problem(_field_name(p.field, renames), p.rule, p.message)
+                for p in _serializer_problems(exc.get_full_details())
+            ],
+            headers,
+        )
+    api_exc = exc if isinstance(exc, exceptions.APIException) else exceptions.NotFound()
+    codes = api_exc.get_codes()
+    rule = codes if isinstance(codes, str) else api_exc.default_code
+    message = str(api_exc.detail)
+    return error_response(response.status_code, message, [Problem(None, rule, message)], headers)
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's 404 for a URL no route matches: in the error shape under /api/, else the page."""
+    if not _is_api(request):
+        return defaults.page_not_found(request, exception)
+    body = {
+        "status": 404,
+        "detail": "Not found.",
+        "errors": [
+            {"field": None, "rule": "not_found", "message": f"Nothing is at {request.path}."}
+        ],
+    }
+    return JsonResponse(body, status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's 500: in the error shape under /api/ (no details leak), else the page."""
+    if not _is_api(request):
+        return defaults.server_error(request)
+    message = "The server failed to answer; the failure is logged."
+    body = {
+        "status": 500,
+        "detail": message,
+        "errors": [{"field": None, "rule": "server_error", "message": message}],
+    }
+    return JsonResponse(body, status=500)

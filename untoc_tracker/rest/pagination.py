@@ -1,0 +1,95 @@
+"""Pages of a list: `page` and `page_size` (capped), in one envelope for every resource.
+
+    {"count": 864, "next": "…?page=2", "previous": null, "results": [...]}
+
+A queryset costs two queries (its count and the page); a list of rows built in Python
+costs none.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from untoc_tracker.rest.errors import ParameterError, Problem
+from untoc_tracker.rest.params import IntParam, Params
+
+PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
+
+PAGE_PARAMS = Params(
+    IntParam("page", "Page number, from 1.", minimum=1, default=1),
+    IntParam(
+        "page_size",
+        f"Rows per page: {PAGE_SIZE} unless given; larger values than {MAX_PAGE_SIZE} are "
+        f"capped to {MAX_PAGE_SIZE}.",
+        minimum=1,
+        maximum=MAX_PAGE_SIZE,
+        default=PAGE_SIZE,
+    ),
+)
+
+
+@dataclass
+class Page:
+    count: int
+    next: str | None
+    previous: str | None
+    results: list[Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "count": self.count,
+            "next": self.next,
+            "previous": self.previous,
+            "results": self.results,
+        }
+
+
+def _page_link(request: Request, number: int) -> str:
+    url = request.build_absolute_uri()
+    if number == 1:
+        return remove_query_param(url, "page")
+    return replace_query_param(url, "page", number)
+
+
+def paginate(request: Request, rows: QuerySet | Sequence[Any], params: dict[str, Any]) -> Page:
+    """The page `params` ask for (as parsed with PAGE_PARAMS); a page past the end is a 400."""
+    paginator = Paginator(rows, params["page_size"])
+    number = params["page"]
+    if number > paginator.num_pages:
+        raise ParameterError(
+            [
+                Problem(
+                    "page",
+                    "page_out_of_range",
+                    f"page={number} is past the last page ({paginator.num_pages}).",
+                )
+            ]
+        )
+    page = paginator.page(number)
+    return Page(
+        count=paginator.count,
+        next=_page_link(request, number + 1) if page.has_next() else None,
+        previous=_page_link(request, number - 1) if page.has_previous() else None,
+        results=list(page.object_list),
+    )
+
+
+def page_serializer(
+    name: str, item: type[serializers.Serializer], **extra: serializers.Field
+) -> type[serializers.Serializer]:
+    """The envelope of a page of `item`, for the schema; `extra` fields come before results."""
+    fields: dict[str, Any] = {
+        "count": serializers.IntegerField(help_text="Rows in the whole filtered list."),
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        **extra,
+        "results": item(many=True),
+    }
+    return type(name, (serializers.Serializer,), fields)
