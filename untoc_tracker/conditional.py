@@ -2,7 +2,8 @@
 
 Every committed change to tracker data bumps one counter (states.models.DataRevision), so an
 answer's validator is the revision plus what selects the answer: the path, the query string,
-the negotiated format and whether the viewer is signed in. One cheap query decides whether a
+the negotiated format, whether the viewer is signed in, and today's date (an answer "as at
+today" changes at midnight without any change to the data). One cheap query decides whether a
 client's copy is current; a 304 skips all the work of building the answer.
 """
 
@@ -11,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import condition
 
@@ -25,6 +27,7 @@ def revision_etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
         "&".join(sorted(request.GET.urlencode().split("&"))),
         request.headers.get("Accept", ""),
         "staff" if getattr(request, "user", None) and request.user.is_authenticated else "public",
+        timezone.localdate().isoformat(),
     ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
