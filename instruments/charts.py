@@ -44,6 +44,14 @@ class LineChart:
     y_ticks: list[Tick]
     series: list[Series]
 
+    @property
+    def y_label_x(self) -> float:
+        return self.left - 6
+
+    @property
+    def x_label_y(self) -> float:
+        return self.bottom + 20
+
 
 def _y_scale(largest: int) -> tuple[int, int]:
     """A round grid step giving at most eight lines, and the top of the axis."""
