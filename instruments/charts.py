@@ -65,9 +65,9 @@ def line_chart(
     labels: Sequence[str],
     series: Sequence[tuple[str, str, Sequence[int]]],
     *,
-    width: int = 640,
-    height: int = 320,
-    max_x_labels: int = 9,
+    width: int = 480,
+    height: int = 300,
+    max_x_labels: int = 7,
 ) -> LineChart:
     """Coordinates for `series` ((key, label, one value per label) each) over `labels`.
 
@@ -76,7 +76,7 @@ def line_chart(
        10, 20, ...) chosen so that there are at most eight grid lines.
     3. The labels are spread evenly; at most `max_x_labels` are written, always the last.
     """
-    left, top, right, bottom = 44.0, 12.0, width - 16.0, height - 32.0
+    left, top, right, bottom = 44.0, 12.0, width - 22.0, height - 32.0
     largest = max((v for _, _, values in series for v in values), default=0)
     y_step, y_max = _y_scale(largest)
 
