@@ -156,7 +156,8 @@ def test_the_download_gives_the_rows_on_screen(browsing):
         page.get_by_role("link", name="Excel (XLSX)").click()
     from openpyxl import load_workbook
 
-    sheet = load_workbook(download.value.path(), read_only=True).active
+    workbook = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()), read_only=True)
+    sheet = workbook.active
     values = list(sheet.iter_rows(values_only=True))
     header = [str(v) for v in values[0]]
     state, instrument, status = (header.index(k) for k in ("state", "instrument", "status"))
