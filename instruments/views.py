@@ -8,7 +8,6 @@ exactly the view on screen, built from the same canonical query.
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from instruments import charts, selectors
@@ -39,17 +38,22 @@ SEARCH_LIMIT = 50
 @require_safe
 @conditional_on_revision
 def home(request: HttpRequest) -> HttpResponse:
-    """Counts today, worldwide and in the OSCE area; the latest actions; parties over time.
+    """Counts as at a date (today by default), worldwide and in the OSCE area; the latest
+    actions; OSCE-area parties over the years.
 
-    Seven queries whatever the number of participants: the revision (ETag); the status
+    Eight queries whatever the number of participants: the revision (ETag); the status
     matrix's three (instruments, participants, actions); the party history's two
-    (instruments, OSCE-area actions); the latest actions with their participants.
+    (instruments, OSCE-area actions); the latest actions with their participants; the
+    revision again for the citation.
     """
-    today = timezone.localdate()
-    matrix = selectors.status_matrix(as_of=today)
+    form = AsOfForm(request.GET)
+    if not form.is_valid():
+        return bad_request(request, form)
+    as_of = form.cleaned_data["as_of"]
+    matrix = selectors.status_matrix(as_of=as_of)
     osce_area = [p for p in matrix.participants if p.osce_role in OSCE_AREA_ROLES]
     history = selectors.party_history(
-        osce_roles=OSCE_AREA_ROLES, first_year=CHART_FIRST_YEAR, today=today
+        osce_roles=OSCE_AREA_ROLES, first_year=CHART_FIRST_YEAR, today=form.today
     )
     chart = charts.line_chart(
         [str(d.year) for d in history.dates],
@@ -61,7 +65,8 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "instruments/home.html",
         {
-            "today": today,
+            "form": form,
+            "as_of": as_of,
             "instruments": matrix.instruments,
             "counts": [(i, worldwide[i.code], in_osce_area[i.code]) for i in matrix.instruments],
             "osce_area_size": len(osce_area),
@@ -70,6 +75,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "history": history,
             "chart": chart,
             "latest": selectors.action_list_latest(limit=10),
+            "citation": citation(
+                request, form, "signatories and parties, worldwide and in the OSCE area"
+            ),
         },
     )
 

@@ -67,6 +67,18 @@ def test_home_counts_signatories_and_parties_worldwide_and_in_the_osce_area(clie
     # A known fact: the Convention has far more parties worldwide than in the OSCE area.
     assert world["untoc"]["parties"] > area["untoc"]["parties"] > 50
     assert f"as at {today.day} {today:%B %Y}" in html
+    assert f"Status as at {today.day} {today:%B %Y} — cite as" in words(html)
+
+
+def test_home_counts_as_at_a_chosen_date_with_a_permalink(client):
+    html = page(client, "/?as_of=2003-09-29")  # the day the Convention entered into force
+    matrix = selectors.status_matrix(as_of=date(2003, 9, 29))
+    parties = selectors.status_counts(matrix)["untoc"]["parties"]
+    row = re.search(r">Convention</a></th>(.*?)</tr>", html, re.S).group(1)
+    assert int(re.findall(r'<td class="num">(\d+)</td>', row)[1]) == parties
+    assert "Signatories and parties as at 29 September 2003" in html
+    assert 'href="http://testserver/?as_of=2003-09-29"' in html
+    assert "Enter the date as YYYY-MM-DD" in page(client, "/?as_of=someday", status=400)
 
 
 def test_home_lists_the_latest_actions_newest_first_and_a_new_one_comes_first(client):
@@ -457,8 +469,10 @@ def test_the_compliance_page_says_the_data_are_not_yet_available(client):
     ("url", "expected"),
     [
         # revision (ETag); status matrix: instruments, participants, actions; party history:
-        # instruments, OSCE-area actions; latest actions with participants and instruments.
-        ("/", 7),
+        # instruments, OSCE-area actions; latest actions with participants and instruments;
+        # revision for the citation.
+        ("/", 8),
+        ("/?as_of=2007-06-30", 8),
         # revision (ETag); instruments for the form; status matrix: instruments,
         # participants, actions; revision for the citation.
         ("/status/", 6),
