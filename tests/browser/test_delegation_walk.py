@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from instruments import selectors
@@ -45,7 +46,7 @@ def test_a_delegation_finds_its_state_sets_the_date_filters_and_prints_the_repor
     page.get_by_role("main").get_by_role("button", name="Show").click()
     expect(page).to_have_url(re.compile(r"/states/AUT/\?as_of=2007-06-30$"))
     austria = Participant.objects.get(iso3="AUT")
-    profile = selectors.participant_profile(austria, as_of=ON, today=date.today())
+    profile = selectors.participant_profile(austria, as_of=ON, today=timezone.localdate())
     standing = page.locator("table.standing tbody tr")
     expect(standing).to_have_count(4)
     for index, (instrument, _, as_of) in enumerate(profile.rows):

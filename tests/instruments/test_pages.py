@@ -163,6 +163,13 @@ def test_status_on_1_january_2006_shows_germany_a_signatory_only(client):
     assert status_cell(html, "DEU", 0) == "Signatory signed 12 Dec 2000"
 
 
+def test_a_participant_outside_the_chosen_role_is_not_shown_and_the_page_says_why(client):
+    html = page(client, "/status/?state=BRA")
+    assert row_codes(html) == []
+    assert "No participant matches these filters" in html
+    assert row_codes(page(client, "/status/?state=BRA&osce_role=any")) == ["BRA"]
+
+
 def test_status_filters_by_instrument_and_state_and_sorts_by_date(client):
     html = page(
         client, "/status/?as_of=2010-01-01&instrument=som&state=DEU,AUT,FRA&ordering=-consent_date"
@@ -457,9 +464,18 @@ def test_every_page_sends_an_etag_and_answers_304_until_the_data_change(client, 
     assert fresh["ETag"] != etag
 
 
-def test_the_compliance_page_says_the_data_are_not_yet_available(client):
-    html = page(client, "/compliance/")
-    assert "Compliance data are not yet available" in html
+def test_pages_only_answer_reads(client):
+    assert client.post("/status/").status_code == 405
+    assert client.head("/status/").status_code == 200
+
+
+def test_what_the_query_string_says_is_shown_escaped(client):
+    response = client.get("/status/?osce_role=<script>alert(1)</script>&state=<b>")
+    assert response.status_code == 400
+    assert b"<script>alert(1)" not in response.content
+    assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in response.content
+    found = client.get("/search/?q=<img src=x>")
+    assert b"<img src=x>" not in found.content
 
 
 # --- Queries: a fixed number whatever the number of participants ------------------------------
