@@ -70,11 +70,13 @@ class StatusMatrix:
         for participant in self.participants:
             yield participant, [(i, self.status(participant.pk, i.code)) for i in self.instruments]
 
-    def counts(self) -> dict[str, dict[str, int]]:
-        """Per instrument: signatories (ever signed, by as_of) and parties, among these rows."""
+    def counts(self, participant_ids: Iterable[int] | None = None) -> dict[str, dict[str, int]]:
+        """Per instrument: signatories (ever signed by the matrix date), parties and parties in
+        force, among `participant_ids` (every row of the matrix when None). No query."""
+        wanted = None if participant_ids is None else set(participant_ids)
         counts = {i.code: {"signatories": 0, "parties": 0, "in_force": 0} for i in self.instruments}
-        for (_, code), status in self.entries.items():
-            if code not in counts:
+        for (participant_id, code), status in self.entries.items():
+            if code not in counts or (wanted is not None and participant_id not in wanted):
                 continue
             if status.signature_date is not None:
                 counts[code]["signatories"] += 1
@@ -182,12 +184,17 @@ def computed_entry_into_force(instrument_code: str) -> date | None:
     )
 
 
-def status_entries(matrix: StatusMatrix) -> list[dict[str, Any]]:
+def status_entries(
+    matrix: StatusMatrix, participants: Iterable[Participant] | None = None
+) -> list[dict[str, Any]]:
     """The matrix as plain rows, one per participant and instrument: the contract the API's
-    status/ resource, its CSV/XLSX exports and the pages' downloads all share."""
+    status/ resource, its CSV/XLSX exports and the pages' downloads all share.
+
+    `participants` gives the order (e.g. from status_order); by default, by name."""
     entries = []
-    for participant, cells in matrix.rows():
-        for instrument, status in cells:
+    for participant in matrix.participants if participants is None else participants:
+        for instrument in matrix.instruments:
+            status = matrix.status(participant.pk, instrument.code)
             entries.append(
                 {
                     "state": participant.iso3,
@@ -332,3 +339,171 @@ def declaration_list(
 def declaration_rows(declarations: QuerySet[Declaration]) -> QuerySet:
     """The declarations as tuples in DECLARATION_COLUMNS order (one joined query)."""
     return declarations.values_list(*_DECLARATION_VALUES)
+
+
+# --- Reads for the public pages and the feed ----------------------------------------------
+
+ORDERING_FIELDS = ("name", "signature_date", "consent_date", "entry_into_force")
+
+
+def status_order(matrix: StatusMatrix, ordering: str) -> list[Participant]:
+    """The matrix's participants in the order `ordering` names (a field of ORDERING_FIELDS,
+    "-" for descending). Dates are those of the first instrument shown; participants
+    without that date come last, by name. No query."""
+    field_name = ordering.removeprefix("-")
+    descending = ordering.startswith("-")
+    if field_name not in ORDERING_FIELDS:
+        raise ValueError(f"unknown ordering {ordering!r}")
+    participants = list(matrix.participants)  # by name already
+    if field_name == "name":
+        return participants[::-1] if descending else participants
+    if not matrix.instruments:
+        return participants
+    code = matrix.instruments[0].code
+
+    def value(participant: Participant) -> date | None:
+        return getattr(matrix.status(participant.pk, code), field_name)
+
+    dated = [p for p in participants if value(p) is not None]
+    undated = [p for p in participants if value(p) is None]
+    # A stable sort on the date keeps equal dates in name order either way.
+    dated.sort(key=value, reverse=descending)  # type: ignore[arg-type]
+    return dated + undated
+
+
+@dataclass
+class PartyHistory:
+    """How many of a group of participants were parties to each instrument at each date."""
+
+    dates: list[date]
+    instruments: list[Instrument]
+    counts: dict[str, list[int]]  # instrument code -> one count per date
+
+    def rows(self) -> list[tuple[date, list[int]]]:
+        return [
+            (when, [self.counts[i.code][index] for i in self.instruments])
+            for index, when in enumerate(self.dates)
+        ]
+
+
+def party_history(*, osce_roles: Iterable[str], first_year: int, today: date) -> PartyHistory:
+    """Parties among the participants with these OSCE roles at the end of each year from
+    `first_year`, and today for the current year.
+
+    Two queries whatever the number of participants:
+    1. the instruments (with their Conventions),
+    2. the actions of the participants with these roles, as bare values.
+    """
+    every_instrument = list(instrument_list())
+    facts = instrument_facts(every_instrument)
+    code_of = {i.pk: i.code for i in every_instrument}
+    actions: dict[int, dict[str, list[domain.Action]]] = defaultdict(lambda: defaultdict(list))
+    rows = TreatyAction.objects.filter(participant__osce_role__in=list(osce_roles)).values_list(
+        "participant_id", "instrument_id", "kind", "date", "effective_date", "pk"
+    )
+    for participant_id, instrument_id, kind, when, effective, pk in rows:
+        actions[participant_id][code_of[instrument_id]].append(
+            domain.Action(kind, when, effective, ref=pk)
+        )
+    dates = [date(year, 12, 31) for year in range(first_year, today.year)] + [today]
+    counts = {i.code: [0] * len(dates) for i in every_instrument}
+    for index, when in enumerate(dates):
+        for by_code in actions.values():
+            for code, status in participant_statuses(by_code, facts, when).items():
+                if status.status == domain.PARTY:
+                    counts[code][index] += 1
+    return PartyHistory(dates=dates, instruments=every_instrument, counts=counts)
+
+
+def action_list_latest(
+    *,
+    limit: int = 10,
+    instrument_codes: Iterable[str] | None = None,
+    participant_codes: Iterable[str] | None = None,
+) -> list[TreatyAction]:
+    """The most recent treaty actions by their date, newest first (one query)."""
+    actions = TreatyAction.objects.select_related("participant", "instrument").order_by(
+        "-date", "-id"
+    )
+    if instrument_codes is not None:
+        actions = actions.filter(instrument__code__in=list(instrument_codes))
+    if participant_codes is not None:
+        actions = actions.filter(participant__iso3__in=list(participant_codes))
+    return list(actions[:limit])
+
+
+def declaration_search(text: str, *, limit: int = 50) -> list[Declaration]:
+    """Declarations whose summary or article contains `text`, at most `limit` (one query)."""
+    text = text.strip()
+    if not text:
+        return []
+    found = declaration_list(text=text).select_related("participant", "instrument")
+    return list(found[:limit])
+
+
+@dataclass
+class TimelineEvent:
+    when: date
+    instrument: Instrument
+    action: TreatyAction | None = None  # None: the computed entry into force
+
+
+@dataclass
+class ParticipantProfile:
+    """One participant's standing with each instrument today and on `as_of`, its actions
+    and its declarations."""
+
+    participant: Participant
+    as_of: date
+    today: date
+    rows: list[tuple[Instrument, domain.ParticipantStatus, domain.ParticipantStatus]]
+    actions: list[TreatyAction]
+    declarations: list[Declaration]
+
+    @property
+    def timeline(self) -> list[TimelineEvent]:
+        """The actions and each computed entry into force that has come, oldest first."""
+        events = [TimelineEvent(a.date, a.instrument, a) for a in self.actions]
+        for instrument, today, _ in self.rows:
+            if today.entry_into_force is not None and today.entry_into_force <= self.today:
+                events.append(TimelineEvent(today.entry_into_force, instrument))
+        return sorted(events, key=lambda e: (e.when, e.action is None))
+
+
+def participant_profile(
+    participant: Participant, *, as_of: date, today: date
+) -> ParticipantProfile:
+    """Three queries: the instruments, the participant's actions, its declarations."""
+    every_instrument = list(instrument_list())
+    facts = instrument_facts(every_instrument)
+    by_pk = {i.pk: i for i in every_instrument}
+    actions = list(TreatyAction.objects.filter(participant=participant).order_by("date", "id"))
+    by_code: dict[str, list[domain.Action]] = defaultdict(list)
+    for action in actions:
+        action.instrument = by_pk[action.instrument_id]
+        by_code[action.instrument.code].append(action_value(action))
+    statuses_today = participant_statuses(by_code, facts, today)
+    statuses_as_of = participant_statuses(by_code, facts, as_of)
+    rows = [
+        (
+            i,
+            statuses_today.get(i.code, domain.NO_STATUS),
+            statuses_as_of.get(i.code, domain.NO_STATUS),
+        )
+        for i in every_instrument
+    ]
+    declarations = list(
+        Declaration.objects.filter(participant=participant).order_by(
+            "instrument__display_order", "date", "id"
+        )
+    )
+    for declaration in declarations:
+        declaration.instrument = by_pk[declaration.instrument_id]
+    return ParticipantProfile(
+        participant=participant,
+        as_of=as_of,
+        today=today,
+        rows=rows,
+        actions=actions,
+        declarations=declarations,
+    )

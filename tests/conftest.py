@@ -42,7 +42,35 @@ def real_data(db):
         call_command("load_obligations", verbosity=0)
 
 
+def ensure_staff_groups() -> None:
+    """Make the back-office groups again if a transactional test flushed them.
+
+    A flush keeps content types and permissions (post_migrate recreates them) but not the
+    groups, which data migrations make; this grants what those migrations' tables say.
+    """
+    from importlib import import_module
+
+    from django.contrib.auth.models import Permission
+
+    if Group.objects.filter(name__in=[SPMU_EDITORS, DELEGATION_VIEWERS]).count() == 2:
+        return
+    editors, _ = Group.objects.get_or_create(name=SPMU_EDITORS)
+    viewers, _ = Group.objects.get_or_create(name=DELEGATION_VIEWERS)
+    treaty = import_module("instruments.migrations.0002_back_office_groups")
+    report = import_module("reports.migrations.0002_back_office_permissions")
+    grants = [(app, model, actions) for app, model, actions in treaty.TREATY_MODELS]
+    grants += [("reports", model, actions) for model, actions in report.REPORT_MODELS]
+    for app, model, actions in grants:
+        for action in ["view", *actions]:
+            codename = report._codename(action, model)
+            permission = Permission.objects.get(content_type__app_label=app, codename=codename)
+            editors.permissions.add(permission)
+            if action == "view":
+                viewers.permissions.add(permission)
+
+
 def _staff_user(username: str, group_name: str):
+    ensure_staff_groups()
     user = get_user_model().objects.create_user(
         username=username, password="a-long-test-password", is_staff=True
     )

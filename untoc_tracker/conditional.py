@@ -2,8 +2,8 @@
 
 Every committed change to tracker data bumps one counter (states.models.DataRevision), so an
 answer's validator is the revision plus what selects the answer: the path, the query string,
-the negotiated format, whether the viewer is signed in, and today's date (an answer "as of
-today" changes at midnight without any write). One cheap query decides whether a
+the negotiated format, whether the viewer is signed in, and today's date (an answer "as at
+today" changes at midnight without any change to the data). One cheap query decides whether a
 client's copy is current; a 304 skips all the work of building the answer.
 """
 

@@ -13,6 +13,9 @@ urlpatterns = [
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # The public pages.
+    path("", include("instruments.urls")),
+    path("", include("reports.urls")),
 ]
 
 # Under /api/ a missing URL or a server failure answers in the API's error shape.

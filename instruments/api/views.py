@@ -52,6 +52,7 @@ from instruments.selectors import (
     declaration_rows,
     status_entries,
     status_matrix,
+    status_order,
 )
 from states.api.filters import osce_roles
 from states.api.views import ParticipantViewSet, participant_rows, participant_values
@@ -67,26 +68,6 @@ from untoc_tracker.rest.exports import (
 from untoc_tracker.rest.pagination import PAGE_PARAMS, paginate
 from untoc_tracker.rest.permissions import StaffOnly
 from untoc_tracker.rest.views import ApiViewSet, VersionedViewSet
-
-
-def ordered_entries(entries: list[dict[str, Any]], ordering: str) -> list[dict[str, Any]]:
-    """Status entries (in the matrix's order: participant name, then instrument) reordered.
-
-    The participants' order comes from the database, so names sort as the pages sort them;
-    Python's sorts are stable, so ties keep that order.
-    """
-    name = ordering.lstrip("-")
-    descending = ordering.startswith("-")
-    if name == "name":
-        if not descending:
-            return entries
-        position = {}
-        for entry in entries:
-            position.setdefault(entry["state"], len(position))
-        return sorted(entries, key=lambda e: position[e["state"]], reverse=True)
-    dated = [e for e in entries if e[name] is not None]
-    undated = [e for e in entries if e[name] is None]
-    return sorted(dated, key=lambda e: e[name], reverse=descending) + undated
 
 
 class StatusViewSet(ApiViewSet):
@@ -114,7 +95,8 @@ class StatusViewSet(ApiViewSet):
         matrix = status_matrix(
             as_of=as_of, participants=participants, instrument_codes=params["instrument"]
         )
-        entries = ordered_entries(status_entries(matrix), params["ordering"])
+        # The same order as the status page, so a download matches the table on screen.
+        entries = status_entries(matrix, status_order(matrix, params["ordering"]))
         if export_format(request):
             return export_response(
                 request, Table(STATUS_COLUMNS, entries), f"untoc-status-{as_of.isoformat()}"

@@ -1,0 +1,101 @@
+"""The Atom feed of the latest treaty actions, for delegations that follow changes."""
+
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from django.contrib.syndication.views import Feed
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+
+from instruments import selectors
+from instruments.models import TreatyAction
+from instruments.templatetags.treaty import day, kind_label
+
+FEED_LENGTH = 50
+
+
+@dataclass(frozen=True)
+class FeedFilters:
+    instrument_codes: list[str] | None
+    participant_codes: list[str] | None
+
+    def words(self) -> str:
+        parts = []
+        if self.instrument_codes:
+            parts.append("instrument " + ", ".join(self.instrument_codes))
+        if self.participant_codes:
+            parts.append("participant " + ", ".join(self.participant_codes))
+        return "; ".join(parts)
+
+
+class ActionFeed(Feed):
+    feed_type = Atom1Feed
+
+    def get_object(
+        self,
+        request: HttpRequest,
+        instrument_codes: list[str] | None = None,
+        participant_codes: list[str] | None = None,
+    ) -> FeedFilters:
+        self.request = request
+        return FeedFilters(instrument_codes, participant_codes)
+
+    def title(self, filters: FeedFilters) -> str:
+        title = "UNTOC Tracker: latest treaty actions"
+        return f"{title} ({filters.words()})" if filters.words() else title
+
+    def subtitle(self, filters: FeedFilters) -> str:
+        return (
+            "Signatures, ratifications, acceptances, approvals, accessions, successions and "
+            "denunciations of the UN Convention against Transnational Organized Crime and its "
+            "Protocols, newest first. Complete to the dates each instrument's page gives; "
+            "later actions partial."
+        )
+
+    def link(self, filters: FeedFilters) -> str:
+        return reverse("status")
+
+    def feed_url(self, filters: FeedFilters) -> str:
+        return self.request.get_full_path()
+
+    def items(self, filters: FeedFilters) -> list[TreatyAction]:
+        return selectors.action_list_latest(
+            limit=FEED_LENGTH,
+            instrument_codes=filters.instrument_codes,
+            participant_codes=filters.participant_codes,
+        )
+
+    def item_title(self, action: TreatyAction) -> str:
+        return (
+            f"{action.participant.name}: {kind_label(action.kind)} of the "
+            f"{action.instrument.short_title}, {day(action.date)}"
+        )
+
+    def item_description(self, action: TreatyAction) -> str:
+        parts = [f"{kind_label(action.kind)}, {day(action.date)}."]
+        if action.effective_date:
+            parts.append(f"Bound from {day(action.effective_date)}.")
+        if action.depositary_notification:
+            parts.append(f"Depositary notification {action.depositary_notification}.")
+        parts.append(f"Source: {action.source}")
+        return " ".join(parts)
+
+    def item_link(self, action: TreatyAction) -> str:
+        profile = reverse("participant-detail", args=[action.participant.iso3])
+        return f"{profile}#action-{action.pk}"
+
+    def item_guid(self, action: TreatyAction) -> str:
+        return f"untoc-tracker:action:{action.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, action: TreatyAction) -> datetime:
+        return datetime.combine(action.date, time(), tzinfo=timezone.get_current_timezone())
+
+    def item_updateddate(self, action: TreatyAction) -> datetime:
+        return action.updated_at
+
+    def item_categories(self, action: TreatyAction) -> list[str]:
+        return [action.instrument.code, action.participant.iso3]

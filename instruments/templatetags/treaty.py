@@ -1,0 +1,138 @@
+"""How a status reads on a page: always in words, colour only as a second cue."""
+
+from datetime import date
+
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from instruments import domain
+from instruments.forms import ORDERING_CHOICES
+from instruments.models import TreatyAction
+
+register = template.Library()
+
+KIND_LABELS = dict(TreatyAction.Kind.choices)
+KIND_LABELS[domain.CONSENT_KIND_NOT_RECORDED] = "Consent (kind not recorded)"
+
+STATUS_WORDS = {
+    domain.NONE: "No action on record",
+    domain.SIGNATORY: "Signatory",
+    domain.PARTY: "Party",
+    domain.DENOUNCED: "Denounced",
+}
+
+
+def _day(value: date | None) -> str:
+    return f"{value.day} {value:%b %Y}" if value else ""
+
+
+@register.filter
+def day(value: date | None) -> str:
+    """12 Dec 2000, as the depositary writes dates."""
+    return _day(value)
+
+
+@register.filter
+def long_day(value: date | None) -> str:
+    """30 June 2007, for headings and citations."""
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+@register.filter
+def kind_label(kind: str | None) -> str:
+    """Ratification, Accession (a), ... or "Consent (kind not recorded)"."""
+    return KIND_LABELS.get(kind or domain.CONSENT_KIND_NOT_RECORDED, kind or "")
+
+
+@register.filter
+def status_word(status: domain.ParticipantStatus) -> str:
+    word = STATUS_WORDS[status.status]
+    if status.status == domain.PARTY:
+        word += ", in force" if status.in_force else ", not yet in force"
+    return word
+
+
+@register.filter
+def status_class(status: domain.ParticipantStatus) -> str:
+    if status.status == domain.PARTY:
+        return "st-party" if status.in_force else "st-party-pending"
+    return f"st-{status.status}"
+
+
+def entry_into_force_words(status: domain.ParticipantStatus) -> str:
+    if status.entry_into_force is None:
+        return "entry into force: date not recorded"
+    if status.in_force:
+        return f"in force since {_day(status.entry_into_force)}"
+    return f"in force from {_day(status.entry_into_force)}"
+
+
+def status_details(status: domain.ParticipantStatus) -> list[str]:
+    """The dates behind a status, one short line each."""
+    lines = []
+    if status.status == domain.NONE:
+        return lines
+    if status.signature_date:
+        lines.append(f"signed {_day(status.signature_date)}")
+    if status.consent_date:
+        kind = kind_label(status.consent_kind)
+        lines.append(f"{kind[0].lower()}{kind[1:]} {_day(status.consent_date)}")
+        if status.status == domain.PARTY:
+            lines.append(entry_into_force_words(status))
+    if status.denunciation_date:
+        lines.append(f"denounced {_day(status.denunciation_date)}")
+    if status.denunciation_effective:
+        lines.append(f"denunciation effective {_day(status.denunciation_effective)}")
+    return lines
+
+
+@register.simple_tag
+def status_cell(status: domain.ParticipantStatus) -> SafeString:
+    """A matrix cell: the status in words, then its dates."""
+    return format_html(
+        '<span class="st-word">{}</span>{}',
+        status_word(status),
+        format_html_join(
+            "", '<span class="st-detail">{}</span>', ((d,) for d in status_details(status))
+        ),
+    )
+
+
+@register.filter
+def consent_with_mark(status: domain.ParticipantStatus) -> str:
+    """The depositary's column: "23 Sep 2004", "2 Mar 2004 a", or "... (kind not recorded)"."""
+    if status.consent_date is None:
+        return ""
+    text = _day(status.consent_date)
+    if not status.consent_kind_recorded:
+        return f"{text} (kind not recorded)"
+    return f"{text} {status.consent_mark}".strip()
+
+
+@register.inclusion_tag("includes/currency.html")
+def currency_line(instruments) -> dict:
+    """ "complete to DATE; later actions partial", one date per group of instruments."""
+    groups: dict[date, list[str]] = {}
+    for instrument in instruments:
+        groups.setdefault(instrument.status_complete_to, []).append(instrument.short_title)
+    return {"groups": sorted(groups.items())}
+
+
+@register.filter
+def join_words(words: list[str]) -> str:
+    """a, b and c."""
+    words = list(words)
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+@register.filter
+def get_item(mapping: dict, key: str):
+    return mapping.get(key)
+
+
+@register.filter
+def ordering_words(ordering: str) -> str:
+    return dict(ORDERING_CHOICES).get(ordering, ordering).lower()

@@ -1,0 +1,247 @@
+"""The public pages on treaty status: parse the query, call the selectors, render.
+
+Every page answers for a date ("status as at"), says how complete the record is, and has a
+permalink: its own URL with the filters written out. The downloads are the API's exports of
+exactly the view on screen, built from the same canonical query.
+"""
+
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from instruments import charts, selectors
+from instruments.feeds import ActionFeed
+from instruments.forms import (
+    OSCE_ROLE_LABELS,
+    AsOfForm,
+    FeedFilterForm,
+    RoleFilterForm,
+    SearchForm,
+    StatusFilterForm,
+)
+from instruments.models import Instrument
+from instruments.pages import bad_request, citation, downloads
+from states.models import Participant
+from states.selectors import (
+    OSCE_ROLE_GROUPS,
+    participant_list,
+    participant_search,
+)
+from untoc_tracker.conditional import conditional_on_revision
+
+OSCE_AREA_ROLES = OSCE_ROLE_GROUPS["osce"]
+CHART_FIRST_YEAR = 2000  # the Convention was adopted on 15 November 2000
+SEARCH_LIMIT = 50
+
+
+@require_safe
+@conditional_on_revision
+def home(request: HttpRequest) -> HttpResponse:
+    """Counts as at a date (today by default), worldwide and in the OSCE area; the latest
+    actions; OSCE-area parties over the years.
+
+    Eight queries whatever the number of participants: the revision (ETag); the status
+    matrix's three (instruments, participants, actions); the party history's two
+    (instruments, OSCE-area actions); the latest actions with their participants; the
+    revision again for the citation.
+    """
+    form = AsOfForm(request.GET)
+    if not form.is_valid():
+        return bad_request(request, form)
+    as_of = form.cleaned_data["as_of"]
+    matrix = selectors.status_matrix(as_of=as_of)
+    osce_area = [p for p in matrix.participants if p.osce_role in OSCE_AREA_ROLES]
+    history = selectors.party_history(
+        osce_roles=OSCE_AREA_ROLES, first_year=CHART_FIRST_YEAR, today=form.today
+    )
+    chart = charts.line_chart(
+        [str(d.year) for d in history.dates],
+        [(i.code, i.short_title, history.counts[i.code]) for i in history.instruments],
+    )
+    worldwide = matrix.counts()
+    in_osce_area = matrix.counts([p.pk for p in osce_area])
+    return render(
+        request,
+        "instruments/home.html",
+        {
+            "form": form,
+            "as_of": as_of,
+            "instruments": matrix.instruments,
+            "counts": [(i, worldwide[i.code], in_osce_area[i.code]) for i in matrix.instruments],
+            "osce_area_size": len(osce_area),
+            "participating": [p for p in osce_area if p.is_osce_participating_state],
+            "partners": [p for p in osce_area if p.is_osce_partner],
+            "history": history,
+            "chart": chart,
+            "latest": selectors.action_list_latest(limit=10),
+            "citation": citation(
+                request, form, "signatories and parties, worldwide and in the OSCE area"
+            ),
+        },
+    )
+
+
+@require_safe
+@conditional_on_revision
+def status_matrix(request: HttpRequest) -> HttpResponse:
+    """Participants by instruments as of a date, filtered, sorted, citable and downloadable.
+
+    Six queries (seven with a `state` filter) whatever the number of participants: the
+    revision (ETag); the instruments for the filter form; the `state` codes, when given; the
+    status matrix's three; the revision again for the citation.
+    """
+    instruments = list(selectors.instrument_list())
+    form = StatusFilterForm(request.GET, instruments=instruments)
+    context = {"form": form, "instruments": instruments}
+    if not form.is_valid():
+        return render(request, "instruments/status_matrix.html", context, status=400)
+    filters = form.filters()
+    participants = participant_list(osce_role=filters.osce_role)
+    if filters.states:
+        participants = participants.filter(iso3__in=filters.states)
+    matrix = selectors.status_matrix(
+        as_of=filters.as_of, participants=participants, instrument_codes=filters.instruments
+    )
+    ordered = selectors.status_order(matrix, filters.ordering)
+    context |= {
+        "filters": filters,
+        "matrix": matrix,
+        "rows": [
+            (p, [(i, matrix.status(p.pk, i.code)) for i in matrix.instruments]) for p in ordered
+        ],
+        "counts": matrix.counts(),
+        "scope": OSCE_ROLE_LABELS[filters.osce_role],
+        "downloads": downloads(form),
+        "citation": citation(request, form, OSCE_ROLE_LABELS[filters.osce_role]),
+        "report_url": f"{reverse('osce-status-report')}?as_of={filters.as_of.isoformat()}",
+    }
+    return render(request, "instruments/status_matrix.html", context)
+
+
+@require_safe
+@conditional_on_revision
+def participant_detail(request: HttpRequest, iso3: str) -> HttpResponse:
+    """A participant's standing with each instrument today and as of a date, its
+    declarations and the timeline of its actions.
+
+    Seven queries whatever the number of participants: the revision (ETag); the
+    participant; its former names; the profile's three (instruments, actions,
+    declarations); the revision again for the citation.
+    """
+    if iso3 != iso3.upper():
+        return HttpResponsePermanentRedirect(
+            reverse("participant-detail", args=[iso3.upper()])
+            + (f"?{request.GET.urlencode()}" if request.GET else "")
+        )
+    participant = get_object_or_404(Participant.objects.prefetch_related("aliases"), iso3=iso3)
+    form = AsOfForm(request.GET)
+    if not form.is_valid():
+        return bad_request(request, form)
+    as_of = form.cleaned_data["as_of"]
+    profile = selectors.participant_profile(participant, as_of=as_of, today=form.today)
+    return render(
+        request,
+        "states/participant_detail.html",
+        {
+            "form": form,
+            "participant": participant,
+            "profile": profile,
+            "instruments": [row[0] for row in profile.rows],
+            "citation": citation(request, form, participant.name),
+            "status_url": f"{reverse('status')}?as_of={as_of.isoformat()}",
+            "report_url": f"{reverse('osce-status-report')}?as_of={as_of.isoformat()}",
+            "downloads": downloads(form, state=participant.iso3, osce_role="any"),
+        },
+    )
+
+
+@require_safe
+@conditional_on_revision
+def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """The depositary's table for one instrument as of a date, its counts, its
+    entry-into-force rule and its declarations.
+
+    Seven queries whatever the number of participants: the revision (ETag); the
+    instrument; the status matrix's three; the declarations with their participants; the
+    revision again for the citation.
+    """
+    instrument = get_object_or_404(Instrument.objects.select_related("convention"), code=code)
+    form = RoleFilterForm(request.GET, default_role="any")
+    if not form.is_valid():
+        return bad_request(request, form, {"instrument": instrument})
+    data = form.cleaned_data
+    matrix = selectors.status_matrix(
+        as_of=data["as_of"],
+        participants=participant_list(osce_role=data["osce_role"]),
+        instrument_codes=[code],
+    )
+    ordered = selectors.status_order(matrix, data["ordering"])
+    rows = [(p, matrix.status(p.pk, code)) for p in ordered]
+    scope = f"{instrument.short_title}, {OSCE_ROLE_LABELS[data['osce_role']].lower()}"
+    return render(
+        request,
+        "instruments/instrument_detail.html",
+        {
+            "form": form,
+            "instrument": instrument,
+            "instruments": [instrument],
+            "rows": [(p, status) for p, status in rows if status.status != "none"],
+            "counts": matrix.counts()[code],
+            "declarations": list(
+                selectors.declaration_list(instruments=[code]).select_related(
+                    "participant", "instrument"
+                )
+            ),
+            "scope": OSCE_ROLE_LABELS[data["osce_role"]],
+            "citation": citation(request, form, scope),
+            "downloads": downloads(form, instrument=code),
+        },
+    )
+
+
+@require_safe
+@conditional_on_revision
+def search(request: HttpRequest) -> HttpResponse:
+    """Participants by name, former name or code; declarations by their words.
+
+    Three queries whatever the number of participants: the revision (ETag); the
+    participants; the declarations with their participants and instruments.
+    """
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return render(request, "instruments/search_results.html", {"form": form}, status=400)
+    text = form.cleaned_data["q"].strip()
+    participants = list(participant_search(text)[: SEARCH_LIMIT + 1]) if text else []
+    declarations = selectors.declaration_search(text, limit=SEARCH_LIMIT + 1)
+    return render(
+        request,
+        "instruments/search_results.html",
+        {
+            "form": form,
+            "text": text,
+            "participants": participants[:SEARCH_LIMIT],
+            "more_participants": len(participants) > SEARCH_LIMIT,
+            "declarations": declarations[:SEARCH_LIMIT],
+            "more_declarations": len(declarations) > SEARCH_LIMIT,
+            "limit": SEARCH_LIMIT,
+        },
+    )
+
+
+@require_safe
+@conditional_on_revision
+def action_feed(request: HttpRequest) -> HttpResponse:
+    """The Atom feed of the latest treaty actions, by instrument and participant.
+
+    Three queries (four with a `state` filter): the revision (ETag); the instruments; the
+    `state` codes, when given; the actions with their participants and instruments.
+    """
+    form = FeedFilterForm(request.GET, instruments=list(selectors.instrument_list()))
+    if not form.is_valid():
+        return bad_request(request, form)
+    return ActionFeed()(
+        request,
+        instrument_codes=form.cleaned_data["instrument"] or None,
+        participant_codes=form.cleaned_data["state"] or None,
+    )

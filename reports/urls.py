@@ -1,0 +1,8 @@
+from django.urls import path
+
+from reports import views
+
+urlpatterns = [
+    path("compliance/", views.compliance, name="compliance"),
+    path("reports/osce-status/", views.osce_status_report, name="osce-status-report"),
+]

@@ -1,0 +1,166 @@
+"""A delegation's path through the tracker, in a real browser, checked against the data:
+home -> its own State -> the date 30 June 2007 -> the OSCE participating States ->
+download -> the printable report."""
+
+import csv
+import io
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from instruments import selectors
+from states.models import Participant
+from states.selectors import participant_list
+from tests.browser.conftest import SCREENSHOTS
+
+pytestmark = pytest.mark.browser
+
+ON = date(2007, 6, 30)
+
+
+def cell_texts(row) -> list[str]:
+    return [" ".join(text.split()) for text in row.locator("td").all_inner_texts()]
+
+
+def test_a_delegation_finds_its_state_sets_the_date_filters_and_prints_the_report(browsing):
+    tab = browsing()
+    page = tab.page
+
+    # Home: the counts and the chart are there; the delegation searches for its State.
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("in the OSCE area")
+    expect(page.locator("svg.chart")).to_be_visible()
+    page.get_by_role("searchbox", name="Search participants and declarations").fill("Austria")
+    page.get_by_role("button", name="Search", exact=True).click()
+    found = page.get_by_role("region", name=re.compile(r"^Participants"))
+    found.get_by_role("link", name="Austria", exact=True).click()
+
+    # Its own State, as at 30 June 2007.
+    expect(page).to_have_url(re.compile(r"/states/AUT/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Austria")
+    page.get_by_label("Status as at:", exact=True).fill("2007-06-30")
+    page.get_by_role("main").get_by_role("button", name="Show").click()
+    expect(page).to_have_url(re.compile(r"/states/AUT/\?as_of=2007-06-30$"))
+    austria = Participant.objects.get(iso3="AUT")
+    profile = selectors.participant_profile(austria, as_of=ON, today=timezone.localdate())
+    standing = page.locator("table.standing tbody tr")
+    expect(standing).to_have_count(4)
+    for index, (instrument, _, as_of) in enumerate(profile.rows):
+        row = standing.nth(index)
+        expect(row.locator("th")).to_have_text(instrument.short_title)
+        as_at_cell = cell_texts(row)[4]
+        assert as_at_cell.startswith({"party": "Party", "signatory": "Signatory"}[as_of.status])
+    # Austria ratified the Smuggling of Migrants Protocol on 30 November 2007.
+    assert cell_texts(standing.nth(2))[4] == "Signatory signed 12 Dec 2000"
+    expect(page.locator(".citation")).to_contain_text("Status as at 30 June 2007 — cite as")
+
+    # All States on that date, then only the OSCE participating States.
+    page.get_by_role("link", name="All States as at 30 June 2007").click()
+    expect(page).to_have_url(re.compile(r"/status/\?as_of=2007-06-30$"))
+    page.get_by_label("Participants:", exact=True).select_option("participating")
+    page.get_by_role("main").get_by_role("button", name="Show").click()
+    expect(page).to_have_url(re.compile(r"/status/\?as_of=2007-06-30&osce_role=participating"))
+    participating = list(participant_list(osce_role="participating"))
+    rows = page.locator("table.status-table tbody tr")
+    expect(rows).to_have_count(len(participating))
+    expect(rows.locator("th")).to_have_text([p.name + " " + p.iso3 for p in participating])
+    matrix = selectors.status_matrix(
+        as_of=ON, participants=participant_list(osce_role="participating")
+    )
+    words = {"party": "Party", "signatory": "Signatory", "none": "No action on record"}
+    for index, who in enumerate(participating):
+        shown = [
+            text.split(",")[0].split("\n")[0]
+            for text in rows.nth(index).locator("td .st-word").all_inner_texts()
+        ]
+        expected = [words[matrix.status(who.pk, i.code).status] for i in matrix.instruments]
+        assert shown == expected, who.name
+    counts = matrix.counts()
+    footer = page.locator("table.status-table tfoot tr")
+    assert cell_texts(footer.nth(0)) == [
+        str(counts[i.code]["signatories"]) for i in matrix.instruments
+    ]
+    expect(page.locator(".currency")).to_contain_text("complete to 27 January 2014")
+    expect(page.locator(".currency")).to_contain_text("later actions partial")
+    permalink = page.locator("a.permalink")
+    expect(permalink).to_have_attribute(
+        "href", f"{tab.site}/status/?as_of=2007-06-30&osce_role=participating"
+    )
+
+    # The download links are the API's exports of exactly this view.
+    expect(page.get_by_role("link", name="CSV", exact=True)).to_have_attribute(
+        "href", "/api/v1/status/?format=csv&as_of=2007-06-30&osce_role=participating"
+    )
+    expect(page.get_by_role("link", name="Excel (XLSX)")).to_have_attribute(
+        "href", "/api/v1/status/?format=xlsx&as_of=2007-06-30&osce_role=participating"
+    )
+
+    # The printable report for the same date.
+    page.get_by_role("link", name="The OSCE status report as at 30 June 2007").click()
+    expect(page).to_have_url(re.compile(r"/reports/osce-status/\?as_of=2007-06-30$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Status of the UN Convention against Transnational Organized Crime and its Protocols "
+        "in the OSCE area"
+    )
+    osce = selectors.status_matrix(as_of=ON, participants=participant_list(osce_role="osce"))
+    participating_ids = [p.pk for p in osce.participants if p.is_osce_participating_state]
+    summary = osce.counts(participating_ids)
+    summary_rows = page.locator("#summary-caption").locator("xpath=..").locator("tbody tr")
+    for index, instrument in enumerate(osce.instruments):
+        numbers = cell_texts(summary_rows.nth(index))[:2]
+        assert numbers == [
+            str(summary[instrument.code]["signatories"]),
+            str(summary[instrument.code]["parties"]),
+        ]
+    not_party = page.locator(".report-not-party")
+    expect(not_party).to_contain_text("Austria — signatory")
+
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.locator("form.filters")).to_be_hidden()
+    expect(page.locator("#report-title")).to_be_visible()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    pdf = page.pdf(
+        path=SCREENSHOTS / "osce-status-report-2007-06-30.pdf", prefer_css_page_size=True
+    )
+    # One page for the summary, one or more per instrument, one for the States not yet party.
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) >= 6
+
+
+def test_the_download_gives_the_rows_on_screen(browsing):
+    """Needs the API's status export (/api/v1/status/?format=csv|xlsx)."""
+    tab = browsing()
+    page = tab.page
+    page.goto("/status/?as_of=2007-06-30&osce_role=participating")
+    csv_link = page.get_by_role("link", name="CSV", exact=True)
+    href = csv_link.get_attribute("href")
+    answer = page.request.get(href)
+    assert answer.status == 200, f"{href} answered {answer.status}: is the API's export there?"
+
+    with page.expect_download() as download:
+        csv_link.click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    austria = {row["instrument"]: row for row in rows if row["state"] == "AUT"}
+    assert set(austria) == {"untoc", "tip", "som", "fir"}
+    assert austria["untoc"]["status"] == "party"
+    assert austria["untoc"]["consent_date"] == "2004-09-23"
+    assert austria["som"]["status"] == "signatory"  # ratified on 30 Nov 2007
+    participating = set(participant_list(osce_role="participating").values_list("iso3", flat=True))
+    assert {row["state"] for row in rows} <= participating
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Excel (XLSX)").click()
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()), read_only=True)
+    sheet = workbook.active
+    values = list(sheet.iter_rows(values_only=True))
+    header = [str(v) for v in values[0]]
+    state, instrument, status = (header.index(k) for k in ("state", "instrument", "status"))
+    found = {r[instrument]: r[status] for r in values[1:] if r[state] == "AUT"}
+    assert found["som"] == "signatory"

@@ -1,0 +1,109 @@
+"""The printable OSCE status report and the compliance page, against the data."""
+
+import re
+from datetime import date
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from instruments import selectors
+from states.selectors import participant_list
+
+pytestmark = pytest.mark.usefixtures("real_data")
+
+STATIC = Path(__file__).resolve().parents[2] / "static"
+ON = date(2007, 6, 30)
+
+
+def report(client, query: str = "as_of=2007-06-30") -> str:
+    response = client.get(f"/reports/osce-status/?{query}")
+    assert response.status_code == 200
+    return unescape(response.content.decode())
+
+
+def test_the_report_has_its_title_date_purpose_and_numbered_sections(client):
+    html = report(client)
+    assert (
+        '<h1 id="report-title">Status of the UN Convention against Transnational Organized '
+        "Crime and its Protocols in the OSCE area</h1>" in html
+    )
+    assert "Status as at <strong>30 June 2007</strong>" in html
+    headings = re.findall(r"<h2 id=\"[\w-]+\">(.*?)</h2>", html)
+    assert headings == [
+        "1. Purpose",
+        "2. Summary",
+        "3. Convention",
+        "4. Trafficking in Persons Protocol",
+        "5. Smuggling of Migrants Protocol",
+        "6. Firearms Protocol",
+        "7. States not yet party",
+        "Compliance overview",
+    ]
+
+
+def test_the_summary_counts_participating_states_and_partners_separately(client):
+    html = report(client)
+    matrix = selectors.status_matrix(as_of=ON, participants=participant_list(osce_role="osce"))
+    participating = [p.pk for p in matrix.participants if p.is_osce_participating_state]
+    partners = [p.pk for p in matrix.participants if p.is_osce_partner]
+    assert (len(participating), len(partners)) == (57, 11)
+    assert "OSCE participating States (57)" in html
+    assert "OSCE Partners for Co-operation (11)" in html
+    first, second = (matrix.counts(ids) for ids in (participating, partners))
+    summary = re.search(r'id="summary-caption".*?<tbody>(.*?)</tbody>', html, re.S).group(1)
+    for instrument in matrix.instruments:
+        row = re.search(rf"<th scope=\"row\">{instrument.short_title}</th>(.*?)</tr>", summary)
+        numbers = [int(n) for n in re.findall(r"(\d+)</td>", row.group(1))]
+        code = instrument.code
+        assert numbers == [
+            first[code]["signatories"],
+            first[code]["parties"],
+            second[code]["signatories"],
+            second[code]["parties"],
+        ]
+
+
+def test_each_instrument_table_lists_every_participating_state_and_partner(client):
+    html = report(client)
+    section = re.search(r'id="section-som".*?</table>', html, re.S).group(0)
+    names = re.findall(r'<tr><th scope="row">(.*?)</th>', section)
+    assert names == [p.name for p in participant_list(osce_role="participating")] + [
+        p.name for p in participant_list(osce_role="osce") if p.osce_role != "participating"
+    ]
+    austria = re.search(r'<tr><th scope="row">Austria</th>(.*?)</tr>', section).group(1)
+    assert "Signatory" in austria  # ratified on 30 Nov 2007
+    montenegro = re.search(r'<tr><th scope="row">Montenegro</th>(.*?)</tr>', section).group(1)
+    assert "23 Oct 2006 d" in montenegro  # succession, with the depositary's mark
+
+
+def test_states_not_yet_party_are_listed_per_instrument(client):
+    html = report(client)
+    listed = re.search(r'id="not-party-heading".*?</section>', html, re.S).group(0)
+    matrix = selectors.status_matrix(as_of=ON, participants=participant_list(osce_role="osce"))
+    for instrument in matrix.instruments:
+        not_party = [
+            p for p in matrix.participants if matrix.status(p.pk, instrument.code).status != "party"
+        ]
+        assert f"<h3>{instrument.short_title} ({len(not_party)})</h3>" in listed
+    assert "Austria — signatory" in listed
+    assert "Holy See</li>" in listed  # no action on record in 2007
+
+
+def test_the_report_shows_no_compliance_data_yet_and_says_so(client):
+    assert "Compliance data are not yet available" in report(client)
+
+
+def test_the_report_prints_on_a4_without_the_site_furniture(client):
+    html = report(client)
+    assert '<link rel="stylesheet" href="/static/css/print.css" media="print">' in html
+    print_css = (STATIC / "css" / "print.css").read_text()
+    assert "@page { size: A4;" in print_css
+    assert ".site-header, .site-footer, .filters" in print_css
+    assert ".report-instrument { break-before: page;" in print_css
+
+
+def test_the_compliance_page_says_the_data_are_not_yet_available(client):
+    response = client.get("/compliance/")
+    assert response.status_code == 200
+    assert "Compliance data are not yet available" in response.content.decode()
