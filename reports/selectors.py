@@ -8,6 +8,7 @@ paginate, flag_entries(page, as_of). A code filter also takes a list of codes (a
 as the API's comma-separated parameters give it (reports.api.filters).
 """
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from reports.models import ComplianceCheck, ComplianceFlag, CopSession, Obligati
 from states.models import Participant
 
 FLAG_STATUSES = ("open", "resolved")
+CODE = re.compile(r"[A-Za-z0-9_-]{1,40}")
 
 # Declarations that say what an obligation asks for: a notification, or a declaration made
 # under the article itself (art. 16(5)(a) statements are often recorded as declarations).
@@ -142,11 +144,17 @@ def flag_list(
 
 def flag_filters(params: Mapping[str, str]) -> dict[str, Any]:
     """flag_list's filters from a query string, checked; a bad value raises a ValidationError
-    naming the parameter, so an API view can answer 400 with it."""
+    naming the parameter, so a page can answer 400 with it. (The API parses the same
+    filters with reports.api.filters, which also accepts lists and refuses unknown codes.)"""
     filters: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for name in ("state", "obligation", "instrument"):
         if text := (params.get(name) or "").strip():
+            # A code is letters, digits and hyphens; anything else (a NUL, which PostgreSQL
+            # refuses outright) is named here rather than failing in the query.
+            if not CODE.fullmatch(text):
+                errors[name] = f"{text[:40]!r} is not a code"
+                continue
             filters[name] = text.upper() if name == "state" else text.lower()
     status = (params.get("status") or "").strip()
     if status:

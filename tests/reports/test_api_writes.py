@@ -162,6 +162,13 @@ def test_the_history_resource_shows_submissions_with_their_obligation(
     assert {r["resource"] for r in everything["results"]} == {"submissions"}
 
 
+def test_a_viewer_with_a_token_may_not_record(client, viewer):
+    response = send(client, "POST", "submissions/", new_submission(), **token_headers(viewer))
+    assert response.status_code == 403
+    assert problems(response) == {None: "permission_denied"}
+    assert not Submission.objects.exists()
+
+
 def test_a_session_write_needs_the_csrf_token(editor):
     client = Client(enforce_csrf_checks=True)
     client.force_login(editor)
