@@ -5,11 +5,15 @@ instruments, treaty actions and declarations, with the user the services name. T
 selectors read them as one feed in a fixed number of queries whatever its length:
 1. the count of the feed, 2. one page of it (a UNION over the history tables),
 3. for each kind of record on the page, the history of those records (to find what each
-   change changed), 4. the codes of the participants and 5. instruments they refer to.
+   change changed), 4. for each kind of record they refer to (participants, instruments,
+   obligations), the codes of those on the page.
+
+Apps that build on instruments add their own records to the feed with `history_register`
+(reports adds submissions), since instruments cannot import them.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -28,12 +32,27 @@ HISTORY_MODELS: dict[str, type[Model]] = {
 TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 # Bookkeeping that changes with every save; the change itself is in the other fields.
 NOT_A_CHANGE = {"created_at", "updated_at", "version"}
-# Foreign keys are shown by the code clients use elsewhere.
-REFERENCES = {
+# Foreign keys are shown by the code clients use elsewhere: field -> (label, model, code).
+REFERENCES: dict[str, tuple[str, type[Model], str]] = {
     "participant": ("state", Participant, "iso3"),
     "instrument": ("instrument", Instrument, "code"),
     "convention": ("convention", Instrument, "code"),
 }
+
+
+def history_register(
+    name: str,
+    model: type[Model],
+    references: Mapping[str, tuple[str, type[Model], str]] | None = None,
+) -> None:
+    """Add a kind of record (with simple_history) to the feed as resource `name`; its foreign
+    keys in `references` are shown by code. Called from an app's AppConfig.ready()."""
+    HISTORY_MODELS[name] = model
+    REFERENCES.update(references or {})
+
+
+def _belongs_to_participants(model: type[Model]) -> bool:
+    return any(f.name == "participant" for f in model._meta.fields)
 
 
 def history_feed(
@@ -47,13 +66,13 @@ def history_feed(
 ) -> QuerySet:
     """Rows (history_date, resource, history_id, record id), newest first, filtered.
 
-    `states` keeps changes to those participants and to their actions, declarations and
-    aliases (instruments belong to no participant).
+    `states` keeps changes to those participants and to the records that belong to them
+    (actions, declarations, aliases, submissions; instruments belong to no participant).
     """
     parts = []
     for name in resources or HISTORY_MODELS:
         model = HISTORY_MODELS[name]
-        if states is not None and name == "instruments":
+        if states is not None and name != "states" and not _belongs_to_participants(model):
             continue
         rows = model.history.all()  # type: ignore[attr-defined]
         if states is not None:
@@ -126,19 +145,16 @@ def history_entries(rows: Iterable[tuple[Any, ...]]) -> list[dict[str, Any]]:
             if field.name in REFERENCES:
                 for entries in by_record.values():
                     referenced[field.name] |= {getattr(e, field.attname) for e in entries}
-    participant_ids = referenced["participant"]
-    instrument_ids = referenced["instrument"] | referenced["convention"]
-    participant_codes = dict(
-        Participant.objects.filter(pk__in=participant_ids).values_list("pk", "iso3")
-    )
-    instrument_codes = dict(
-        Instrument.objects.filter(pk__in=instrument_ids).values_list("pk", "code")
-    )
-    codes = {
-        "participant": participant_codes,
-        "instrument": instrument_codes,
-        "convention": instrument_codes,
+    # One query per kind of record referred to (instrument and convention share one).
+    targets: dict[tuple[type[Model], str], set[int]] = defaultdict(set)
+    for name, ids in referenced.items():
+        _, target, code = REFERENCES[name]
+        targets[target, code] |= ids
+    found = {
+        (target, code): dict(target.objects.filter(pk__in=ids).values_list("pk", code))
+        for (target, code), ids in targets.items()
     }
+    codes = {name: found.get((target, code), {}) for name, (_, target, code) in REFERENCES.items()}
 
     result = []
     for _, resource, history_id, record in rows:

@@ -9,9 +9,15 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from instruments.events import treaty_data_changed
+        from instruments.history import history_register
+        from reports.models import Obligation, Submission
 
         treaty_data_changed.connect(
             recheck_after_treaty_change, dispatch_uid="reports.recheck_after_treaty_change"
+        )
+        # Submissions join the audit trail (history/), shown with their obligation's code.
+        history_register(
+            "submissions", Submission, {"obligation": ("obligation", Obligation, "code")}
         )
 
 

@@ -208,7 +208,11 @@ def article_matches(obligation_article: str, recorded_article: str) -> bool:
 
 
 def years_before(day: date, years: int) -> date:
-    """The same calendar day `years` earlier; 29 February falls back to the 28th."""
+    """The same calendar day `years` earlier; 29 February falls back to the 28th. Before the
+    first year of the calendar there is no day, so the answer stops at its first day (a
+    question as of the year 3 must not fail, however meaningless)."""
+    if day.year - years < date.min.year:
+        return date.min
     try:
         return day.replace(year=day.year - years)
     except ValueError:

@@ -3,10 +3,12 @@ compliance sweep share, each in a fixed number of queries.
 
 Filters take the values a query string carries (state: ISO code; obligation: its code;
 instrument: its code; status: "open" or "resolved"; bucket: an ageing bucket; as_of: a date),
-and flag_filters checks them, so an API view is: flag_list(**flag_filters(request.GET)),
-paginate, flag_entries(page, as_of).
+and flag_filters checks them, so a page is: flag_list(**flag_filters(request.GET)),
+paginate, flag_entries(page, as_of). A code filter also takes a list of codes (any of them),
+as the API's comma-separated parameters give it (reports.api.filters).
 """
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -21,10 +23,11 @@ from instruments import domain as treaty
 from instruments.models import Declaration
 from instruments.selectors import status_matrix
 from reports import domain
-from reports.models import ComplianceFlag, CopSession, Obligation, Submission
+from reports.models import ComplianceCheck, ComplianceFlag, CopSession, Obligation, Submission
 from states.models import Participant
 
 FLAG_STATUSES = ("open", "resolved")
+CODE = re.compile(r"[A-Za-z0-9_-]{1,40}")
 
 # Declarations that say what an obligation asks for: a notification, or a declaration made
 # under the article itself (art. 16(5)(a) statements are often recorded as declarations).
@@ -44,10 +47,20 @@ def obligation_facts_of(obligation: Obligation) -> domain.ObligationFacts:
     )
 
 
-def obligation_list(*, instrument: str | None = None) -> QuerySet[Obligation]:
+Codes = str | Iterable[str] | None
+
+
+def _codes(value: Codes) -> list[str]:
+    """One code or several, as a list; empty when no filter is asked for."""
+    if not value:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def obligation_list(*, instrument: Codes = None) -> QuerySet[Obligation]:
     obligations = Obligation.objects.select_related("instrument").order_by("display_order", "code")
-    if instrument:
-        obligations = obligations.filter(instrument__code=instrument)
+    if instruments := _codes(instrument):
+        obligations = obligations.filter(instrument__code__in=instruments)
     return obligations
 
 
@@ -57,9 +70,9 @@ def cop_session_list() -> QuerySet[CopSession]:
 
 def submission_list(
     *,
-    state: str | None = None,
-    obligation: str | None = None,
-    instrument: str | None = None,
+    state: Codes = None,
+    obligation: Codes = None,
+    instrument: Codes = None,
     received_from: date | None = None,
     received_to: date | None = None,
 ) -> QuerySet[Submission]:
@@ -67,12 +80,12 @@ def submission_list(
     submissions = Submission.objects.select_related(
         "participant", "obligation", "obligation__instrument"
     ).order_by("-received_on", "participant__name", "id")
-    if state:
-        submissions = submissions.filter(participant__iso3=state)
-    if obligation:
-        submissions = submissions.filter(obligation__code=obligation)
-    if instrument:
-        submissions = submissions.filter(obligation__instrument__code=instrument)
+    if states := _codes(state):
+        submissions = submissions.filter(participant__iso3__in=states)
+    if obligations := _codes(obligation):
+        submissions = submissions.filter(obligation__code__in=obligations)
+    if instruments := _codes(instrument):
+        submissions = submissions.filter(obligation__instrument__code__in=instruments)
     if received_from:
         submissions = submissions.filter(received_on__gte=received_from)
     if received_to:
@@ -82,12 +95,13 @@ def submission_list(
 
 def flag_list(
     *,
-    state: str | None = None,
-    obligation: str | None = None,
-    instrument: str | None = None,
+    state: Codes = None,
+    obligation: Codes = None,
+    instrument: Codes = None,
     status: str | None = None,
     bucket: str | None = None,
     as_of: date | None = None,
+    osce_roles: Iterable[str] | None = None,
 ) -> QuerySet[ComplianceFlag]:
     """The flags as they stood on `as_of` (default today), most overdue first (one query).
 
@@ -104,12 +118,14 @@ def flag_list(
         .order_by("due_on", "participant__name", "obligation__display_order", "id")
     )
     open_on_date = Q(resolved_on__isnull=True) | Q(resolved_on__gt=as_of)
-    if state:
-        flags = flags.filter(participant__iso3=state)
-    if obligation:
-        flags = flags.filter(obligation__code=obligation)
-    if instrument:
-        flags = flags.filter(obligation__instrument__code=instrument)
+    if states := _codes(state):
+        flags = flags.filter(participant__iso3__in=states)
+    if obligations := _codes(obligation):
+        flags = flags.filter(obligation__code__in=obligations)
+    if instruments := _codes(instrument):
+        flags = flags.filter(obligation__instrument__code__in=instruments)
+    if osce_roles is not None:
+        flags = flags.filter(participant__osce_role__in=list(osce_roles))
     if status == "open":
         flags = flags.filter(open_on_date)
     elif status == "resolved":
@@ -128,11 +144,17 @@ def flag_list(
 
 def flag_filters(params: Mapping[str, str]) -> dict[str, Any]:
     """flag_list's filters from a query string, checked; a bad value raises a ValidationError
-    naming the parameter, so an API view can answer 400 with it."""
+    naming the parameter, so a page can answer 400 with it. (The API parses the same
+    filters with reports.api.filters, which also accepts lists and refuses unknown codes.)"""
     filters: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for name in ("state", "obligation", "instrument"):
         if text := (params.get(name) or "").strip():
+            # A code is letters, digits and hyphens; anything else (a NUL, which PostgreSQL
+            # refuses outright) is named here rather than failing in the query.
+            if not CODE.fullmatch(text):
+                errors[name] = f"{text[:40]!r} is not a code"
+                continue
             filters[name] = text.upper() if name == "state" else text.lower()
     status = (params.get("status") or "").strip()
     if status:
@@ -159,6 +181,12 @@ def flag_filters(params: Mapping[str, str]) -> dict[str, Any]:
     return filters
 
 
+def compliance_checked_as_of() -> date | None:
+    """The date the last full compliance check answered for (one query); None before the
+    first. Flags asked about for a later date are as that check left them."""
+    return ComplianceCheck.objects.filter(pk=1).values_list("last_as_of", flat=True).first()
+
+
 def flag_state(flag: ComplianceFlag) -> domain.FlagState:
     return domain.FlagState(
         due_on=flag.due_on,
@@ -177,6 +205,7 @@ def flag_entry(flag: ComplianceFlag, as_of: date) -> dict[str, Any]:
     state = flag_state(flag)
     is_open = state.is_open or (flag.resolved_on is not None and flag.resolved_on > as_of)
     return {
+        "id": flag.pk,
         "state": flag.participant.iso3,
         "state_name": flag.participant.name,
         "osce_role": flag.participant.osce_role,

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 from typing import Any
 
 from openpyxl import load_workbook
@@ -66,3 +67,15 @@ def problems(response) -> dict[str | None, str]:
         assert set(error) == {"field", "rule", "message"}, error
         assert error["message"]
     return {error["field"]: error["rule"] for error in body["errors"]}
+
+
+def send(client, method: str, path: str, body: Any = None, **headers) -> Any:
+    """A write to the API with a JSON body (or none)."""
+    data = json.dumps(body) if body is not None else None
+    return getattr(client, method.lower())(
+        API + path, data, content_type="application/json", **headers
+    )
+
+
+def etag(client, path: str) -> str:
+    return client.get(API + path)["ETag"]

@@ -27,7 +27,8 @@ def test_the_schema_builds_without_a_warning_and_validates(tmp_path):
     schema = yaml.safe_load(target.read_text())
     assert schema["openapi"].startswith("3.")
     paths = set(schema["paths"])
-    for resource in ("states", "instruments", "status", "actions", "declarations", "history"):
+    resources = ("states", "instruments", "status", "actions", "declarations", "history")
+    for resource in (*resources, "obligations", "submissions", "flags"):
         assert f"/api/v1/{resource}/" in paths
 
 
@@ -46,9 +47,28 @@ def test_the_schema_is_served_and_documents_the_status_contract(client):
         "text/csv",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     }
-    put = schema["paths"]["/api/v1/actions/{id}/"]["put"]
-    assert {"412", "428"} <= set(put["responses"])
-    assert any(p["name"] == "If-Match" and p["required"] for p in put["parameters"])
+    for record in ("actions", "submissions"):
+        put = schema["paths"][f"/api/v1/{record}/{{id}}/"]["put"]
+        assert {"412", "428"} <= set(put["responses"])
+        assert any(p["name"] == "If-Match" and p["required"] for p in put["parameters"])
+
+
+@pytest.mark.django_db
+def test_the_schema_documents_the_compliance_resources(client):
+    schema = client.get("/api/schema/?format=json").json()
+    flags = schema["paths"]["/api/v1/flags/"]["get"]
+    names = {p["name"] for p in flags["parameters"]}
+    assert {"as_of", "state", "obligation", "instrument", "status", "bucket", "format"} <= names
+    assert "text/csv" in flags["responses"]["200"]["content"]
+    components = schema["components"]["schemas"]
+    (finding,) = components["Flag"]["properties"]["finding"]["allOf"]
+    assert components[finding["$ref"].rsplit("/", 1)[1]]["enum"] == ["no submission on record"]
+    assert set(schema["paths"]["/api/v1/submissions/{id}/"]) == {"get", "put", "patch", "delete"}
+    assert set(schema["paths"]["/api/v1/obligations/{code}/"]) == {"get"}
+    assert set(schema["paths"]["/api/v1/flags/{id}/"]) == {"get"}
+    history = schema["paths"]["/api/v1/history/"]["get"]
+    (resource,) = [p for p in history["parameters"] if p["name"] == "resource"]
+    assert "submissions" in resource["schema"]["items"]["enum"]
 
 
 @pytest.mark.django_db

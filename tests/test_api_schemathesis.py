@@ -2,9 +2,11 @@
 
 Reads go anonymous; writes go as an SPMU editor with a token, so that they get past the
 permission check and reach the services. Examples are bounded so that the suite stays fast.
+A compliance check and a recorded submission give flags/ and submissions/ records to find.
 """
 
 import json
+from datetime import date
 
 import pytest
 import schemathesis
@@ -23,7 +25,10 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from instruments.models import Declaration, TreatyAction
+from reports import services
+from reports.models import ComplianceFlag, Submission
 from tests.apiclient import token_headers
+from tests.reports.conftest import obligation, state
 from untoc_tracker.rest.conditional import version_etag
 
 MAX_EXAMPLES = 12
@@ -65,6 +70,18 @@ def connection_kept_open():
     signals.request_finished.connect(close_old_connections)
 
 
+@pytest.fixture
+def compliance_records(real_data):
+    """Flags as of 1 January 2010 and one submission (a test fixture, not a fact)."""
+    services.compliance_sweep(as_of=date(2010, 1, 1))
+    services.submission_record(
+        participant=state("DEU"),
+        obligation=obligation("untoc-cop-2007"),
+        received_on=date(2009, 5, 1),
+        reference="CTOC/COP/2008/CRP.1",
+    )
+
+
 @schema.parametrize()
 @settings(
     max_examples=MAX_EXAMPLES,
@@ -74,7 +91,7 @@ def connection_kept_open():
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_the_api_answers_every_generated_request_as_its_schema_says(
-    case, real_data, editor, viewer, connection_kept_open
+    case, real_data, compliance_records, editor, viewer, connection_kept_open
 ):
     headers = {}
     if case.method != "GET":
@@ -87,13 +104,22 @@ def test_the_api_answers_every_generated_request_as_its_schema_says(
 
 def aim_at_a_real_record(case) -> None:
     """Point every other generated edit at a record that exists, with its current ETag, so
-    that generated bodies reach the services and their treaty rules rather than a 404."""
-    model = {"/api/v1/actions/{id}/": TreatyAction, "/api/v1/declarations/{id}/": Declaration}
-    if case.path not in model or case.method == "GET":
+    that generated bodies reach the services and their treaty rules rather than a 404; and
+    every other read of a flag at a real flag, so that its answer is checked too."""
+    model = {
+        "/api/v1/actions/{id}/": TreatyAction,
+        "/api/v1/declarations/{id}/": Declaration,
+        "/api/v1/submissions/{id}/": Submission,
+    }
+    flag_read = case.path == "/api/v1/flags/{id}/" and case.method == "GET"
+    if not flag_read and (case.path not in model or case.method == "GET"):
         return
     aim_at_a_real_record.calls = getattr(aim_at_a_real_record, "calls", 0) + 1
     if aim_at_a_real_record.calls % 2:
         return
-    record = model[case.path].objects.order_by("?").first()
+    record = (ComplianceFlag if flag_read else model[case.path]).objects.order_by("?").first()
+    if record is None:  # an earlier example deleted the last one
+        return
     case.path_parameters = {"id": str(record.pk)}
-    case.headers = {**(case.headers or {}), "If-Match": version_etag(record)}
+    if not flag_read:
+        case.headers = {**(case.headers or {}), "If-Match": version_etag(record)}

@@ -13,6 +13,7 @@ from instruments.api.views import (
     StateViewSet,
     StatusViewSet,
 )
+from reports.api.views import FlagViewSet, ObligationViewSet, SubmissionViewSet
 
 router = DefaultRouter()
 router.register("states", StateViewSet, basename="state")
@@ -21,3 +22,6 @@ router.register("status", StatusViewSet, basename="status")
 router.register("actions", ActionViewSet, basename="action")
 router.register("declarations", DeclarationViewSet, basename="declaration")
 router.register("history", HistoryViewSet, basename="history")
+router.register("obligations", ObligationViewSet, basename="obligation")
+router.register("submissions", SubmissionViewSet, basename="submission")
+router.register("flags", FlagViewSet, basename="flag")

@@ -1,6 +1,7 @@
 """Query parameters of the treaty-data resources (status/, instruments/, actions/,
 declarations/, history/), declared once for parsing and for the schema."""
 
+from instruments.history import HISTORY_MODELS
 from instruments.models import Declaration, TreatyAction
 from instruments.selectors import instrument_list
 from states.api.filters import OSCE_ROLE, STATE
@@ -119,14 +120,17 @@ DECLARATION_PARAMS = Params(
     TextParam("search", "Text in the summary or the article reference."),
 )
 
-HISTORY_RESOURCES = ("actions", "declarations", "instruments", "states", "aliases")
+# Apps register their records with instruments.history.history_register in their
+# AppConfig.ready(), which runs before the URLconf imports this module (reports adds
+# submissions).
+HISTORY_RESOURCES = tuple(HISTORY_MODELS)
 
 HISTORY_PARAMS = Params(
     CodesParam(
         "resource",
         "Which records: " + ", ".join(HISTORY_RESOURCES) + ".",
         pattern=r"[a-z]+",
-        unknown=lambda names: set(names) - set(HISTORY_RESOURCES),
+        unknown=lambda names: set(names) - set(HISTORY_MODELS),
         example="actions,declarations",
         choices=HISTORY_RESOURCES,
     ),

@@ -12,6 +12,7 @@ from typing import Any
 from rest_framework import serializers
 
 from instruments import domain
+from instruments.api.filters import HISTORY_RESOURCES
 from instruments.models import Declaration, Instrument, TreatyAction
 from states.api.serializers import ParticipantSerializer
 from states.models import Participant
@@ -385,9 +386,7 @@ class ChangeSerializer(serializers.Serializer):
 
 
 class HistoryEntrySerializer(serializers.Serializer):
-    resource = serializers.ChoiceField(
-        choices=("actions", "declarations", "instruments", "states", "aliases")
-    )
+    resource = serializers.ChoiceField(choices=HISTORY_RESOURCES)
     record = serializers.IntegerField(help_text="The id of the record changed.")
     type = serializers.ChoiceField(choices=("created", "changed", "deleted"))
     at = serializers.DateTimeField()

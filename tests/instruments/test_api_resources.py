@@ -254,4 +254,14 @@ def test_declarations_offer_no_csv(client):
 
 def test_the_api_root_lists_every_resource(client):
     body = get_json(client, "")
-    assert set(body) == {"states", "instruments", "status", "actions", "declarations", "history"}
+    assert set(body) == {
+        "states",
+        "instruments",
+        "status",
+        "actions",
+        "declarations",
+        "history",
+        "obligations",
+        "submissions",
+        "flags",
+    }

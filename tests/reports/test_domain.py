@@ -183,6 +183,13 @@ def test_bucket_ranges_select_exactly_the_due_dates_ageing_bucket_puts_in_them()
             assert inside == (domain.ageing_bucket(day, as_of) == bucket), (bucket, day)
 
 
+def test_ageing_in_the_first_years_of_the_calendar_stops_at_its_first_day():
+    # A client may ask about any date; the year 3 has no day five years earlier.
+    assert domain.years_before(date(3, 5, 1), 5) == date.min
+    assert domain.bucket_due_range(domain.OVER_5_YEARS, date(3, 5, 1)) == (None, date.min)
+    assert domain.ageing_bucket(date(2, 1, 1), date(3, 5, 1)) == domain.ONE_TO_5_YEARS
+
+
 OVERDUE = domain.Standing(domain.NO_SUBMISSION_ON_RECORD, date(2007, 6, 30))
 TODAY = date(2010, 1, 1)
 

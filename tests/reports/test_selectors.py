@@ -131,3 +131,6 @@ def test_query_string_filters_are_checked_and_named_when_wrong():
     assert refused.value.message_dict["as_of"] == [
         "'1/1/2010' is not a date in the form YYYY-MM-DD"
     ]
+    with pytest.raises(ValidationError) as refused:
+        flag_filters({"state": "DEU\x00", "obligation": "18(13)"})
+    assert set(refused.value.message_dict) == {"state", "obligation"}

@@ -1,0 +1,206 @@
+"""Shapes of obligations/, submissions/ and flags/.
+
+Rows are plain dicts (obligation_row, submission_row, reports.selectors.flag_entry); the
+response serializers here describe them for the schema and fix the CSV columns, and are not
+run per row. Submissions are written through SubmissionWriteSerializer and reports.services.
+"""
+
+from typing import Any
+
+from rest_framework import serializers
+
+from instruments.api.serializers import CodeField, state_field
+from reports import domain
+from reports.api.filters import OBLIGATION_CODE
+from reports.models import ComplianceFlag, Obligation, Submission
+from states.models import Participant
+from untoc_tracker.rest.pagination import page_serializer
+
+FINDING = domain.STANDING_LABELS[domain.NO_SUBMISSION_ON_RECORD]  # "no submission on record"
+FINDING_NOTE = (
+    "The tracker knows only what was recorded: a flag says that no submission is on record, "
+    "not that none was made."
+)
+
+# --- obligations/ ----------------------------------------------------------------------------
+
+
+class ObligationSerializer(serializers.Serializer):
+    """A notification or report a party owes, with its due rule as data."""
+
+    code = serializers.CharField(help_text="The stable id, e.g. untoc-18-13.")
+    instrument = serializers.CharField(help_text="untoc, tip, som or fir.")
+    article = serializers.CharField(help_text="e.g. 18(13); 'COP deadline' for a COP decision.")
+    reference = serializers.CharField(help_text="e.g. 'UNTOC art. 18(13)'.")
+    title = serializers.CharField()
+    owed = serializers.ChoiceField(choices=Obligation.Owed.choices, help_text="What is owed.")
+    applies_to = serializers.ChoiceField(choices=Obligation.AppliesTo.choices)
+    condition = serializers.CharField(
+        help_text="For parties in a stated condition: the condition; empty otherwise."
+    )
+    due_rule = serializers.ChoiceField(
+        choices=Obligation.DueRule.choices,
+        help_text="at_deposit: the date of deposit of consent; after_entry_into_force: "
+        "due_days after the party's entry into force; cop_deadline: the deadline, or for a "
+        "party bound later its own entry into force; no_date: none, so no flag.",
+    )
+    due_days = serializers.IntegerField()
+    deadline = serializers.DateField(allow_null=True, help_text="The COP deadline.")
+    due_note = serializers.CharField(help_text="The time as the source gives it.")
+    grace_days = serializers.IntegerField(
+        help_text="Days after the due date before a flag is raised (a tracker policy)."
+    )
+    description = serializers.CharField(help_text="What the article asks, in our own words.")
+    article_source = serializers.CharField()
+    source = serializers.CharField(help_text="Where the catalogue entry comes from.")
+
+
+ObligationPageSerializer = page_serializer("ObligationPage", ObligationSerializer)
+
+
+def obligation_row(obligation: Obligation) -> dict[str, Any]:
+    """Needs the obligation's instrument loaded (reports.selectors.obligation_list does)."""
+    return {
+        "code": obligation.code,
+        "instrument": obligation.instrument.code,
+        "article": obligation.article,
+        "reference": obligation.reference,
+        "title": obligation.title,
+        "owed": obligation.owed,
+        "applies_to": obligation.applies_to,
+        "condition": obligation.condition,
+        "due_rule": obligation.due_rule,
+        "due_days": obligation.due_days,
+        "deadline": obligation.deadline,
+        "due_note": obligation.due_note,
+        "grace_days": obligation.grace_days,
+        "description": obligation.description,
+        "article_source": obligation.article_source,
+        "source": obligation.source,
+    }
+
+
+# --- submissions/ ----------------------------------------------------------------------------
+
+
+class SubmissionSerializer(serializers.Serializer):
+    """A notification or report received, as SPMU staff recorded it; its ETag is its version."""
+
+    id = serializers.IntegerField()
+    state = serializers.CharField(help_text="ISO 3166-1 alpha-3 (EUU for the European Union).")
+    state_name = serializers.CharField()
+    obligation = serializers.CharField(help_text="The obligation's code.")
+    obligation_reference = serializers.CharField()
+    instrument = serializers.CharField()
+    received_on = serializers.DateField()
+    reference = serializers.CharField(help_text="C.N. number or document symbol.")
+    note = serializers.CharField()
+    version = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+SubmissionPageSerializer = page_serializer("SubmissionPage", SubmissionSerializer)
+
+
+def submission_row(submission: Submission) -> dict[str, Any]:
+    """Needs its participant, obligation and instrument loaded (submission_list does)."""
+    return {
+        "id": submission.pk,
+        "state": submission.participant.iso3,
+        "state_name": submission.participant.name,
+        "obligation": submission.obligation.code,
+        "obligation_reference": submission.obligation.reference,
+        "instrument": submission.obligation.instrument.code,
+        "received_on": submission.received_on,
+        "reference": submission.reference,
+        "note": submission.note,
+        "version": submission.version,
+        "created_at": submission.created_at,
+        "updated_at": submission.updated_at,
+    }
+
+
+def obligation_field() -> CodeField:
+    return CodeField(
+        OBLIGATION_CODE,
+        str.lower,
+        slug_field="code",
+        queryset=Obligation.objects.select_related("instrument"),
+        help_text="The obligation's code, e.g. untoc-18-13 (obligations/ lists them).",
+    )
+
+
+class SubmissionWriteSerializer(serializers.Serializer):
+    """A submission as an editor records it; reports.services checks the rules."""
+
+    state = state_field()
+    obligation = obligation_field()
+    received_on = serializers.DateField(help_text="The day it arrived; not after today.")
+    reference = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=120,
+        help_text="C.N. number or document symbol.",
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# --- flags/ ----------------------------------------------------------------------------------
+
+
+class FlagSerializer(serializers.Serializer):
+    """A participant and an obligation with no submission on record past the due date (and
+    grace period), as it stood on as_of."""
+
+    id = serializers.IntegerField(help_text="Stable: one flag per participant and obligation.")
+    state = serializers.CharField(help_text="ISO 3166-1 alpha-3.")
+    state_name = serializers.CharField()
+    osce_role = serializers.ChoiceField(choices=Participant.OsceRole.choices)
+    instrument = serializers.CharField()
+    obligation = serializers.CharField(help_text="The obligation's code.")
+    obligation_reference = serializers.CharField()
+    obligation_title = serializers.CharField()
+    finding = serializers.ChoiceField(choices=[FINDING], help_text=FINDING_NOTE)
+    due_on = serializers.DateField()
+    grace_days = serializers.IntegerField()
+    raised_on = serializers.DateField(help_text="When a compliance check raised it.")
+    open = serializers.BooleanField(help_text="Whether no submission was on record on as_of.")
+    resolved_on = serializers.DateField(allow_null=True, help_text="Null while open on as_of.")
+    resolution = serializers.ChoiceField(
+        choices=ComplianceFlag.Resolution.choices,
+        allow_blank=True,
+        help_text="submission, notification (in the treaty data) or no_longer_due; empty "
+        "while open.",
+    )
+    received_on = serializers.DateField(
+        allow_null=True, help_text="When what resolved it was received, if the record says."
+    )
+    submission_reference = serializers.CharField(allow_blank=True)
+    days_overdue = serializers.IntegerField(
+        allow_null=True,
+        help_text="Open: days from the due date to as_of. Resolved: how late what resolved it "
+        "arrived; null when that is undated or the flag is no longer due.",
+    )
+    ageing_bucket = serializers.ChoiceField(
+        choices=list(domain.AGEING_BUCKETS.items()),
+        allow_null=True,
+        help_text="Open flags: under_1_year, 1_to_5_years or over_5_years since the due date.",
+    )
+    as_of = serializers.DateField()
+
+
+FLAG_COLUMNS = tuple(FlagSerializer().fields)
+
+FlagPageSerializer = page_serializer(
+    "FlagPage",
+    FlagSerializer,
+    as_of=serializers.DateField(help_text="The day this answer is for."),
+    checked_as_of=serializers.DateField(
+        allow_null=True,
+        help_text="The date the last full compliance check answered for (null before the "
+        "first): flags for a later day are as that check left them.",
+    ),
+    note=serializers.CharField(help_text=FINDING_NOTE),
+)
