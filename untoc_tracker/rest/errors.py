@@ -23,8 +23,6 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
-from rest_framework.views import set_rollback
 
 from instruments.services import StaleVersionError, TreatyRuleError
 
@@ -133,6 +131,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     Services speak in model field names (`participant`); a view may rename them to the
     names its clients send (`state`) with a `service_field_names` mapping.
     """
+    # Imported here: rest_framework.views reads the API settings on import, and those name
+    # this package's content negotiation, which imports this module.
+    from rest_framework.views import exception_handler as drf_exception_handler
+    from rest_framework.views import set_rollback
+
     view = context.get("view")
     renames: Mapping[str, str] = getattr(view, "service_field_names", {})
 
