@@ -236,6 +236,31 @@ def flag_entries(flags: Iterable[ComplianceFlag], as_of: date) -> list[dict[str,
 
 
 @dataclass
+class ObligationSummary:
+    """How many participants stand where with one obligation (see Standings.summary)."""
+
+    obligation: Obligation
+    standings: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    buckets: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    @property
+    def overdue(self) -> int:
+        return self.standings[domain.NO_SUBMISSION_ON_RECORD]
+
+    @property
+    def applicable(self) -> int:
+        return sum(self.standings.values())
+
+
+@dataclass(frozen=True)
+class OverdueEntry:
+    participant: Participant
+    due_on: date
+    days_overdue: int
+    bucket: str
+
+
+@dataclass
 class Standings:
     """Where each participant stood with each obligation on `as_of`, from the record as it is
     now: the treaty actions, the submissions and the notifications in the treaty data."""
@@ -249,6 +274,43 @@ class Standings:
         return self.entries.get(
             (participant_id, obligation_id), domain.Standing(domain.NOT_APPLICABLE)
         )
+
+    def summary(self, participant_ids: Iterable[int] | None = None) -> list[ObligationSummary]:
+        """Per obligation, how many of these participants (all when None) stand where, and
+        how long the overdue ones have had no submission on record. No query."""
+        wanted = None if participant_ids is None else set(participant_ids)
+        summaries = {o.pk: ObligationSummary(o) for o in self.obligations}
+        for (participant_id, obligation_id), standing in self.entries.items():
+            if wanted is not None and participant_id not in wanted:
+                continue
+            summary = summaries[obligation_id]
+            summary.standings[standing.state] += 1
+            if standing.state == domain.NO_SUBMISSION_ON_RECORD and standing.due_on:
+                summary.buckets[domain.ageing_bucket(standing.due_on, self.as_of)] += 1
+        return list(summaries.values())
+
+    def overdue(
+        self, obligation: Obligation, participant_ids: Iterable[int] | None = None
+    ) -> list[OverdueEntry]:
+        """The participants with no submission on record past the due date of `obligation`,
+        longest overdue first. No query."""
+        wanted = None if participant_ids is None else set(participant_ids)
+        entries = []
+        for participant in self.participants:
+            if wanted is not None and participant.pk not in wanted:
+                continue
+            standing = self.standing(participant.pk, obligation.pk)
+            if standing.state != domain.NO_SUBMISSION_ON_RECORD or standing.due_on is None:
+                continue
+            entries.append(
+                OverdueEntry(
+                    participant=participant,
+                    due_on=standing.due_on,
+                    days_overdue=domain.days_overdue(standing.due_on, self.as_of),
+                    bucket=domain.ageing_bucket(standing.due_on, self.as_of),
+                )
+            )
+        return sorted(entries, key=lambda e: (e.due_on, e.participant.name))
 
     def rows(self) -> list[dict[str, Any]]:
         """The applicable pairs as plain rows, by participant then obligation."""

@@ -4,14 +4,19 @@ They live in reports because the compliance data they show (once recorded) belon
 reports may read instruments and states, never the other way round.
 """
 
+from urllib.parse import urlencode
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from instruments import domain, selectors
+from instruments import domain as treaty
+from instruments import selectors
 from instruments.forms import AsOfForm
-from instruments.pages import bad_request, citation
+from instruments.pages import EXPORT_FORMATS, bad_request, citation
+from reports import domain
+from reports.forms import ComplianceFilterForm
+from reports.selectors import compliance_checked_as_of, obligation_list, obligation_standings
 from states.models import Participant
 from states.selectors import participant_list
 from untoc_tracker.conditional import conditional_on_revision
@@ -25,11 +30,50 @@ REPORT_TITLE = (
 @require_safe
 @conditional_on_revision
 def compliance(request: HttpRequest) -> HttpResponse:
-    """States with no submission on record past a due date: not yet recorded by the tracker.
+    """Participants with no submission on record past a due date, by obligation, with the
+    days overdue and how long each has been missing, as of a date.
 
-    One query: the revision (ETag).
+    Eleven queries whatever the number of participants: the revision (ETag); the
+    obligations (for the filter); the participants of the chosen group; the standings' six
+    (instruments, participants, actions, obligations, submissions, notifications); the date of
+    the last compliance check; the revision again for the citation.
     """
-    return render(request, "reports/compliance.html", {"today": timezone.localdate()})
+    form = ComplianceFilterForm(request.GET, obligations=list(obligation_list()))
+    if not form.is_valid():
+        return bad_request(request, form)
+    data = form.cleaned_data
+    as_of = data["as_of"]
+    ids = list(participant_list(osce_role=data["osce_role"]).values_list("pk", flat=True))
+    standings = obligation_standings(as_of=as_of, participant_ids=ids)
+    summaries = [
+        s
+        for s in standings.summary()
+        if not data["obligation"] or s.obligation.code == data["obligation"]
+    ]
+    sections = []
+    for summary in summaries:
+        overdue = standings.overdue(summary.obligation)
+        if data["bucket"]:
+            overdue = [entry for entry in overdue if entry.bucket == data["bucket"]]
+        sections.append((summary, overdue))
+    flags_query = urlencode({"status": "open", "osce_role": data["osce_role"]})
+    return render(
+        request,
+        "reports/compliance.html",
+        {
+            "form": form,
+            "as_of": as_of,
+            "sections": sections,
+            "buckets": domain.AGEING_BUCKETS,
+            "standing_labels": domain.STANDING_LABELS,
+            "checked_as_of": compliance_checked_as_of(),
+            "citation": citation(request, form, "compliance with the obligations owed to the COP"),
+            "downloads": [
+                (label, f"/api/v1/flags/?{flags_query}&format={fmt}")
+                for fmt, label in EXPORT_FORMATS
+            ],
+        },
+    )
 
 
 @require_safe
@@ -37,9 +81,10 @@ def compliance(request: HttpRequest) -> HttpResponse:
 def osce_status_report(request: HttpRequest) -> HttpResponse:
     """The report on the OSCE area as of a date, laid out for A4 paper.
 
-    Five queries whatever the number of participants: the revision (ETag); the status
-    matrix's three (instruments, OSCE-area participants, their actions); the revision again
-    for the citation.
+    Eleven queries whatever the number of participants: the revision (ETag); the status
+    matrix's three (instruments, OSCE-area participants, their actions); the compliance
+    standings' six (the same three, obligations, submissions, notifications); the revision
+    again for the citation.
     """
     form = AsOfForm(request.GET)
     if not form.is_valid():
@@ -54,13 +99,21 @@ def osce_status_report(request: HttpRequest) -> HttpResponse:
         ("OSCE Partners for Co-operation", [p for p in matrix.participants if p.is_osce_partner]),
     ]
     group_counts = [matrix.counts([p.pk for p in members]) for _, members in groups]
+    standings = obligation_standings(
+        as_of=as_of, participant_ids=[p.pk for p in matrix.participants]
+    )
+    group_summaries = [standings.summary([p.pk for p in members]) for _, members in groups]
+    compliance_rows = [
+        (obligation, [summaries[index] for summaries in group_summaries])
+        for index, obligation in enumerate(standings.obligations)
+    ]
     sections = []
     for instrument in matrix.instruments:
         code = instrument.code
         not_party = [
             (p, matrix.status(p.pk, code))
             for p in matrix.participants
-            if matrix.status(p.pk, code).status != domain.PARTY
+            if matrix.status(p.pk, code).status != treaty.PARTY
         ]
         sections.append(
             {
@@ -85,6 +138,7 @@ def osce_status_report(request: HttpRequest) -> HttpResponse:
                 (i, [counts[i.code] for counts in group_counts]) for i in matrix.instruments
             ],
             "sections": sections,
+            "compliance": compliance_rows,
             "citation": citation(request, form, "OSCE participating States and Partners"),
             "participant_kinds": Participant.Kind,
         },

@@ -294,10 +294,30 @@ def test_a_participant_page_gives_declarations_with_their_text_and_a_timeline(cl
     assert '<time datetime="2004-10-23">' in timeline  # 30 days after the 23 Sep 2004 deposit
 
 
-def test_a_participant_page_says_compliance_data_are_not_yet_available(client):
-    html = page(client, "/states/AUT/")
-    assert "Obligations and open flags" in html
-    assert "Compliance data are not yet available" in html
+def test_a_participant_page_shows_what_it_owes_the_cop_and_what_is_on_record(client):
+    # Germany notified its central authority (art. 18(13)) with its ratification of
+    # 14 Jun 2006; no language notification (art. 18(14)) is on record.
+    html = page(client, "/states/DEU/?as_of=2010-01-01")
+    section = html[html.index('id="obligations-heading"') :]
+    section = section[: section.index("</section>")]
+    rows = {
+        re.sub(r"<[^>]+>", "", head): re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", cells)).strip()
+        for head, cells in re.findall(r'<th scope="row">(.*?)</th>(.*?)</tr>', section, re.S)
+    }
+    central = rows["UNTOC art. 18(13): Central authority for mutual legal assistance"]
+    assert central == "14 Jun 2006 Received 14 Jun 2006 (a notification in the treaty data)"
+    languages = rows["UNTOC art. 18(14): Language for mutual legal assistance requests"]
+    # 14 Jun 2006 to 1 Jan 2010: 1297 days.
+    assert languages == (
+        "14 Jun 2006 No submission on record, 1297 days past the due date (1-5 years)"
+    )
+    assert rows["UNTOC art. 31(6): Prevention authority"] == "no due date set No due date set"
+    assert "not a finding that a State failed to act" in section
+
+
+def test_a_participant_that_is_no_party_owes_nothing(client):
+    html = page(client, "/states/JPN/?as_of=2010-01-01")  # a signatory only in 2010
+    assert "No obligation owed to the Conference of the Parties applies to Japan" in html
 
 
 def test_a_participant_found_by_a_former_name_shows_it(client):
@@ -496,22 +516,27 @@ def test_what_the_query_string_says_is_shown_escaped(client):
         # ... and the check that the `state` codes exist.
         ("/status/?state=AUT,DEU", 7),
         # revision (ETag); participant; its former names; profile: instruments, actions,
-        # declarations; revision for the citation.
-        ("/states/AUT/", 7),
+        # declarations; compliance standings: instruments, participant, actions,
+        # obligations, submissions, notifications; revision for the citation.
+        ("/states/AUT/", 13),
         # revision (ETag); instrument; status matrix: instruments, participants, actions;
         # declarations with participants; revision for the citation.
         ("/instruments/untoc/", 7),
         # revision (ETag); status matrix: instruments, OSCE-area participants, actions;
-        # revision for the citation.
-        ("/reports/osce-status/?as_of=2007-06-30", 5),
+        # compliance standings: instruments, participants, actions, obligations,
+        # submissions, notifications; revision for the citation.
+        ("/reports/osce-status/?as_of=2007-06-30", 11),
         # revision (ETag); participants matching; declarations matching.
         ("/search/?q=Synthetic", 3),
         # revision (ETag); instruments for the filter; actions with participants and instruments.
         ("/feeds/actions/", 3),
         # ... and the check that the `state` codes exist.
         ("/feeds/actions/?state=AUT", 4),
-        # revision (ETag).
-        ("/compliance/", 1),
+        # revision (ETag); obligations (the filter); the group's participant ids; compliance
+        # standings: instruments, participants, actions, obligations, submissions,
+        # notifications; the last check's date; revision for the citation.
+        ("/compliance/", 11),
+        ("/compliance/?as_of=2008-01-01&osce_role=any&bucket=1_to_5_years", 11),
     ],
 )
 def test_each_page_runs_a_fixed_number_of_queries_at_two_sizes(client, url, expected):

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from instruments import selectors
+from reports.selectors import obligation_standings
 from states.selectors import participant_list
 
 pytestmark = pytest.mark.usefixtures("real_data")
@@ -38,7 +39,7 @@ def test_the_report_has_its_title_date_purpose_and_numbered_sections(client):
         "5. Smuggling of Migrants Protocol",
         "6. Firearms Protocol",
         "7. States not yet party",
-        "Compliance overview",
+        "8. Compliance overview",
     ]
 
 
@@ -90,8 +91,21 @@ def test_states_not_yet_party_are_listed_per_instrument(client):
     assert "Holy See</li>" in listed  # no action on record in 2007
 
 
-def test_the_report_shows_no_compliance_data_yet_and_says_so(client):
-    assert "Compliance data are not yet available" in report(client)
+def test_the_report_gives_the_compliance_overview_per_group(client):
+    html = report(client, "as_of=2010-01-01")
+    overview = html[html.index('id="compliance-overview-heading"') :]
+    overview = overview[: overview.index("</section>")]
+    standings = obligation_standings(
+        as_of=date(2010, 1, 1),
+        participant_ids=participant_list(osce_role="participating").values_list("pk", flat=True),
+    )
+    by_code = {s.obligation.code: s for s in standings.summary()}
+    central = by_code["untoc-18-13"]
+    row = re.search(r"UNTOC art\. 18\(13\):.*?</tr>", overview, re.S).group(0)
+    numbers = [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', row)]
+    assert numbers[:2] == [central.standings["received"], central.overdue]
+    assert central.overdue > 0
+    assert "not a finding that a State failed to act" in overview
 
 
 def test_the_report_prints_on_a4_without_the_site_furniture(client):
@@ -103,7 +117,52 @@ def test_the_report_prints_on_a4_without_the_site_furniture(client):
     assert ".report-instrument { break-before: page;" in print_css
 
 
-def test_the_compliance_page_says_the_data_are_not_yet_available(client):
-    response = client.get("/compliance/")
+def test_the_compliance_page_lists_states_with_no_submission_on_record_past_the_due_date(
+    client,
+):
+    response = client.get("/compliance/?as_of=2010-01-01&obligation=untoc-18-14")
     assert response.status_code == 200
-    assert "Compliance data are not yet available" in response.content.decode()
+    html = response.content.decode()
+    section = html[html.index('id="obligation-untoc-18-14"') :]
+    section = section[: section.index("</section>")]
+    rows = re.findall(
+        r'<th scope="row"><a href="/states/(\w+)/.*?</th><td>(.*?)</td>'
+        r'<td class="num">(\d+)</td><td>(.*?)</td>',
+        section,
+    )
+    found = {code: (due, int(days), bucket) for code, due, days, bucket in rows}
+    # Germany deposited on 14 Jun 2006 and no language notification is on record.
+    assert found["DEU"] == ("14 Jun 2006", 1297, "1-5 years")
+    # Latvia notified its languages (art. 18(14)), so it is not listed.
+    assert "LVA" not in found
+    ids = participant_list(osce_role="osce").values_list("pk", flat=True)
+    standings = obligation_standings(as_of=date(2010, 1, 1), participant_ids=ids)
+    languages = next(o for o in standings.obligations if o.code == "untoc-18-14")
+    assert set(found) == {e.participant.iso3 for e in standings.overdue(languages)}
+    assert "no submission on record" in html.lower()
+
+
+def test_the_compliance_page_filters_by_ageing_bucket(client):
+    html = client.get(
+        "/compliance/?as_of=2010-01-01&obligation=untoc-18-14&bucket=over_5_years"
+    ).content.decode()
+    section = html[html.index('id="obligation-untoc-18-14"') :]
+    section = section[: section.index("</section>")]
+    rows = re.findall(r'<a href="/states/(\w+)/.*?<td>([^<]*)</td></tr>', section)
+    assert rows, "parties that deposited before 2005 are over five years late in 2010"
+    assert {bucket for _, bucket in rows} == {"over 5 years"}
+    ids = participant_list(osce_role="osce").values_list("pk", flat=True)
+    standings = obligation_standings(as_of=date(2010, 1, 1), participant_ids=ids)
+    languages = next(o for o in standings.obligations if o.code == "untoc-18-14")
+    expected = {
+        e.participant.iso3 for e in standings.overdue(languages) if e.bucket == "over_5_years"
+    }
+    assert {code for code, _ in rows} == expected
+
+
+def test_a_bad_compliance_filter_is_a_400_naming_the_parameter(client):
+    response = client.get("/compliance/?bucket=forever&obligation=nope")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "bucket" in html
+    assert "obligation" in html
