@@ -234,7 +234,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Failed logins and lockouts are warnings; the rest of django-axes' news is chatter.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # --- Security -----------------------------------------------------------------------------
@@ -297,6 +301,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Administrators can review every failed login (the last 1000 per username) in the back office.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_CALLABLE = "untoc_tracker.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "untoc_tracker.security.client_address"
 # How many proxies in front of the web process append to X-Forwarded-For; 0 reads the
