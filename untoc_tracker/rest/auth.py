@@ -8,6 +8,7 @@ from one address, and that pair is refused for fifteen minutes, also with the ri
 """
 
 from django.contrib.auth import authenticate, user_logged_in
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
@@ -66,7 +67,7 @@ class TokenLoginView(APIView):
         },
         tags=["auth"],
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: Request) -> Response | HttpResponse:
         serializer = TokenLoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         credentials = serializer.validated_data
