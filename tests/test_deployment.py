@@ -118,10 +118,12 @@ from django.test import Client
 
 client = Client(HTTP_HOST="%(host)s")
 plain = client.get("/status/")
+plain_health = client.get("/healthz")
 behind_proxy = client.get("/healthz", HTTP_X_FORWARDED_PROTO="https")
 api = client.get("/api/v1/", HTTP_X_FORWARDED_PROTO="https", HTTP_ACCEPT="text/html")
 print(json.dumps({
     "plain": [plain.status_code, plain.get("Location")],
+    "plain_health": plain_health.status_code,
     "healthz": [behind_proxy.status_code, behind_proxy.json(), dict(behind_proxy.headers)],
     "api": [api.status_code, api["Content-Type"]],
     "renderers": settings.REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"],
@@ -146,6 +148,8 @@ def test_in_production_http_redirects_to_https_and_answers_carry_the_security_he
     answers = json.loads(result.stdout.strip().splitlines()[-1])
 
     assert answers["plain"] == [301, f"https://{HOST}/status/"]
+    # A load balancer may ask over plain http.
+    assert answers["plain_health"] == 200
 
     status, body, headers = answers["healthz"]
     # The broker is down: reported, and the process still serves.
