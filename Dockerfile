@@ -11,7 +11,8 @@ COPY reports ./reports
 RUN pip install --no-cache-dir .
 
 COPY . .
-RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
+RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-only-signs-nothing-0123456789abcdefghij \
+    python manage.py collectstatic --noinput
 
 RUN useradd --system --uid 1000 tracker && chown -R tracker /app
 USER tracker

@@ -16,6 +16,9 @@ from instruments.api.views import (
 from reports.api.views import FlagViewSet, ObligationViewSet, SubmissionViewSet
 
 router = DefaultRouter()
+# Formats are chosen with ?format= (json, csv, xlsx). The router's suffix routes
+# (states.json, actions/42.csv) passed a `format` argument the viewsets do not take: a 500.
+router.include_format_suffixes = False
 router.register("states", StateViewSet, basename="state")
 router.register("instruments", InstrumentViewSet, basename="instrument")
 router.register("status", StatusViewSet, basename="status")

@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from untoc_tracker.api import router
+from untoc_tracker.health import healthz
+from untoc_tracker.rest.auth import TokenLoginView
 
 admin.site.site_header = "UNTOC Tracker back office"
 admin.site.site_title = "UNTOC Tracker"
@@ -10,9 +12,17 @@ admin.site.index_title = "Treaty data"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/auth/token/", TokenLoginView.as_view(), name="auth-token"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # The split view loads Swagger UI's start-up script from a URL rather than inline, so the
+    # docs run under the Content-Security-Policy; the template drops the inline styles.
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api_docs.html"),
+        name="api-docs",
+    ),
+    path("healthz", healthz, name="healthz"),
     # The public pages.
     path("", include("instruments.urls")),
     path("", include("reports.urls")),

@@ -68,8 +68,14 @@ def site(chromium, live_server, shipped_data_dump) -> str:
     return live_server.url
 
 
+def is_csp_violation(text: str) -> bool:
+    """Chromium reports what the Content-Security-Policy blocked as a console error."""
+    return "Content Security Policy" in text
+
+
 class Browsing:
-    """A browser tab on the live server that notes every request to another host."""
+    """A browser tab on the live server that notes every request to another host and
+    everything the Content-Security-Policy blocked."""
 
     def __init__(self, chromium, site: str, *, viewport: dict, javascript: bool = True) -> None:
         self.site = site
@@ -83,6 +89,15 @@ class Browsing:
         self.page = self.context.new_page()
         self.page.set_default_timeout(10_000)
         self.elsewhere: list[str] = []
+        self.csp_violations: list[str] = []
+        self.page.on(
+            "console",
+            lambda message: (
+                self.csp_violations.append(f"{self.page.url}: {message.text}")
+                if is_csp_violation(message.text)
+                else None
+            ),
+        )
         host = urlsplit(site).netloc
         self.page.on(
             "request",
@@ -99,8 +114,9 @@ class Browsing:
 
 @pytest.fixture
 def browsing(chromium, site):
-    """Open tabs with `browsing(viewport=..., javascript=...)`; each is closed afterwards and
-    none may have asked another host for anything."""
+    """Open tabs with `browsing(viewport=..., javascript=...)`; each is closed afterwards,
+    none may have asked another host for anything, and the Content-Security-Policy may have
+    blocked nothing on any page."""
     opened: list[Browsing] = []
 
     def open_tab(viewport: dict = DESKTOP, javascript: bool = True) -> Browsing:
@@ -112,3 +128,4 @@ def browsing(chromium, site):
     for tab in opened:
         tab.close()
     assert [url for tab in opened for url in tab.elsewhere] == []
+    assert [v for tab in opened for v in tab.csp_violations] == []

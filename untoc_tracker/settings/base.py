@@ -4,9 +4,11 @@ Without DATABASE_URL the tracker runs on an embedded SQLite file; without REDIS_
 tasks run inline once their transaction has committed. Production sets both.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from untoc_tracker.settings.environment import (
@@ -14,6 +16,7 @@ from untoc_tracker.settings.environment import (
     env_database,
     env_int,
     env_list,
+    env_proxy_ssl_header,
     env_rate,
     env_redis_url,
     env_str,
@@ -29,6 +32,12 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is false")
     # Only for the embedded development mode; production fails above without a real key.
     SECRET_KEY = "embedded-development-only-not-a-secret"
+elif not DEBUG and len(SECRET_KEY) < 50:
+    # Signed sessions, tokens and password resets are only as strong as this key.
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is too short: give at least 50 random characters, e.g. from "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
@@ -46,6 +55,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "states",
     "instruments",
     "reports",
@@ -53,6 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -61,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a login refused for too many failures into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "untoc_tracker.urls"
@@ -96,6 +109,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a concurrent writer instead of failing at once with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    # An unreachable database fails a request (and /healthz) in seconds instead of hanging.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -218,5 +234,81 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Failed logins and lockouts are warnings; the rest of django-axes' news is chatter.
+        "axes": {"level": "WARNING"},
+    },
 }
+
+# --- Security -----------------------------------------------------------------------------
+# Production is HTTPS only, normally behind a proxy that terminates TLS and says so in a header
+# (DJANGO_SECURE_PROXY_SSL_HEADER). `manage.py check --deploy` passes on the production values
+# of .env.example (tests/test_deployment.py runs it).
+HTTPS = env_bool("DJANGO_HTTPS", default=not DEBUG)
+SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header("DJANGO_SECURE_PROXY_SSL_HEADER")
+SECURE_SSL_REDIRECT = HTTPS
+# A load balancer's health check may speak plain HTTP to the web process.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+# Scripts never read the CSRF cookie: forms carry the token, and the API docs get it in their
+# init script.
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Only staff sign in. A session ends after 30 minutes without a request; each request starts
+# the 30 minutes again.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+
+# Every page, the back office and the API docs run with scripts and styles from this site's
+# own static files only: no inline script, no plugin, never framed.
+HISTORY_PAGE_STYLE_SHA256 = "XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM="  # "border-top: 0"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        # The one inline style in use: django-simple-history's history page writes
+        # style="border-top: 0". Its hash admits that attribute value and nothing else
+        # ('unsafe-hashes' lets a hash cover a style attribute; scripts get no such leave).
+        "style-src": [SELF, "'unsafe-hashes'", f"'sha256-{HISTORY_PAGE_STYLE_SHA256}'"],
+        # Swagger UI's and the back office's stylesheets draw icons from data: URIs.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Login brute force (django-axes): 5 failed logins for one username from one address lock that
+# pair out for 15 minutes, on the back-office login and the API's token login alike. Tries
+# made while locked out do not extend the lock.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Administrators can review every failed login (the last 1000 per username) in the back office.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "untoc_tracker.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "untoc_tracker.security.client_address"
+# How many proxies in front of the web process append to X-Forwarded-For; 0 reads the
+# address of the connection itself (a client could write X-Forwarded-For to dodge the lock).
+PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)

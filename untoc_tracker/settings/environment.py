@@ -86,3 +86,17 @@ def env_redis_url(name: str) -> str:
     if raw and not raw.startswith(("redis://", "rediss://")):
         raise ImproperlyConfigured(f"{name} must start with redis:// or rediss://")
     return raw
+
+
+def env_proxy_ssl_header(name: str) -> tuple[str, str] | None:
+    """The header a TLS-terminating proxy sets to "https" (e.g. X-Forwarded-Proto), as
+    Django's SECURE_PROXY_SSL_HEADER; None when no proxy is trusted to say so."""
+    raw = env_str(name)
+    if not raw:
+        return None
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9-]*", raw):
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a header name: give the header your proxy sets, "
+            "e.g. X-Forwarded-Proto"
+        )
+    return ("HTTP_" + raw.upper().replace("-", "_"), "https")
