@@ -313,8 +313,20 @@ class AliasInline(admin.TabularInline):
     extra = 0
 
 
+class ParticipantForm(VersionedForm):
+    class Meta:
+        model = Participant
+        fields = ["iso3", *state_services.PARTICIPANT_FIELDS]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self.check_version()
+        return cleaned
+
+
 @admin.register(Participant)
 class ParticipantAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
+    form = ParticipantForm
     list_display = ["name", "iso3", "short_name", "kind", "osce_role"]
     list_filter = ["kind", "osce_role"]
     search_fields = ["name", "short_name", "iso3", "aliases__name"]
@@ -328,7 +340,14 @@ class ParticipantAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
         "osce_joined_year",
         "source",
         "osce_role_source",
+        "version",
     ]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        fields = list(super().get_fields(request, obj))
+        if not self.has_change_permission(request, obj):
+            fields.remove("version")  # the version travels only with an edit
+        return fields
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         # The code is the participant's stable identifier in URLs, files and the API.
@@ -336,8 +355,13 @@ class ParticipantAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
 
     def save_model(self, request: HttpRequest, obj: Participant, form: Any, change: bool) -> None:
         values = {name: form.cleaned_data[name] for name in state_services.PARTICIPANT_FIELDS}
-        result = state_services.participant_upsert(iso3=obj.iso3, actor=request.user, **values)
-        obj.pk = result.instance.pk
+        result = state_services.participant_upsert(
+            iso3=obj.iso3,
+            actor=request.user,
+            expected_version=form.cleaned_data.get("version") if change else None,
+            **values,
+        )
+        obj.pk, obj.version = result.instance.pk, result.instance.version
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         """Save each inline through its service, and tell the admin's change message what
@@ -402,10 +426,15 @@ class ParticipantAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
         return services.declaration_record(participant=participant, actor=request.user, **values)
 
 
-class InstrumentForm(forms.ModelForm):
+class InstrumentForm(VersionedForm):
     class Meta:
         model = Instrument
         fields = ["status_complete_to", "status_currency_note"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self.check_version()
+        return cleaned
 
     def clean_status_complete_to(self) -> Any:
         value = self.cleaned_data["status_complete_to"]
@@ -454,14 +483,22 @@ class InstrumentAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
         ),
         ("Currency of the status data", {"fields": ["status_complete_to", "status_currency_note"]}),
         (None, {"fields": ["source", "display_order"]}),
+        (None, {"fields": ["version"]}),
     ]
-    CURRENCY_FIELDS = ("status_complete_to", "status_currency_note")
+    # The version rides hidden with an edit.
+    CURRENCY_FIELDS = ("status_complete_to", "status_currency_note", "version")
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         # Editors bring the currency of the status data forward; the treaty facts themselves
         # change only through the shipped instruments table.
         fields = [f.name for f in Instrument._meta.fields if f.name not in self.CURRENCY_FIELDS]
         return [f for f in fields if f != "id"]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list:
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self.has_change_permission(request, obj):
+            return fieldsets[:-1]  # the version travels only with an edit
+        return fieldsets
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -470,9 +507,11 @@ class InstrumentAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: Instrument, form: Any, change: bool) -> None:
-        services.instrument_currency_update(
+        saved = services.instrument_currency_update(
             instrument=obj,
             status_complete_to=form.cleaned_data["status_complete_to"],
             status_currency_note=form.cleaned_data["status_currency_note"],
             actor=request.user,
+            expected_version=form.cleaned_data.get("version"),
         )
+        obj.version = saved.version
