@@ -249,6 +249,11 @@ class ActionInlineForm(VersionedForm):
         model = TreatyAction
         fields = ACTION_FORM_FIELDS
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self.check_version()
+        return cleaned
+
 
 class ActionInlineFormSet(BaseInlineFormSet):
     """Checks all the participant's changed actions together, as the service will, so that

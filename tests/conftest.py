@@ -30,9 +30,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_obligations", verbosity=0)
 
 
-@pytest.fixture
-def real_data(db):
-    """The shipped data; reloaded if a transactional test emptied the tables."""
+def _load_shipped_data_if_missing() -> None:
     from reports.models import Obligation
     from states.models import Participant
 
@@ -40,6 +38,25 @@ def real_data(db):
         call_command("load_treaty_data", verbosity=0)
     if not Obligation.objects.exists():
         call_command("load_obligations", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _shipped_data_committed(request):
+    """Reload the shipped data outside any test's transaction after a transactional test
+    emptied the tables, so that only the next test wanting it pays for the reload: loaded
+    inside a test's transaction it would be rolled back, and every later test would load it
+    again. (Autouse fixtures are set up before the test's database transaction begins.)"""
+    if "real_data" not in request.fixturenames:
+        return
+    request.getfixturevalue("django_db_setup")
+    with request.getfixturevalue("django_db_blocker").unblock():
+        _load_shipped_data_if_missing()
+
+
+@pytest.fixture
+def real_data(db):
+    """The shipped data; reloaded if a transactional test emptied the tables."""
+    _load_shipped_data_if_missing()
 
 
 def ensure_staff_groups() -> None:
