@@ -20,11 +20,9 @@ from django.urls import reverse
 
 from instruments import services
 from instruments.admin import VersionedForm
-from instruments.models import Declaration, Instrument, TreatyAction
+from instruments.models import Instrument, TreatyAction
 from reports import services as report_services
-from reports.models import Obligation, Submission
 from states import services as state_services
-from states.models import Participant
 from states.services import StaleVersionError
 from tests.apiclient import API, token_headers
 from tests.factories import participant
@@ -373,7 +371,7 @@ def test_two_editors_saving_one_record_at_once_one_is_saved_and_the_other_told(s
     for round_ in range(5):
         action.refresh_from_db()
         first, second = run_together(
-            lambda: save(f"first {round_}"), lambda: save(f"second {round_}")
+            lambda n=round_: save(f"first {n}"), lambda n=round_: save(f"second {n}")
         )
         assert sorted(_outcome(r, url) for r in (first, second)) == ["refused", "saved"]
         action.refresh_from_db()
