@@ -1,6 +1,7 @@
 """Query parameters of the treaty-data resources (status/, instruments/, actions/,
 declarations/, history/), declared once for parsing and for the schema."""
 
+from instruments.history import HISTORY_MODELS
 from instruments.models import Declaration, TreatyAction
 from instruments.selectors import instrument_list
 from states.api.filters import OSCE_ROLE, STATE
@@ -119,7 +120,8 @@ DECLARATION_PARAMS = Params(
     TextParam("search", "Text in the summary or the article reference."),
 )
 
-HISTORY_RESOURCES = ("actions", "declarations", "instruments", "states", "aliases")
+# Every resource registered by then (reports adds its own when the apps are ready).
+HISTORY_RESOURCES = tuple(HISTORY_MODELS)
 
 HISTORY_PARAMS = Params(
     CodesParam(

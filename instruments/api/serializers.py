@@ -12,6 +12,7 @@ from typing import Any
 from rest_framework import serializers
 
 from instruments import domain
+from instruments.history import HISTORY_MODELS
 from instruments.models import Declaration, Instrument, TreatyAction
 from states.api.serializers import ParticipantSerializer
 from states.models import Participant
@@ -385,16 +386,19 @@ class ChangeSerializer(serializers.Serializer):
 
 
 class HistoryEntrySerializer(serializers.Serializer):
-    resource = serializers.ChoiceField(
-        choices=("actions", "declarations", "instruments", "states", "aliases")
-    )
+    # Every resource registered by then (reports adds its own when the apps are ready).
+    resource = serializers.ChoiceField(choices=tuple(HISTORY_MODELS))
     record = serializers.IntegerField(help_text="The id of the record changed.")
     type = serializers.ChoiceField(choices=("created", "changed", "deleted"))
     at = serializers.DateTimeField()
     user = serializers.CharField(
-        allow_null=True, help_text="Who made the change; null for the data loader."
+        allow_null=True,
+        help_text="Who made the change; null for the system: the data loader, or the daily "
+        "compliance check (its reason says so).",
     )
-    reason = serializers.CharField(allow_null=True)
+    reason = serializers.CharField(
+        allow_null=True, help_text='Why, where recorded: e.g. "compliance check (system)".'
+    )
     changes = ChangeSerializer(
         many=True, help_text="Each field that differs from the record before this change."
     )
