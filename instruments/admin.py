@@ -6,6 +6,7 @@ Every save goes through instruments.services or states.services; forms only chec
 (with the same functions) so that a broken rule shows on the field that breaks it.
 """
 
+import re
 from typing import Any
 
 from django import forms
@@ -14,7 +15,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    QueryDict,
+)
 from simple_history.admin import SimpleHistoryAdmin
 
 from instruments import services
@@ -32,6 +39,10 @@ ACTION_FORM_FIELDS = [
     "note",
 ]
 DECLARATION_FORM_FIELDS = ["instrument", "kind", "article", "date", "made_at", "summary", "source"]
+
+RECORD_ID = re.compile(r"[1-9][0-9]{0,17}")  # a positive whole number a bigint holds
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+DATE_PARTS = {"year": 9999, "month": 12, "day": 31}  # the largest each may be
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -58,6 +69,27 @@ class VersionedForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+        if self.is_bound:
+            self._refuse_impossible_ids()
+
+    def _refuse_impossible_ids(self) -> None:
+        """Make a submitted record id that is no id at all ("x", 10**20) an invalid choice.
+
+        Django passes it to the database both when it checks the choice and when the
+        autocomplete widget shows the form again, and the database raises (not a number,
+        out of range): a server error instead of "Select a valid choice".
+        """
+        data = self.data.copy()
+        for name, field in self.fields.items():
+            key = self.add_prefix(name)
+            value = data.get(key)
+            if (
+                isinstance(field, forms.ModelChoiceField)
+                and value not in (None, "")
+                and not RECORD_ID.fullmatch(str(value))
+            ):
+                data[key] = "0"  # no record has the id 0
+        self.data = data
 
     def check_version(self) -> int | None:
         seen = self.cleaned_data.get("version")
@@ -113,7 +145,36 @@ class TreatyActionForm(VersionedForm):
         return cleaned
 
 
-class ServiceErrorsMixin:
+def list_params_problem(params: QueryDict) -> str | None:
+    """Why a list's query parameters cannot be read, if they cannot.
+
+    Django's list filters pass a control character on to the database (PostgreSQL refuses
+    NUL outright) and a year like -1 or 10**20 on to the calendar, which raise: each would
+    be a server error instead of a clear refusal.
+    """
+    for name, values in params.lists():
+        for value in values:
+            if CONTROL_CHARACTERS.search(name + value):
+                return f"The parameter {name} contains a control character."
+            part = name.rsplit("__", 1)[-1]
+            largest = DATE_PARTS.get(part)
+            number = int(value) if re.fullmatch(r"[0-9]{1,4}", value) else 0
+            if largest and not 1 <= number <= largest:
+                return f"{name}={value} is not a {part} (1 to {largest})."
+    return None
+
+
+class CheckedListMixin:
+    """Refuses a list whose query parameters cannot be read with a 400 naming the parameter."""
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        problem = list_params_problem(request.GET)
+        if problem:
+            return HttpResponseBadRequest(f"{problem} Remove it from the address.")
+        return super().changelist_view(request, extra_context)  # type: ignore[misc]
+
+
+class ServiceErrorsMixin(CheckedListMixin):
     """Shows a refusal that happens at save time (a race with another editor) as a message
     instead of an error page."""
 
