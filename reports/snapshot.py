@@ -59,9 +59,7 @@ RECORDS: list[type[models.Model]] = [
 ]
 # Every record with a history, and its history model.
 HISTORIES: list[type[models.Model]] = [
-    model.history.model  # type: ignore[attr-defined]
-    for model in RECORDS
-    if hasattr(model, "history")
+    model.history.model for model in RECORDS if hasattr(model, "history")
 ]
 MODELS = RECORDS + HISTORIES
 
@@ -271,7 +269,7 @@ def _table_rows(
     name = table_name(model)
     expected = columns(model)
     if table.get("columns") != expected:
-        given = table.get("columns") if isinstance(table.get("columns"), list) else []
+        given: list[Any] = table["columns"] if isinstance(table.get("columns"), list) else []
         problems.add(
             f"table {name}",
             f"its columns are not this tracker's: missing "
@@ -279,7 +277,7 @@ def _table_rows(
             f"{[c for c in given if c not in expected] or 'none'}",
         )
         return []
-    fields = [model._meta.get_field(f.name) for f in model._meta.concrete_fields]
+    fields = list(model._meta.concrete_fields)
     rows = table.get("rows")
     if not isinstance(rows, list):
         problems.add(f"table {name}", '"rows" is not a list')
@@ -325,11 +323,10 @@ def _check_references(snapshot: Snapshot, problems: _Problems) -> None:
             for reference in references:
                 target = reference.related_model
                 value = row.get(reference.attname)  # absent if the value was refused
-                if value is not None and value not in keys[target]:  # type: ignore[index]
+                if value is not None and value not in keys[target]:
                     problems.add(
                         f"table {table_name(model)}, row {number}, column {reference.attname}",
-                        f"refers to {table_name(target)} {value}, "  # type: ignore[arg-type]
-                        "which is not in the file",
+                        f"refers to {table_name(target)} {value}, which is not in the file",
                     )
 
 
@@ -375,9 +372,7 @@ def snapshot_restore(text: str) -> dict[str, int]:
 
 def _authors(usernames: set[str]) -> dict[str, int]:
     User = get_user_model()
-    known = dict(
-        User.objects.filter(username__in=usernames).values_list("username", "pk")  # type: ignore[misc]
-    )
+    known = dict(User.objects.filter(username__in=usernames).values_list("username", "pk"))
     for username in sorted(usernames - set(known)):
         user = User(username=username, is_active=False)
         user.set_unusable_password()

@@ -81,7 +81,7 @@ class FaultTolerantRedisCacheClient(RedisCacheClient):
             raise ValueError(f"Key {key!r} not found.")  # as for a key not in the cache
         return value
 
-    def set_many(self, data: dict[Any, Any], timeout: Any) -> None:
+    def set_many(self, data: Any, timeout: Any) -> None:
         _tolerant(super().set_many, None, data, timeout)
 
     def delete_many(self, keys: Any) -> None:
