@@ -51,7 +51,8 @@ def _load_shipped_data_if_missing() -> None:
     from reports.snapshot import snapshot_restore, tracker_data_counts
     from states.models import Participant
 
-    if SHIPPED_SNAPSHOT.getvalue() and not tracker_data_counts():
+    emptied = not Participant.objects.exists() and not tracker_data_counts()
+    if emptied and SHIPPED_SNAPSHOT.getvalue():
         snapshot_restore(SHIPPED_SNAPSHOT.getvalue())
     if not Participant.objects.exists():
         call_command("load_treaty_data", verbosity=0)
