@@ -142,8 +142,8 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # --- Celery -------------------------------------------------------------------------------
 REDIS_URL = env_redis_url("REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
-# Embedded mode: no broker, so tasks run in-process; services send them with delay_on_commit,
-# so they still run only after the write they follow has committed.
+# Embedded mode: no broker, so tasks run in-process; services send them once the write they
+# follow has committed (reports.tasks.send), so they still run only after it.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
@@ -153,7 +153,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A web request that sends a task must not wait on a broker that is down: the write it follows
-# has committed, the failed send is logged (reports.tasks.send_after_commit) and the next
+# has committed, the failed send is logged (reports.tasks.send) and the next
 # sweep catches up. So a send gives up within about a second: one connection attempt with a
 # one-second connect timeout, one quick retry, and a bounded wait on a broker that accepts
 # the connection but never answers. The worker keeps Celery's own patient reconnection
