@@ -6,6 +6,7 @@ Every save goes through instruments.services or states.services; forms only chec
 (with the same functions) so that a broken rule shows on the field that breaks it.
 """
 
+import re
 from typing import Any
 
 from django import forms
@@ -14,7 +15,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    QueryDict,
+)
 from simple_history.admin import SimpleHistoryAdmin
 
 from instruments import services
@@ -32,6 +39,10 @@ ACTION_FORM_FIELDS = [
     "note",
 ]
 DECLARATION_FORM_FIELDS = ["instrument", "kind", "article", "date", "made_at", "summary", "source"]
+
+RECORD_ID = re.compile(r"[1-9][0-9]{0,17}")  # a positive whole number a bigint holds
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+DATE_PARTS = {"year": 9999, "month": 12, "day": 31}  # the largest each may be
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -58,6 +69,27 @@ class VersionedForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+        if self.is_bound:
+            self._refuse_impossible_ids()
+
+    def _refuse_impossible_ids(self) -> None:
+        """Make a submitted record id that is no id at all ("x", 10**20) an invalid choice.
+
+        Django passes it to the database both when it checks the choice and when the
+        autocomplete widget shows the form again, and the database raises (not a number,
+        out of range): a server error instead of "Select a valid choice".
+        """
+        data = self.data.copy()
+        for name, field in self.fields.items():
+            key = self.add_prefix(name)
+            value = data.get(key)
+            if (
+                isinstance(field, forms.ModelChoiceField)
+                and value not in (None, "")
+                and not RECORD_ID.fullmatch(str(value))
+            ):
+                data[key] = "0"  # no record has the id 0
+        self.data = data
 
     def check_version(self) -> int | None:
         seen = self.cleaned_data.get("version")
@@ -113,7 +145,36 @@ class TreatyActionForm(VersionedForm):
         return cleaned
 
 
-class ServiceErrorsMixin:
+def list_params_problem(params: QueryDict) -> str | None:
+    """Why a list's query parameters cannot be read, if they cannot.
+
+    Django's list filters pass a control character on to the database (PostgreSQL refuses
+    NUL outright) and a year like -1 or 10**20 on to the calendar, which raise: each would
+    be a server error instead of a clear refusal.
+    """
+    for name, values in params.lists():
+        for value in values:
+            if CONTROL_CHARACTERS.search(name + value):
+                return f"The parameter {name} contains a control character."
+            part = name.rsplit("__", 1)[-1]
+            largest = DATE_PARTS.get(part)
+            number = int(value) if re.fullmatch(r"[0-9]{1,4}", value) else 0
+            if largest and not 1 <= number <= largest:
+                return f"{name}={value} is not a {part} (1 to {largest})."
+    return None
+
+
+class CheckedListMixin:
+    """Refuses a list whose query parameters cannot be read with a 400 naming the parameter."""
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        problem = list_params_problem(request.GET)
+        if problem:
+            return HttpResponseBadRequest(f"{problem} Remove it from the address.")
+        return super().changelist_view(request, extra_context)  # type: ignore[misc]
+
+
+class ServiceErrorsMixin(CheckedListMixin):
     """Shows a refusal that happens at save time (a race with another editor) as a message
     instead of an error page."""
 
@@ -249,6 +310,11 @@ class ActionInlineForm(VersionedForm):
         model = TreatyAction
         fields = ACTION_FORM_FIELDS
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self.check_version()
+        return cleaned
+
 
 class ActionInlineFormSet(BaseInlineFormSet):
     """Checks all the participant's changed actions together, as the service will, so that
@@ -313,8 +379,20 @@ class AliasInline(admin.TabularInline):
     extra = 0
 
 
+class ParticipantForm(VersionedForm):
+    class Meta:
+        model = Participant
+        fields = ["iso3", *state_services.PARTICIPANT_FIELDS]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self.check_version()
+        return cleaned
+
+
 @admin.register(Participant)
 class ParticipantAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
+    form = ParticipantForm
     list_display = ["name", "iso3", "short_name", "kind", "osce_role"]
     list_filter = ["kind", "osce_role"]
     search_fields = ["name", "short_name", "iso3", "aliases__name"]
@@ -328,7 +406,14 @@ class ParticipantAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
         "osce_joined_year",
         "source",
         "osce_role_source",
+        "version",
     ]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        fields = list(super().get_fields(request, obj))
+        if not self.has_change_permission(request, obj):
+            fields.remove("version")  # the version travels only with an edit
+        return fields
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         # The code is the participant's stable identifier in URLs, files and the API.
@@ -336,8 +421,13 @@ class ParticipantAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
 
     def save_model(self, request: HttpRequest, obj: Participant, form: Any, change: bool) -> None:
         values = {name: form.cleaned_data[name] for name in state_services.PARTICIPANT_FIELDS}
-        result = state_services.participant_upsert(iso3=obj.iso3, actor=request.user, **values)
-        obj.pk = result.instance.pk
+        result = state_services.participant_upsert(
+            iso3=obj.iso3,
+            actor=request.user,
+            expected_version=form.cleaned_data.get("version") if change else None,
+            **values,
+        )
+        obj.pk, obj.version = result.instance.pk, result.instance.version
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         """Save each inline through its service, and tell the admin's change message what
@@ -402,10 +492,15 @@ class ParticipantAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
         return services.declaration_record(participant=participant, actor=request.user, **values)
 
 
-class InstrumentForm(forms.ModelForm):
+class InstrumentForm(VersionedForm):
     class Meta:
         model = Instrument
         fields = ["status_complete_to", "status_currency_note"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self.check_version()
+        return cleaned
 
     def clean_status_complete_to(self) -> Any:
         value = self.cleaned_data["status_complete_to"]
@@ -454,14 +549,22 @@ class InstrumentAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
         ),
         ("Currency of the status data", {"fields": ["status_complete_to", "status_currency_note"]}),
         (None, {"fields": ["source", "display_order"]}),
+        (None, {"fields": ["version"]}),
     ]
-    CURRENCY_FIELDS = ("status_complete_to", "status_currency_note")
+    # The version rides hidden with an edit.
+    CURRENCY_FIELDS = ("status_complete_to", "status_currency_note", "version")
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         # Editors bring the currency of the status data forward; the treaty facts themselves
         # change only through the shipped instruments table.
         fields = [f.name for f in Instrument._meta.fields if f.name not in self.CURRENCY_FIELDS]
         return [f for f in fields if f != "id"]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list:
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self.has_change_permission(request, obj):
+            return fieldsets[:-1]  # the version travels only with an edit
+        return fieldsets
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -470,9 +573,11 @@ class InstrumentAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: Instrument, form: Any, change: bool) -> None:
-        services.instrument_currency_update(
+        saved = services.instrument_currency_update(
             instrument=obj,
             status_complete_to=form.cleaned_data["status_complete_to"],
             status_currency_note=form.cleaned_data["status_currency_note"],
             actor=request.user,
+            expected_version=form.cleaned_data.get("version"),
         )
+        obj.version = saved.version

@@ -1,19 +1,18 @@
 """The audit trail of treaty data: who changed what, and when, newest first.
 
 django-simple-history keeps a row for every save and deletion of participants, aliases,
-instruments, treaty actions and declarations, with the user the services name. These
-selectors read them as one feed in a fixed number of queries whatever its length:
+instruments, treaty actions and declarations, with the user the services name (none for
+the system: the data loader, the compliance job). Apps that build on instruments add their
+records with `history_register` (reports: obligations, submissions, compliance flags).
+These selectors read them as one feed in a fixed number of queries whatever its length:
 1. the count of the feed, 2. one page of it (a UNION over the history tables),
 3. for each kind of record on the page, the history of those records (to find what each
    change changed), 4. for each kind of record they refer to (participants, instruments,
-   obligations), the codes of those on the page.
-
-Apps that build on instruments add their own records to the feed with `history_register`
-(reports adds submissions), since instruments cannot import them.
+   obligations), the codes of those records.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -41,18 +40,19 @@ REFERENCES: dict[str, tuple[str, type[Model], str]] = {
 
 
 def history_register(
-    name: str,
+    resource: str,
     model: type[Model],
-    references: Mapping[str, tuple[str, type[Model], str]] | None = None,
+    references: dict[str, tuple[str, type[Model], str]] | None = None,
 ) -> None:
-    """Add a kind of record (with simple_history) to the feed as resource `name`; its foreign
-    keys in `references` are shown by code. Called from an app's AppConfig.ready()."""
-    HISTORY_MODELS[name] = model
+    """Add another app's records to the feed as `resource`, their foreign keys in
+    `references` shown by code. Apps that depend on instruments call this from their
+    AppConfig.ready(), since instruments may not import them."""
+    HISTORY_MODELS[resource] = model
     REFERENCES.update(references or {})
 
 
-def _belongs_to_participants(model: type[Model]) -> bool:
-    return any(f.name == "participant" for f in model._meta.fields)
+def _has_participant(model: type[Model]) -> bool:
+    return any(f.name == "participant" for f in model._meta.get_fields())
 
 
 def history_feed(
@@ -67,13 +67,13 @@ def history_feed(
     """Rows (history_date, resource, history_id, record id), newest first, filtered.
 
     `states` keeps changes to those participants and to the records that belong to them
-    (actions, declarations, aliases, submissions; instruments belong to no participant).
+    (actions, declarations, aliases, submissions, flags; not instruments or obligations).
     """
     parts = []
     for name in resources or HISTORY_MODELS:
         model = HISTORY_MODELS[name]
-        if states is not None and name != "states" and not _belongs_to_participants(model):
-            continue
+        if states is not None and name != "states" and not _has_participant(model):
+            continue  # instruments, obligations: they belong to no participant
         rows = model.history.all()  # type: ignore[attr-defined]
         if states is not None:
             codes = list(states)
@@ -139,22 +139,22 @@ def history_entries(rows: Iterable[tuple[Any, ...]]) -> list[dict[str, Any]]:
             by_record[entry.id].append(entry)
         histories[resource] = by_record
 
-    referenced: dict[str, set[int]] = defaultdict(set)
+    # The records they refer to, by model (one query for each model).
+    referenced: dict[type[Model], set[int]] = defaultdict(set)
     for resource, by_record in histories.items():
         for field in _tracked(HISTORY_MODELS[resource]):
             if field.name in REFERENCES:
+                _, target, _ = REFERENCES[field.name]
                 for entries in by_record.values():
-                    referenced[field.name] |= {getattr(e, field.attname) for e in entries}
-    # One query per kind of record referred to (instrument and convention share one).
-    targets: dict[tuple[type[Model], str], set[int]] = defaultdict(set)
-    for name, ids in referenced.items():
-        _, target, code = REFERENCES[name]
-        targets[target, code] |= ids
-    found = {
-        (target, code): dict(target.objects.filter(pk__in=ids).values_list("pk", code))
-        for (target, code), ids in targets.items()
+                    referenced[target] |= {getattr(e, field.attname) for e in entries}
+    code_fields = {target: code for _, target, code in REFERENCES.values()}
+    target_codes = {
+        target: dict(
+            target._default_manager.filter(pk__in=ids).values_list("pk", code_fields[target])
+        )
+        for target, ids in referenced.items()
     }
-    codes = {name: found.get((target, code), {}) for name, (_, target, code) in REFERENCES.items()}
+    codes = {name: target_codes.get(target, {}) for name, (_, target, _) in REFERENCES.items()}
 
     result = []
     for _, resource, history_id, record in rows:

@@ -58,6 +58,9 @@ class Instrument(models.Model):
         "status currency note", help_text="Where the complete table comes from."
     )
     source = models.TextField()
+    version = models.PositiveIntegerField(
+        default=1, help_text="Counts saves, so that a stale edit is refused."
+    )
 
     history = HistoricalRecords()
 

@@ -21,7 +21,7 @@ from instruments.events import treaty_data_changed
 from instruments.models import Declaration, Instrument, TreatyAction
 from instruments.selectors import instrument_facts
 from states.models import Participant
-from states.services import Actor, revision_bump, set_history_user
+from states.services import Actor, StaleVersionError, revision_bump, set_history_user
 
 ACTION_FIELDS = (
     "instrument",
@@ -33,19 +33,6 @@ ACTION_FIELDS = (
     "note",
 )
 DECLARATION_FIELDS = ("instrument", "kind", "article", "date", "made_at", "summary", "source")
-
-
-class StaleVersionError(Exception):
-    """The record changed after the editor loaded it; saving would overwrite that change."""
-
-    def __init__(self, instance: Any, expected: int) -> None:
-        self.instance = instance
-        self.expected = expected
-        self.current = instance.version
-        super().__init__(
-            f"{instance} was changed by someone else since you loaded it (version "
-            f"{expected}, now {instance.version}). Reload it and apply your change again."
-        )
 
 
 class TreatyRuleError(ValidationError):
@@ -384,6 +371,7 @@ def instrument_upsert(*, code: str, actor: Actor = None, **values: Any) -> tuple
                 return "unchanged", instrument
             for name in changed:
                 setattr(instrument, name, values[name])
+            instrument.version += 1
             outcome = "updated"
         instrument.full_clean(validate_unique=False)
         set_history_user(instrument, actor)
@@ -419,15 +407,20 @@ def instrument_currency_update(
     status_complete_to: date,
     status_currency_note: str,
     actor: Actor = None,
+    expected_version: int | None = None,
 ) -> Instrument:
-    """Move forward (or correct) the date to which an instrument's status data is complete."""
+    """Move forward (or correct) the date to which an instrument's status data is complete;
+    `expected_version` guards against lost updates."""
     problems = currency_problems(instrument, status_complete_to)
     if problems:
         raise ValidationError({"status_complete_to": problems})
     with transaction.atomic():
         stored = Instrument.objects.select_for_update().get(pk=instrument.pk)
+        if expected_version is not None and stored.version != expected_version:
+            raise StaleVersionError(stored, expected_version)
         stored.status_complete_to = status_complete_to
         stored.status_currency_note = status_currency_note
+        stored.version += 1
         set_history_user(stored, actor)
         stored.save()
         revision_bump()

@@ -5,7 +5,9 @@ permalink: its own URL with the filters written out. The downloads are the API's
 exactly the view on screen, built from the same canonical query.
 """
 
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+import re
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -31,6 +33,7 @@ from states.selectors import (
 from untoc_tracker.conditional import conditional_on_revision
 
 OSCE_AREA_ROLES = OSCE_ROLE_GROUPS["osce"]
+PARTICIPANT_CODE = re.compile(r"[A-Za-z]{3}")  # ISO 3166-1 alpha-3, or EUU
 CHART_FIRST_YEAR = 2000  # the Convention was adopted on 15 November 2000
 SEARCH_LIMIT = 50
 
@@ -129,6 +132,10 @@ def participant_detail(request: HttpRequest, iso3: str) -> HttpResponse:
     participant; its former names; the profile's three (instruments, actions,
     declarations); the revision again for the citation.
     """
+    if not PARTICIPANT_CODE.fullmatch(iso3):
+        # No participant has such a code, and PostgreSQL refuses some characters (NUL)
+        # outright: answer 404 before any query.
+        raise Http404
     if iso3 != iso3.upper():
         return HttpResponsePermanentRedirect(
             reverse("participant-detail", args=[iso3.upper()])

@@ -16,7 +16,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
-from instruments.admin import ServiceErrorsMixin, VersionedForm, _show_violations
+from instruments.admin import (
+    CheckedListMixin,
+    ServiceErrorsMixin,
+    VersionedForm,
+    _show_violations,
+)
 from reports import domain, services
 from reports.models import ComplianceCheck, ComplianceFlag, CopSession, Obligation, Submission
 
@@ -77,7 +82,7 @@ class ObligationAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(CopSession)
-class CopSessionAdmin(SimpleHistoryAdmin):
+class CopSessionAdmin(CheckedListMixin, SimpleHistoryAdmin):
     list_display = ["number", "starts_on", "ends_on", "place"]
     readonly_fields = ["number", "starts_on", "ends_on", "place", "note", "source"]
 
@@ -202,7 +207,7 @@ class AgeingFilter(admin.SimpleListFilter):
 
 
 @admin.register(ComplianceFlag)
-class ComplianceFlagAdmin(SimpleHistoryAdmin):
+class ComplianceFlagAdmin(CheckedListMixin, SimpleHistoryAdmin):
     list_display = [
         "participant",
         "obligation_reference",

@@ -243,9 +243,9 @@ def obligation_grace_update(
 
 
 def _sweep_after_commit() -> None:
-    from reports.tasks import flag_overdue_states  # tasks import this module
+    from reports.tasks import sweep_on_commit  # tasks import this module
 
-    flag_overdue_states.delay_on_commit()
+    sweep_on_commit()
 
 
 COP_SESSION_FIELDS = ("starts_on", "ends_on", "place", "note", "source")

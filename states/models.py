@@ -35,6 +35,9 @@ class Participant(models.Model):
     osce_joined_year = models.PositiveSmallIntegerField("joined the OSCE in", null=True, blank=True)
     source = models.TextField(help_text="Where the name comes from.")
     osce_role_source = models.TextField("OSCE role source", blank=True)
+    version = models.PositiveIntegerField(
+        default=1, help_text="Counts saves, so that a stale edit is refused."
+    )
 
     history = HistoricalRecords()
 

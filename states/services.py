@@ -14,6 +14,19 @@ from states.models import DataRevision, Participant, ParticipantAlias
 Actor = AbstractBaseUser | AnonymousUser | None
 
 
+class StaleVersionError(Exception):
+    """The record changed after the editor loaded it; saving would overwrite that change."""
+
+    def __init__(self, instance: Any, expected: int) -> None:
+        self.instance = instance
+        self.expected = expected
+        self.current = instance.version
+        super().__init__(
+            f"{instance} was changed by someone else since you loaded it (version "
+            f"{expected}, now {instance.version}). Reload it and apply your change again."
+        )
+
+
 @dataclass(frozen=True)
 class WriteResult:
     """What a write did: `created`, `updated` or `unchanged`, and the row."""
@@ -46,8 +59,11 @@ PARTICIPANT_FIELDS = (
 )
 
 
-def participant_upsert(*, iso3: str, actor: Actor = None, **fields: Any) -> WriteResult:
-    """Create the participant with this code, or bring its fields to the given values."""
+def participant_upsert(
+    *, iso3: str, actor: Actor = None, expected_version: int | None = None, **fields: Any
+) -> WriteResult:
+    """Create the participant with this code, or bring its fields to the given values;
+    `expected_version` (the version an editor saw) guards against lost updates."""
     kind = fields.get("kind", Participant.Kind.STATE)
     problem = iso3_problem(iso3, kind)
     if problem:
@@ -57,6 +73,12 @@ def participant_upsert(*, iso3: str, actor: Actor = None, **fields: Any) -> Writ
         raise TypeError(f"unknown participant fields: {sorted(unknown)}")
     with transaction.atomic():
         participant = Participant.objects.select_for_update().filter(iso3=iso3).first()
+        if (
+            participant is not None
+            and expected_version is not None
+            and participant.version != expected_version
+        ):
+            raise StaleVersionError(participant, expected_version)
         if participant is None:
             participant = Participant(iso3=iso3, **fields)
             participant.full_clean()
@@ -69,6 +91,7 @@ def participant_upsert(*, iso3: str, actor: Actor = None, **fields: Any) -> Writ
             return WriteResult("unchanged", participant)
         for field in changed:
             setattr(participant, field, fields[field])
+        participant.version += 1
         participant.full_clean()
         set_history_user(participant, actor)
         participant.save()

@@ -39,6 +39,7 @@ def settings_in(env: dict[str, str]) -> subprocess.CompletedProcess:
         ({"REDIS_URL": "http://redis"}, "REDIS_URL must start with redis://"),
         ({"DJANGO_DEBUG": "false"}, "DJANGO_SECRET_KEY must be set"),
         ({"DATABASE_CONN_MAX_AGE": "soon"}, "DATABASE_CONN_MAX_AGE='soon' is not a whole number"),
+        ({"CELERY_VISIBILITY_TIMEOUT": "0"}, "CELERY_VISIBILITY_TIMEOUT='0' must be at least 1"),
     ],
 )
 def test_a_malformed_setting_stops_the_process_naming_the_variable(env, message):

@@ -120,9 +120,7 @@ DECLARATION_PARAMS = Params(
     TextParam("search", "Text in the summary or the article reference."),
 )
 
-# Apps register their records with instruments.history.history_register in their
-# AppConfig.ready(), which runs before the URLconf imports this module (reports adds
-# submissions).
+# Every resource registered by then (reports adds its own when the apps are ready).
 HISTORY_RESOURCES = tuple(HISTORY_MODELS)
 
 HISTORY_PARAMS = Params(

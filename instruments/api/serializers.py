@@ -391,9 +391,13 @@ class HistoryEntrySerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=("created", "changed", "deleted"))
     at = serializers.DateTimeField()
     user = serializers.CharField(
-        allow_null=True, help_text="Who made the change; null for the data loader."
+        allow_null=True,
+        help_text="Who made the change; null for the system: the data loader, or the daily "
+        "compliance check (its reason says so).",
     )
-    reason = serializers.CharField(allow_null=True)
+    reason = serializers.CharField(
+        allow_null=True, help_text='Why, where recorded: e.g. "compliance check (system)".'
+    )
     changes = ChangeSerializer(
         many=True, help_text="Each field that differs from the record before this change."
     )

@@ -112,7 +112,7 @@ def test_staff_may_read_the_history_with_a_token(client, viewer):
 
 
 def test_an_unknown_resource_is_refused(viewer_client):
-    response = viewer_client.get(API + "history/", {"resource": "flags"})
+    response = viewer_client.get(API + "history/", {"resource": "users"})
     assert response.status_code == 400
     assert problems(response) == {"resource": "unknown_code"}
 

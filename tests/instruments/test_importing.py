@@ -4,10 +4,13 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import OperationalError
 
+from instruments import services
 from instruments.importing import ImportRefused, treaty_data_load
 from instruments.models import Declaration, TreatyAction
-from states.models import Participant
+from states.models import Participant, ParticipantAlias
+from states.selectors import data_revision
 
 pytestmark = pytest.mark.usefixtures("real_data")
 
@@ -153,3 +156,45 @@ def test_the_command_summarises_what_it_did(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "treaty actions: 1 created, 0 updated, 0 unchanged" in out
     assert "participants: 1 created" in out
+
+
+def history_rows() -> int:
+    return sum(
+        model.history.count()
+        for model in (Participant, ParticipantAlias, TreatyAction, Declaration)
+    )
+
+
+def test_loading_the_shipped_data_again_writes_no_history_and_counts_no_revision():
+    before = (history_rows(), data_revision())
+    summary = treaty_data_load()
+    assert summary.changed == 0
+    assert (history_rows(), data_revision()) == before
+
+
+def test_a_failure_while_writing_leaves_nothing_of_the_load(tmp_path, monkeypatch):
+    """The rows passed every check; then the database fails on the second participant's
+    actions (a lost connection, a full disk): the first participant's are rolled back too."""
+    path = write(
+        tmp_path,
+        "status.csv",
+        HEADER
+        + "Somalia,SOM,,UNTOC,,2021-07-20,accession,test table\n"
+        + "South Sudan,SSD,,UNTOC,,2021-07-21,accession,test table\n",
+    )
+    written = []
+    real_apply = services.actions_apply
+
+    def fails_the_second_time(**kwargs):
+        if written:
+            raise OperationalError("server closed the connection unexpectedly")
+        written.append(real_apply(**kwargs))
+        return written[-1]
+
+    monkeypatch.setattr(services, "actions_apply", fails_the_second_time)
+    before = (TreatyAction.objects.count(), history_rows(), data_revision())
+    with pytest.raises(OperationalError):
+        treaty_data_load([path])
+    assert written  # the first participant's actions had been written
+    assert not Participant.objects.filter(iso3__in=["SOM", "SSD"]).exists()
+    assert (TreatyAction.objects.count(), history_rows(), data_revision()) == before

@@ -6,11 +6,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import OperationalError
 
 from instruments.importing import ImportRefused
 from reports import services
 from reports.importing import SHIPPED_FILES, catalogue_load
 from reports.models import CopSession, Obligation
+from states.selectors import data_revision
 from tests.reports.conftest import obligation
 
 pytestmark = pytest.mark.usefixtures("real_data")
@@ -129,3 +131,46 @@ def test_the_command_checks_first_and_reports_problems_by_row(tmp_path):
     out = StringIO()
     call_command("load_obligations", "--dry-run", stdout=out)
     assert "obligations: 0 created, 0 updated, 9 unchanged" in out.getvalue()
+
+
+def catalogue_history_rows() -> int:
+    return Obligation.history.count() + CopSession.history.count()
+
+
+def test_loading_the_catalogue_again_writes_no_history_and_counts_no_revision():
+    before = (catalogue_history_rows(), data_revision())
+    assert catalogue_load().changed == 0
+    assert (catalogue_history_rows(), data_revision()) == before
+
+
+def test_a_failure_while_writing_leaves_nothing_of_the_catalogue(tmp_path, monkeypatch):
+    """Every row passed its checks; then the database fails on the COP sessions, after the
+    obligations were written: those are rolled back too."""
+    with SHIPPED_FILES[0].open() as handle:
+        rows = list(csv.DictReader(handle))
+    rows[0]["code"], rows[0]["article"] = "untoc-new", "99"
+    obligations = _table(tmp_path, "obligations.csv", rows)
+    sessions = _table(
+        tmp_path,
+        "sessions.csv",
+        [
+            {
+                "session": "13",
+                "start": "2026-10-12",
+                "end": "2026-10-16",
+                "place": "Vienna",
+                "note": "",
+                "source": "test",
+            }
+        ],
+    )
+
+    def the_database_fails(**kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(services, "cop_session_upsert", the_database_fails)
+    before = (Obligation.objects.count(), catalogue_history_rows(), data_revision())
+    with pytest.raises(OperationalError):
+        catalogue_load([obligations, sessions])
+    assert not Obligation.objects.filter(code="untoc-new").exists()
+    assert (Obligation.objects.count(), catalogue_history_rows(), data_revision()) == before

@@ -115,6 +115,6 @@ def test_a_grace_period_change_is_kept_with_history_and_schedules_a_sweep(
     assert cop.grace_days == 90
     assert cop.history.order_by("-history_id").first().history_user == editor
     (sweep,) = callbacks
-    assert sweep.func.__self__.name == "reports.tasks.flag_overdue_states"
+    assert sweep.task.name == "reports.tasks.flag_overdue_states"
     with pytest.raises(StaleVersionError):
         services.obligation_grace_update(obligation=cop, grace_days=10, expected_version=1)

@@ -106,8 +106,12 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a concurrent writer instead of failing at once with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Wait for a concurrent writer instead of failing at once with "database is locked";
+    # and take the write lock when a transaction begins: a transaction that read first could
+    # not wait for it (SQLite would deadlock), so two editors saving at once got an error.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 else:
     # An unreachable database fails a request (and /healthz) in seconds instead of hanging.
@@ -154,8 +158,8 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # --- Celery -------------------------------------------------------------------------------
 REDIS_URL = env_redis_url("REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
-# Embedded mode: no broker, so tasks run in-process; services send them with delay_on_commit,
-# so they still run only after the write they follow has committed.
+# Embedded mode: no broker, so tasks run in-process; services send them once the write they
+# follow has committed (reports.tasks.send), so they still run only after it.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
@@ -164,6 +168,31 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that sends a task must not wait on a broker that is down: the write it follows
+# has committed, the failed send is logged (reports.tasks.send) and the next
+# sweep catches up. So a send gives up within about a second: one connection attempt with a
+# one-second connect timeout, one quick retry, and a bounded wait on a broker that accepts
+# the connection but never answers. The worker keeps Celery's own patient reconnection
+# (broker_connection_retry, broker_connection_max_retries), which these do not change.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
+    # A task a lost worker had taken goes back to the queue this many seconds after it was
+    # delivered (the tasks acknowledge late). Longer than the longest task's time limit
+    # (the sweep's 360 s), or a task still running would be delivered a second time.
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1),
+}
 CELERY_BEAT_SCHEDULE: dict = {
     "flag-overdue-states": {
         "task": "reports.tasks.flag_overdue_states",
@@ -173,9 +202,15 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 
 # --- Cache --------------------------------------------------------------------------------
+# Redis, shared by the web processes; a Redis that is down or stalls makes a cache miss, never
+# an error page (untoc_tracker/cache.py), and costs one request at most half a second.
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "untoc_tracker.cache.FaultTolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

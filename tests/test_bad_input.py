@@ -1,0 +1,242 @@
+"""Garbage in every query parameter of every public page and API read: a clear 400 naming
+the parameter (or the answer, for what may be ignored), never a server error."""
+
+import json
+
+import pytest
+from django.contrib import admin
+from django.urls import get_resolver
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer
+
+from instruments.models import Declaration, TreatyAction
+from reports.models import Submission
+from tests.apiclient import problems, token_headers
+
+pytestmark = pytest.mark.usefixtures("real_data")
+
+# Wrong dates, numbers and codes; empty, huge, control characters, markup, SQL, non-ASCII.
+GARBAGE = [
+    "",
+    "x",
+    "2007-13-45",
+    "07/06/2007",
+    "-1",
+    "0",
+    "99999999999999999999",
+    "DEU,,FRA",
+    "\x00",
+    "<script>alert(1)</script>",
+    "' OR '1'='1",
+    "Ünïcødé",
+    "9" * 300,
+]
+
+# Every public page and the query parameters its form reads.
+PAGES = {
+    "/": ["as_of"],
+    "/status/": ["as_of", "osce_role", "instrument", "state", "ordering"],
+    "/states/DEU/": ["as_of"],
+    "/instruments/untoc/": ["as_of", "osce_role", "ordering"],
+    "/search/": ["q"],
+    "/feeds/actions/": ["instrument", "state"],
+    "/compliance/": [],
+    "/reports/osce-status/": ["as_of"],
+}
+
+
+def test_every_public_page_is_in_the_list():
+    public = {
+        pattern.name
+        for module in ("instruments.urls", "reports.urls")
+        for pattern in __import__(module, fromlist=["urlpatterns"]).urlpatterns
+    }
+    listed = {get_resolver().resolve(path).url_name for path in PAGES}
+    assert listed == public
+
+
+def page_cases():
+    for path, params in PAGES.items():
+        for param in [*params, "unknown_parameter"]:
+            yield pytest.param(path, param, id=f"{path} {param}")
+
+
+@pytest.mark.parametrize(("path", "param"), list(page_cases()))
+def test_garbage_in_a_page_parameter_is_a_400_naming_it_never_a_500(client, path, param):
+    for value in GARBAGE:
+        response = client.get(path, {param: value})
+        assert response.status_code in (200, 400), (path, param, value, response.status_code)
+        if response.status_code == 400:
+            assert param in response.content.decode(), (path, param, value)
+    twice = client.get(path, {param: ["2007-06-30", "2008-06-30"]})
+    assert twice.status_code in (200, 400), (path, param, "twice")
+
+
+def api_reads() -> dict[str, list[str]]:
+    """Every GET operation of the API schema and its query parameters."""
+    document = json.loads(
+        OpenApiJsonRenderer().render(SchemaGenerator().get_schema(request=None, public=True))
+    )
+    return {
+        path: [p["name"] for p in operation.get("parameters", []) if p["in"] == "query"]
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        if method == "get"
+    }
+
+
+API_READS = api_reads()
+
+
+def real_path(path: str) -> str:
+    """The schema's path with real records in it."""
+    record = {"/api/v1/actions/{id}/": TreatyAction, "/api/v1/declarations/{id}/": Declaration}
+    if "{id}" in path:
+        path = path.replace("{id}", str(record[path].objects.order_by("pk").first().pk))
+    return path.replace("{iso3}", "DEU").replace("{code}", "untoc")
+
+
+def api_cases():
+    for path, params in API_READS.items():
+        for param in [*params, "unknown_parameter"]:
+            yield pytest.param(path, param, id=f"{path} {param}")
+
+
+def test_the_api_reads_are_all_here():
+    assert {
+        "/api/v1/states/",
+        "/api/v1/states/{iso3}/",
+        "/api/v1/instruments/",
+        "/api/v1/instruments/{code}/",
+        "/api/v1/status/",
+        "/api/v1/actions/",
+        "/api/v1/actions/{id}/",
+        "/api/v1/declarations/",
+        "/api/v1/declarations/{id}/",
+        "/api/v1/history/",
+    } <= set(API_READS)
+
+
+@pytest.mark.parametrize(("path", "param"), list(api_cases()))
+def test_garbage_in_an_api_parameter_is_a_400_naming_it_never_a_500(client, viewer, path, param):
+    # history/ is for staff: read it as a delegation viewer, the rest anonymously.
+    headers = token_headers(viewer) if path.endswith("/history/") else {}
+    for value in GARBAGE:
+        response = client.get(real_path(path), {param: value}, **headers)
+        status = response.status_code
+        allowed = (200, 400, 406) if param == "format" else (200, 400)
+        assert status in allowed, (path, param, value, status, response.content[:300])
+        if status == 400:
+            assert param in problems(response), (path, param, value)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/states/ZZZ/",
+        "/states/%3Cscript%3E/",
+        "/states/%00/",
+        "/instruments/nope/",
+        "/api/v1/states/ZZZ/",
+        "/api/v1/instruments/nope/",
+        "/api/v1/actions/abc/",
+        "/api/v1/actions/99999999999999999999/",
+        "/api/v1/actions/0/",
+        "/api/v1/declarations/-1/",
+    ],
+)
+def test_a_code_or_id_that_names_nothing_is_a_404(client, path):
+    # (A lower-case code is first sent to its upper-case page.)
+    assert client.get(path, follow=True).status_code == 404
+
+
+# --- The back office ---------------------------------------------------------------------------
+
+
+def back_office_lists() -> list[str]:
+    return [
+        f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        for model in admin.site._registry
+        if model._meta.app_label in {"states", "instruments", "reports"}
+    ]
+
+
+# The lists' search, filters (by choice, foreign key, year, ageing, status), date hierarchy,
+# ordering and page.
+LIST_PARAMS = [
+    "q",
+    "kind__exact",
+    "instrument__id__exact",
+    "participant__osce_role__exact",
+    "year",
+    "date__year",
+    "date__month",
+    "received_on__year",
+    "due_on__year",
+    "ageing",
+    "status",
+    "o",
+    "p",
+]
+
+
+@pytest.mark.parametrize("path", back_office_lists())
+def test_garbage_in_a_back_office_list_parameter_is_refused_or_ignored_never_a_500(
+    editor_client, path
+):
+    for param in LIST_PARAMS:
+        for value in GARBAGE:
+            response = editor_client.get(path, {param: value})
+            # 302: Django's own "invalid lookup" answer, back to the list with ?e=1.
+            assert response.status_code in (200, 302, 400), (path, param, value)
+            if response.status_code == 400:
+                assert param in response.content.decode(), (path, param, value)
+
+
+# Every field of the forms editors fill in.
+FORMS = {
+    "/admin/instruments/treatyaction/add/": [
+        "participant",
+        "instrument",
+        "kind",
+        "date",
+        "effective_date",
+        "depositary_notification",
+        "source",
+        "note",
+    ],
+    "/admin/instruments/declaration/add/": [
+        "participant",
+        "instrument",
+        "kind",
+        "article",
+        "date",
+        "made_at",
+        "summary",
+        "source",
+    ],
+    "/admin/reports/submission/add/": [
+        "participant",
+        "obligation",
+        "received_on",
+        "reference",
+        "note",
+    ],
+}
+
+
+@pytest.mark.parametrize("path", list(FORMS))
+@pytest.mark.parametrize("value", GARBAGE)
+def test_garbage_in_a_back_office_form_is_a_form_error_and_saves_nothing(
+    editor_client, path, value
+):
+    model = {
+        "treatyaction": TreatyAction,
+        "declaration": Declaration,
+        "submission": Submission,
+    }[path.split("/")[3]]
+    before = model.objects.count()
+    response = editor_client.post(path, dict.fromkeys(FORMS[path], value) | {"version": value})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+    assert model.objects.count() == before
