@@ -135,3 +135,21 @@ def editor_client(client, editor):
 def viewer_client(client, viewer):
     client.force_login(viewer)
     return client
+
+
+@pytest.fixture
+def compliance_records(real_data):
+    """Flags as of 1 January 2010 and one submission (a test fixture, not a fact)."""
+    from datetime import date
+
+    from reports import services
+    from reports.models import Obligation
+    from states.models import Participant
+
+    services.compliance_sweep(as_of=date(2010, 1, 1))
+    services.submission_record(
+        participant=Participant.objects.get(iso3="DEU"),
+        obligation=Obligation.objects.get(code="untoc-cop-2007"),
+        received_on=date(2009, 5, 1),
+        reference="CTOC/COP/2008/CRP.1",
+    )

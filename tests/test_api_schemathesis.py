@@ -6,7 +6,6 @@ A compliance check and a recorded submission give flags/ and submissions/ record
 """
 
 import json
-from datetime import date
 
 import pytest
 import schemathesis
@@ -25,10 +24,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from instruments.models import Declaration, TreatyAction
-from reports import services
 from reports.models import ComplianceFlag, Submission
 from tests.apiclient import token_headers
-from tests.reports.conftest import obligation, state
 from untoc_tracker.rest.conditional import version_etag
 
 # At least 100 generated requests per operation (hypothesis adds its explicit and boundary
@@ -70,18 +67,6 @@ def connection_kept_open():
     yield
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
-
-
-@pytest.fixture
-def compliance_records(real_data):
-    """Flags as of 1 January 2010 and one submission (a test fixture, not a fact)."""
-    services.compliance_sweep(as_of=date(2010, 1, 1))
-    services.submission_record(
-        participant=state("DEU"),
-        obligation=obligation("untoc-cop-2007"),
-        received_on=date(2009, 5, 1),
-        reference="CTOC/COP/2008/CRP.1",
-    )
 
 
 @schema.parametrize()

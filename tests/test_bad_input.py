@@ -10,7 +10,7 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 
 from instruments.models import Declaration, TreatyAction
-from reports.models import Submission
+from reports.models import ComplianceFlag, Submission
 from tests.apiclient import problems, token_headers
 
 pytestmark = pytest.mark.usefixtures("real_data")
@@ -89,11 +89,18 @@ API_READS = api_reads()
 
 
 def real_path(path: str) -> str:
-    """The schema's path with real records in it."""
-    record = {"/api/v1/actions/{id}/": TreatyAction, "/api/v1/declarations/{id}/": Declaration}
+    """The schema's path with real records in it (compliance_records makes the flags and the
+    submission)."""
+    record = {
+        "/api/v1/actions/{id}/": TreatyAction,
+        "/api/v1/declarations/{id}/": Declaration,
+        "/api/v1/submissions/{id}/": Submission,
+        "/api/v1/flags/{id}/": ComplianceFlag,
+    }
     if "{id}" in path:
         path = path.replace("{id}", str(record[path].objects.order_by("pk").first().pk))
-    return path.replace("{iso3}", "DEU").replace("{code}", "untoc")
+    code = "untoc-18-13" if path.startswith("/api/v1/obligations/") else "untoc"
+    return path.replace("{iso3}", "DEU").replace("{code}", code)
 
 
 def api_cases():
@@ -114,10 +121,17 @@ def test_the_api_reads_are_all_here():
         "/api/v1/declarations/",
         "/api/v1/declarations/{id}/",
         "/api/v1/history/",
+        "/api/v1/obligations/",
+        "/api/v1/obligations/{code}/",
+        "/api/v1/submissions/",
+        "/api/v1/submissions/{id}/",
+        "/api/v1/flags/",
+        "/api/v1/flags/{id}/",
     } <= set(API_READS)
 
 
 @pytest.mark.parametrize(("path", "param"), list(api_cases()))
+@pytest.mark.usefixtures("compliance_records")
 def test_garbage_in_an_api_parameter_is_a_400_naming_it_never_a_500(client, viewer, path, param):
     # history/ is for staff: read it as a delegation viewer, the rest anonymously.
     headers = token_headers(viewer) if path.endswith("/history/") else {}
