@@ -39,3 +39,10 @@ format: install
 
 check-data: install
 	$(PY) manage.py check_data
+
+# The benchmark (bench/README.md): under ten minutes; results in bench/results/latest.md.
+bench: install
+	$(PY) -m bench
+
+bench-quick: install
+	$(PY) -m bench --quick

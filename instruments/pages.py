@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from instruments.forms import AsOfForm
-from states.selectors import data_revision
+from untoc_tracker.conditional import request_revision
 
 # The API's status/ resource; its ?format=csv and ?format=xlsx exports take the page's filters.
 STATUS_EXPORT_PATH = "/api/v1/status/"
@@ -35,11 +35,11 @@ def downloads(form: AsOfForm, **extra: str) -> list[tuple[str, str]]:
 
 def citation(request: HttpRequest, form: AsOfForm, scope: str) -> dict:
     """How to cite the view: its date, what it covers, its permalink and the data revision
-    (one query)."""
+    (read once per request: the ETag has read it already)."""
     return {
         "as_of": form.cleaned_data["as_of"],
         "scope": scope,
         "permalink": request.build_absolute_uri(f"{request.path}?{form.query_string()}"),
-        "revision": data_revision(),
+        "revision": request_revision(request),
         "retrieved": timezone.localdate(),
     }

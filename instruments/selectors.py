@@ -2,7 +2,7 @@
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -12,10 +12,26 @@ from django.db.models import F, Q, QuerySet
 from instruments import domain
 from instruments.models import Declaration, Instrument, TreatyAction
 from states.models import Participant
+from untoc_tracker.cache import cache_get, cache_set
+from untoc_tracker.querysets import count_of_all
+
+INSTRUMENTS_SECONDS = 3600
 
 
 def instrument_list() -> QuerySet[Instrument]:
     return Instrument.objects.select_related("convention").order_by("display_order", "code")
+
+
+def instrument_list_at(revision: int) -> list[Instrument]:
+    """instrument_list() as it stands at this data revision, kept in the process's memory: a
+    write bumps the revision, so a list read before it is never used after it (no query
+    while held, one when not)."""
+    key = f"instruments:{revision}"
+    held = cache_get(key)
+    if held is None:
+        held = list(instrument_list())
+        cache_set(key, held, INSTRUMENTS_SECONDS)
+    return held
 
 
 def instrument_facts_of(
@@ -93,25 +109,31 @@ class StatusMatrix:
 def status_matrix(
     *,
     as_of: date,
-    participants: QuerySet[Participant] | None = None,
+    participants: QuerySet[Participant] | Sequence[Participant] | None = None,
     instrument_codes: Iterable[str] | None = None,
+    instruments: Iterable[Instrument] | None = None,
 ) -> StatusMatrix:
     """The status of every participant in `participants` for each instrument, as of a date.
 
-    Three queries whatever the number of participants:
-    1. the instruments (with their Conventions, for the Protocol rules),
-    2. the participants,
-    3. their actions on every instrument, as bare values.
+    Three queries whatever the number of participants, fewer for what the caller already
+    holds:
+    1. the instruments (with their Conventions, for the Protocol rules), unless given:
+       `instruments` are those to consider, each Protocol's Convention among them; actions
+       on others are not read;
+    2. the participants, unless given as a list;
+    3. their actions, as bare values.
     """
-    every_instrument = list(instrument_list())
+    every_instrument = list(instrument_list() if instruments is None else instruments)
     facts = instrument_facts(every_instrument)
     wanted = set(instrument_codes) if instrument_codes is not None else None
     shown = [i for i in every_instrument if wanted is None or i.code in wanted]
-    actions_query = TreatyAction.objects.filter(date__lte=as_of)
+    actions_query = TreatyAction.objects.filter(date__lte=as_of).order_by()  # order: no use
     if participants is None:
         participants = Participant.objects.order_by("name")
-    else:
+    elif isinstance(participants, QuerySet):
         actions_query = actions_query.filter(participant__in=participants.values("pk"))
+    else:
+        actions_query = actions_query.filter(participant_id__in=[p.pk for p in participants])
     participant_rows = list(participants)
 
     code_of = {i.pk: i.code for i in every_instrument}
@@ -120,9 +142,12 @@ def status_matrix(
         "participant_id", "instrument_id", "kind", "date", "effective_date", "pk"
     )
     for participant_id, instrument_id, kind, when, effective, pk in rows:
-        actions[participant_id][code_of[instrument_id]].append(
-            domain.Action(kind, when, effective, ref=pk)
-        )
+        # Actions on instruments not considered are dropped here rather than in SQL: a
+        # filter on the instrument would steer the database to the (instrument, date) index
+        # and past the participants' own (measured: 6 ms instead of 0.3 for a page).
+        code = code_of.get(instrument_id)
+        if code is not None:
+            actions[participant_id][code].append(domain.Action(kind, when, effective, ref=pk))
 
     matrix = StatusMatrix(as_of=as_of, instruments=shown, participants=participant_rows)
     for participant in participant_rows:
@@ -134,6 +159,55 @@ def status_matrix(
             if wanted is None or code in wanted:
                 matrix.entries[(participant.pk, code)] = status
     return matrix
+
+
+@dataclass
+class StatusPage:
+    """Some consecutive entries of a status matrix and the number of entries in all of it."""
+
+    count: int
+    matrix: StatusMatrix  # of the participants on the page only
+    entries: list[dict[str, Any]]
+
+
+def status_page_by_name(
+    *,
+    as_of: date,
+    participants: QuerySet[Participant],
+    instruments: list[Instrument],
+    instrument_codes: Iterable[str] | None,
+    offset: int,
+    limit: int,
+    descending: bool = False,
+) -> StatusPage:
+    """Entries `offset` to `offset + limit` of the status matrix ordered by participant name
+    (then instrument), as status_entries gives them, computing the statuses of the
+    participants on that page only.
+
+    Two queries whatever the number of participants (with `instruments` already held):
+    1. the page's participants, each carrying the number of all that match (a subquery,
+       so the count costs no query of its own),
+    2. their actions.
+    A page past the end costs a third: the count alone.
+    """
+    wanted = set(instrument_codes) if instrument_codes is not None else None
+    per_participant = max(1, sum(1 for i in instruments if wanted is None or i.code in wanted))
+    first = offset // per_participant
+    last = -(-(offset + limit) // per_participant)  # rounded up
+    ordered = participants.order_by("-name" if descending else "name")
+    rows = list(ordered.annotate(matching=count_of_all(ordered))[first:last])
+    if rows:
+        total = rows[0].matching
+    elif first == 0:
+        total = 0  # nothing matches
+    else:
+        total = ordered.count()  # past the end
+    matrix = status_matrix(
+        as_of=as_of, participants=rows, instrument_codes=instrument_codes, instruments=instruments
+    )
+    skip = offset - first * per_participant
+    entries = status_entries(matrix, rows)[skip : skip + limit]
+    return StatusPage(count=total * per_participant, matrix=matrix, entries=entries)
 
 
 def participant_statuses(
@@ -386,15 +460,21 @@ class PartyHistory:
         ]
 
 
-def party_history(*, osce_roles: Iterable[str], first_year: int, today: date) -> PartyHistory:
+def party_history(
+    *,
+    osce_roles: Iterable[str],
+    first_year: int,
+    today: date,
+    instruments: Iterable[Instrument] | None = None,
+) -> PartyHistory:
     """Parties among the participants with these OSCE roles at the end of each year from
     `first_year`, and today for the current year.
 
     Two queries whatever the number of participants:
-    1. the instruments (with their Conventions),
+    1. the instruments (with their Conventions), unless given (every instrument),
     2. the actions of the participants with these roles, as bare values.
     """
-    every_instrument = list(instrument_list())
+    every_instrument = list(instrument_list() if instruments is None else instruments)
     facts = instrument_facts(every_instrument)
     code_of = {i.pk: i.code for i in every_instrument}
     actions: dict[int, dict[str, list[domain.Action]]] = defaultdict(lambda: defaultdict(list))
@@ -471,10 +551,15 @@ class ParticipantProfile:
 
 
 def participant_profile(
-    participant: Participant, *, as_of: date, today: date
+    participant: Participant,
+    *,
+    as_of: date,
+    today: date,
+    instruments: Iterable[Instrument] | None = None,
 ) -> ParticipantProfile:
-    """Three queries: the instruments, the participant's actions, its declarations."""
-    every_instrument = list(instrument_list())
+    """Three queries: the instruments (unless given: every instrument), the participant's
+    actions, its declarations."""
+    every_instrument = list(instrument_list() if instruments is None else instruments)
     facts = instrument_facts(every_instrument)
     by_pk = {i.pk: i for i in every_instrument}
     actions = list(TreatyAction.objects.filter(participant=participant).order_by("date", "id"))

@@ -22,7 +22,6 @@ from instruments.forms import (
     SearchForm,
     StatusFilterForm,
 )
-from instruments.models import Instrument
 from instruments.pages import bad_request, citation, downloads
 from states.models import Participant
 from states.selectors import (
@@ -30,7 +29,7 @@ from states.selectors import (
     participant_list,
     participant_search,
 )
-from untoc_tracker.conditional import conditional_on_revision
+from untoc_tracker.conditional import conditional_on_revision, request_revision
 
 OSCE_AREA_ROLES = OSCE_ROLE_GROUPS["osce"]
 PARTICIPANT_CODE = re.compile(r"[A-Za-z]{3}")  # ISO 3166-1 alpha-3, or EUU
@@ -44,19 +43,23 @@ def home(request: HttpRequest) -> HttpResponse:
     """Counts as at a date (today by default), worldwide and in the OSCE area; the latest
     actions; OSCE-area parties over the years.
 
-    Eight queries whatever the number of participants: the revision (ETag); the status
-    matrix's three (instruments, participants, actions); the party history's two
-    (instruments, OSCE-area actions); the latest actions with their participants; the
-    revision again for the citation.
+    Five queries whatever the number of participants: the revision (ETag, citation, and
+    the key of the instruments held in memory; a sixth when they are not held); the status
+    matrix's participants and actions; the party history's OSCE-area actions; the latest
+    actions with their participants.
     """
     form = AsOfForm(request.GET)
     if not form.is_valid():
         return bad_request(request, form)
     as_of = form.cleaned_data["as_of"]
-    matrix = selectors.status_matrix(as_of=as_of)
+    instruments = selectors.instrument_list_at(request_revision(request))
+    matrix = selectors.status_matrix(as_of=as_of, instruments=instruments)
     osce_area = [p for p in matrix.participants if p.osce_role in OSCE_AREA_ROLES]
     history = selectors.party_history(
-        osce_roles=OSCE_AREA_ROLES, first_year=CHART_FIRST_YEAR, today=form.today
+        osce_roles=OSCE_AREA_ROLES,
+        first_year=CHART_FIRST_YEAR,
+        today=form.today,
+        instruments=instruments,
     )
     chart = charts.line_chart(
         [str(d.year) for d in history.dates],
@@ -90,11 +93,12 @@ def home(request: HttpRequest) -> HttpResponse:
 def status_matrix(request: HttpRequest) -> HttpResponse:
     """Participants by instruments as of a date, filtered, sorted, citable and downloadable.
 
-    Six queries (seven with a `state` filter) whatever the number of participants: the
-    revision (ETag); the instruments for the filter form; the `state` codes, when given; the
-    status matrix's three; the revision again for the citation.
+    Three queries (four with a `state` filter) whatever the number of participants: the
+    revision (ETag, citation, and the key of the instruments held in memory; one more when
+    they are not held); the `state` codes, when given; the status matrix's participants and
+    their actions.
     """
-    instruments = list(selectors.instrument_list())
+    instruments = selectors.instrument_list_at(request_revision(request))
     form = StatusFilterForm(request.GET, instruments=instruments)
     context = {"form": form, "instruments": instruments}
     if not form.is_valid():
@@ -104,7 +108,10 @@ def status_matrix(request: HttpRequest) -> HttpResponse:
     if filters.states:
         participants = participants.filter(iso3__in=filters.states)
     matrix = selectors.status_matrix(
-        as_of=filters.as_of, participants=participants, instrument_codes=filters.instruments
+        as_of=filters.as_of,
+        participants=participants,
+        instrument_codes=filters.instruments,
+        instruments=instruments,
     )
     ordered = selectors.status_order(matrix, filters.ordering)
     context |= {
@@ -128,9 +135,11 @@ def participant_detail(request: HttpRequest, iso3: str) -> HttpResponse:
     """A participant's standing with each instrument today and as of a date, its
     declarations and the timeline of its actions.
 
-    Seven queries whatever the number of participants: the revision (ETag); the
-    participant; its former names; the profile's three (instruments, actions,
-    declarations); the revision again for the citation.
+    Nine queries whatever the number of participants: the revision (ETag, citation,
+    instruments held in memory; one more when they are not held); the participant; its
+    former names; the profile's actions and declarations; the compliance standings' four
+    (obligations, the participant and its actions again, then submissions and notifications
+    together).
     """
     if not PARTICIPANT_CODE.fullmatch(iso3):
         # No participant has such a code, and PostgreSQL refuses some characters (NUL)
@@ -146,7 +155,12 @@ def participant_detail(request: HttpRequest, iso3: str) -> HttpResponse:
     if not form.is_valid():
         return bad_request(request, form)
     as_of = form.cleaned_data["as_of"]
-    profile = selectors.participant_profile(participant, as_of=as_of, today=form.today)
+    profile = selectors.participant_profile(
+        participant,
+        as_of=as_of,
+        today=form.today,
+        instruments=selectors.instrument_list_at(request_revision(request)),
+    )
     return render(
         request,
         "states/participant_detail.html",
@@ -169,11 +183,14 @@ def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
     """The depositary's table for one instrument as of a date, its counts, its
     entry-into-force rule and its declarations.
 
-    Seven queries whatever the number of participants: the revision (ETag); the
-    instrument; the status matrix's three; the declarations with their participants; the
-    revision again for the citation.
+    Four queries whatever the number of participants: the revision (ETag, citation,
+    instruments held in memory; one more when they are not held); the status matrix's
+    participants and actions; the declarations with their participants.
     """
-    instrument = get_object_or_404(Instrument.objects.select_related("convention"), code=code)
+    instruments = selectors.instrument_list_at(request_revision(request))
+    instrument = next((i for i in instruments if i.code == code), None)
+    if instrument is None:
+        raise Http404(f"No instrument has the code {code!r}.")
     form = RoleFilterForm(request.GET, default_role="any")
     if not form.is_valid():
         return bad_request(request, form, {"instrument": instrument})
@@ -182,6 +199,7 @@ def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
         as_of=data["as_of"],
         participants=participant_list(osce_role=data["osce_role"]),
         instrument_codes=[code],
+        instruments=instruments,
     )
     ordered = selectors.status_order(matrix, data["ordering"])
     rows = [(p, matrix.status(p.pk, code)) for p in ordered]
@@ -241,10 +259,13 @@ def search(request: HttpRequest) -> HttpResponse:
 def action_feed(request: HttpRequest) -> HttpResponse:
     """The Atom feed of the latest treaty actions, by instrument and participant.
 
-    Three queries (four with a `state` filter): the revision (ETag); the instruments; the
-    `state` codes, when given; the actions with their participants and instruments.
+    Two queries (three with a `state` filter): the revision (ETag, and the key of the
+    instruments held in memory; one more when they are not held); the `state` codes, when
+    given; the actions with their participants and instruments.
     """
-    form = FeedFilterForm(request.GET, instruments=list(selectors.instrument_list()))
+    form = FeedFilterForm(
+        request.GET, instruments=selectors.instrument_list_at(request_revision(request))
+    )
     if not form.is_valid():
         return bad_request(request, form)
     return ActionFeed()(

@@ -16,11 +16,11 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, F, IntegerField, Q, QuerySet, Value
 from django.utils import timezone
 
 from instruments import domain as treaty
-from instruments.models import Declaration
+from instruments.models import Declaration, Instrument
 from instruments.selectors import status_matrix
 from reports import domain
 from reports.models import ComplianceCheck, ComplianceFlag, CopSession, Obligation, Submission
@@ -348,10 +348,22 @@ class Standings:
         return rows
 
 
+# The columns both halves of received_on_record's one query give, in this order.
+_RECEIVED = (
+    "r_origin",
+    "r_participant",
+    "r_obligation",
+    "r_instrument",
+    "r_article",
+    "r_on",
+    "r_ref",
+)
+
+
 def received_on_record(
     obligations: Iterable[Obligation], as_of: date, participant_ids: Iterable[int] | None = None
 ) -> dict[tuple[int, int], domain.Received]:
-    """What counts as received by `as_of` for each participant and obligation (two queries):
+    """What counts as received by `as_of` for each participant and obligation (one query):
     the submissions staff recorded, and the notifications already in the treaty data (e.g. a
     central authority notified under art. 18(13)), each on its date. Reading the notifications
     here, rather than copying them once, means one recorded later counts too."""
@@ -364,25 +376,40 @@ def received_on_record(
         ids = list(participant_ids)
         submissions = submissions.filter(participant_id__in=ids)
         declarations = declarations.filter(participant_id__in=ids)
+    # One UNION ALL: a submission names its obligation; a notification names an instrument
+    # and an article, matched to the obligations below.
+    no_number = Value(None, output_field=IntegerField())
+    submitted = submissions.annotate(
+        r_origin=Value(domain.BY_SUBMISSION),
+        r_participant=F("participant_id"),
+        r_obligation=F("obligation_id"),
+        r_instrument=no_number,
+        r_article=Value("", output_field=CharField()),
+        r_on=F("received_on"),
+        r_ref=F("pk"),
+    ).values_list(*_RECEIVED)
+    notified = declarations.annotate(
+        r_origin=Value(domain.BY_NOTIFICATION),
+        r_participant=F("participant_id"),
+        r_obligation=no_number,
+        r_instrument=F("instrument_id"),
+        r_article=F("article"),
+        r_on=F("date"),
+        r_ref=no_number,
+    ).values_list(*_RECEIVED)
 
-    found: dict[tuple[int, int], list[domain.Received]] = defaultdict(list)
-    for participant_id, obligation_id, received_on, pk in submissions.values_list(
-        "participant_id", "obligation_id", "received_on", "pk"
-    ):
-        found[participant_id, obligation_id].append(
-            domain.Received(received_on, domain.BY_SUBMISSION, pk)
-        )
     by_instrument: dict[int, list[Obligation]] = defaultdict(list)
     for obligation in obligations:
         by_instrument[obligation.instrument_id].append(obligation)
-    for participant_id, instrument_id, article, when in declarations.values_list(
-        "participant_id", "instrument_id", "article", "date"
-    ):
+    found: dict[tuple[int, int], list[domain.Received]] = defaultdict(list)
+    rows = submitted.order_by().union(notified.order_by(), all=True)
+    for origin, participant_id, obligation_id, instrument_id, article, when, pk in rows:
+        if origin == domain.BY_SUBMISSION:
+            found[participant_id, obligation_id].append(domain.Received(when, origin, pk))
+            continue
         for obligation in by_instrument.get(instrument_id, []):
             if domain.article_matches(obligation.article, article):
-                found[participant_id, obligation.pk].append(
-                    domain.Received(when, domain.BY_NOTIFICATION)
-                )
+                found[participant_id, obligation.pk].append(domain.Received(when, origin))
     return {
         key: received
         for key, items in found.items()
@@ -390,24 +417,37 @@ def received_on_record(
     }
 
 
+def _instruments_owed(obligations: list[Obligation]) -> list[Instrument]:
+    """The instruments obligations are owed under, with the Conventions of those (a
+    denunciation of the Convention ends its Protocols), in the instruments' order."""
+    found: dict[int, Instrument] = {}
+    for obligation in obligations:
+        instrument = obligation.instrument
+        found.setdefault(instrument.pk, instrument)
+        if instrument.convention is not None:
+            found.setdefault(instrument.convention.pk, instrument.convention)
+    return sorted(found.values(), key=lambda i: (i.display_order, i.code))
+
+
 def obligation_standings(
     *, as_of: date | None = None, participant_ids: Iterable[int] | None = None
 ) -> Standings:
     """Where every participant (or those given) stood with every obligation on `as_of`.
 
-    Six queries whatever the number of participants:
-    1-3. the status matrix: instruments, participants, their treaty actions;
-    4. the obligations;
-    5. the submissions received by `as_of`;
-    6. the notifications and declarations in the treaty data.
+    Four queries whatever the number of participants:
+    1. the obligations, with their instruments and the Conventions of those;
+    2.-3. the status matrix on those instruments: participants, their treaty actions;
+    4. what was received: the submissions and the notifications in the treaty data.
     """
     as_of = as_of or timezone.localdate()
     participants = None
     if participant_ids is not None:
         participant_ids = list(participant_ids)
         participants = Participant.objects.filter(pk__in=participant_ids).order_by("name")
-    matrix = status_matrix(as_of=as_of, participants=participants)
-    obligations = list(obligation_list())
+    obligations = list(obligation_list().select_related("instrument__convention"))
+    matrix = status_matrix(
+        as_of=as_of, participants=participants, instruments=_instruments_owed(obligations)
+    )
     received = received_on_record(obligations, as_of, participant_ids)
 
     standings = Standings(as_of=as_of, obligations=obligations, participants=matrix.participants)

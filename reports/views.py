@@ -19,7 +19,7 @@ from reports.forms import ComplianceFilterForm
 from reports.selectors import compliance_checked_as_of, obligation_list, obligation_standings
 from states.models import Participant
 from states.selectors import participant_list
-from untoc_tracker.conditional import conditional_on_revision
+from untoc_tracker.conditional import conditional_on_revision, request_revision
 
 REPORT_TITLE = (
     "Status of the UN Convention against Transnational Organized Crime and its Protocols "
@@ -33,10 +33,10 @@ def compliance(request: HttpRequest) -> HttpResponse:
     """Participants with no submission on record past a due date, by obligation, with the
     days overdue and how long each has been missing, as of a date.
 
-    Eleven queries whatever the number of participants: the revision (ETag); the
-    obligations (for the filter); the participants of the chosen group; the standings' six
-    (instruments, participants, actions, obligations, submissions, notifications); the date of
-    the last compliance check; the revision again for the citation.
+    Eight queries whatever the number of participants: the revision (ETag and citation);
+    the obligations (for the filter); the participants of the chosen group; the standings'
+    four (obligations with their instruments, participants, actions, then submissions and
+    notifications together); the date of the last compliance check.
     """
     form = ComplianceFilterForm(request.GET, obligations=list(obligation_list()))
     if not form.is_valid():
@@ -81,16 +81,21 @@ def compliance(request: HttpRequest) -> HttpResponse:
 def osce_status_report(request: HttpRequest) -> HttpResponse:
     """The report on the OSCE area as of a date, laid out for A4 paper.
 
-    Eleven queries whatever the number of participants: the revision (ETag); the status
-    matrix's three (instruments, OSCE-area participants, their actions); the compliance
-    standings' six (the same three, obligations, submissions, notifications); the revision
-    again for the citation.
+    Seven queries whatever the number of participants: the revision (ETag, citation, and
+    the key of the instruments held in memory; one more when they are not held); the status
+    matrix's OSCE-area participants and their actions; the compliance standings' four
+    (obligations, the participants and their actions again, then submissions and
+    notifications together).
     """
     form = AsOfForm(request.GET)
     if not form.is_valid():
         return bad_request(request, form)
     as_of = form.cleaned_data["as_of"]
-    matrix = selectors.status_matrix(as_of=as_of, participants=participant_list(osce_role="osce"))
+    matrix = selectors.status_matrix(
+        as_of=as_of,
+        participants=participant_list(osce_role="osce"),
+        instruments=selectors.instrument_list_at(request_revision(request)),
+    )
     groups = [
         (
             "OSCE participating States",

@@ -73,6 +73,15 @@ def _shipped_data_committed(request):
         _load_shipped_data_if_missing()
 
 
+@pytest.fixture(autouse=True)
+def _local_cache_emptied():
+    """Each test starts with nothing kept in the process's cache: its keys carry the data
+    revision, and a rolled-back test leaves the revision where a later test's may land."""
+    from django.core.cache import caches
+
+    caches["local"].clear()
+
+
 @pytest.fixture
 def real_data(db):
     """The shipped data; reloaded if a transactional test emptied the tables."""

@@ -1,7 +1,7 @@
 """The standard cast for tests that write: participants the shipped data do not contain."""
 
 from states.models import Participant
-from states.services import participant_upsert
+from states.services import participant_upsert, revision_bump
 
 
 def participant(iso3: str = "SSD", name: str = "South Sudan", **fields) -> Participant:
@@ -70,4 +70,5 @@ def synthetic_participants(count: int, *, osce_role: str = Participant.OsceRole.
             ),
         ]
     TreatyAction.objects.bulk_create(actions)
+    revision_bump()  # a write like any other: pages and answers held in memory are stale
     return participants

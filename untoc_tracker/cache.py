@@ -1,10 +1,17 @@
-"""The cache backend: Redis, shared by every web process, which never takes a page down.
+"""The caches, neither of which ever takes a page down.
+
+"default": Redis, shared by every web process (FaultTolerantRedisCache below).
 
 A cache only saves work, so when Redis is down or stalls the tracker answers without it: a
 read is a miss, a write is dropped, and the outage is logged. For `RETRY_AFTER` seconds after
 a failure this process does not try Redis again, so requests do not each wait on it; the
 socket timeouts in the settings bound the one request that finds it down. Django's own
 RedisCache would raise instead, turning every page that reads the cache into a 500.
+
+"local": memory of one server process, for pages and reference data (cache_get/cache_set).
+They are kept under keys that carry the data revision (see untoc_tracker/conditional.py), so
+a write makes every older entry unreachable at once; it needs no Redis, and a cache that
+fails is skipped, never the request.
 """
 
 import logging
@@ -12,6 +19,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
@@ -95,3 +103,22 @@ class FaultTolerantRedisCache(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = FaultTolerantRedisCacheClient
+
+
+LOCAL_CACHE = "local"
+
+
+def cache_get(key: str) -> Any:
+    """The value kept under `key`, or None (also when the cache cannot be read)."""
+    try:
+        return caches[LOCAL_CACHE].get(key)
+    except Exception:  # a cache is an optimisation: it must never fail the request
+        logger.warning("cache %r unavailable for get", LOCAL_CACHE, exc_info=True)
+        return None
+
+
+def cache_set(key: str, value: Any, seconds: int) -> None:
+    try:
+        caches[LOCAL_CACHE].set(key, value, seconds)
+    except Exception:
+        logger.warning("cache %r unavailable for set", LOCAL_CACHE, exc_info=True)

@@ -50,13 +50,16 @@ from instruments.selectors import (
     action_rows,
     declaration_list,
     declaration_rows,
+    instrument_list_at,
     status_entries,
     status_matrix,
     status_order,
+    status_page_by_name,
 )
 from states.api.filters import osce_roles
 from states.api.views import ParticipantViewSet, participant_rows, participant_values
 from states.selectors import participant_list
+from untoc_tracker.conditional import request_revision
 from untoc_tracker.rest.conditional import expected_version, revision_conditional
 from untoc_tracker.rest.exports import (
     FORMAT_PARAMETER,
@@ -65,7 +68,7 @@ from untoc_tracker.rest.exports import (
     export_response,
     export_schema_responses,
 )
-from untoc_tracker.rest.pagination import PAGE_PARAMS, paginate
+from untoc_tracker.rest.pagination import PAGE_PARAMS, page_of, paginate
 from untoc_tracker.rest.permissions import StaffOnly
 from untoc_tracker.rest.views import ApiViewSet, VersionedViewSet
 
@@ -87,24 +90,47 @@ class StatusViewSet(ApiViewSet):
     )
     @revision_conditional
     def list(self, request: Request) -> Response:
+        """Three queries whatever the number of participants: the revision (ETag, and the key
+        of the instruments held in memory; one more when they are not held); the
+        participants (for a page by name: that page's, with the count of all); their actions.
+        """
         params = (STATUS_PARAMS + PAGE_PARAMS).parse(request)
         participants = participant_list(osce_role=params["osce_role"])
         if params["state"]:
             participants = participants.filter(iso3__in=params["state"])
         as_of = params["as_of"]
-        matrix = status_matrix(
-            as_of=as_of, participants=participants, instrument_codes=params["instrument"]
-        )
-        # The same order as the status page, so a download matches the table on screen.
-        entries = status_entries(matrix, status_order(matrix, params["ordering"]))
-        if export_format(request):
-            return export_response(
-                request, Table(STATUS_COLUMNS, entries), f"untoc-status-{as_of.isoformat()}"
+        instruments = instrument_list_at(request_revision(request))
+        if params["ordering"] in ("name", "-name") and not export_format(request):
+            # By name, a page needs only its own participants' statuses.
+            offset = (params["page"] - 1) * params["page_size"]
+            found = status_page_by_name(
+                as_of=as_of,
+                participants=participants,
+                instruments=instruments,
+                instrument_codes=params["instrument"],
+                offset=offset,
+                limit=params["page_size"],
+                descending=params["ordering"] == "-name",
             )
-        page = paginate(request, entries, params)
+            page = page_of(request, found.count, found.entries, params)
+            shown = found.matrix.instruments
+        else:
+            matrix = status_matrix(
+                as_of=as_of,
+                participants=participants,
+                instrument_codes=params["instrument"],
+                instruments=instruments,
+            )
+            # The same order as the status page, so a download matches the table on screen.
+            entries = status_entries(matrix, status_order(matrix, params["ordering"]))
+            if export_format(request):
+                return export_response(
+                    request, Table(STATUS_COLUMNS, entries), f"untoc-status-{as_of.isoformat()}"
+                )
+            page = paginate(request, entries, params)
+            shown = matrix.instruments
         return Response(
-            {"as_of": as_of, "instruments": completeness(matrix.instruments, as_of)}
-            | page.as_dict()
+            {"as_of": as_of, "instruments": completeness(shown, as_of)} | page.as_dict()
         )
 
 
@@ -125,8 +151,12 @@ class InstrumentViewSet(ApiViewSet):
     )
     @revision_conditional
     def list(self, request: Request) -> Response:
+        """Three queries: the revision (and the key of the instruments held in memory; one
+        more when they are not held); every participant; their actions (for the counts)."""
         params = (INSTRUMENT_PARAMS + PAGE_PARAMS).parse(request)
-        matrix = status_matrix(as_of=params["as_of"])
+        matrix = status_matrix(
+            as_of=params["as_of"], instruments=instrument_list_at(request_revision(request))
+        )
         counts = matrix.counts()
         rows = [instrument_row(i, counts[i.code], matrix.as_of) for i in matrix.instruments]
         return Response(paginate(request, rows, params).as_dict())
@@ -141,7 +171,11 @@ class InstrumentViewSet(ApiViewSet):
     @revision_conditional
     def retrieve(self, request: Request, code: str) -> Response:
         params = INSTRUMENT_PARAMS.parse(request)
-        matrix = status_matrix(as_of=params["as_of"], instrument_codes=[code])
+        matrix = status_matrix(
+            as_of=params["as_of"],
+            instrument_codes=[code],
+            instruments=instrument_list_at(request_revision(request)),
+        )
         if not matrix.instruments:
             raise Http404
         (instrument,) = matrix.instruments
@@ -168,7 +202,11 @@ class StateViewSet(ParticipantViewSet):
         rows = participant_rows(list(participant_values(participants)))
         if not rows:
             raise Http404
-        matrix = status_matrix(as_of=params["as_of"], participants=participants)
+        matrix = status_matrix(
+            as_of=params["as_of"],
+            participants=participants,
+            instruments=instrument_list_at(request_revision(request)),
+        )
         return Response(
             rows[0]
             | {

@@ -77,7 +77,7 @@ class ParticipantViewSet(ApiViewSet):
             rows = participant_rows(list(participant_values(participants)))
             table = Table(PARTICIPANT_COLUMNS, rows)
             return export_response(request, table, "untoc-states")
-        # Queries: the count, the page of participants, their aliases.
-        page = paginate(request, participant_values(participants), params)
+        # Queries: the page of participants with the count of all, their aliases.
+        page = paginate(request, participant_values(participants), params, count_in_page=True)
         page.results = participant_rows(page.results)
         return Response(page.as_dict())

@@ -29,11 +29,16 @@ def get(client, path: str, **headers):
 
 
 def test_status_matrix_queries(client, size, django_assert_num_queries):
-    # 1. the data revision (ETag), 2. the instruments with their Conventions,
-    # 3. the participants, 4. their actions as bare values.
+    # 1. the data revision (ETag), 2. the instruments with their Conventions (then held in
+    # memory for this revision), 3. the page's participants with the count of all,
+    # 4. their actions as bare values.
     with django_assert_num_queries(4):
         body = get(client, "status/?as_of=2010-01-01&osce_role=participating&page_size=1000")
     assert body.json()["count"] == (57 + size) * 4
+    # The instruments now held: 1. the revision, 2. the participants, 3. their actions.
+    with django_assert_num_queries(3):
+        body = get(client, "status/?as_of=2010-01-01&osce_role=any&page=2&page_size=40")
+    assert body.json()["count"] == (188 + size) * 4
 
 
 def test_status_matrix_queries_with_filters(client, size, django_assert_num_queries):
@@ -45,15 +50,17 @@ def test_status_matrix_queries_with_filters(client, size, django_assert_num_quer
 
 
 def test_status_export_queries(client, size, django_assert_num_queries):
-    # 1. the data revision, 2. the instruments, 3. the participants, 4. their actions.
+    # 1. the data revision, 2. the instruments (not yet held), 3. the participants,
+    # 4. their actions.
     with django_assert_num_queries(4):
         response = get(client, "status/?format=csv")
     assert response.content.count(b"\n") == 1 + (188 + size) * 4
 
 
 def test_states_list_queries(client, size, django_assert_num_queries):
-    # 1. the data revision, 2. the count, 3. the page of participants, 4. their aliases.
-    with django_assert_num_queries(4):
+    # 1. the data revision, 2. the page of participants, each carrying the count of all,
+    # 3. their aliases.
+    with django_assert_num_queries(3):
         body = get(client, "states/?page_size=1000").json()
     assert len(body["results"]) == 188 + size
 
@@ -73,10 +80,13 @@ def test_state_detail_queries(client, size, django_assert_num_queries):
 
 def test_instruments_list_queries(client, size, django_assert_num_queries):
     # 1. the data revision, 2.-4. the matrix of every participant (for the counts):
-    # instruments, participants, actions.
+    # instruments (then held in memory for this revision), participants, actions.
     with django_assert_num_queries(4):
         body = get(client, "instruments/?as_of=2010-01-01").json()
     assert body["results"][0]["counts"]["signatories"] >= size
+    # The instruments held: 1. the revision, 2. the participants, 3. their actions.
+    with django_assert_num_queries(3):
+        get(client, "instruments/?as_of=2011-01-01")
 
 
 def test_instrument_detail_queries(client, size, django_assert_num_queries):

@@ -36,6 +36,25 @@ def test_states_order_by_name_or_code(client):
     assert by_name[0] == "Afghanistan"
 
 
+def test_states_pages_carry_the_count_of_all_and_refuse_a_page_past_the_end(client):
+    """The count comes with the page's rows (one query for both); an empty list still has
+    its one empty page."""
+    second = get_json(client, "states/", {"page": 2, "page_size": 50})
+    assert second["count"] == 188
+    assert len(second["results"]) == 50
+    assert "rows_in_all_pages" not in second["results"][0]
+    assert "page=3" in second["next"]
+    assert "page=" not in second["previous"]
+    last = get_json(client, "states/", {"page": 4, "page_size": 50})
+    assert len(last["results"]) == 38
+    assert last["next"] is None
+    assert problems(client.get(API + "states/?page=5&page_size=50")) == {
+        "page": "page_out_of_range"
+    }
+    none = get_json(client, "states/", {"search": "no such participant"})
+    assert (none["count"], none["results"], none["next"]) == (0, [], None)
+
+
 def test_a_participant_detail_shows_its_status_for_each_instrument(client):
     germany = get_json(client, "states/DEU/", {"as_of": "2007-06-30"})
     assert germany["name"] == "Germany"

@@ -244,6 +244,46 @@ def test_pages_link_to_each_other_and_page_size_is_capped(client):
     assert huge["next"] is None
 
 
+@pytest.mark.parametrize("ordering", ["name", "-name"])
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"as_of": "2007-06-30"},
+        {"osce_role": "participating", "instrument": "tip,fir"},
+        {"state": "AUT,DEU,EUU,FRA", "instrument": "som"},
+    ],
+)
+def test_pages_by_name_hold_exactly_the_rows_of_the_whole_table(client, ordering, filters):
+    """A page by name computes its own participants only; page after page, in pages of a
+    size that splits a participant's entries, it is the whole table the export gives."""
+    query = {**filters, "ordering": ordering}
+    whole = [
+        {k: v for k, v in row.items() if k in CONTRACT}
+        for row in csv_rows(client.get(API + "status/", {**query, "format": "csv"}))
+    ]
+    paged = []
+    page = get_json(client, "status/", {**query, "page_size": 7})
+    while True:
+        assert page["count"] == len(whole)
+        paged += [{k: as_csv_text(row[k]) for k in CONTRACT} for row in page["results"]]
+        if not page["next"]:
+            break
+        response = client.get(page["next"])
+        assert response.status_code == 200, response.content
+        page = response.json()
+    assert paged == whole
+
+
+def test_a_page_by_name_past_the_end_is_refused_naming_the_last_page(client):
+    response = client.get(API + "status/?state=AUT,DEU&page=2&page_size=8")
+    assert problems(response) == {"page": "page_out_of_range"}
+    assert "last page (1)" in response.json()["errors"][0]["message"]
+    nothing = client.get(API + "status/?state=AUT&osce_role=partner")
+    assert nothing.status_code == 200
+    assert nothing.json()["count"] == 0
+    assert nothing.json()["results"] == []
+
+
 @pytest.mark.parametrize(
     ("query", "field", "rule"),
     [

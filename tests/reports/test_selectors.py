@@ -104,17 +104,17 @@ def test_the_flag_list_and_its_rows_take_one_query_at_two_sizes():
     assert counts == [1, 1]
 
 
-def test_standings_take_six_queries_at_two_sizes():
+def test_standings_take_four_queries_at_two_sizes():
     counts = []
     for size in (5, 40):
         synthetic_participants(size)
         with CaptureQueriesContext(connection) as queries:
-            # 1 instruments; 2 participants; 3 treaty actions; 4 obligations;
-            # 5 submissions; 6 notifications in the treaty data
+            # 1 obligations with their instruments and Conventions; 2 participants;
+            # 3 treaty actions; 4 submissions and notifications in the treaty data (UNION)
             rows = obligation_standings(as_of=AS_OF).rows()
         assert len(rows) > 3 * size
         counts.append(len(queries))
-    assert counts == [6, 6]
+    assert counts == [4, 4]
 
 
 def test_query_string_filters_are_checked_and_named_when_wrong():

@@ -2,8 +2,9 @@
 
     {"count": 864, "next": "…?page=2", "previous": null, "results": [...]}
 
-A queryset costs two queries (its count and the page); a list of rows built in Python
-costs none.
+A queryset costs two queries (its count and the page), or one with `count_in_page` (each
+row of the page carries the count, from a subquery); a list of rows built in Python costs
+none.
 """
 
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from untoc_tracker.querysets import count_of_all
 from untoc_tracker.rest.errors import ParameterError, Problem
 from untoc_tracker.rest.params import IntParam, Params
 
@@ -58,20 +60,23 @@ def _page_link(request: Request, number: int) -> str:
     return replace_query_param(url, "page", number)
 
 
-def paginate(request: Request, rows: QuerySet | Sequence[Any], params: dict[str, Any]) -> Page:
-    """The page `params` ask for (as parsed with PAGE_PARAMS); a page past the end is a 400."""
+def paginate(
+    request: Request,
+    rows: QuerySet | Sequence[Any],
+    params: dict[str, Any],
+    *,
+    count_in_page: bool = False,
+) -> Page:
+    """The page `params` ask for (as parsed with PAGE_PARAMS); a page past the end is a 400.
+
+    `count_in_page` (a queryset of values() dicts only): read the page and the count of all
+    rows in one query; a page past the end then costs a second query, the count.
+    """
+    if count_in_page and isinstance(rows, QuerySet):
+        return _page_counted_in_query(request, rows, params)
     paginator = Paginator(rows, params["page_size"])
     number = params["page"]
-    if number > paginator.num_pages:
-        raise ParameterError(
-            [
-                Problem(
-                    "page",
-                    "page_out_of_range",
-                    f"page={number} is past the last page ({paginator.num_pages}).",
-                )
-            ]
-        )
+    _check_page_exists(number, paginator.num_pages)
     page = paginator.page(number)
     return Page(
         count=paginator.count,
@@ -79,6 +84,49 @@ def paginate(request: Request, rows: QuerySet | Sequence[Any], params: dict[str,
         previous=_page_link(request, number - 1) if page.has_previous() else None,
         results=list(page.object_list),
     )
+
+
+def _check_page_exists(number: int, pages: int) -> None:
+    if number > pages:
+        raise ParameterError(
+            [
+                Problem(
+                    "page", "page_out_of_range", f"page={number} is past the last page ({pages})."
+                )
+            ]
+        )
+
+
+def page_of(request: Request, count: int, results: list[Any], params: dict[str, Any]) -> Page:
+    """The page `params` ask for, when the caller has read its `results` and the `count` of
+    all rows itself; a page past the end is a 400."""
+    size, number = params["page_size"], params["page"]
+    pages = max(1, -(-count // size))  # as Paginator: an empty list has one (empty) page
+    _check_page_exists(number, pages)
+    return Page(
+        count=count,
+        next=_page_link(request, number + 1) if number < pages else None,
+        previous=_page_link(request, number - 1) if number > 1 else None,
+        results=results,
+    )
+
+
+COUNT_FIELD = "rows_in_all_pages"
+
+
+def _page_counted_in_query(request: Request, rows: QuerySet, params: dict[str, Any]) -> Page:
+    size, number = params["page_size"], params["page"]
+    offset = (number - 1) * size
+    found = list(rows.annotate(**{COUNT_FIELD: count_of_all(rows)})[offset : offset + size])
+    if found:
+        count = found[0][COUNT_FIELD]
+    elif number == 1:
+        count = 0  # nothing matches: one empty page
+    else:
+        count = rows.count()  # past the end: the count says where the end is
+    for row in found:
+        del row[COUNT_FIELD]
+    return page_of(request, count, found, params)
 
 
 def page_serializer(

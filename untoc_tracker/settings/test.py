@@ -5,14 +5,17 @@ Tasks are never run eagerly here: tests capture on-commit callbacks or run tasks
 """
 
 from untoc_tracker.settings.base import *  # noqa: F403
-from untoc_tracker.settings.base import REDIS_URL, REST_FRAMEWORK
+from untoc_tracker.settings.base import LOCAL_CACHE, REDIS_URL, REST_FRAMEWORK
 
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "local": LOCAL_CACHE,
+}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 

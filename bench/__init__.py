@@ -1,0 +1,1 @@
+"""The benchmark: how fast the tracker is, side by side with its limits (see bench/README.md)."""

@@ -1,0 +1,343 @@
+"""The results as a Markdown report: the targets first, then every number behind them."""
+
+from typing import Any
+
+from bench import serving
+
+MATRIX_PAGE = "/status/"
+PAGE_WEIGHT_LIMIT = 150 * 1024
+
+
+def _kb(count: int) -> str:
+    return f"{count / 1024:.1f} KB"
+
+
+def targets(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
+    """(target, measured, met); met is None when the run did not measure it."""
+    rows: list[tuple[str, str, bool | None]] = []
+    budgets = results.get("budgets", {})
+    sizes = sorted(budgets, key=int)
+    if sizes:
+        by_path: dict[str, list[int]] = {}
+        for size in sizes:
+            for budget in budgets[size]:
+                by_path.setdefault(budget["path"], []).append(budget["queries"])
+        unequal = [path for path, counts in by_path.items() if len(set(counts)) > 1]
+        rows.append(
+            (
+                f"query counts equal at every N ({', '.join(f'{int(s):,}' for s in sizes)})",
+                "equal for every page and API list"
+                if not unequal
+                else "differ for " + ", ".join(unequal),
+                not unequal,
+            )
+        )
+        matrix = max(b["queries"] for s in sizes for b in budgets[s] if b["path"] == MATRIX_PAGE)
+        rows.append(("status matrix page <= 4 queries", f"{matrix} queries", matrix <= 4))
+        api = {
+            b["name"]: (b["without_authentication"], b["authentication"])
+            for s in sizes
+            for b in budgets[s]
+            if b["kind"] == "api"
+        }
+        worst = max(v[0] for v in api.values())
+        over = [f"{name} {n}" for name, (n, _) in api.items() if n > 3]
+        rows.append(
+            (
+                "API lists <= 3 queries + authentication",
+                f"at most {worst} + authentication"
+                + (f" (over: {', '.join(over)})" if over else ""),
+                worst <= 3,
+            )
+        )
+    serving_results = results.get("serving")
+    if serving_results:
+        ratios = serving_results["ratios"]
+        checks = serving_results["checks"]
+        value = ratios["status API / baseline (req/s)"]
+        identical = checks["baseline_identical"] and checks["static_identical"]
+        rows.append(
+            (
+                "status API throughput >= 0.9 x baseline (same bytes)",
+                f"{value:.2f} x" + ("" if identical else " (bytes NOT identical)"),
+                value >= 0.9 and identical,
+            )
+        )
+        page = ratios["page: 304 / uncached 200 (p50 latency)"]
+        rows.append(
+            (
+                "304 in <= 15 % of the time of a full 200: status matrix page",
+                f"{page:.0%}",
+                page <= 0.15,
+            )
+        )
+        api = ratios["API: 304 / 200 (p50 latency)"]
+        rows.append(
+            ("304 in <= 15 % of the time of a full 200: status API", f"{api:.0%}", api <= 0.15)
+        )
+        value = ratios["cached / uncached page (req/s)"]
+        rows.append(("cached page >= 10 x the uncached", f"{value:.1f} x", value >= 10))
+    sweeps = results.get("sweeps", [])
+    if sweeps:
+        most = max(s["statements"] for s in sweeps)
+        sizes_swept = sorted({s["participants"] for s in sweeps})
+        rows.append(
+            (
+                "sweep <= 10 statements at any N",
+                f"at most {most} ("
+                + ", ".join(
+                    f"{n:,}: "
+                    + "/".join(str(s["statements"]) for s in sweeps if s["participants"] == n)
+                    for n in sizes_swept
+                )
+                + " for runs 1/2)",
+                most <= 10,
+            )
+        )
+        second = [s for s in sweeps if s["run"] == 2]
+        changed = sum(s["changed"] + s["history_rows_written"] for s in second)
+        moved = any(s["revision_moved"] for s in second)
+        rows.append(
+            (
+                "a second sweep changes 0 rows",
+                f"{changed} rows" + (", revision moved" if moved else ""),
+                changed == 0 and not moved,
+            )
+        )
+    if serving_results:
+        foreign = [u for w in serving_results["weights"] for u in w["foreign"]]
+        browser = serving_results.get("browser_foreign")
+        if browser:
+            foreign += [u for urls in browser.values() for u in urls]
+        how = "HTML and CSS parsed" + (", and Chromium's requests" if browser else "")
+        rows.append(
+            (
+                "no page loads anything from another host",
+                f"{len(foreign)} foreign loads ({how})",
+                not foreign,
+            )
+        )
+        matrix = next(w for w in serving_results["weights"] if w["path"] == MATRIX_PAGE)
+        rows.append(
+            (
+                "status matrix page <= 150 KB transferred",
+                f"{_kb(matrix['total_bytes'])} (HTML {_kb(matrix['html_bytes'])} gzip, "
+                f"assets {_kb(matrix['assets_bytes'])})",
+                matrix["total_bytes"] <= PAGE_WEIGHT_LIMIT,
+            )
+        )
+        bounded = serving_results["load"]
+        rows.append(
+            (
+                "bounded load run: 0 errors",
+                f"{bounded['error_count']} errors in {bounded['requests']:,} requests",
+                bounded["error_count"] == 0,
+            )
+        )
+    if "total_seconds" in results:
+        limit = 60 if results.get("quick") else 600
+        rows.append(
+            (
+                f"the run takes under {limit // 60} minute{'s' if limit > 60 else ''}",
+                f"{results['total_seconds']:.0f} s",
+                results["total_seconds"] < limit,
+            )
+        )
+    return rows
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return [*lines, ""]
+
+
+def markdown(results: dict[str, Any]) -> str:
+    title = "quick run (toy sizes, not for comparison)" if results.get("quick") else "full run"
+    lines = [f"# UNTOC Tracker benchmark: {title}", ""]
+    lines += ["## Targets", ""]
+    lines += _table(
+        ["target", "measured", "met"],
+        [[t, m, {True: "yes", False: "**no**", None: "-"}[ok]] for t, m, ok in targets(results)],
+    )
+
+    lines += ["## Machine, versions, settings", ""]
+    facts = [[k, v] for k, v in results["machine"].items()]
+    facts += [[k, v] for k, v in results["versions"].items()]
+    facts += [
+        [k, v if not isinstance(v, list | dict) else str(v)] for k, v in results["settings"].items()
+    ]
+    lines += _table(["", ""], facts)
+
+    lines += ["## Dataset", ""]
+    lines += _table(
+        [
+            "participants",
+            "treaty actions",
+            "declarations",
+            "submissions",
+            "through services",
+            "built in",
+        ],
+        [
+            [
+                f"{d['participants']:,}",
+                f"{d['treaty_actions']:,}",
+                f"{d['declarations']:,}",
+                f"{d['submissions']:,}",
+                f"{d['through_services']:,} of {d['created']:,} added",
+                f"{d['seconds']:.1f} s",
+            ]
+            for d in results["dataset"]
+        ],
+    )
+
+    budgets = results.get("budgets", {})
+    if budgets:
+        sizes = sorted(budgets, key=int)
+        lines += [
+            "## Query budgets",
+            "",
+            "Each answer built anew (never from the page cache), with the instruments held in "
+            "memory for the current revision as after any earlier request; in brackets, with "
+            "every cache empty (the first request after a write); + n: statements that only "
+            "authenticate the caller.",
+            "",
+        ]
+        first = budgets[sizes[0]]
+        rows = []
+        for index, budget in enumerate(first):
+            cells = []
+            for size in sizes:
+                b = budgets[size][index]
+                cell = str(b["without_authentication"])
+                if b["authentication"]:
+                    cell += f" + {b['authentication']}"
+                cell += f" ({b['cold']})"
+                if b["status"] != 200:
+                    cell += f" (HTTP {b['status']})"
+                cells.append(cell)
+            rows.append([budget["kind"], f"`{budget['path']}`", *cells])
+        lines += _table(["", "path", *(f"N={int(s):,}" for s in sizes)], rows)
+
+    serving_results = results.get("serving")
+    if serving_results:
+        lines += [
+            f"## Serving at N={serving_results['participants']:,} (medians of the rounds)",
+            "",
+        ]
+        checks = serving_results["checks"]
+        lines += [
+            f"Same bytes: status API {checks['status_api_bytes']:,} bytes; baseline "
+            f"{'identical' if checks['baseline_identical'] else 'DIFFERENT'}; static file "
+            f"{'identical' if checks['static_identical'] else 'DIFFERENT'}. Conditional GET "
+            f"answered {checks['conditional_status']} (and {checks['conditional_status_after']} "
+            "after the rounds). Errors during the measurements: "
+            f"{serving_results['errors_in_measurements']}.",
+            "",
+        ]
+        rows = [
+            [
+                label,
+                f"{m['rps']:.0f}",
+                f"{m['p50_ms']:.1f}",
+                f"{m['p95_ms']:.1f}",
+                f"{m['p99_ms']:.1f}",
+            ]
+            for label, m in serving_results["median"].items()
+        ]
+        bounded = serving_results["load"]
+        rows.append(
+            [
+                f"load run: {bounded['label']}",
+                f"{bounded['rps']:.0f}",
+                f"{bounded['p50_ms']:.1f}",
+                f"{bounded['p95_ms']:.1f}",
+                f"{bounded['p99_ms']:.1f}",
+            ]
+        )
+        lines += _table(["endpoint", "req/s", "p50 ms", "p95 ms", "p99 ms"], rows)
+        lines += [
+            f"Load run errors: {bounded['error_count']} ({bounded['errors'] or 'none'}) in "
+            f"{bounded['requests']:,} requests.",
+            "",
+        ]
+        lines += ["Ratios (the median of the ratios measured within each round):", ""]
+        by_round = serving_results.get("ratios_by_round", {})
+        lines += _table(
+            ["ratio", "median", "round by round"],
+            [
+                [name, f"{value:.2f}", " / ".join(f"{v:.2f}" for v in by_round.get(name, []))]
+                for name, value in serving_results["ratios"].items()
+            ],
+        )
+        lines += ["Page weights (gzip accepted, as a browser asks):", ""]
+        lines += _table(
+            ["page", "HTML sent", "HTML uncompressed", "assets", "total", "other hosts"],
+            [
+                [
+                    f"`{w['path']}`",
+                    _kb(w["html_bytes"]),
+                    _kb(w["html_uncompressed"]),
+                    _kb(w["assets_bytes"]),
+                    _kb(w["total_bytes"]),
+                    len(w["foreign"]),
+                ]
+                for w in serving_results["weights"]
+            ],
+        )
+        if serving_results.get("browser_foreign") is None:
+            lines += [
+                "Chromium not available: only the HTML and CSS were checked for other hosts.",
+                "",
+            ]
+
+    sweeps = results.get("sweeps", [])
+    if sweeps:
+        lines += [
+            "## Compliance sweep (every participant, as of today)",
+            "",
+            "Statements that read or write; in brackets BEGIN/COMMIT, which Django lists with "
+            "them. The job ran once on the empty database first, as in any deployment a day "
+            "old.",
+            "",
+        ]
+        lines += _table(
+            [
+                "participants",
+                "run",
+                "statements",
+                "seconds",
+                "rows changed",
+                "raised",
+                "resolved",
+                "open",
+                "history rows",
+            ],
+            [
+                [
+                    f"{s['participants']:,}",
+                    s["run"],
+                    f"{s['statements']} (+{s['transaction_control']})",
+                    f"{s['seconds']:.2f}",
+                    s["changed"],
+                    s["raised"],
+                    s["resolved"],
+                    s["open"],
+                    s["history_rows_written"],
+                ]
+                for s in sweeps
+            ],
+        )
+    if results.get("step_seconds"):
+        lines += ["## Time taken", ""]
+        lines += _table(
+            ["step", "seconds"],
+            [[k, v] for k, v in results["step_seconds"].items()]
+            + [["dataset", round(sum(d["seconds"] for d in results["dataset"]), 1)]]
+            + [["total", results.get("total_seconds", "")]],
+        )
+    return "\n".join(lines)
+
+
+__all__ = ["markdown", "serving", "targets"]

@@ -1,0 +1,87 @@
+"""The benchmark (bench/) cannot rot: its quick mode runs every step here, at toy sizes.
+
+Only what does not depend on the machine's speed is asserted (speed is the benchmark's to
+measure, never a test's): the same bytes from the API, the baseline and the static file,
+304s answered, no errors under load, query counts equal at both sizes, a second sweep that
+changes nothing.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from bench.load import python_run
+from bench.serving import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_quick_benchmark_runs_every_step_and_writes_its_report(tmp_path):
+    finished = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--output", str(tmp_path)],
+        cwd=ROOT,
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert finished.returncode == 0, finished.stdout[-2000:] + finished.stderr[-4000:]
+    report = (tmp_path / "quick.md").read_text()
+    for heading in ("## Targets", "## Query budgets", "## Serving", "## Compliance sweep"):
+        assert heading in report
+    results = json.loads((tmp_path / "quick.json").read_text())
+    assert {"machine", "versions", "settings", "dataset"} <= set(results)
+
+    serving = results["serving"]
+    assert serving["checks"]["baseline_identical"]
+    assert serving["checks"]["static_identical"]
+    assert serving["checks"]["conditional_status"] == [304, 304]
+    assert serving["errors_in_measurements"] == 0
+    assert serving["load"]["error_count"] == 0
+    assert serving["load"]["requests"] > 0
+    assert not [w["foreign"] for w in serving["weights"] if w["foreign"]]
+    assert serving["server_log_errors"] == []
+
+    budgets = results["budgets"]
+    small, large = (budgets[size] for size in sorted(budgets, key=int))
+    assert [b["queries"] for b in small] == [b["queries"] for b in large]
+    assert all(b["status"] == 200 for b in small + large)
+
+    second_runs = [s for s in results["sweeps"] if s["run"] == 2]
+    assert len(second_runs) == 2
+    assert all(s["changed"] == s["history_rows_written"] == 0 for s in second_runs)
+    assert not any(s["revision_moved"] for s in second_runs)
+
+
+class _Answer(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        status = 404 if self.path == "/missing" else 200
+        self.send_response(status)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_the_python_load_client_counts_requests_latencies_and_errors():
+    """The load generator used where wrk is not installed."""
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), _Answer)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        result = python_run("mixed", port, ["/", "/missing"], seconds=0.5, connections=3)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.requests > 10
+    # Every other request asks for the missing path (give or take those in flight).
+    assert abs(result.errors["status >= 400"] - result.requests / 2) <= 3
+    assert 0 < result.p50_ms <= result.p95_ms <= result.p99_ms
