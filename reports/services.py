@@ -6,6 +6,7 @@ keeps history, counts the data revision, and re-checks the participant it touche
 transaction has committed.
 """
 
+import json
 import logging
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
@@ -16,7 +17,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from instruments import domain as treaty
@@ -493,20 +494,50 @@ def _flags_write(
         unique_fields=["participant", "obligation"],
         update_fields=[name.removesuffix("_id") for name in FLAG_FIELDS],
     )
-    History = ComplianceFlag.history.model
-    now = timezone.now()
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     reason = SYSTEM_CHANGE_REASON if user is None else "compliance check run in the back office"
-    History.objects.bulk_create(
-        History(
-            history_date=now,
-            history_user=user,
-            history_change_reason=reason,
-            history_type=history_types[row.participant_id, row.obligation_id],
-            **{f.attname: getattr(row, f.attname) for f in History.tracked_fields},
-        )
-        for row in rows
+    _flags_history_insert(history_types, timezone.now(), user.pk if user else None, reason)
+
+
+def _flags_history_insert(
+    history_types: dict[tuple[int, int], str], when: Any, user_id: int | None, reason: str
+) -> None:
+    """One history row per flag in `history_types`, copied from the flags just written.
+
+    One INSERT ... SELECT whatever the number of flags: the keys and history types travel as
+    one JSON parameter, which the database unpacks (json_each on SQLite,
+    json_array_elements on PostgreSQL) and joins to the flags on (participant, obligation).
+    A list of rows would need 14 parameters each, more than SQLite allows in one statement
+    from about 18,000 flags on.
+    """
+    History = ComplianceFlag.history.model  # type: ignore[attr-defined]
+    quote = connection.ops.quote_name
+    tracked = [quote(f.column) for f in History.tracked_fields]
+    columns = ", ".join(
+        [*tracked, *map(quote, ["history_date", "history_change_reason", "history_user_id"])]
     )
+    copied = ", ".join(f"f.{column}" for column in tracked)
+    keys = json.dumps([[p, o, kind] for (p, o), kind in history_types.items()])
+    if connection.vendor == "postgresql":
+        source = "json_array_elements(%s::json) WITH ORDINALITY AS j(value, position)"
+        item = "(j.value ->> {})"
+        number = "(j.value ->> {})::integer"
+        order = "j.position"
+    else:
+        source = "json_each(%s) AS j"
+        item = "json_extract(j.value, '$[{}]')"
+        number = item
+        order = "j.key"
+    sql = (
+        f"INSERT INTO {quote(History._meta.db_table)} ({columns}, {quote('history_type')}) "
+        f"SELECT {copied}, %s, %s, %s, {item.format(2)} FROM {source} "
+        f"JOIN {quote(ComplianceFlag._meta.db_table)} f "
+        f"ON f.{quote('participant_id')} = {number.format(0)} "
+        f"AND f.{quote('obligation_id')} = {number.format(1)} ORDER BY {order}"
+    )
+    params = [connection.ops.adapt_datetimefield_value(when), reason, user_id, keys]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 # --- The digest ------------------------------------------------------------------------------

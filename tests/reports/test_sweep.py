@@ -1,6 +1,6 @@
 """The compliance sweep on the shipped data: which flags it raises, resolves and reopens."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
@@ -267,6 +267,45 @@ def test_the_sweep_s_writes_appear_in_the_history_as_the_system_s():
     assert data_revision() == revision
 
 
+def test_each_history_row_copies_its_flag_as_written_and_names_who_ran_the_check(
+    django_capture_on_commit_callbacks, editor
+):
+    with time_machine.travel(datetime(2010, 1, 1, 9, 30, tzinfo=UTC), tick=False):
+        first = services.compliance_sweep(as_of=date(2010, 1, 1))
+    germany = state("DEU")
+    with django_capture_on_commit_callbacks():
+        services.submission_record(
+            participant=germany,
+            obligation=obligation("untoc-cop-2007"),
+            received_on=date(2009, 5, 1),
+        )
+    services.compliance_sweep(as_of=date(2010, 1, 2), actor=editor)
+
+    History = ComplianceFlag.history.model
+    assert History.objects.filter(history_type="+").count() == first.raised
+    for flag in ComplianceFlag.objects.all():
+        latest = flag.history.order_by("-history_date", "-history_id").first()
+        assert {f.attname: getattr(latest, f.attname) for f in History.tracked_fields} == {
+            f.attname: getattr(flag, f.attname) for f in History.tracked_fields
+        }
+    raised = History.objects.get(
+        participant_id=germany.pk, obligation__code="untoc-cop-2007", history_type="+"
+    )
+    assert (raised.history_date, raised.history_user) == (
+        datetime(2010, 1, 1, 9, 30, tzinfo=UTC),
+        None,
+    )
+    resolved = History.objects.get(
+        participant_id=germany.pk, obligation__code="untoc-cop-2007", history_type="~"
+    )
+    assert (resolved.history_user, resolved.history_change_reason, resolved.resolution) == (
+        editor,
+        "compliance check run in the back office",
+        "submission",
+    )
+    assert History.objects.filter(history_type="~").count() == 1
+
+
 def test_a_dry_run_reports_what_would_change_and_writes_nothing():
     revision = data_revision()
     result = services.compliance_sweep(as_of=date(2010, 1, 1), dry_run=True)
@@ -287,8 +326,8 @@ def test_the_sweep_runs_the_same_statements_for_5_and_400_more_participants(edit
     # 1 take turns (update the ComplianceCheck row); 2 obligations with their instruments
     # and Conventions; 3 participants; 4 treaty actions; 5 what was received (submissions
     # and notifications in one UNION); 6 stored flags; 7 digest recipients; 8 flags upsert;
-    # 9 their history; 10 data revision; plus the savepoint and its release around the
-    # sweep inside the test's transaction. 1,200 history rows of 15 columns fit one SQLite
-    # statement now that Django is told SQLite's real limit (untoc_tracker/apps.py), where
-    # 999 parameters would have taken 18.
+    # 9 their history (one INSERT ... SELECT with one parameter for the keys, at any N);
+    # 10 data revision; plus the savepoint and its release around the sweep inside the
+    # test's transaction. The 1,200 flags fit one upsert now that Django is told SQLite's
+    # real limit (untoc_tracker/apps.py), where 999 parameters would have taken 11.
     assert counts[0] == counts[1] == 12
