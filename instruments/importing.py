@@ -119,8 +119,10 @@ class Table:
         return self.path.name
 
 
-def table_read(path: Path) -> Table:
-    """Read a CSV file and tell which kind of table it is from its header."""
+def table_read(path: Path, tables: dict[str, set[str]] | None = None) -> Table:
+    """Read a CSV file and tell which kind of table it is from its header: the first of
+    `tables` (kind -> required columns; the treaty data's by default) whose columns it has."""
+    tables = tables or TABLE_COLUMNS
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)
@@ -133,11 +135,11 @@ def table_read(path: Path) -> Table:
         raise ImportRefused(
             [RowError(path.name, 1, "-", f"not UTF-8 text ({error.reason})")]
         ) from None
-    for kind, columns in TABLE_COLUMNS.items():
+    for kind, columns in tables.items():
         if columns <= header:
             return Table(path, kind, rows)
-    closest = max(TABLE_COLUMNS, key=lambda k: len(TABLE_COLUMNS[k] & header))
-    missing = ", ".join(sorted(TABLE_COLUMNS[closest] - header))
+    closest = max(tables, key=lambda k: len(tables[k] & header))
+    missing = ", ".join(sorted(tables[closest] - header))
     raise ImportRefused(
         [RowError(path.name, 1, "-", f"unknown table; as a {closest} table it lacks: {missing}")]
     )

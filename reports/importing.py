@@ -7,7 +7,6 @@ nothing and report "file: row N, column X: message"; otherwise write in one tran
 through the services. A second load of the same files changes nothing.
 """
 
-import csv
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -17,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
-from instruments.importing import ImportRefused, ImportSummary, RowError
+from instruments.importing import ImportRefused, ImportSummary, RowError, table_read
 from instruments.models import Instrument
 from reports import services
 from reports.models import Obligation
@@ -93,29 +92,6 @@ class _Rows:
         if text not in allowed:
             self.error(row, column, f"{text or '(empty)'!r} is not one of: {', '.join(allowed)}")
         return text
-
-
-def _read(path: Path) -> tuple[str, list[tuple[int, dict[str, str]]]]:
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            header = set(reader.fieldnames or [])
-            rows = [
-                (number, {k: (v or "").strip() for k, v in row.items() if k is not None})
-                for number, row in enumerate(reader, start=2)
-            ]
-    except UnicodeDecodeError as error:
-        raise ImportRefused(
-            [RowError(path.name, 1, "-", f"not UTF-8 text ({error.reason})")]
-        ) from None
-    for kind, columns in TABLE_COLUMNS.items():
-        if columns <= header:
-            return kind, rows
-    closest = max(TABLE_COLUMNS, key=lambda k: len(TABLE_COLUMNS[k] & header))
-    missing = ", ".join(sorted(TABLE_COLUMNS[closest] - header))
-    raise ImportRefused(
-        [RowError(path.name, 1, "-", f"unknown table; as a {closest} table it lacks: {missing}")]
-    )
 
 
 def _obligation_rows(
@@ -204,7 +180,8 @@ def catalogue_load(
     sessions: dict[int, dict[str, Any]] = {}
     errors: list[RowError] = []
     for path in [Path(p) for p in (paths or SHIPPED_FILES)]:
-        kind, rows = _read(path)
+        table = table_read(path, TABLE_COLUMNS)
+        kind, rows = table.kind, table.rows
         check = _Rows(path.name)
         if kind == OBLIGATIONS:
             obligations |= _obligation_rows(check, rows, instruments)

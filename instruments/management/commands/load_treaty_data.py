@@ -1,11 +1,11 @@
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from instruments.importing import SHIPPED_FILES, ImportRefused, treaty_data_load
+from instruments.importing import SHIPPED_FILES, ImportRefused, ImportSummary, treaty_data_load
 
 
 class Command(BaseCommand):
@@ -30,20 +30,30 @@ class Command(BaseCommand):
     def handle(self, *args: Any, paths: list[str], dry_run: bool, **options: Any) -> None:
         files = _csv_files(paths) if paths else SHIPPED_FILES
         show_progress = sys.stderr.isatty() and options["verbosity"] > 0
-        try:
-            summary = treaty_data_load(
+        load_and_report(
+            self,
+            lambda: treaty_data_load(
                 files, dry_run=dry_run, progress=_progress_bar if show_progress else None
-            )
-        except ImportRefused as refused:
-            for error in refused.errors:
-                self.stderr.write(str(error))
-            raise CommandError(
-                f"{len(refused.errors)} problem(s) found; nothing was written."
-            ) from None
-        for line in summary.lines():
-            self.stdout.write(line)
-        verb = "would change" if dry_run else "changed"
-        self.stdout.write(self.style.SUCCESS(f"Done: {verb} {summary.changed} record(s)."))
+            ),
+            dry_run=dry_run,
+        )
+
+
+def load_and_report(
+    command: BaseCommand, load: Callable[[], ImportSummary], *, dry_run: bool
+) -> None:
+    """Run a validate-first load; print what it changed, or every problem and fail."""
+    try:
+        summary = load()
+    except ImportRefused as refused:
+        for error in refused.errors:
+            command.stderr.write(str(error))
+        problems = len(refused.errors)
+        raise CommandError(f"{problems} problem(s) found; nothing was written.") from None
+    for line in summary.lines():
+        command.stdout.write(line)
+    verb = "would change" if dry_run else "changed"
+    command.stdout.write(command.style.SUCCESS(f"Done: {verb} {summary.changed} record(s)."))
 
 
 def _csv_files(paths: list[str]) -> list[Path]:

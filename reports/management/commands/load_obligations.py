@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from instruments.importing import ImportRefused
+from instruments.management.commands.load_treaty_data import load_and_report
 from reports.importing import catalogue_load
 
 
@@ -28,15 +28,4 @@ class Command(BaseCommand):
         for path in files or []:
             if not path.is_file():
                 raise CommandError(f"{path}: no such file")
-        try:
-            summary = catalogue_load(files, dry_run=dry_run)
-        except ImportRefused as refused:
-            for error in refused.errors:
-                self.stderr.write(str(error))
-            raise CommandError(
-                f"{len(refused.errors)} problem(s) found; nothing was written."
-            ) from None
-        for line in summary.lines():
-            self.stdout.write(line)
-        verb = "would change" if dry_run else "changed"
-        self.stdout.write(self.style.SUCCESS(f"Done: {verb} {summary.changed} record(s)."))
+        load_and_report(self, lambda: catalogue_load(files, dry_run=dry_run), dry_run=dry_run)
