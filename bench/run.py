@@ -108,6 +108,10 @@ def environment_prepare(url: str, static_root: Path) -> dict[str, str]:
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_LOG_LEVEL": "WARNING",
+        # Plain HTTP on 127.0.0.1: in production TLS ends at the proxy in front of gunicorn,
+        # which the benchmark does not run; otherwise every answer would be a redirect to
+        # https. The rest of the production settings (CSP, headers, sessions) stay.
+        "DJANGO_HTTPS": "false",
         "DATABASE_URL": url,
         "BENCH_STATIC_ROOT": str(static_root),
         # One client makes every request: at the production rate (120/minute) the API would

@@ -5,21 +5,25 @@ instruments, treaty actions and declarations, with the user the services name (n
 the system: the data loader, the compliance job). Apps that build on instruments add their
 records with `history_register` (reports: obligations, submissions, compliance flags).
 These selectors read them as one feed in a fixed number of queries whatever its length:
-1. the count of the feed, 2. one page of it (a UNION over the history tables),
-3. for each kind of record on the page, the history of those records (to find what each
-   change changed), 4. for each kind of record they refer to (participants, instruments,
-   obligations), the codes of those records.
+1. one page of it with the count of the whole feed (a UNION over the history tables, each
+   row carrying the sum of each table's count, from scalar subqueries),
+2. for each kind of record on the page, the history of those records (to find what each
+   change changed), with the codes of the participants, instruments and obligations they
+   refer to (from subqueries, so a record deleted since still shows its number).
 """
 
+import operator
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
+from functools import reduce
 from typing import Any
 
-from django.db.models import CharField, Model, QuerySet, Value
+from django.db.models import CharField, Model, OuterRef, QuerySet, Subquery, Value
 
 from instruments.models import Declaration, Instrument, TreatyAction
 from states.models import Participant, ParticipantAlias
+from untoc_tracker.querysets import COUNT_OF_ALL, count_of_all
 
 HISTORY_MODELS: dict[str, type[Model]] = {
     "actions": TreatyAction,
@@ -64,12 +68,13 @@ def history_feed(
     date_to: date | None = None,
     record: int | None = None,
 ) -> QuerySet:
-    """Rows (history_date, resource, history_id, record id), newest first, filtered.
+    """Rows {history_date, resource, history_id, id, COUNT_OF_ALL}, newest first, filtered;
+    each row carries the number of rows in the whole feed (COUNT_OF_ALL).
 
     `states` keeps changes to those participants and to the records that belong to them
     (actions, declarations, aliases, submissions, flags; not instruments or obligations).
     """
-    parts = []
+    parts: list[tuple[str, QuerySet]] = []
     for name in resources or HISTORY_MODELS:
         model = HISTORY_MODELS[name]
         if states is not None and name != "states" and not _has_participant(model):
@@ -91,14 +96,17 @@ def history_feed(
             rows = rows.filter(history_date__date__lte=date_to)
         if record is not None:
             rows = rows.filter(id=record)
-        parts.append(
-            rows.annotate(resource=Value(name, output_field=CharField()))
-            .values_list("history_date", "resource", "history_id", "id")
-            .order_by()
-        )
+        parts.append((name, rows))
     if not parts:
-        return TreatyAction.history.none().values_list("history_date", "history_id")  # type: ignore[attr-defined]
-    feed = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        return TreatyAction.history.none().values("history_date", "history_id")  # type: ignore[attr-defined]
+    total = reduce(operator.add, [count_of_all(rows) for _, rows in parts])
+    selected = [
+        rows.annotate(resource=Value(name, output_field=CharField()), **{COUNT_OF_ALL: total})
+        .values("history_date", "resource", "history_id", "id", COUNT_OF_ALL)
+        .order_by()
+        for name, rows in parts
+    ]
+    feed = selected[0].union(*selected[1:], all=True) if len(selected) > 1 else selected[0]
     return feed.order_by("-history_date", "resource", "-history_id")
 
 
@@ -106,64 +114,61 @@ def _tracked(model: type[Model]) -> list[Any]:
     return list(model.history.model.tracked_fields)  # type: ignore[attr-defined]
 
 
-def _values(entry: Any, fields: list[Any], codes: dict[str, dict[int, str]]) -> dict[str, Any]:
+def _code_of(field: Any) -> str:
+    return f"code_of_{field.name}"
+
+
+def _values(entry: Any, fields: list[Any]) -> dict[str, Any]:
     values = {}
     for field in fields:
         if field.name in REFERENCES:
             label, _, _ = REFERENCES[field.name]
             pk = getattr(entry, field.attname)
-            values[label] = codes[field.name].get(pk, pk) if pk is not None else None
+            code = getattr(entry, _code_of(field))
+            values[label] = None if pk is None else code if code is not None else pk
         else:
             values[field.name] = getattr(entry, field.attname)
     return values
 
 
-def history_entries(rows: Iterable[tuple[Any, ...]]) -> list[dict[str, Any]]:
+def history_entries(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """The feed's rows (from history_feed) as entries: who, when, what changed."""
     rows = list(rows)
     wanted: dict[str, set[int]] = defaultdict(set)
-    for _, resource, _, record in rows:
-        wanted[resource].add(record)
+    for row in rows:
+        wanted[row["resource"]].add(row["id"])
 
-    # Each record's history, oldest first, to compare each change with the one before.
+    # Each record's history, oldest first, to compare each change with the one before; the
+    # records it refers to by their codes.
     histories: dict[str, dict[int, list[Any]]] = {}
     for resource, records in wanted.items():
         model = HISTORY_MODELS[resource]
+        codes = {}
+        for field in _tracked(model):
+            if field.name in REFERENCES:
+                _, target, code = REFERENCES[field.name]
+                found = target._default_manager.filter(pk=OuterRef(field.attname))
+                codes[_code_of(field)] = Subquery(found.values(code)[:1])
         by_record: dict[int, list[Any]] = defaultdict(list)
         entries = (
             model.history.filter(id__in=records)  # type: ignore[attr-defined]
             .select_related("history_user")
+            .annotate(**codes)
             .order_by("id", "history_date", "history_id")
         )
         for entry in entries:
             by_record[entry.id].append(entry)
         histories[resource] = by_record
 
-    # The records they refer to, by model (one query for each model).
-    referenced: dict[type[Model], set[int]] = defaultdict(set)
-    for resource, by_record in histories.items():
-        for field in _tracked(HISTORY_MODELS[resource]):
-            if field.name in REFERENCES:
-                _, target, _ = REFERENCES[field.name]
-                for entries in by_record.values():
-                    referenced[target] |= {getattr(e, field.attname) for e in entries}
-    code_fields = {target: code for _, target, code in REFERENCES.values()}
-    target_codes = {
-        target: dict(
-            target._default_manager.filter(pk__in=ids).values_list("pk", code_fields[target])
-        )
-        for target, ids in referenced.items()
-    }
-    codes = {name: target_codes.get(target, {}) for name, (_, target, _) in REFERENCES.items()}
-
     result = []
-    for _, resource, history_id, record in rows:
+    for row in rows:
+        resource, history_id, record = row["resource"], row["history_id"], row["id"]
         fields = _tracked(HISTORY_MODELS[resource])
         entries = histories[resource][record]
         position = next(i for i, e in enumerate(entries) if e.history_id == history_id)
         entry = entries[position]
-        after = _values(entry, fields, codes)
-        before = _values(entries[position - 1], fields, codes) if position > 0 else None
+        after = _values(entry, fields)
+        before = _values(entries[position - 1], fields) if position > 0 else None
         if entry.history_type == "-":
             changes = []
         else:

@@ -2,6 +2,9 @@
 
 from django.db.models import Count, IntegerField, QuerySet, Subquery, Value
 
+# The name under which rows carry count_of_all (see untoc_tracker.rest.pagination).
+COUNT_OF_ALL = "rows_in_all_pages"
+
 
 def count_of_all(rows: QuerySet) -> Subquery:
     """The number of rows `rows` has, unsliced, as an expression to annotate on its own rows:

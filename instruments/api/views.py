@@ -454,6 +454,6 @@ class HistoryViewSet(ApiViewSet):
             date_to=params["date_to"],
             record=params["record"],
         )
-        page = paginate(request, feed, params)
+        page = paginate(request, feed, params, counted=True)
         page.results = history_entries(page.results)
         return Response(page.as_dict())

@@ -97,6 +97,30 @@ def test_history_filters_by_resource_record_user_and_date(viewer_client, editor,
     assert past["count"] == 0
 
 
+def test_the_count_covers_every_kind_and_every_page(viewer_client, editor, edited):
+    query = {"user": editor.username}
+    kinds = {"actions": 2, "declarations": 2, "aliases": 1}
+    whole = get_json(viewer_client, "history/", {**query, "page_size": 100})
+    assert whole["count"] == sum(kinds.values()) == len(whole["results"])
+    for resource, changes in kinds.items():
+        assert get_json(viewer_client, "history/", {**query, "resource": resource})["count"] == (
+            changes
+        )
+    pages = [
+        get_json(viewer_client, "history/", {**query, "page_size": 2, "page": number})
+        for number in (1, 2, 3)
+    ]
+    assert [page["count"] for page in pages] == [5, 5, 5]
+    assert [len(page["results"]) for page in pages] == [2, 2, 1]
+    assert [r for page in pages for r in page["results"]] == whole["results"]
+    assert pages[2]["next"] is None
+    past = viewer_client.get(API + "history/", {**query, "page_size": 2, "page": 4})
+    assert past.status_code == 400
+    assert problems(past) == {"page": "page_out_of_range"}
+    deleted = get_json(viewer_client, "history/", {**query, "resource": "declarations"})
+    assert {r["values"]["state"] for r in deleted["results"]} == {edited.participant.iso3}
+
+
 def test_the_loaded_data_appear_as_changes_without_a_user(viewer_client):
     body = get_json(viewer_client, "history/", {"resource": "instruments"})
     assert body["count"] >= 4

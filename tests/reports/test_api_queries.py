@@ -156,10 +156,10 @@ def test_flag_detail_queries(client, swept, django_assert_num_queries):
 def test_history_of_submissions_queries(client, viewer, size, django_assert_num_queries):
     Submission.history.bulk_history_create(list(Submission.objects.all()))
     headers = token_headers(viewer)
-    # 1. the token and its user, 2. the data revision, 3. the count, 4. the page of the
-    # feed, 5. the history of the submissions on the page, 6. the codes of their
-    # participants, 7. the codes of their obligations.
-    with django_assert_num_queries(7):
+    # 1. the token and its user, 2. the data revision, 3. the page of the feed with the
+    # count of all, 4. the history of the submissions on the page with the codes of their
+    # participants and obligations.
+    with django_assert_num_queries(4):
         body = get(client, f"history/?resource=submissions&page_size={size}", **headers).json()
     assert len(body["results"]) == size
     assert {r["values"]["obligation"] for r in body["results"]} == {"untoc-18-14"}

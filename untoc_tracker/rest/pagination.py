@@ -3,8 +3,8 @@
     {"count": 864, "next": "…?page=2", "previous": null, "results": [...]}
 
 A queryset costs two queries (its count and the page), or one with `count_in_page` (each
-row of the page carries the count, from a subquery); a list of rows built in Python costs
-none.
+row of the page carries the count, from a subquery) or `counted` (the rows carry it already,
+as a union's parts do: see instruments.history); a list of rows built in Python costs none.
 """
 
 from collections.abc import Sequence
@@ -17,7 +17,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from untoc_tracker.querysets import count_of_all
+from untoc_tracker.querysets import COUNT_OF_ALL, count_of_all
 from untoc_tracker.rest.errors import ParameterError, Problem
 from untoc_tracker.rest.params import IntParam, Params
 
@@ -66,13 +66,17 @@ def paginate(
     params: dict[str, Any],
     *,
     count_in_page: bool = False,
+    counted: bool = False,
 ) -> Page:
     """The page `params` ask for (as parsed with PAGE_PARAMS); a page past the end is a 400.
 
     `count_in_page` (a queryset of values() dicts only): read the page and the count of all
     rows in one query; a page past the end then costs a second query, the count.
+    `counted` (values() dicts only): the rows carry that count already, under COUNT_OF_ALL.
     """
-    if count_in_page and isinstance(rows, QuerySet):
+    if (count_in_page or counted) and isinstance(rows, QuerySet):
+        if not counted:
+            rows = rows.annotate(**{COUNT_OF_ALL: count_of_all(rows)})
         return _page_counted_in_query(request, rows, params)
     paginator = Paginator(rows, params["page_size"])
     number = params["page"]
@@ -111,21 +115,18 @@ def page_of(request: Request, count: int, results: list[Any], params: dict[str, 
     )
 
 
-COUNT_FIELD = "rows_in_all_pages"
-
-
 def _page_counted_in_query(request: Request, rows: QuerySet, params: dict[str, Any]) -> Page:
     size, number = params["page_size"], params["page"]
     offset = (number - 1) * size
-    found = list(rows.annotate(**{COUNT_FIELD: count_of_all(rows)})[offset : offset + size])
+    found = list(rows[offset : offset + size])
     if found:
-        count = found[0][COUNT_FIELD]
+        count = found[0][COUNT_OF_ALL]
     elif number == 1:
         count = 0  # nothing matches: one empty page
     else:
         count = rows.count()  # past the end: the count says where the end is
     for row in found:
-        del row[COUNT_FIELD]
+        del row[COUNT_OF_ALL]
     return page_of(request, count, found, params)
 
 
