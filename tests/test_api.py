@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client, override_settings
 
-from tests.apiclient import API, problems
+from tests.apiclient import API, problems, token_headers
 from tests.test_project import settings_in
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,6 +113,36 @@ def test_anonymous_clients_are_throttled_in_the_error_shape(client):
 def test_signed_in_clients_are_not_throttled(viewer_client):
     for _ in range(5):
         assert viewer_client.get(API + "instruments/").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("real_data", "low_anonymous_rate")
+def test_a_current_copy_of_public_data_is_confirmed_without_counting_against_the_rate(client):
+    full = client.get(API + "status/", {"state": "AUT"})
+    assert full.status_code == 200
+    for _ in range(10):
+        again = client.get(API + "status/", {"state": "AUT"}, HTTP_IF_NONE_MATCH=full["ETag"])
+        assert again.status_code == 304
+        assert again["ETag"] == full["ETag"]
+        assert again["Vary"] == full["Vary"]
+    # The full answers were counted: two more, and the third is refused.
+    assert client.get(API + "instruments/").status_code == 200
+    assert client.get(API + "states/").status_code == 200
+    assert client.get(API + "states/").status_code == 429
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("real_data")
+def test_a_staff_only_read_is_never_confirmed_to_a_client_that_is_not_signed_in(client, viewer):
+    headers = token_headers(viewer)
+    staff = client.get(API + "history/", {"page_size": 1}, **headers)
+    assert staff.status_code == 200
+    assert client.get(API + "history/", {"page_size": 1}, HTTP_IF_NONE_MATCH="*").status_code == 401
+    # With the token, the REST framework answers the 304 after authenticating.
+    again = client.get(
+        API + "history/", {"page_size": 1}, HTTP_IF_NONE_MATCH=staff["ETag"], **headers
+    )
+    assert again.status_code == 304
 
 
 def test_the_anonymous_rate_comes_from_the_environment():

@@ -2,7 +2,10 @@
 
 - Reads: `revision_conditional` decorates a list or retrieve; its ETag is the data revision
   plus what selects the answer (untoc_tracker.conditional.revision_etag), found in one query
-  before any other work, so If-None-Match answers 304 cheaply.
+  before any other work, so If-None-Match answers 304 cheaply. A client that is not signed
+  in and holds a current copy of a public read is answered before the REST framework runs
+  at all (`public_not_modified`): no authentication, content negotiation or throttling, so
+  such a 304 does not count against the rate limit.
 - Versioned records (those with a `version` counted by their service): the detail's ETag is
   the record's version, so it changes exactly when the record does. PUT, PATCH and DELETE
   must send it back in If-Match: without it 428, with an older one 412. The version is then
@@ -14,6 +17,8 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 from rest_framework import status
 from rest_framework.request import Request
@@ -27,7 +32,11 @@ def _tags(header: str | None) -> list[str]:
     return parse_etags(header) if header else []
 
 
-def none_match(request: Request, etag: str) -> bool:
+# Answers differ by format, and by who asks (staff-only resources, permissions).
+VARY = ["Accept", "Authorization", "Cookie"]
+
+
+def none_match(request: Request | HttpRequest, etag: str) -> bool:
     """Whether If-None-Match names `etag` (weak comparison, as RFC 9110 asks for GET)."""
     tags = _tags(request.headers.get("If-None-Match"))
     return "*" in tags or etag in [t.removeprefix("W/") for t in tags]
@@ -50,7 +59,36 @@ def revision_conditional(method: Callable[..., Response]) -> Callable[..., Respo
             response["ETag"] = etag
         return response
 
+    wrapped.revision_conditional = True  # type: ignore[attr-defined]
     return wrapped
+
+
+def public_not_modified(view: Any, request: HttpRequest) -> HttpResponse | None:
+    """A 304 for a current copy of a public read, before the REST framework runs; None
+    when the request must go through it.
+
+    Only a GET or HEAD that carries If-None-Match, from a client that sends no credentials
+    and has no signed-in session, to a `revision_conditional` read whose permissions let
+    anyone read (`reads_public` on each permission class). Its ETag is the one the full
+    answer carries, so the client cannot tell the two paths apart.
+    """
+    if request.method not in ("GET", "HEAD") or "If-None-Match" not in request.headers:
+        return None
+    if "Authorization" in request.headers or request.user.is_authenticated:
+        return None
+    handler = getattr(view, request.method.lower(), None)
+    if not getattr(handler, "revision_conditional", False):
+        return None
+    if not all(getattr(p, "reads_public", False) for p in view.permission_classes):
+        return None
+    etag = f'"{revision_etag(request)}"'
+    if not none_match(request, etag):
+        return None
+    response = HttpResponseNotModified()
+    response["ETag"] = etag
+    # As the full answer would vary (GZipMiddleware adds Accept-Encoding to it).
+    patch_vary_headers(response, [*VARY, "Accept-Encoding"])
+    return response
 
 
 def version_etag(instance: Any) -> str:

@@ -3,14 +3,19 @@
 from collections.abc import Mapping
 from typing import Any
 
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils.cache import patch_vary_headers
 from rest_framework import status, viewsets
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from untoc_tracker.rest.conditional import version_conditional, version_etag
+from untoc_tracker.rest.conditional import (
+    VARY,
+    public_not_modified,
+    version_conditional,
+    version_etag,
+)
 from untoc_tracker.rest.exports import CSVRenderer, XLSXRenderer
 
 
@@ -31,6 +36,12 @@ class ApiViewSet(viewsets.GenericViewSet):
     service_field_names: Mapping[str, str] = {}
     export_actions: tuple[str, ...] = ()
 
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        not_modified = public_not_modified(self, request)
+        if not_modified is not None:
+            return not_modified
+        return super().dispatch(request, *args, **kwargs)
+
     def get_renderers(self) -> list[BaseRenderer]:
         renderers = super().get_renderers()
         if getattr(self, "action", None) in self.export_actions:
@@ -44,8 +55,7 @@ class ApiViewSet(viewsets.GenericViewSet):
             response.accepted_media_type = JSONRenderer.media_type
             if "Content-Disposition" in response:
                 del response["Content-Disposition"]
-        # Answers differ by format, and by who asks (staff-only resources, permissions).
-        patch_vary_headers(response, ["Accept", "Authorization", "Cookie"])
+        patch_vary_headers(response, VARY)
         return response
 
 
