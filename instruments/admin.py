@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import (
@@ -22,6 +22,7 @@ from django.http import (
     HttpResponseRedirect,
     QueryDict,
 )
+from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from instruments import services
@@ -174,25 +175,78 @@ class CheckedListMixin:
         return super().changelist_view(request, extra_context)  # type: ignore[misc]
 
 
+def _refusal_text(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
+
+
+REFUSALS = (services.StaleVersionError, ValidationError)
+
+
 class ServiceErrorsMixin(CheckedListMixin):
-    """Shows a refusal that happens at save time (a race with another editor) as a message
-    instead of an error page."""
+    """Shows a refusal by the services that happens at save or delete time (a race with
+    another editor, a treaty rule a deletion would break) as a message instead of an error
+    page. The write was atomic, so nothing of it is left."""
 
     def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return super().changeform_view(request, *args, **kwargs)  # type: ignore[misc]
-        except (services.StaleVersionError, ValidationError) as error:
-            text = (
-                str(error)
-                if isinstance(error, services.StaleVersionError)
-                else " ".join(error.messages)
-            )
-            messages.error(request, f"Nothing was saved. {text}")
+        except REFUSALS as error:
+            messages.error(request, f"Nothing was saved. {_refusal_text(error)}")
             return HttpResponseRedirect(request.get_full_path())
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        try:
+            return super().delete_view(request, object_id, extra_context)  # type: ignore[misc]
+        except REFUSALS as error:
+            messages.error(request, f"Nothing was deleted. {_refusal_text(error)}")
+            return HttpResponseRedirect(self._change_url(object_id))
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        try:
+            return super().changelist_view(request, extra_context)
+        except REFUSALS as error:  # from an action on the selected rows: delete_queryset
+            messages.error(request, f"Nothing was deleted. {_refusal_text(error)}")
+            return HttpResponseRedirect(request.get_full_path())
+
+    def _change_url(self, object_id: str) -> str:
+        meta = self.model._meta  # type: ignore[attr-defined]
+        return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[object_id])
+
+
+class VersionedDeleteMixin:
+    """The delete confirmation carries the version of the record it shows; deleting is
+    refused if the record has changed since (the service compares it, under lock), as an
+    edit would be. `delete_model` passes `expected_version(request)` to the service."""
+
+    delete_confirmation_template = "admin/versioned_delete_confirmation.html"
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        if request.method == "POST" and "post" in request.POST:
+            seen = request.POST.get("version", "")
+            if not seen.isdigit():
+                messages.error(
+                    request,
+                    "Nothing was deleted: the confirmation did not say which version of the "
+                    "record you saw. Open the record again and delete it from there.",
+                )
+                return HttpResponseRedirect(self._change_url(object_id))  # type: ignore[attr-defined]
+            request._expected_version = int(seen)  # type: ignore[attr-defined]
+        return super().delete_view(request, object_id, extra_context)  # type: ignore[misc]
+
+
+def expected_version(request: HttpRequest) -> int | None:
+    """The version the delete confirmation showed (VersionedDeleteMixin)."""
+    return getattr(request, "_expected_version", None)
 
 
 @admin.register(TreatyAction)
-class TreatyActionAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
+class TreatyActionAdmin(VersionedDeleteMixin, ServiceErrorsMixin, SimpleHistoryAdmin):
     form = TreatyActionForm
     list_display = [
         "participant",
@@ -237,11 +291,23 @@ class TreatyActionAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
         obj.pk, obj.version = saved.pk, saved.version
 
     def delete_model(self, request: HttpRequest, obj: TreatyAction) -> None:
-        services.action_delete(action=obj, actor=request.user)
+        services.action_delete(
+            action=obj, actor=request.user, expected_version=expected_version(request)
+        )
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        """All or nothing; each participant's selected actions are checked together, so a
+        Convention consent goes with the Protocol consents that rest on it."""
+        by_participant: dict[Participant, list[TreatyAction]] = {}
         for action in queryset.select_related("participant"):
-            services.action_delete(action=action, actor=request.user)
+            by_participant.setdefault(action.participant, []).append(action)
+        with transaction.atomic():
+            for participant, actions in by_participant.items():
+                services.actions_apply(
+                    participant=participant,
+                    changes=services.ActionChanges(delete=[(a, None) for a in actions]),
+                    actor=request.user,
+                )
 
 
 class DeclarationForm(VersionedForm):
@@ -264,7 +330,7 @@ class DeclarationForm(VersionedForm):
 
 
 @admin.register(Declaration)
-class DeclarationAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
+class DeclarationAdmin(VersionedDeleteMixin, ServiceErrorsMixin, SimpleHistoryAdmin):
     form = DeclarationForm
     list_display = ["participant", "instrument", "kind", "article", "date", "made_at"]
     list_filter = ["instrument", "kind", "made_at", "participant__osce_role", YearFilter]
@@ -295,11 +361,14 @@ class DeclarationAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
         obj.pk, obj.version = saved.pk, saved.version
 
     def delete_model(self, request: HttpRequest, obj: Declaration) -> None:
-        services.declaration_delete(declaration=obj, actor=request.user)
+        services.declaration_delete(
+            declaration=obj, actor=request.user, expected_version=expected_version(request)
+        )
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
-        for declaration in queryset:
-            services.declaration_delete(declaration=declaration, actor=request.user)
+        with transaction.atomic():  # all or nothing
+            for declaration in queryset:
+                services.declaration_delete(declaration=declaration, actor=request.user)
 
 
 # --- The participant page ------------------------------------------------------------------

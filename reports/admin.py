@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import path, reverse
@@ -19,8 +20,10 @@ from simple_history.admin import SimpleHistoryAdmin
 from instruments.admin import (
     CheckedListMixin,
     ServiceErrorsMixin,
+    VersionedDeleteMixin,
     VersionedForm,
     _show_violations,
+    expected_version,
 )
 from reports import domain, services
 from reports.models import ComplianceCheck, ComplianceFlag, CopSession, Obligation, Submission
@@ -128,7 +131,7 @@ def _submission_values(cleaned: dict[str, Any]) -> dict[str, Any]:
 
 
 @admin.register(Submission)
-class SubmissionAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
+class SubmissionAdmin(VersionedDeleteMixin, ServiceErrorsMixin, SimpleHistoryAdmin):
     form = SubmissionForm
     list_display = ["participant", "obligation", "received_on", "reference"]
     list_filter = ["obligation__instrument", "obligation", "participant__osce_role"]
@@ -165,11 +168,14 @@ class SubmissionAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
         obj.pk, obj.version = saved.pk, saved.version
 
     def delete_model(self, request: HttpRequest, obj: Submission) -> None:
-        services.submission_delete(submission=obj, actor=request.user)
+        services.submission_delete(
+            submission=obj, actor=request.user, expected_version=expected_version(request)
+        )
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
-        for submission in queryset:
-            services.submission_delete(submission=submission, actor=request.user)
+        with transaction.atomic():  # all or nothing
+            for submission in queryset:
+                services.submission_delete(submission=submission, actor=request.user)
 
 
 class OpenFilter(admin.SimpleListFilter):

@@ -1,5 +1,6 @@
 """The back office as SPMU staff and delegations use it."""
 
+import re
 from datetime import date
 
 import pytest
@@ -203,3 +204,91 @@ def test_an_editor_brings_the_status_data_forward_but_cannot_change_treaty_facts
     untoc.refresh_from_db()
     assert untoc.status_complete_to == date(2024, 5, 4)
     assert untoc.entry_into_force_on == date(2003, 9, 29)
+
+
+# --- Deleting --------------------------------------------------------------------------------
+
+
+def consents_of(iso3):
+    return TreatyAction.objects.filter(
+        participant__iso3=iso3, kind__in=["ratification", "accession", "acceptance", "approval"]
+    )
+
+
+def delete_confirmed(client, action, **data):
+    url = reverse("admin:instruments_treatyaction_delete", args=[action.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    shown = re.search(r'name="version" value="(\d+)"', page.content.decode()).group(1)
+    return client.post(url, {"post": "yes", "version": shown, **data}, follow=True)
+
+
+def test_an_editor_deletes_a_record_as_shown_and_the_history_keeps_it(
+    editor_client, editor, signed
+):
+    action = signed.actions.get()
+    response = delete_confirmed(editor_client, action)
+    assert response.status_code == 200
+    assert not TreatyAction.objects.filter(pk=action.pk).exists()
+    deleted = TreatyAction.history.get(id=action.pk, history_type="-")
+    assert deleted.history_user == editor
+
+
+def test_deleting_what_a_colleague_changed_after_the_confirmation_showed_it_is_refused(
+    editor_client, signed
+):
+    action = signed.actions.get()
+    url = reverse("admin:instruments_treatyaction_delete", args=[action.pk])
+    page = editor_client.get(url).content.decode()
+    assert "You are deleting version 1 of this record" in page
+    services.action_update(action=action, note="corrected by a colleague")
+    response = editor_client.post(url, {"post": "yes", "version": "1"}, follow=True)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Nothing was deleted" in text
+    assert "changed by someone else" in text
+    action.refresh_from_db()
+    assert action.note == "corrected by a colleague"
+
+
+def test_a_deletion_that_does_not_say_which_version_it_saw_is_refused(editor_client, signed):
+    action = signed.actions.get()
+    url = reverse("admin:instruments_treatyaction_delete", args=[action.pk])
+    for version in ({}, {"version": "x"}):
+        response = editor_client.post(url, {"post": "yes", **version}, follow=True)
+        assert "Nothing was deleted" in response.content.decode()
+    assert TreatyAction.objects.filter(pk=action.pk).exists()
+
+
+def test_a_convention_consent_protocols_rest_on_is_not_deleted_and_the_editor_is_told_why(
+    editor_client,
+):
+    convention = consents_of("AUT").get(instrument__code="untoc")
+    response = delete_confirmed(editor_client, convention)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Nothing was deleted" in text
+    assert "must be a Party to the Convention" in text
+    assert TreatyAction.objects.filter(pk=convention.pk).exists()
+
+
+def test_deleting_selected_rows_is_all_or_nothing(editor_client):
+    url = reverse("admin:instruments_treatyaction_changelist")
+    austria = list(consents_of("AUT").order_by("pk"))
+    assert len(austria) == 4
+    convention = next(a for a in austria if a.instrument.code == "untoc")
+    signatures = TreatyAction.objects.filter(participant__iso3="BEL", kind="signature")
+    chosen = [convention.pk, *signatures.values_list("pk", flat=True)]
+    response = editor_client.post(
+        url, {"action": "delete_selected", "_selected_action": chosen, "post": "yes"}, follow=True
+    )
+    assert "Nothing was deleted" in response.content.decode()
+    assert TreatyAction.objects.filter(pk__in=chosen).count() == len(chosen)
+    # The Convention consent goes together with the Protocol consents that rest on it.
+    response = editor_client.post(
+        url,
+        {"action": "delete_selected", "_selected_action": [a.pk for a in austria], "post": "yes"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert not consents_of("AUT").exists()

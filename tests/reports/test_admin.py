@@ -114,3 +114,23 @@ def test_a_delegation_viewer_reads_a_submission_without_changing_it(viewer_clien
     assert page.status_code == 200
     assert "C.N.55.2009" in page.content.decode()
     assert viewer_client.post(url, submission_form(note="changed")).status_code == 403
+
+
+def test_deleting_a_submission_a_colleague_changed_since_the_confirmation_is_refused(
+    editor_client,
+):
+    submission = services.submission_record(
+        participant=state("DEU"),
+        obligation=obligation("untoc-18-14"),
+        received_on=date(2009, 5, 1),
+        reference="C.N.55.2009",
+    )
+    url = reverse("admin:reports_submission_delete", args=[submission.pk])
+    assert 'name="version" value="1"' in editor_client.get(url).content.decode()
+    services.submission_update(submission=submission, note="checked by a colleague")
+    refused = editor_client.post(url, {"post": "yes", "version": "1"}, follow=True)
+    assert "Nothing was deleted" in refused.content.decode()
+    assert Submission.objects.filter(pk=submission.pk).exists()
+    deleted = editor_client.post(url, {"post": "yes", "version": "2"}, follow=True)
+    assert deleted.status_code == 200
+    assert not Submission.objects.filter(pk=submission.pk).exists()
