@@ -460,7 +460,7 @@ class ParticipantForm(VersionedForm):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
+class ParticipantAdmin(VersionedDeleteMixin, ServiceErrorsMixin, SimpleHistoryAdmin):
     form = ParticipantForm
     list_display = ["name", "iso3", "short_name", "kind", "osce_role"]
     list_filter = ["kind", "osce_role"]
@@ -497,6 +497,16 @@ class ParticipantAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
             **values,
         )
         obj.pk, obj.version = result.instance.pk, result.instance.version
+
+    def delete_model(self, request: HttpRequest, obj: Participant) -> None:
+        state_services.participant_delete(
+            participant=obj, actor=request.user, expected_version=expected_version(request)
+        )
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        with transaction.atomic():  # all or nothing
+            for participant in queryset:
+                state_services.participant_delete(participant=participant, actor=request.user)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         """Save each inline through its service, and tell the admin's change message what

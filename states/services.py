@@ -99,6 +99,24 @@ def participant_upsert(
         return WriteResult("updated", participant)
 
 
+def participant_delete(
+    *, participant: Participant, actor: Actor = None, expected_version: int | None = None
+) -> None:
+    """Remove a participant entered by mistake, with its former names. One with treaty
+    actions, declarations or compliance records cannot be deleted: the database protects
+    them (ProtectedError), and the back office lists them instead."""
+    with transaction.atomic():
+        stored = Participant.objects.select_for_update().get(pk=participant.pk)
+        if expected_version is not None and stored.version != expected_version:
+            raise StaleVersionError(stored, expected_version)
+        for alias in stored.aliases.all():
+            set_history_user(alias, actor)
+            alias.delete()
+        set_history_user(stored, actor)
+        stored.delete()
+        revision_bump()
+
+
 def alias_upsert(
     *, participant: Participant, name: str, source: str, actor: Actor = None
 ) -> WriteResult:

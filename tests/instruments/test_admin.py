@@ -8,6 +8,9 @@ from django.urls import reverse
 
 from instruments import services
 from instruments.models import Instrument, TreatyAction
+from states.models import Participant
+from states.selectors import data_revision
+from states.services import alias_upsert
 from tests.factories import participant
 
 pytestmark = pytest.mark.usefixtures("real_data")
@@ -292,3 +295,31 @@ def test_deleting_selected_rows_is_all_or_nothing(editor_client):
     )
     assert response.status_code == 200
     assert not consents_of("AUT").exists()
+
+
+def test_an_administrator_deletes_a_participant_entered_by_mistake_and_pages_show_it_at_once(
+    admin_client, client
+):
+    mistake = participant()  # South Sudan, a test fixture with no actions
+    alias_upsert(participant=mistake, name="Republic of South Sudan", source="test")
+    assert b"South Sudan" in client.get("/search/?q=Sudan").content  # and kept in the cache
+    url = reverse("admin:states_participant_delete", args=[mistake.pk])
+    page = admin_client.get(url).content.decode()
+    assert f'name="version" value="{mistake.version}"' in page
+    revision = data_revision()
+    admin_client.post(url, {"post": "yes", "version": str(mistake.version)}, follow=True)
+    assert not Participant.objects.filter(pk=mistake.pk).exists()
+    assert data_revision() == revision + 1
+    assert b"South Sudan" not in client.get("/search/?q=Sudan").content
+    assert Participant.history.filter(id=mistake.pk, history_type="-").exists()
+
+
+def test_a_participant_with_treaty_actions_cannot_be_deleted(admin_client):
+    austria = Participant.objects.get(iso3="AUT")
+    url = reverse("admin:states_participant_delete", args=[austria.pk])
+    response = admin_client.post(url, {"post": "yes", "version": str(austria.version)})
+    assert response.status_code == 200  # Django's page listing the protected records
+    assert "would require deleting the following protected related objects" in (
+        response.content.decode()
+    )
+    assert Participant.objects.filter(pk=austria.pk).exists()
