@@ -3,8 +3,9 @@
 GET /bench/baseline/status/ sends the same bytes as GET /api/v1/status/ (first page, 100
 entries, today, every participant and instrument, by name) from a plain function view:
 three values() queries (instruments, the page's participants with the count of all in the
-same subquery as the API's, their actions),
-the treaty rules of instruments.domain, and JsonResponse. No REST framework, no parameters,
+same subquery as the API's, their actions), the treaty rules of instruments.domain applied
+per participant as the API applies them (instruments.selectors.participant_statuses), and
+JsonResponse. No REST framework, no parameters,
 no ETag, no throttling, no model instances. The benchmark checks the bytes are identical and
 compares the API's throughput with this one's: the API's own machinery should cost little.
 Mounted only by bench/urls.py.
@@ -18,6 +19,7 @@ from django.utils import timezone
 
 from instruments import domain
 from instruments.models import Instrument, TreatyAction
+from instruments.selectors import participant_statuses
 from states.models import Participant
 from untoc_tracker.querysets import count_of_all
 
@@ -79,7 +81,7 @@ def status_baseline(request: HttpRequest) -> JsonResponse:
 
     results = []
     for participant in participants:
-        statuses = _statuses(actions.get(participant["pk"], {}), facts, as_of)
+        statuses = participant_statuses(actions.get(participant["pk"], {}), facts, as_of)
         for instrument in instruments:
             status = statuses.get(instrument["code"], domain.NO_STATUS)
             results.append(
@@ -121,23 +123,3 @@ def status_baseline(request: HttpRequest) -> JsonResponse:
     }
     # The REST framework's compact JSON: no spaces, Unicode as is.
     return JsonResponse(body, json_dumps_params={"separators": (",", ":"), "ensure_ascii": False})
-
-
-def _statuses(
-    by_code: dict[str, list[domain.Action]],
-    facts: dict[str, domain.InstrumentFacts],
-    as_of,
-) -> dict[str, domain.ParticipantStatus]:
-    """Conventions first, so that a denunciation of the Convention reaches its Protocols."""
-    statuses: dict[str, domain.ParticipantStatus] = {}
-    for code in sorted(by_code, key=lambda c: facts[c].convention is not None):
-        instrument = facts[code]
-        denounced_on = None
-        if instrument.convention is not None:
-            convention = statuses.get(instrument.convention, domain.NO_STATUS)
-            if convention.status == domain.DENOUNCED:
-                denounced_on = convention.denunciation_effective
-        statuses[code] = domain.participant_status(
-            by_code[code], as_of, instrument.rule, instrument.entry_into_force, denounced_on
-        )
-    return statuses
