@@ -186,15 +186,36 @@ REFUSALS = (services.StaleVersionError, ValidationError)
 
 class ServiceErrorsMixin(CheckedListMixin):
     """Shows a refusal by the services that happens at save or delete time (a race with
-    another editor, a treaty rule a deletion would break) as a message instead of an error
-    page. The write was atomic, so nothing of it is left."""
+    another editor, a treaty rule a deletion would break) instead of an error page: a
+    refused save shows the form again with what the editor typed and the refusal on top; a
+    refused deletion, a message. The write was atomic, so nothing of it is left."""
 
     def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return super().changeform_view(request, *args, **kwargs)  # type: ignore[misc]
         except REFUSALS as error:
-            messages.error(request, f"Nothing was saved. {_refusal_text(error)}")
-            return HttpResponseRedirect(request.get_full_path())
+            if request.method != "POST" or hasattr(request, "_save_refused"):
+                raise
+            # The form again, with what the editor typed and the refusal at its top: the
+            # same request checked once more, now failing with the refusal (get_form).
+            request._save_refused = f"Nothing was saved. {_refusal_text(error)}"  # type: ignore[attr-defined]
+            return super().changeform_view(request, *args, **kwargs)  # type: ignore[misc]
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)  # type: ignore[misc]
+        refusal = getattr(request, "_save_refused", None)
+        if refusal is None:
+            return form
+
+        class RefusedForm(form):  # type: ignore[valid-type, misc]
+            def clean(self) -> Any:
+                cleaned = super().clean()
+                self.add_error(None, ValidationError(refusal, code="refused_at_save"))
+                return cleaned
+
+        return RefusedForm
 
     def delete_view(
         self, request: HttpRequest, object_id: str, extra_context: Any = None

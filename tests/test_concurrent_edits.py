@@ -239,11 +239,14 @@ def test_a_colleague_s_save_landing_after_the_form_check_is_refused_at_save_time
         VersionedForm, "check_version", lambda form: form.cleaned_data.get("version")
     )
     url = change_url(admin_name, record)
-    response = editor_client.post(url, form(seen))
-    assert (response.status_code, response.url) == (302, url)
-    (message,) = [str(m) for m in get_messages(response.wsgi_request)]
-    assert message.startswith("Nothing was saved.")
-    assert STALE in message
+    typed = form(seen)
+    response = editor_client.post(url, typed)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.non_field_errors()
+    assert [e.startswith("Nothing was saved.") and STALE in e for e in errors] == [True]
+    # What the editor typed is on the page again, to copy into the current record.
+    assert response.context["adminform"].form.data[field] == typed[field]
+    assert not get_messages(response.wsgi_request)
     record.refresh_from_db()
     assert getattr(record, field) == theirs
 
