@@ -210,6 +210,9 @@ class ServiceErrorsMixin(CheckedListMixin):
             return form
 
         class RefusedForm(form):  # type: ignore[valid-type, misc]
+            def check_version(self) -> Any:
+                return self.cleaned_data.get("version")  # the refusal already says why
+
             def clean(self) -> Any:
                 cleaned = super().clean()
                 self.add_error(None, ValidationError(refusal, code="refused_at_save"))
