@@ -1,5 +1,6 @@
 import io
 import os
+from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -7,7 +8,10 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
 
+from instruments.models import Instrument
+from instruments.services import action_record
 from states.roles import DELEGATION_VIEWERS, SPMU_EDITORS
+from tests.factories import participant
 
 
 def pytest_report_header() -> list[str]:
@@ -144,6 +148,20 @@ def editor_client(client, editor):
 def viewer_client(client, viewer):
     client.force_login(viewer)
     return client
+
+
+@pytest.fixture
+def signed(real_data):
+    """South Sudan, having signed the Convention (a test fixture, not a fact)."""
+    who = participant()
+    action_record(
+        participant=who,
+        instrument=Instrument.objects.get(code="untoc"),
+        kind="signature",
+        date=date(2012, 1, 10),
+        source="test",
+    )
+    return who
 
 
 @pytest.fixture

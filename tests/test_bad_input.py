@@ -9,8 +9,10 @@ from django.urls import get_resolver
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 
+from instruments.admin import ACTION_FORM_FIELDS, DECLARATION_FORM_FIELDS
 from instruments.models import Declaration, TreatyAction
 from reports.models import ComplianceFlag, Submission
+from reports.services import SUBMISSION_FIELDS
 from tests.apiclient import problems, token_headers
 
 pytestmark = pytest.mark.usefixtures("real_data")
@@ -209,33 +211,9 @@ def test_garbage_in_a_back_office_list_parameter_is_refused_or_ignored_never_a_5
 
 # Every field of the forms editors fill in.
 FORMS = {
-    "/admin/instruments/treatyaction/add/": [
-        "participant",
-        "instrument",
-        "kind",
-        "date",
-        "effective_date",
-        "depositary_notification",
-        "source",
-        "note",
-    ],
-    "/admin/instruments/declaration/add/": [
-        "participant",
-        "instrument",
-        "kind",
-        "article",
-        "date",
-        "made_at",
-        "summary",
-        "source",
-    ],
-    "/admin/reports/submission/add/": [
-        "participant",
-        "obligation",
-        "received_on",
-        "reference",
-        "note",
-    ],
+    "/admin/instruments/treatyaction/add/": ["participant", *ACTION_FORM_FIELDS],
+    "/admin/instruments/declaration/add/": ["participant", *DECLARATION_FORM_FIELDS],
+    "/admin/reports/submission/add/": ["participant", *SUBMISSION_FIELDS],
 }
 
 

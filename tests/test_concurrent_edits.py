@@ -25,25 +25,10 @@ from reports import services as report_services
 from states import services as state_services
 from states.services import StaleVersionError
 from tests.apiclient import API, token_headers
-from tests.factories import participant
 from tests.instruments.test_admin import existing_row, participant_page_data
 from tests.reports.conftest import obligation, state
 
 STALE = "was changed by someone else since you loaded it"
-
-
-@pytest.fixture
-def signed():
-    """South Sudan, having signed the Convention (a test fixture, not a fact)."""
-    who = participant()
-    services.action_record(
-        participant=who,
-        instrument=Instrument.objects.get(code="untoc"),
-        kind="signature",
-        date=date(2012, 1, 10),
-        source="test",
-    )
-    return who
 
 
 # --- Each versioned record of the back office -------------------------------------------------

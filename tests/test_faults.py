@@ -441,17 +441,7 @@ def test_with_redis_up_the_cache_keeps_values_in_redis():
 
 VISIBILITY_TIMEOUT = 5  # seconds; the deployment's default is an hour
 AS_OF = date(2010, 1, 1)
-FLAG_FIELDS = [
-    "participant_id",
-    "obligation_id",
-    "due_on",
-    "raised_on",
-    "resolved_on",
-    "resolution",
-    "evidence_on",
-    "submission_id",
-    "notified_on",
-]
+FLAG_FIELDS = ["participant_id", "obligation_id", *services.FLAG_FIELDS]
 
 
 def flag_rows() -> list[tuple]:

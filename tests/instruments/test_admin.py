@@ -16,20 +16,6 @@ from tests.factories import participant
 pytestmark = pytest.mark.usefixtures("real_data")
 
 
-@pytest.fixture
-def signed():
-    """South Sudan, having signed the Convention (a test fixture, not a fact)."""
-    who = participant()
-    services.action_record(
-        participant=who,
-        instrument=Instrument.objects.get(code="untoc"),
-        kind="signature",
-        date=date(2012, 1, 10),
-        source="test",
-    )
-    return who
-
-
 def action_form(who, **overrides):
     data = {
         "participant": who.pk,

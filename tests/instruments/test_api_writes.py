@@ -16,28 +16,14 @@ pytestmark = pytest.mark.usefixtures("real_data")
 
 
 @pytest.fixture
-def south_sudan():
-    """South Sudan, having signed the Convention (a test fixture, not a fact)."""
-    who = participant()
-    services.action_record(
-        participant=who,
-        instrument=Instrument.objects.get(code="untoc"),
-        kind="signature",
-        date=date(2012, 1, 10),
-        source="test",
-    )
-    return who
+def signature(signed):
+    return TreatyAction.objects.get(participant=signed, kind="signature")
 
 
 @pytest.fixture
-def signature(south_sudan):
-    return TreatyAction.objects.get(participant=south_sudan, kind="signature")
-
-
-@pytest.fixture
-def declaration(south_sudan):
+def declaration(signed):
     return services.declaration_record(
-        participant=south_sudan,
+        participant=signed,
         instrument=Instrument.objects.get(code="untoc"),
         kind="notification",
         article="18(13)",
@@ -149,7 +135,7 @@ def test_the_permission_matrix_on_every_write(as_role, signature, declaration, r
         )
 
 
-def test_an_editor_writes_with_a_token_and_history_names_them(client, editor, south_sudan):
+def test_an_editor_writes_with_a_token_and_history_names_them(client, editor, signed):
     response = send(client, "POST", "actions/", ratification(), **token_headers(editor))
     assert response.status_code == 201, response.content
     body = response.json()
@@ -172,12 +158,12 @@ def test_an_edit_through_the_api_is_in_the_history_with_its_author(
     assert (latest.history_type, latest.history_user, latest.note) == ("~", editor, "checked")
 
 
-def test_a_viewer_with_a_token_may_not_write(client, viewer, south_sudan):
+def test_a_viewer_with_a_token_may_not_write(client, viewer, signed):
     response = send(client, "POST", "actions/", ratification(), **token_headers(viewer))
     assert response.status_code == 403
 
 
-def test_basic_authentication_is_not_accepted(client, editor, south_sudan):
+def test_basic_authentication_is_not_accepted(client, editor, signed):
     import base64
 
     credentials = base64.b64encode(b"spmu-editor:a-long-test-password").decode()
@@ -185,21 +171,21 @@ def test_basic_authentication_is_not_accepted(client, editor, south_sudan):
         client, "POST", "actions/", ratification(), HTTP_AUTHORIZATION=f"Basic {credentials}"
     )
     assert response.status_code == 401
-    assert not TreatyAction.objects.filter(participant=south_sudan, kind="ratification").exists()
+    assert not TreatyAction.objects.filter(participant=signed, kind="ratification").exists()
 
 
-def test_a_bad_token_is_401(client, south_sudan):
+def test_a_bad_token_is_401(client, signed):
     response = send(client, "POST", "actions/", ratification(), HTTP_AUTHORIZATION="Token nope")
     assert response.status_code == 401
     assert problems(response) == {None: "authentication_failed"}
 
 
-def test_a_session_write_needs_the_csrf_token(editor, south_sudan):
+def test_a_session_write_needs_the_csrf_token(editor, signed):
     client = Client(enforce_csrf_checks=True)
     client.force_login(editor)
     response = send(client, "POST", "actions/", ratification())
     assert response.status_code == 403
-    assert not TreatyAction.objects.filter(participant=south_sudan, kind="ratification").exists()
+    assert not TreatyAction.objects.filter(participant=signed, kind="ratification").exists()
 
 
 # --- the treaty rules ------------------------------------------------------------------------
@@ -213,7 +199,7 @@ def test_a_ratification_without_signature_is_refused_naming_field_and_rule(edito
     assert not TreatyAction.objects.filter(participant__iso3="SSD").exists()
 
 
-def test_a_protocol_consent_before_the_convention_is_refused(editor_client, south_sudan):
+def test_a_protocol_consent_before_the_convention_is_refused(editor_client, signed):
     send(editor_client, "POST", "actions/", ratification(instrument="tip", kind="signature"))
     response = send(editor_client, "POST", "actions/", ratification(instrument="tip"))
     assert response.status_code == 400
@@ -222,7 +208,7 @@ def test_a_protocol_consent_before_the_convention_is_refused(editor_client, sout
     assert "art. 37(2)" in body["errors"][0]["message"]
 
 
-def test_deleting_the_consent_a_protocol_stands_on_is_refused(editor_client, south_sudan):
+def test_deleting_the_consent_a_protocol_stands_on_is_refused(editor_client, signed):
     convention = send(editor_client, "POST", "actions/", ratification()).json()
     send(editor_client, "POST", "actions/", ratification(instrument="tip", kind="accession"))
     path = f"actions/{convention['id']}/"
@@ -263,17 +249,17 @@ def test_deleting_the_consent_a_protocol_stands_on_is_refused(editor_client, sou
         (["not", "an", "object"], {None: "invalid"}),
     ],
 )
-def test_a_bad_action_is_refused_in_the_one_error_shape(editor_client, south_sudan, body, expected):
+def test_a_bad_action_is_refused_in_the_one_error_shape(editor_client, signed, body, expected):
     response = send(editor_client, "POST", "actions/", body)
     assert response.status_code == 400, response.content
     problems(response)
     found = {(e["field"], e["rule"]) for e in response.json()["errors"]}
     assert set(expected.items()) <= found
     assert {field for field, _ in found} == set(expected)
-    assert not TreatyAction.objects.filter(participant=south_sudan, kind="ratification").exists()
+    assert not TreatyAction.objects.filter(participant=signed, kind="ratification").exists()
 
 
-def test_a_body_that_is_not_json_is_refused(editor_client, south_sudan):
+def test_a_body_that_is_not_json_is_refused(editor_client, signed):
     response = editor_client.post(API + "actions/", "kind=ratification", content_type="text/plain")
     assert response.status_code == 415
     assert problems(response) == {None: "unsupported_media_type"}
@@ -298,7 +284,7 @@ def test_a_declaration_is_recorded_once(editor_client, declaration):
     assert problems(response) == {"article": "declaration_recorded_once"}
 
 
-def test_a_declaration_without_a_date_is_recorded_with_none(editor_client, south_sudan):
+def test_a_declaration_without_a_date_is_recorded_with_none(editor_client, signed):
     response = send(editor_client, "POST", "declarations/", new_declaration(date=None))
     assert response.status_code == 201, response.content
     assert response.json()["date"] is None
@@ -413,7 +399,7 @@ def test_an_edit_on_a_missing_record_is_404(editor_client):
         "declarations/",
     ],
 )
-def test_a_current_copy_is_answered_304_until_the_data_change(client, editor, path, south_sudan):
+def test_a_current_copy_is_answered_304_until_the_data_change(client, editor, path, signed):
     first = client.get(API + path)
     assert first.status_code == 200
     tag = first["ETag"]
@@ -422,7 +408,7 @@ def test_a_current_copy_is_answered_304_until_the_data_change(client, editor, pa
     assert again.content == b""
     assert client.get(API + path, HTTP_IF_NONE_MATCH=f"W/{tag}").status_code == 304
     services.action_record(
-        participant=south_sudan,
+        participant=signed,
         instrument=Instrument.objects.get(code="untoc"),
         kind="ratification",
         date=date(2012, 8, 1),
