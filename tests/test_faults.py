@@ -41,13 +41,14 @@ from reports import services
 from reports.models import ComplianceCheck, ComplianceFlag
 from reports.tasks import PAUSE_VARIABLE, flag_overdue_states
 from tests.apiclient import token_headers
+from tests.conftest import worker_slice, xdist_worker
 from tests.factories import participant
 from tests.reports.conftest import obligation, state
 from untoc_tracker import cache as tolerant_cache
 from untoc_tracker.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parent.parent
-PORTS = range(18300, 18400)  # the ports these tests may use
+PORTS = worker_slice(range(18300, 18400))  # the ports these tests may use in this process
 WRITE_LIMIT = 2.0  # seconds a staff write may take with Redis down
 
 
@@ -426,7 +427,7 @@ def test_with_redis_up_the_cache_keeps_values_in_redis():
     backend = {
         "BACKEND": "untoc_tracker.cache.FaultTolerantRedisCache",
         "LOCATION": os.environ["REDIS_URL"],
-        "KEY_PREFIX": "fault-test",
+        "KEY_PREFIX": f"fault-test-{xdist_worker()}",
     }
     with override_settings(CACHES={"default": backend}):
         cache = caches["default"]
@@ -462,6 +463,7 @@ def worker(log: Path, **env: str):
     command = [
         *(sys.executable, "-m", "celery", "--app", "untoc_tracker", "worker"),
         *("--pool", "solo", "--loglevel", "INFO"),
+        *("--queues", celery_app.conf.task_default_queue),  # this test process's own queue
         *("--without-heartbeat", "--without-gossip", "--without-mingle"),
     ]
     environment = process_env(
