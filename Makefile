@@ -27,7 +27,7 @@ $(VENV)/.installed: pyproject.toml
 	@touch $@
 
 install: venv-check
-	@$(MAKE) --no-print-directory $(VENV)/.installed
+	@$(MAKE) --no-print-directory --silent $(VENV)/.installed
 
 # Migrate, load the treaty data and obligations, compile messages, check compliance: what a
 # new deployment needs, and what docker-compose runs before the web service starts.
