@@ -230,6 +230,7 @@ def redis_down_server(tmp_path) -> Iterator[tuple[str, str, Path]]:
         yield base, redis_url, log
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.usefixtures("real_data")
 def test_with_redis_down_pages_answer_writes_succeed_fast_and_the_next_sweep_catches_up(
@@ -329,6 +330,7 @@ def test_with_redis_down_pages_answer_writes_succeed_fast_and_the_next_sweep_cat
     assert ComplianceFlag.objects.filter(participant=state("SSD"), resolved_on=None).exists()
 
 
+@pytest.mark.slow
 def test_a_redis_that_never_answers_costs_a_write_seconds_not_a_hang(tmp_path):
     """A broker that accepts the connection and then stays silent (a stalled host): the
     send gives up on the socket timeout, and the write it follows stands."""
@@ -377,6 +379,7 @@ def cache_without_redis():
     tolerant_cache._Outage.until = 0.0
 
 
+@pytest.mark.slow
 def test_the_production_cache_is_the_fault_tolerant_redis_backend():
     result = subprocess.run(
         [
@@ -472,6 +475,7 @@ def worker(log: Path, **env: str):
     return started(command, environment, log)
 
 
+@pytest.mark.slow
 @pytest.mark.worker
 @pytest.mark.skipif(
     not os.environ.get("REDIS_URL"),

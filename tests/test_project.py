@@ -30,6 +30,7 @@ def settings_in(env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("env", "message"),
     [
@@ -48,6 +49,7 @@ def test_a_malformed_setting_stops_the_process_naming_the_variable(env, message)
     assert message in result.stderr
 
 
+@pytest.mark.slow
 def test_good_settings_load():
     result = settings_in(
         {

@@ -17,7 +17,7 @@ from states.models import Participant
 from states.selectors import participant_list
 from tests.browser.conftest import SCREENSHOTS
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ON = date(2007, 6, 30)
 
