@@ -17,11 +17,11 @@ from math import ceil
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 
+from core.querysets import count_of_all
 from instruments import domain
 from instruments.models import Instrument, TreatyAction
 from instruments.selectors import participant_statuses
 from states.models import Participant
-from untoc_tracker.querysets import count_of_all
 
 PAGE_SIZE = 100
 

@@ -21,9 +21,9 @@ from typing import Any
 
 from django.db.models import CharField, Model, OuterRef, QuerySet, Subquery, Value
 
+from core.querysets import COUNT_OF_ALL, count_of_all
 from instruments.models import Declaration, Instrument, TreatyAction
 from states.models import Participant, ParticipantAlias
-from untoc_tracker.querysets import COUNT_OF_ALL, count_of_all
 
 HISTORY_MODELS: dict[str, type[Model]] = {
     "actions": TreatyAction,

@@ -15,10 +15,8 @@ states/data/ and instruments/data/ are such tables.
 A second load of the same files changes nothing.
 """
 
-import csv
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,12 +25,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core.tables import CellChecker, ImportRefused, ImportSummary, Table, table_read
+from core.writes import Actor
 from instruments import domain, services
 from instruments.models import Declaration, Instrument, TreatyAction
 from instruments.selectors import instrument_facts_of
 from states.domain import iso3_problem
 from states.models import Participant, ParticipantAlias
-from states.services import Actor, alias_upsert, participant_upsert
+from states.services import alias_upsert, participant_upsert
 
 SHIPPED_FILES = [
     Path(settings.BASE_DIR) / "states" / "data" / "participants.csv",
@@ -70,127 +70,13 @@ CONSENT_KIND_NAMES = {
 }
 
 
-@dataclass(frozen=True, order=True)
-class RowError:
-    file: str
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}: row {self.row}, column {self.column}: {self.message}"
-
-
-class ImportRefused(Exception):
-    """The files break a rule; nothing was written."""
-
-    def __init__(self, errors: Iterable[RowError]) -> None:
-        self.errors = sorted(errors)
-        super().__init__(f"{len(self.errors)} problem(s); nothing was written")
-
-
-@dataclass
-class ImportSummary:
-    counts: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
-    dry_run: bool = False
-
-    def add(self, what: str, outcome: str, number: int = 1) -> None:
-        self.counts[what][outcome] += number
-
-    def lines(self) -> list[str]:
-        return [
-            f"{what}: {c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged"
-            for what, c in self.counts.items()
-        ]
-
-    @property
-    def changed(self) -> int:
-        return sum(c["created"] + c["updated"] for c in self.counts.values())
-
-
-@dataclass
-class Table:
-    path: Path
-    kind: str
-    rows: list[tuple[int, dict[str, str]]]
-
-    @property
-    def name(self) -> str:
-        return self.path.name
-
-
-def table_read(path: Path, tables: dict[str, set[str]] | None = None) -> Table:
-    """Read a CSV file and tell which kind of table it is from its header: the first of
-    `tables` (kind -> required columns; the treaty data's by default) whose columns it has."""
-    tables = tables or TABLE_COLUMNS
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            header = set(reader.fieldnames or [])
-            rows = [
-                (number, {k: (v or "").strip() for k, v in row.items() if k is not None})
-                for number, row in enumerate(reader, start=2)
-            ]
-    except UnicodeDecodeError as error:
-        raise ImportRefused(
-            [RowError(path.name, 1, "-", f"not UTF-8 text ({error.reason})")]
-        ) from None
-    for kind, columns in tables.items():
-        if columns <= header:
-            return Table(path, kind, rows)
-    closest = max(tables, key=lambda k: len(tables[k] & header))
-    missing = ", ".join(sorted(tables[closest] - header))
-    raise ImportRefused(
-        [RowError(path.name, 1, "-", f"unknown table; as a {closest} table it lacks: {missing}")]
-    )
-
-
-class _Checker:
-    """Collects row errors while turning cells into values."""
-
-    def __init__(self) -> None:
-        self.errors: list[RowError] = []
-
-    def error(self, table: Table, row: int, column: str, message: str) -> None:
-        self.errors.append(RowError(table.name, row, column, message))
-
-    def date(self, table: Table, row: int, values: dict[str, str], column: str) -> date | None:
-        text = values.get(column, "")
-        if not text:
-            return None
-        try:
-            if len(text) != 10:  # fromisoformat also takes 20001212 and week dates
-                raise ValueError(text)
-            return date.fromisoformat(text)
-        except ValueError:
-            self.error(table, row, column, f"{text!r} is not a date in the form YYYY-MM-DD")
-            return None
-
-    def required(self, table: Table, row: int, values: dict[str, str], column: str) -> str:
-        text = values.get(column, "")
-        if not text:
-            self.error(table, row, column, "is required and empty")
-        return text
-
-    def choice(
-        self, table: Table, row: int, values: dict[str, str], column: str, allowed: Iterable[str]
-    ) -> str | None:
-        text = values.get(column, "")
-        allowed = list(allowed)
-        if text not in allowed:
-            shown = ", ".join(a or "(empty)" for a in allowed)
-            self.error(table, row, column, f"{text or '(empty)'!r} is not one of: {shown}")
-            return None
-        return text
-
-
 class TreatyDataLoad:
     """One load of one or more tables; see the module docstring for the steps."""
 
     def __init__(self, tables: list[Table], *, today: date | None = None) -> None:
         self.tables = sorted(tables, key=lambda t: TABLE_ORDER.index(t.kind))
         self.today = today or timezone.localdate()
-        self.check = _Checker()
+        self.check = CellChecker()
         self.participants: dict[str, dict[str, Any]] = {}  # by iso3, from a participants table
         self.aliases: list[tuple[Table, int, str, str, str]] = []
         self.instruments: dict[str, dict[str, Any]] = {}
@@ -632,5 +518,5 @@ def treaty_data_load(
 ) -> ImportSummary:
     """Load the given CSV files (default: the shipped data); raise ImportRefused with every
     problem, having written nothing, if any row is wrong."""
-    tables = [table_read(Path(p)) for p in (paths or SHIPPED_FILES)]
+    tables = [table_read(Path(p), TABLE_COLUMNS) for p in (paths or SHIPPED_FILES)]
     return TreatyDataLoad(tables).run(actor=actor, dry_run=dry_run, progress=progress)

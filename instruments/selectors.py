@@ -9,11 +9,11 @@ from typing import Any
 
 from django.db.models import F, Q, QuerySet
 
+from core.cache import cache_get, cache_set
+from core.querysets import count_of_all
 from instruments import domain
 from instruments.models import Declaration, Instrument, TreatyAction
 from states.models import Participant
-from untoc_tracker.cache import cache_get, cache_set
-from untoc_tracker.querysets import count_of_all
 
 INSTRUMENTS_SECONDS = 3600
 

@@ -16,12 +16,18 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.writes import (
+    Actor,
+    RuleError,
+    StaleVersionError,
+    revision_bump,
+    set_history_user,
+)
 from instruments import domain
 from instruments.events import treaty_data_changed
 from instruments.models import Declaration, Instrument, TreatyAction
 from instruments.selectors import instrument_facts
 from states.models import Participant
-from states.services import Actor, StaleVersionError, revision_bump, set_history_user
 
 ACTION_FIELDS = (
     "instrument",
@@ -35,17 +41,13 @@ ACTION_FIELDS = (
 DECLARATION_FIELDS = ("instrument", "kind", "article", "date", "made_at", "summary", "source")
 
 
-class TreatyRuleError(ValidationError):
+class TreatyRuleError(RuleError):
     """A write that breaks a treaty rule; `violations` say which rule, field and action."""
 
+    violations: list[domain.Violation]
+
     def __init__(self, violations: Sequence[domain.Violation]) -> None:
-        self.violations = list(violations)
-        by_field: dict[str, list[ValidationError]] = defaultdict(list)
-        for violation in self.violations:
-            by_field[violation.field].append(
-                ValidationError(violation.message, code=violation.rule)
-            )
-        super().__init__(dict(by_field))
+        super().__init__(violations)
 
 
 @dataclass

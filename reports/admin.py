@@ -17,13 +17,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
-from instruments.admin import (
+from core.admin import (
     CheckedListMixin,
     ServiceErrorsMixin,
     VersionedDeleteMixin,
     VersionedForm,
-    _show_violations,
     expected_version,
+    show_violations,
 )
 from reports import domain, services
 from reports.models import ComplianceCheck, ComplianceFlag, CopSession, Obligation, Submission
@@ -117,7 +117,7 @@ class SubmissionForm(VersionedForm):
             participant=cleaned.get("participant") or self.instance.participant,
             **{name: cleaned.get(name) for name in SUBMISSION_FORM_FIELDS},
         )
-        _show_violations(self, services.submission_violations(probe))
+        show_violations(self, services.submission_violations(probe))
         return cleaned
 
 

@@ -20,14 +20,14 @@ from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.writes import Actor, StaleVersionError, revision_bump, set_history_user
 from instruments import domain as treaty
-from instruments.services import StaleVersionError, TreatyRuleError
+from instruments.services import TreatyRuleError
 from reports import domain
 from reports.models import ComplianceCheck, ComplianceFlag, CopSession, Obligation, Submission
 from reports.selectors import Standings, obligation_standings
 from states.models import Participant
 from states.roles import SPMU_EDITORS
-from states.services import Actor, revision_bump, set_history_user
 
 logger = logging.getLogger(__name__)
 

@@ -1,52 +1,13 @@
 """Every write to participants goes through here."""
 
-from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 
+from core.writes import Actor, StaleVersionError, WriteResult, revision_bump, set_history_user
 from states.domain import iso3_problem
-from states.models import DataRevision, Participant, ParticipantAlias
-
-Actor = AbstractBaseUser | AnonymousUser | None
-
-
-class StaleVersionError(Exception):
-    """The record changed after the editor loaded it; saving would overwrite that change."""
-
-    def __init__(self, instance: Any, expected: int) -> None:
-        self.instance = instance
-        self.expected = expected
-        self.current = instance.version
-        super().__init__(
-            f"{instance} was changed by someone else since you loaded it (version "
-            f"{expected}, now {instance.version}). Reload it and apply your change again."
-        )
-
-
-@dataclass(frozen=True)
-class WriteResult:
-    """What a write did: `created`, `updated` or `unchanged`, and the row."""
-
-    outcome: str
-    instance: Any
-
-
-def revision_bump() -> None:
-    """Count one committed change; call inside the writing transaction."""
-    updated = DataRevision.objects.filter(pk=1).update(number=F("number") + 1)
-    if not updated:
-        DataRevision.objects.get_or_create(pk=1, defaults={"number": 1})
-
-
-def set_history_user(instance: Any, actor: Actor) -> None:
-    """Name the person behind the next history row of `instance` (None: the system)."""
-    if actor is not None and getattr(actor, "is_authenticated", False):
-        instance._history_user = actor
-
+from states.models import Participant, ParticipantAlias
 
 PARTICIPANT_FIELDS = (
     "name",

@@ -367,7 +367,7 @@ def cache_without_redis():
     tolerant_cache._Outage.until = 0.0
     location = f"redis://127.0.0.1:{free_port()}/7"
     backend = {
-        "BACKEND": "untoc_tracker.cache.FaultTolerantRedisCache",
+        "BACKEND": "core.cache.FaultTolerantRedisCache",
         "LOCATION": location,
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
@@ -424,7 +424,7 @@ def test_pages_and_the_api_answer_with_the_cache_s_redis_down(cache_without_redi
 def test_with_redis_up_the_cache_keeps_values_in_redis():
     tolerant_cache._Outage.until = 0.0
     backend = {
-        "BACKEND": "untoc_tracker.cache.FaultTolerantRedisCache",
+        "BACKEND": "core.cache.FaultTolerantRedisCache",
         "LOCATION": os.environ["REDIS_URL"],
         "KEY_PREFIX": "fault-test",
     }

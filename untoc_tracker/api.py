@@ -1,6 +1,6 @@
 """The one API router: every resource of every app is registered here, under /api/v1/.
 
-Resources build on untoc_tracker.rest (ApiViewSet, error shape, parameters, ETags, exports).
+Resources build on core.rest (ApiViewSet, error shape, parameters, ETags, exports).
 """
 
 from rest_framework.routers import DefaultRouter

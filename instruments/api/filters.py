@@ -1,11 +1,7 @@
 """Query parameters of the treaty-data resources (status/, instruments/, actions/,
 declarations/, history/), declared once for parsing and for the schema."""
 
-from instruments.history import HISTORY_MODELS
-from instruments.models import Declaration, TreatyAction
-from instruments.selectors import instrument_list
-from states.api.filters import OSCE_ROLE, STATE
-from untoc_tracker.rest.params import (
+from core.rest.params import (
     ChoiceParam,
     CodesParam,
     DateParam,
@@ -15,6 +11,10 @@ from untoc_tracker.rest.params import (
     TextParam,
     ordering_choices,
 )
+from instruments.history import HISTORY_MODELS
+from instruments.models import Declaration, TreatyAction
+from instruments.selectors import instrument_list
+from states.api.filters import OSCE_ROLE, STATE
 
 
 def unknown_instruments(codes: list[str]) -> set[str]:

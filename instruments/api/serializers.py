@@ -11,12 +11,12 @@ from typing import Any
 
 from rest_framework import serializers
 
+from core.rest.pagination import page_serializer
 from instruments import domain
 from instruments.api.filters import HISTORY_RESOURCES
 from instruments.models import Declaration, Instrument, TreatyAction
 from states.api.serializers import ParticipantSerializer
 from states.models import Participant
-from untoc_tracker.rest.pagination import page_serializer
 
 STATUSES = (domain.NONE, domain.SIGNATORY, domain.PARTY, domain.DENOUNCED)
 CONSENT_KINDS = (

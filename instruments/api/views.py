@@ -13,6 +13,18 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from core.conditional import request_revision
+from core.rest.conditional import expected_version, revision_conditional
+from core.rest.exports import (
+    FORMAT_PARAMETER,
+    Table,
+    export_format,
+    export_response,
+    export_schema_responses,
+)
+from core.rest.pagination import PAGE_PARAMS, page_of, paginate
+from core.rest.permissions import StaffOnly
+from core.rest.views import ApiViewSet, VersionedViewSet
 from instruments import services
 from instruments.api.filters import (
     ACTION_ORDERINGS,
@@ -59,18 +71,6 @@ from instruments.selectors import (
 from states.api.filters import osce_roles
 from states.api.views import ParticipantViewSet, participant_rows, participant_values
 from states.selectors import participant_list
-from untoc_tracker.conditional import request_revision
-from untoc_tracker.rest.conditional import expected_version, revision_conditional
-from untoc_tracker.rest.exports import (
-    FORMAT_PARAMETER,
-    Table,
-    export_format,
-    export_response,
-    export_schema_responses,
-)
-from untoc_tracker.rest.pagination import PAGE_PARAMS, page_of, paginate
-from untoc_tracker.rest.permissions import StaffOnly
-from untoc_tracker.rest.views import ApiViewSet, VersionedViewSet
 
 
 class StatusViewSet(ApiViewSet):

@@ -2,12 +2,12 @@
 for the schema. The choices are reports.selectors' own (FLAG_STATUSES, the ageing buckets),
 so the API and the pages filter by the same words."""
 
+from core.rest.params import ChoiceParam, CodesParam, DateParam, Params
 from instruments.api.filters import INSTRUMENT
 from reports import domain
 from reports.models import Obligation
 from reports.selectors import FLAG_STATUSES
 from states.api.filters import OSCE_ROLE, STATE
-from untoc_tracker.rest.params import ChoiceParam, CodesParam, DateParam, Params
 
 
 def unknown_obligations(codes: list[str]) -> set[str]:

@@ -9,12 +9,12 @@ from typing import Any
 
 from rest_framework import serializers
 
+from core.rest.pagination import page_serializer
 from instruments.api.serializers import CodeField, state_field
 from reports import domain
 from reports.api.filters import OBLIGATION_CODE
 from reports.models import ComplianceFlag, Obligation, Submission
 from states.models import Participant
-from untoc_tracker.rest.pagination import page_serializer
 
 FINDING = domain.STANDING_LABELS[domain.NO_SUBMISSION_ON_RECORD]  # "no submission on record"
 FINDING_NOTE = (

@@ -15,6 +15,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from core.rest.conditional import expected_version, revision_conditional
+from core.rest.exports import (
+    FORMAT_PARAMETER,
+    Table,
+    export_format,
+    export_response,
+    export_schema_responses,
+)
+from core.rest.pagination import PAGE_PARAMS, paginate
+from core.rest.views import ApiViewSet
 from instruments.api.views import TreatyRecordViewSet
 from reports import services
 from reports.api.filters import (
@@ -47,16 +57,6 @@ from reports.selectors import (
     submission_list,
 )
 from states.api.filters import osce_roles
-from untoc_tracker.rest.conditional import expected_version, revision_conditional
-from untoc_tracker.rest.exports import (
-    FORMAT_PARAMETER,
-    Table,
-    export_format,
-    export_response,
-    export_schema_responses,
-)
-from untoc_tracker.rest.pagination import PAGE_PARAMS, paginate
-from untoc_tracker.rest.views import ApiViewSet
 
 
 class ObligationViewSet(ApiViewSet):

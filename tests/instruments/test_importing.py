@@ -6,11 +6,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import OperationalError
 
+from core.selectors import data_revision
+from core.tables import ImportRefused
 from instruments import services
-from instruments.importing import ImportRefused, treaty_data_load
+from instruments.importing import treaty_data_load
 from instruments.models import Declaration, TreatyAction
 from states.models import Participant, ParticipantAlias
-from states.selectors import data_revision
 
 pytestmark = pytest.mark.usefixtures("real_data")
 

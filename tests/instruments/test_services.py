@@ -5,10 +5,10 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
+from core.selectors import data_revision
 from instruments import services
 from instruments.events import treaty_data_changed
 from instruments.models import Instrument, TreatyAction
-from states.selectors import data_revision
 from tests.factories import participant
 
 pytestmark = pytest.mark.usefixtures("real_data")

@@ -6,11 +6,11 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from instruments.services import StaleVersionError
+from core.selectors import data_revision
+from core.writes import StaleVersionError
 from reports import services
 from reports.models import Submission
 from reports.tasks import PendingRecheck
-from states.selectors import data_revision
 from tests.reports.conftest import obligation, state
 
 pytestmark = pytest.mark.usefixtures("real_data")

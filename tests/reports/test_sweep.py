@@ -8,12 +8,12 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.selectors import data_revision
 from instruments import services as treaty_services
 from instruments.models import Instrument
 from reports import services
 from reports.models import ComplianceFlag
 from reports.selectors import flag_entry, flag_list
-from states.selectors import data_revision
 from tests.factories import synthetic_participants
 from tests.reports.conftest import obligation, open_flags, state
 

@@ -10,24 +10,24 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from untoc_tracker.rest.conditional import (
+from core.rest.conditional import (
     VARY,
     public_not_modified,
     version_conditional,
     version_etag,
 )
-from untoc_tracker.rest.exports import CSVRenderer, XLSXRenderer
+from core.rest.exports import CSVRenderer, XLSXRenderer
 
 
 class ApiViewSet(viewsets.GenericViewSet):
     """A resource of the API.
 
     - `versioned = True` for records whose service counts a `version`: their details carry
-      it as ETag and their edits need If-Match (see untoc_tracker.rest.conditional).
+      it as ETag and their edits need If-Match (see core.rest.conditional).
     - `service_field_names` renames the services' model field names in error responses to
       the names clients send (e.g. {"participant": "state"}).
     - `export_actions` names the actions (e.g. "list") that also answer as CSV and XLSX
-      (see untoc_tracker.rest.exports); every other action offers JSON only.
+      (see core.rest.exports); every other action offers JSON only.
     - Errors are always JSON, also when the client asked for a CSV or XLSX download.
     """
 

@@ -24,7 +24,7 @@ from django.views import defaults
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 
-from instruments.services import StaleVersionError, TreatyRuleError
+from core.writes import RuleError, StaleVersionError
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ def _serializer_problems(details: Any, prefix: str = "") -> list[Problem]:
 
 
 def _django_problems(error: DjangoValidationError, renames: Mapping[str, str]) -> list[Problem]:
-    if isinstance(error, TreatyRuleError):
+    if isinstance(error, RuleError):
         return [Problem(_field_name(v.field, renames), v.rule, v.message) for v in error.violations]
     if hasattr(error, "error_dict"):
         return [
