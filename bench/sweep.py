@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from core.selectors import data_revision
 from reports.models import ComplianceFlag
-from reports.services import compliance_sweep
+from reports.sweep import compliance_sweep
 
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 

@@ -25,7 +25,7 @@ from core.admin import (
     expected_version,
     show_violations,
 )
-from reports import domain, services
+from reports import domain, services, sweep
 from reports.models import ComplianceCheck, ComplianceFlag, CopSession, Obligation, Submission
 
 RUN_CHECK_PERMISSION = "reports.run_compliance_check"
@@ -283,7 +283,7 @@ class ComplianceFlagAdmin(CheckedListMixin, SimpleHistoryAdmin):
         """Run the compliance check now, as the daily job does, and say what it did."""
         if not request.user.has_perm(RUN_CHECK_PERMISSION):
             raise PermissionDenied
-        result = services.compliance_sweep(actor=request.user)
+        result = sweep.compliance_sweep(actor=request.user)
         messages.success(
             request,
             f"Compliance checked as of {result.as_of:%d %b %Y}: {result.open} open flag(s) - "

@@ -17,7 +17,7 @@ from typing import Any
 from celery import Task, shared_task
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 
-from reports import services
+from reports import sweep
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ def flag_overdue_states(as_of: str | None = None) -> dict[str, Any]:
     """Raise, update and resolve compliance flags for every participant (the daily job)."""
     day = date.fromisoformat(as_of) if as_of else None
     with transaction.atomic():
-        summary = services.compliance_sweep(as_of=day).summary()
+        summary = sweep.compliance_sweep(as_of=day).summary()
         _pause_for_fault_test()
     return summary
 
@@ -47,7 +47,7 @@ def flag_overdue_states(as_of: str | None = None) -> dict[str, Any]:
 @shared_task(soft_time_limit=60, time_limit=90, **RETRY)
 def participant_compliance_recheck(participant_ids: list[int]) -> dict[str, Any]:
     """Re-check the flags of participants whose treaty data or submissions changed."""
-    return services.compliance_recheck(participant_ids=list(participant_ids)).summary()
+    return sweep.compliance_recheck(participant_ids=list(participant_ids)).summary()
 
 
 class PendingRecheck:

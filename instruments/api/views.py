@@ -1,5 +1,5 @@
 """The treaty-data resources: status/, instruments/, states/ (with the status detail),
-actions/, declarations/ and history/.
+actions/ and declarations/.
 
 Each method parses its parameters, calls selectors or services, and renders plain dicts.
 """
@@ -23,14 +23,12 @@ from core.rest.exports import (
     export_schema_responses,
 )
 from core.rest.pagination import PAGE_PARAMS, page_of, paginate
-from core.rest.permissions import StaffOnly
 from core.rest.views import ApiViewSet, VersionedViewSet
 from instruments import services
 from instruments.api.filters import (
     ACTION_ORDERINGS,
     ACTION_PARAMS,
     DECLARATION_PARAMS,
-    HISTORY_PARAMS,
     INSTRUMENT_PARAMS,
     STATE_DETAIL_PARAMS,
     STATUS_PARAMS,
@@ -43,7 +41,6 @@ from instruments.api.serializers import (
     DeclarationPageSerializer,
     DeclarationSerializer,
     DeclarationWriteSerializer,
-    HistoryPageSerializer,
     InstrumentPageSerializer,
     InstrumentSerializer,
     StateDetailSerializer,
@@ -53,7 +50,6 @@ from instruments.api.serializers import (
     declaration_detail,
     instrument_row,
 )
-from instruments.history import history_entries, history_feed
 from instruments.models import Declaration, Instrument, TreatyAction
 from instruments.selectors import (
     ACTION_COLUMNS,
@@ -429,31 +425,3 @@ class DeclarationViewSet(TreatyRecordViewSet):
             declaration=declaration, actor=request.user, expected_version=version
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class HistoryViewSet(ApiViewSet):
-    """history/: the audit trail, from instruments.history."""
-
-    permission_classes = [StaffOnly]
-
-    @extend_schema(
-        summary="Audit trail (staff only)",
-        description="Every change to treaty data, newest first: which record, who, when, the "
-        "fields that changed and the record's values after the change.",
-        parameters=[*HISTORY_PARAMS.openapi(), *PAGE_PARAMS.openapi()],
-        responses=HistoryPageSerializer,
-    )
-    @revision_conditional
-    def list(self, request: Request) -> Response:
-        params = (HISTORY_PARAMS + PAGE_PARAMS).parse(request)
-        feed = history_feed(
-            resources=params["resource"],
-            states=params["state"],
-            username=params["user"],
-            date_from=params["date_from"],
-            date_to=params["date_to"],
-            record=params["record"],
-        )
-        page = paginate(request, feed, params, counted=True)
-        page.results = history_entries(page.results)
-        return Response(page.as_dict())

@@ -1,5 +1,5 @@
-"""obligations/, submissions/ and flags/: COP reporting obligations, what arrived, and where
-no submission is on record.
+"""obligations/, submissions/, flags/ and history/: COP reporting obligations, what arrived,
+where no submission is on record, and the audit trail of every app's records.
 
 Each method parses its parameters, calls reports.selectors or reports.services, and renders
 plain dicts. Submissions are versioned records like treaty actions: SPMU editors write them,
@@ -24,12 +24,14 @@ from core.rest.exports import (
     export_schema_responses,
 )
 from core.rest.pagination import PAGE_PARAMS, paginate
+from core.rest.permissions import StaffOnly
 from core.rest.views import ApiViewSet
 from instruments.api.views import TreatyRecordViewSet
 from reports import services
 from reports.api.filters import (
     FLAG_DETAIL_PARAMS,
     FLAG_PARAMS,
+    HISTORY_PARAMS,
     OBLIGATION_CODE,
     OBLIGATION_PARAMS,
     SUBMISSION_PARAMS,
@@ -39,6 +41,7 @@ from reports.api.serializers import (
     FLAG_COLUMNS,
     FlagPageSerializer,
     FlagSerializer,
+    HistoryPageSerializer,
     ObligationPageSerializer,
     ObligationSerializer,
     SubmissionPageSerializer,
@@ -47,6 +50,7 @@ from reports.api.serializers import (
     obligation_row,
     submission_row,
 )
+from reports.history import history_entries, history_feed
 from reports.models import ComplianceFlag, Obligation, Submission
 from reports.selectors import (
     compliance_checked_as_of,
@@ -254,3 +258,31 @@ class FlagViewSet(ApiViewSet):
         if flag is None:
             raise Http404
         return Response(flag_entry(flag, as_of))
+
+
+class HistoryViewSet(ApiViewSet):
+    """history/: the audit trail of every app's records, from reports.history."""
+
+    permission_classes = [StaffOnly]
+
+    @extend_schema(
+        summary="Audit trail (staff only)",
+        description="Every change to treaty data, newest first: which record, who, when, the "
+        "fields that changed and the record's values after the change.",
+        parameters=[*HISTORY_PARAMS.openapi(), *PAGE_PARAMS.openapi()],
+        responses=HistoryPageSerializer,
+    )
+    @revision_conditional
+    def list(self, request: Request) -> Response:
+        params = (HISTORY_PARAMS + PAGE_PARAMS).parse(request)
+        feed = history_feed(
+            resources=params["resource"],
+            states=params["state"],
+            username=params["user"],
+            date_from=params["date_from"],
+            date_to=params["date_to"],
+            record=params["record"],
+        )
+        page = paginate(request, feed, params, counted=True)
+        page.results = history_entries(page.results)
+        return Response(page.as_dict())
