@@ -50,6 +50,8 @@ class Violation(Protocol):
 class RuleError(ValidationError):
     """A write that breaks a rule of the domain; `violations` say which rule and field."""
 
+    violations: Sequence[Violation]
+
     def __init__(self, violations: Sequence[Violation]) -> None:
         self.violations = list(violations)
         by_field: dict[str, list[ValidationError]] = defaultdict(list)

@@ -44,7 +44,7 @@ DECLARATION_FIELDS = ("instrument", "kind", "article", "date", "made_at", "summa
 class TreatyRuleError(RuleError):
     """A write that breaks a treaty rule; `violations` say which rule, field and action."""
 
-    violations: list[domain.Violation]
+    violations: Sequence[domain.Violation]
 
     def __init__(self, violations: Sequence[domain.Violation]) -> None:
         super().__init__(violations)
