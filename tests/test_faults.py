@@ -37,13 +37,13 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
+from core import cache as tolerant_cache
 from reports import sweep
 from reports.models import ComplianceCheck, ComplianceFlag
 from reports.tasks import PAUSE_VARIABLE, flag_overdue_states
 from tests.apiclient import token_headers
 from tests.factories import participant
 from tests.reports.conftest import obligation, state
-from untoc_tracker import cache as tolerant_cache
 from untoc_tracker.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parent.parent
