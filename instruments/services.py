@@ -19,9 +19,14 @@ from django.utils import timezone
 from core.writes import (
     Actor,
     RuleError,
-    StaleVersionError,
+    fields_check,
+    locked,
+    record_delete,
+    record_save,
+    record_upsert,
     revision_bump,
     set_history_user,
+    version_check,
 )
 from instruments import domain
 from instruments.events import treaty_data_changed
@@ -158,8 +163,7 @@ def actions_apply(
             stored = current.get(action.pk)
             if stored is None:
                 raise TreatyAction.DoesNotExist(f"{action} no longer exists")
-            if expected is not None and stored.version != expected:
-                raise StaleVersionError(stored, expected)
+            version_check(stored, expected)
 
         violations = actions_check(participant=participant, changes=changes)
 
@@ -306,9 +310,7 @@ def _declaration_save(declaration: Declaration, actor: Actor) -> Declaration:
     violations = declaration_violations(declaration)
     if violations:
         raise TreatyRuleError(violations)
-    set_history_user(declaration, actor)
-    declaration.save()
-    revision_bump()
+    record_save(declaration, actor)
     treaty_data_changed.send(sender=Declaration, participant_ids=[declaration.participant_id])
     return declaration
 
@@ -316,9 +318,7 @@ def _declaration_save(declaration: Declaration, actor: Actor) -> Declaration:
 def declaration_record(
     *, participant: Participant, actor: Actor = None, **values: Any
 ) -> Declaration:
-    unknown = set(values) - set(DECLARATION_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown declaration fields: {sorted(unknown)}")
+    fields_check(values, DECLARATION_FIELDS, "declaration")
     with transaction.atomic():
         Participant.objects.select_for_update().get(pk=participant.pk)
         return _declaration_save(Declaration(participant=participant, **values), actor)
@@ -331,13 +331,9 @@ def declaration_update(
     expected_version: int | None = None,
     **values: Any,
 ) -> Declaration:
-    unknown = set(values) - set(DECLARATION_FIELDS)
-    if unknown:
-        raise TypeError(f"cannot change {sorted(unknown)} of a declaration")
+    fields_check(values, DECLARATION_FIELDS, "declaration")
     with transaction.atomic():
-        stored = Declaration.objects.select_for_update().get(pk=declaration.pk)
-        if expected_version is not None and stored.version != expected_version:
-            raise StaleVersionError(stored, expected_version)
+        stored = locked(Declaration, declaration.pk, expected_version)
         for name, value in values.items():
             setattr(stored, name, value)
         stored.version += 1
@@ -348,12 +344,8 @@ def declaration_delete(
     *, declaration: Declaration, actor: Actor = None, expected_version: int | None = None
 ) -> None:
     with transaction.atomic():
-        stored = Declaration.objects.select_for_update().get(pk=declaration.pk)
-        if expected_version is not None and stored.version != expected_version:
-            raise StaleVersionError(stored, expected_version)
-        set_history_user(stored, actor)
-        stored.delete()
-        revision_bump()
+        stored = locked(Declaration, declaration.pk, expected_version)
+        record_delete(stored, actor)
         treaty_data_changed.send(sender=Declaration, participant_ids=[stored.participant_id])
 
 
@@ -362,24 +354,14 @@ def declaration_delete(
 
 def instrument_upsert(*, code: str, actor: Actor = None, **values: Any) -> tuple[str, Instrument]:
     """Create or bring up to date an instrument's record (the shipped instruments.csv)."""
-    with transaction.atomic():
-        instrument = Instrument.objects.select_for_update().filter(code=code).first()
-        outcome = "created"
-        if instrument is None:
-            instrument = Instrument(code=code, **values)
-        else:
-            changed = [n for n, v in values.items() if getattr(instrument, n) != v]
-            if not changed:
-                return "unchanged", instrument
-            for name in changed:
-                setattr(instrument, name, values[name])
-            instrument.version += 1
-            outcome = "updated"
-        instrument.full_clean(validate_unique=False)
-        set_history_user(instrument, actor)
-        instrument.save()
-        revision_bump()
-    return outcome, instrument
+    result = record_upsert(
+        Instrument,
+        key={"code": code},
+        values=values,
+        actor=actor,
+        clean=lambda instrument: instrument.full_clean(validate_unique=False),
+    )
+    return result.outcome, result.instance
 
 
 def currency_problems(instrument: Instrument, status_complete_to: date) -> list[ValidationError]:
@@ -417,13 +399,7 @@ def instrument_currency_update(
     if problems:
         raise ValidationError({"status_complete_to": problems})
     with transaction.atomic():
-        stored = Instrument.objects.select_for_update().get(pk=instrument.pk)
-        if expected_version is not None and stored.version != expected_version:
-            raise StaleVersionError(stored, expected_version)
+        stored = locked(Instrument, instrument.pk, expected_version)
         stored.status_complete_to = status_complete_to
         stored.status_currency_note = status_currency_note
-        stored.version += 1
-        set_history_user(stored, actor)
-        stored.save()
-        revision_bump()
-    return stored
+        return record_save(stored, actor, new_version=True)

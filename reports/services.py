@@ -14,7 +14,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core.writes import Actor, StaleVersionError, revision_bump, set_history_user
+from core.writes import (
+    Actor,
+    fields_check,
+    locked,
+    record_delete,
+    record_save,
+    record_upsert,
+)
 from instruments import domain as treaty
 from instruments.services import TreatyRuleError
 from reports import tasks
@@ -79,17 +86,9 @@ def _submission_save(submission: Submission, actor: Actor) -> Submission:
     violations = submission_violations(submission)
     if violations:
         raise TreatyRuleError(violations)
-    set_history_user(submission, actor)
-    submission.save()
-    revision_bump()
+    record_save(submission, actor)
     tasks.recheck_on_commit([submission.participant_id])
     return submission
-
-
-def _check_fields(values: dict[str, Any]) -> None:
-    unknown = set(values) - set(SUBMISSION_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown submission fields: {sorted(unknown)}")
 
 
 def submission_record(
@@ -123,11 +122,9 @@ def submission_update(
     **values: Any,
 ) -> Submission:
     """Change a recorded submission; `expected_version` guards against lost updates."""
-    _check_fields(values)
+    fields_check(values, SUBMISSION_FIELDS, "submission")
     with transaction.atomic():
-        stored = Submission.objects.select_for_update().get(pk=submission.pk)
-        if expected_version is not None and stored.version != expected_version:
-            raise StaleVersionError(stored, expected_version)
+        stored = locked(Submission, submission.pk, expected_version)
         for name, value in values.items():
             setattr(stored, name, value)
         stored.version += 1
@@ -139,12 +136,8 @@ def submission_delete(
 ) -> None:
     """Remove a submission recorded in error; a flag it resolved opens again on re-check."""
     with transaction.atomic():
-        stored = Submission.objects.select_for_update().get(pk=submission.pk)
-        if expected_version is not None and stored.version != expected_version:
-            raise StaleVersionError(stored, expected_version)
-        set_history_user(stored, actor)
-        stored.delete()
-        revision_bump()
+        stored = locked(Submission, submission.pk, expected_version)
+        record_delete(stored, actor)
         tasks.recheck_on_commit([stored.participant_id])
 
 
@@ -175,30 +168,18 @@ def obligation_upsert(*, code: str, actor: Actor = None, **values: Any) -> tuple
     The grace period is the tracker's policy, which editors may change: the catalogue sets
     it for a new entry and leaves an existing entry's alone.
     """
-    unknown = set(values) - set(OBLIGATION_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown obligation fields: {sorted(unknown)}")
-    with transaction.atomic():
-        obligation = Obligation.objects.select_for_update().filter(code=code).first()
-        outcome = "created"
-        if obligation is None:
-            obligation = Obligation(code=code, **values)
-        else:
-            values = {k: v for k, v in values.items() if k != "grace_days"}
-            changed = [n for n, v in values.items() if getattr(obligation, n) != v]
-            if not changed:
-                return "unchanged", obligation
-            for name in changed:
-                setattr(obligation, name, values[name])
-            obligation.version += 1
-            outcome = "updated"
-        obligation.full_clean(exclude=["version"], validate_unique=False)
-        set_history_user(obligation, actor)
-        obligation.save()
-        revision_bump()
-    if outcome == "updated":
+    fields_check(values, OBLIGATION_FIELDS, "obligation")
+    result = record_upsert(
+        Obligation,
+        key={"code": code},
+        values=values,
+        actor=actor,
+        clean=lambda obligation: obligation.full_clean(exclude=["version"], validate_unique=False),
+        create_only=["grace_days"],
+    )
+    if result.outcome == "updated":
         tasks.sweep_on_commit()
-    return outcome, obligation
+    return result.outcome, result.instance
 
 
 def obligation_grace_update(
@@ -214,16 +195,11 @@ def obligation_grace_update(
             {"grace_days": ValidationError("A grace period cannot be negative.", code="min_value")}
         )
     with transaction.atomic():
-        stored = Obligation.objects.select_for_update().get(pk=obligation.pk)
-        if expected_version is not None and stored.version != expected_version:
-            raise StaleVersionError(stored, expected_version)
+        stored = locked(Obligation, obligation.pk, expected_version)
         if stored.grace_days == grace_days:
             return stored
         stored.grace_days = grace_days
-        stored.version += 1
-        set_history_user(stored, actor)
-        stored.save()
-        revision_bump()
+        record_save(stored, actor, new_version=True)
         tasks.sweep_on_commit()
     return stored
 
@@ -234,23 +210,13 @@ COP_SESSION_FIELDS = ("starts_on", "ends_on", "place", "note", "source")
 def cop_session_upsert(
     *, number: int, actor: Actor = None, **values: Any
 ) -> tuple[str, CopSession]:
-    unknown = set(values) - set(COP_SESSION_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown COP session fields: {sorted(unknown)}")
-    with transaction.atomic():
-        session = CopSession.objects.select_for_update().filter(number=number).first()
-        outcome = "created"
-        if session is None:
-            session = CopSession(number=number, **values)
-        else:
-            changed = [n for n, v in values.items() if getattr(session, n) != v]
-            if not changed:
-                return "unchanged", session
-            for name in changed:
-                setattr(session, name, values[name])
-            outcome = "updated"
-        session.full_clean(validate_unique=False)
-        set_history_user(session, actor)
-        session.save()
-        revision_bump()
-    return outcome, session
+    fields_check(values, COP_SESSION_FIELDS, "COP session")
+    result = record_upsert(
+        CopSession,
+        key={"number": number},
+        values=values,
+        actor=actor,
+        clean=lambda session: session.full_clean(validate_unique=False),
+        versioned=False,
+    )
+    return result.outcome, result.instance

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from core.selectors import data_revision
+from core.writes import StaleVersionError
 from instruments import services
 from instruments.events import treaty_data_changed
 from instruments.models import Instrument, TreatyAction
@@ -79,7 +80,7 @@ def test_field_errors_name_the_field(south_sudan, untoc):
 def test_an_update_with_a_stale_version_is_refused(south_sudan, untoc):
     accession = record(south_sudan, untoc, "accession", date(2012, 8, 1))
     services.action_update(action=accession, expected_version=1, note="first editor")
-    with pytest.raises(services.StaleVersionError):
+    with pytest.raises(StaleVersionError):
         services.action_update(action=accession, expected_version=1, note="second editor")
     accession.refresh_from_db()
     assert (accession.note, accession.version) == ("first editor", 2)
