@@ -6,6 +6,8 @@
   as a message, never as an error page; CheckedListMixin refuses list parameters that the
   database cannot read with a 400 naming them.
 - VersionedDeleteMixin makes the delete confirmation carry the version it shows.
+- VersionedAdmin puts them together for a record its service writes: subclasses name only
+  the service calls.
 """
 
 import re
@@ -14,6 +16,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import (
     HttpRequest,
@@ -23,6 +26,7 @@ from django.http import (
     QueryDict,
 )
 from django.urls import reverse
+from simple_history.admin import SimpleHistoryAdmin
 
 from core.writes import StaleVersionError
 
@@ -226,3 +230,38 @@ class VersionedDeleteMixin:
 def expected_version(request: HttpRequest) -> int | None:
     """The version the delete confirmation showed (VersionedDeleteMixin)."""
     return getattr(request, "_expected_version", None)
+
+
+class VersionedAdmin(VersionedDeleteMixin, ServiceErrorsMixin, SimpleHistoryAdmin):
+    """The back office of a versioned record that only its service writes.
+
+    The form carries the version the editor opened (VersionedForm); saving and deleting call
+    the service with it, and a refusal shows on the form (ServiceErrorsMixin). Subclasses
+    give `service_record(request, form)` for a new record, `service_update(request, obj,
+    form, version)` for an edit and, where records may be deleted,
+    `service_delete(request, obj, version)`. Deleting selected rows is all or nothing.
+    """
+
+    def service_record(self, request: HttpRequest, form: Any) -> Any:
+        raise NotImplementedError
+
+    def service_update(self, request: HttpRequest, obj: Any, form: Any, version: int | None) -> Any:
+        raise NotImplementedError
+
+    def service_delete(self, request: HttpRequest, obj: Any, version: int | None) -> None:
+        raise NotImplementedError
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change:
+            saved = self.service_update(request, obj, form, form.cleaned_data.get("version"))
+        else:
+            saved = self.service_record(request, form)
+        obj.pk, obj.version = saved.pk, saved.version
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        self.service_delete(request, obj, expected_version(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        with transaction.atomic():  # all or nothing
+            for obj in queryset:
+                self.service_delete(request, obj, None)

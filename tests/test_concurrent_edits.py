@@ -18,9 +18,9 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from core.admin import VersionedForm
 from core.writes import StaleVersionError
 from instruments import services
-from instruments.admin import VersionedForm
 from instruments.models import Instrument, TreatyAction
 from reports import services as report_services
 from states import services as state_services
