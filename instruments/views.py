@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from core.conditional import conditional_on_revision, request_revision
-from instruments import charts, selectors
+from instruments import charts, records, selectors
 from instruments.feeds import ActionFeed
 from instruments.forms import (
     OSCE_ROLE_LABELS,
@@ -76,7 +76,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "partners": [p for p in osce_area if p.is_osce_partner],
             "history": history,
             "chart": chart,
-            "latest": selectors.action_list_latest(limit=10),
+            "latest": records.action_list_latest(limit=10),
             "citation": citation(
                 request, form, "signatories and parties, worldwide and in the OSCE area"
             ),
@@ -162,7 +162,7 @@ def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
             "rows": [(p, status) for p, status in rows if status.status != "none"],
             "counts": matrix.counts()[code],
             "declarations": list(
-                selectors.declaration_list(instruments=[code]).select_related(
+                records.declaration_list(instruments=[code]).select_related(
                     "participant", "instrument"
                 )
             ),
@@ -186,7 +186,7 @@ def search(request: HttpRequest) -> HttpResponse:
         return render(request, "instruments/search_results.html", {"form": form}, status=400)
     text = form.cleaned_data["q"].strip()
     participants = list(participant_search(text)[: SEARCH_LIMIT + 1]) if text else []
-    declarations = selectors.declaration_search(text, limit=SEARCH_LIMIT + 1)
+    declarations = records.declaration_search(text, limit=SEARCH_LIMIT + 1)
     return render(
         request,
         "instruments/search_results.html",

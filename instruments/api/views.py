@@ -49,13 +49,15 @@ from instruments.api.serializers import (
     instrument_row,
 )
 from instruments.models import Declaration, Instrument, TreatyAction
-from instruments.selectors import (
+from instruments.records import (
     ACTION_COLUMNS,
     DECLARATION_COLUMNS,
     action_list,
     action_rows,
     declaration_list,
     declaration_rows,
+)
+from instruments.selectors import (
     instrument_list_at,
     status_entries,
     status_matrix,
