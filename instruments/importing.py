@@ -3,7 +3,8 @@
 Five kinds of table are understood, told apart by their header: participants, participant
 aliases, instruments, status tables (one row per participant and instrument, with signature
 and consent columns, like the depositary's tables) and declarations. The shipped files in
-states/data/ and instruments/data/ are such tables.
+states/data/ and instruments/data/ are such tables. Participants and their aliases are read by
+states.importing (ParticipantsLoad), which also tells which participant each later row names.
 
 1. Read every file and check every row: dates, codes, kinds, required cells.
 2. Check the treaty rules on the data as it would be after the load (stored data overlaid with
@@ -30,9 +31,9 @@ from core.writes import Actor
 from instruments import domain, services
 from instruments.models import Declaration, Instrument, TreatyAction
 from instruments.selectors import instrument_facts_of
-from states.domain import iso3_problem
-from states.models import Participant, ParticipantAlias
-from states.services import alias_upsert, participant_upsert
+from states.importing import ALIASES, PARTICIPANTS, ParticipantsLoad
+from states.importing import TABLE_COLUMNS as PARTICIPANT_TABLE_COLUMNS
+from states.models import Participant
 
 SHIPPED_FILES = [
     Path(settings.BASE_DIR) / "states" / "data" / "participants.csv",
@@ -42,16 +43,13 @@ SHIPPED_FILES = [
     Path(settings.BASE_DIR) / "instruments" / "data" / "declarations.csv",
 ]
 
-PARTICIPANTS = "participants"
-ALIASES = "participant aliases"
 INSTRUMENTS = "instruments"
 STATUS = "status table"
 DECLARATIONS = "declarations"
 
 # The columns that identify each kind of table; a table may have more.
 TABLE_COLUMNS = {
-    PARTICIPANTS: {"iso3", "name", "short_name", "kind", "osce_role", "source"},
-    ALIASES: {"iso3", "alias", "source"},
+    **PARTICIPANT_TABLE_COLUMNS,
     INSTRUMENTS: {"code", "title", "short_title", "untc_reference", "adopted_on", "source"},
     STATUS: {"iso3", "instrument", "signature_date", "consent_date", "consent_kind", "source"},
     DECLARATIONS: {"iso3", "instrument", "article", "kind", "date", "summary", "source"},
@@ -77,20 +75,10 @@ class TreatyDataLoad:
         self.tables = sorted(tables, key=lambda t: TABLE_ORDER.index(t.kind))
         self.today = today or timezone.localdate()
         self.check = CellChecker()
-        self.participants: dict[str, dict[str, Any]] = {}  # by iso3, from a participants table
-        self.aliases: list[tuple[Table, int, str, str, str]] = []
+        self.participants = ParticipantsLoad(self.check, today=self.today)
         self.instruments: dict[str, dict[str, Any]] = {}
         self.status_rows: list[tuple[Table, int, str, str, dict[str, Any]]] = []
         self.declarations: list[tuple[Table, int, str, str, dict[str, Any]]] = []
-        self.new_participants: dict[str, str] = {}  # iso3 -> name, first met in a status table
-        self._names = {
-            name.casefold(): iso3 for iso3, name in Participant.objects.values_list("iso3", "name")
-        }
-        self._names.update(
-            (name.casefold(), iso3)
-            for name, iso3 in ParticipantAlias.objects.values_list("name", "participant__iso3")
-        )
-        self._known_iso3 = set(Participant.objects.values_list("iso3", flat=True))
         self._instrument_codes = set(Instrument.objects.values_list("code", flat=True))
 
     # -- 1. rows ------------------------------------------------------------------------------
@@ -98,56 +86,14 @@ class TreatyDataLoad:
     def parse(self) -> None:
         for table in self.tables:
             parse_row = {
-                PARTICIPANTS: self._participant_row,
-                ALIASES: self._alias_row,
+                PARTICIPANTS: self.participants.participant_row,
+                ALIASES: self.participants.alias_row,
                 INSTRUMENTS: self._instrument_row,
                 STATUS: self._status_row,
                 DECLARATIONS: self._declaration_row,
             }[table.kind]
             for number, values in table.rows:
                 parse_row(table, number, values)
-
-    def _participant_row(self, table: Table, row: int, values: dict[str, str]) -> None:
-        c = self.check
-        iso3 = c.required(table, row, values, "iso3")
-        kind = c.choice(table, row, values, "kind", Participant.Kind.values)
-        role = c.choice(table, row, values, "osce_role", Participant.OsceRole.values)
-        name = c.required(table, row, values, "name")
-        short_name = c.required(table, row, values, "short_name")
-        source = c.required(table, row, values, "source")
-        year_text = values.get("osce_joined_year", "")
-        year = None
-        if year_text:
-            if not (year_text.isdigit() and 1973 <= int(year_text) <= self.today.year):
-                c.error(table, row, "osce_joined_year", f"{year_text!r} is not a year since 1973")
-            else:
-                year = int(year_text)
-        if iso3 and kind:
-            problem = iso3_problem(iso3, kind)
-            if problem:
-                c.error(table, row, "iso3", f"{iso3!r} {problem}")
-                return
-        if iso3 in self.participants:
-            c.error(table, row, "iso3", f"{iso3} appears twice in this table")
-            return
-        self.participants[iso3] = {
-            "name": name,
-            "short_name": short_name,
-            "kind": kind,
-            "osce_role": role,
-            "osce_joined_year": year,
-            "source": source,
-            "osce_role_source": values.get("osce_role_source", ""),
-        }
-        self._names[name.casefold()] = iso3
-
-    def _alias_row(self, table: Table, row: int, values: dict[str, str]) -> None:
-        iso3 = self._participant_code(table, row, values)
-        alias = self.check.required(table, row, values, "alias")
-        source = self.check.required(table, row, values, "source")
-        if iso3 and alias and source:
-            self.aliases.append((table, row, iso3, alias, source))
-            self._names[alias.casefold()] = iso3
 
     def _instrument_row(self, table: Table, row: int, values: dict[str, str]) -> None:
         c = self.check
@@ -194,33 +140,9 @@ class TreatyDataLoad:
             return None
         return code
 
-    def _participant_code(self, table: Table, row: int, values: dict[str, str]) -> str | None:
-        """The participant a row is about: by code, or else by its name or a former name."""
-        iso3 = values.get("iso3", "")
-        name = values.get("participant", "")
-        if iso3:
-            if iso3 in self._known_iso3 or iso3 in self.participants:
-                return iso3
-            if table.kind == STATUS and name:
-                problem = iso3_problem(iso3, Participant.Kind.STATE)
-                if problem:
-                    self.check.error(table, row, "iso3", f"{iso3!r} {problem}")
-                    return None
-                self.new_participants.setdefault(iso3, name)
-                return iso3
-            self.check.error(table, row, "iso3", f"no participant has the code {iso3!r}")
-            return None
-        for candidate in (name, values.get("former_name", "")):
-            if candidate and candidate.casefold() in self._names:
-                return self._names[candidate.casefold()]
-        self.check.error(
-            table, row, "iso3", f"empty, and no participant or former name matches {name!r}"
-        )
-        return None
-
     def _status_row(self, table: Table, row: int, values: dict[str, str]) -> None:
         c = self.check
-        iso3 = self._participant_code(table, row, values)
+        iso3 = self.participants.participant_code(table, row, values, may_add=True)
         code = self._instrument_code(table, row, values)
         signature = c.date(table, row, values, "signature_date")
         consent = c.date(table, row, values, "consent_date")
@@ -250,7 +172,7 @@ class TreatyDataLoad:
 
     def _declaration_row(self, table: Table, row: int, values: dict[str, str]) -> None:
         c = self.check
-        iso3 = self._participant_code(table, row, values)
+        iso3 = self.participants.participant_code(table, row, values)
         code = self._instrument_code(table, row, values)
         kind = c.choice(table, row, values, "kind", Declaration.Kind.values)
         made_at = values.get("made_at") or Declaration.MadeAt.UNKNOWN
@@ -371,36 +293,13 @@ class TreatyDataLoad:
         summary = ImportSummary(dry_run=dry_run)
         step = progress or (lambda items, total, label: items)
         with transaction.atomic():
-            self._write_participants(summary, actor)
+            self.participants.write(summary, actor)
             self._write_instruments(summary, actor)
             self._write_status(summary, actor, step)
             self._write_declarations(summary, actor, step)
             if dry_run:
                 transaction.set_rollback(True)
         return summary
-
-    def _write_participants(self, summary: ImportSummary, actor: Actor) -> None:
-        for iso3, fields in self.participants.items():
-            summary.add(
-                "participants", participant_upsert(iso3=iso3, actor=actor, **fields).outcome
-            )
-        for iso3, name in self.new_participants.items():
-            if iso3 in self.participants or Participant.objects.filter(iso3=iso3).exists():
-                continue
-            result = participant_upsert(
-                iso3=iso3,
-                actor=actor,
-                name=name,
-                short_name=name,
-                kind=Participant.Kind.STATE,
-                osce_role=Participant.OsceRole.NONE,
-                source="first listed in a loaded status table",
-            )
-            summary.add("participants", result.outcome)
-        for _, _, iso3, alias, source in self.aliases:
-            participant = Participant.objects.get(iso3=iso3)
-            result = alias_upsert(participant=participant, name=alias, source=source, actor=actor)
-            summary.add("participant aliases", result.outcome)
 
     def _write_instruments(self, summary: ImportSummary, actor: Actor) -> None:
         # A Convention before its Protocols, so a Protocol can point to it.
