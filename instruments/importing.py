@@ -29,6 +29,7 @@ from django.utils import timezone
 from core.tables import CellChecker, ImportRefused, ImportSummary, Table, table_read
 from core.writes import Actor
 from instruments import domain, services
+from instruments.events import treaty_changes
 from instruments.models import Declaration, Instrument, TreatyAction
 from instruments.selectors import instrument_facts_of
 from states.importing import ALIASES, PARTICIPANTS, ParticipantsLoad
@@ -293,10 +294,12 @@ class TreatyDataLoad:
         summary = ImportSummary(dry_run=dry_run)
         step = progress or (lambda items, total, label: items)
         with transaction.atomic():
-            self.participants.write(summary, actor)
-            self._write_instruments(summary, actor)
-            self._write_status(summary, actor, step)
-            self._write_declarations(summary, actor, step)
+            # One announcement of every participant whose treaty data changed, not one each.
+            with treaty_changes.batched():
+                self.participants.write(summary, actor)
+                self._write_instruments(summary, actor)
+                self._write_status(summary, actor, step)
+                self._write_declarations(summary, actor, step)
             if dry_run:
                 transaction.set_rollback(True)
         return summary

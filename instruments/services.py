@@ -3,7 +3,7 @@
 The back office, the importer, the API and the forms all call these functions, so each
 treaty rule is checked in one place. Each write is atomic, is refused whole when it breaks a
 rule (a ValidationError naming the field and the rule), keeps its history with who made it,
-and tells followers of `treaty_data_changed` which participant changed.
+and tells followers of `treaty_data_changed` which participant changed (instruments.events).
 """
 
 from collections import defaultdict
@@ -29,7 +29,7 @@ from core.writes import (
     version_check,
 )
 from instruments import domain
-from instruments.events import treaty_data_changed
+from instruments.events import treaty_changes
 from instruments.models import Declaration, Instrument, TreatyAction
 from instruments.selectors import instrument_facts
 from states.models import Participant
@@ -197,7 +197,7 @@ def actions_apply(
             set_history_user(action, actor)
             action.save()
         revision_bump()
-        treaty_data_changed.send(sender=TreatyAction, participant_ids=[participant.pk])
+        treaty_changes.add([participant.pk])
     return touched
 
 
@@ -311,7 +311,7 @@ def _declaration_save(declaration: Declaration, actor: Actor) -> Declaration:
     if violations:
         raise TreatyRuleError(violations)
     record_save(declaration, actor)
-    treaty_data_changed.send(sender=Declaration, participant_ids=[declaration.participant_id])
+    treaty_changes.add([declaration.participant_id])
     return declaration
 
 
@@ -346,7 +346,7 @@ def declaration_delete(
     with transaction.atomic():
         stored = locked(Declaration, declaration.pk, expected_version)
         record_delete(stored, actor)
-        treaty_data_changed.send(sender=Declaration, participant_ids=[stored.participant_id])
+        treaty_changes.add([stored.participant_id])
 
 
 # --- Instruments ---------------------------------------------------------------------------

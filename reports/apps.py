@@ -18,6 +18,6 @@ class ReportsConfig(AppConfig):
 def recheck_after_treaty_change(sender: Any, participant_ids: list[int], **kwargs: Any) -> None:
     """A treaty action or declaration changed: re-check those participants' flags once the
     write has committed (instruments sends this inside its transaction)."""
-    from reports.tasks import recheck_on_commit
+    from reports.tasks import rechecks
 
-    recheck_on_commit(participant_ids)
+    rechecks.add(participant_ids)

@@ -87,7 +87,7 @@ def _submission_save(submission: Submission, actor: Actor) -> Submission:
     if violations:
         raise TreatyRuleError(violations)
     record_save(submission, actor)
-    tasks.recheck_on_commit([submission.participant_id])
+    tasks.rechecks.add([submission.participant_id])
     return submission
 
 
@@ -138,7 +138,7 @@ def submission_delete(
     with transaction.atomic():
         stored = locked(Submission, submission.pk, expected_version)
         record_delete(stored, actor)
-        tasks.recheck_on_commit([stored.participant_id])
+        tasks.rechecks.add([stored.participant_id])
 
 
 # --- The catalogue ---------------------------------------------------------------------------
@@ -178,7 +178,7 @@ def obligation_upsert(*, code: str, actor: Actor = None, **values: Any) -> tuple
         create_only=["grace_days"],
     )
     if result.outcome == "updated":
-        tasks.sweep_on_commit()
+        tasks.flag_overdue_states.delay_on_commit()
     return result.outcome, result.instance
 
 
@@ -200,7 +200,7 @@ def obligation_grace_update(
             return stored
         stored.grace_days = grace_days
         record_save(stored, actor, new_version=True)
-        tasks.sweep_on_commit()
+        tasks.flag_overdue_states.delay_on_commit()
     return stored
 
 

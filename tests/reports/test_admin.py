@@ -40,7 +40,7 @@ def test_an_editor_records_a_submission_and_after_the_job_runs_the_flag_is_resol
     assert submission.history.get().history_user == editor
 
     (recheck,) = callbacks
-    participant_compliance_recheck.apply(args=[sorted(recheck.participant_ids)])
+    participant_compliance_recheck.apply(args=[recheck.args[0]])
     flag = ComplianceFlag.objects.get(participant=state("DEU"), obligation__code="untoc-cop-2007")
     assert (flag.resolution, flag.submission, flag.evidence_on) == (
         "submission",

@@ -116,8 +116,8 @@ def test_a_notification_staff_record_later_resolves_the_flag_on_re_check(
             source="test",
         )
     (recheck,) = callbacks
-    assert recheck.participant_ids == {state("DEU").pk}
-    sweep.compliance_recheck(participant_ids=sorted(recheck.participant_ids))
+    assert recheck.args == ([state("DEU").pk],)
+    sweep.compliance_recheck(participant_ids=recheck.args[0])
     flag = ComplianceFlag.objects.get(participant=state("DEU"), obligation__code="untoc-18-14")
     assert (flag.resolution, flag.evidence_on) == ("notification", date(2006, 6, 14))
 
@@ -193,7 +193,7 @@ def test_a_corrected_deposit_moves_the_due_date_of_the_open_flag(
         treaty_services.action_update(action=ratification, date=date(2006, 6, 1))
     (recheck,) = callbacks
     result = sweep.compliance_recheck(
-        participant_ids=sorted(recheck.participant_ids), as_of=date(2010, 1, 1)
+        participant_ids=recheck.args[0], as_of=date(2010, 1, 1)
     )
     assert result.updated == 1
     assert open_flags()["DEU", "untoc-18-14"].due_on == date(2006, 6, 1)
