@@ -51,10 +51,13 @@ def test_writes_to_several_participants_in_one_batch_send_one_re_check(
 ):
     from django.db import transaction
 
-    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
-        with rechecks.batched():
-            record()
-            record(participant=state("FRA"))
+    with (
+        django_capture_on_commit_callbacks() as callbacks,
+        transaction.atomic(),
+        rechecks.batched(),
+    ):
+        record()
+        record(participant=state("FRA"))
     (recheck,) = callbacks
     assert recheck.args == (sorted([state("ALB").pk, state("FRA").pk]),)
 

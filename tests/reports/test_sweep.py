@@ -192,9 +192,7 @@ def test_a_corrected_deposit_moves_the_due_date_of_the_open_flag(
     with django_capture_on_commit_callbacks() as callbacks:
         treaty_services.action_update(action=ratification, date=date(2006, 6, 1))
     (recheck,) = callbacks
-    result = sweep.compliance_recheck(
-        participant_ids=recheck.args[0], as_of=date(2010, 1, 1)
-    )
+    result = sweep.compliance_recheck(participant_ids=recheck.args[0], as_of=date(2010, 1, 1))
     assert result.updated == 1
     assert open_flags()["DEU", "untoc-18-14"].due_on == date(2006, 6, 1)
 
