@@ -144,41 +144,11 @@ def compliance_sweep(
         _take_turn(as_of, full=participant_ids is None, dry_run=dry_run)
         standings = obligation_standings(as_of=as_of, participant_ids=participant_ids)
         result.participants = len(standings.participants)
-        stored_flags = ComplianceFlag.objects.all()
-        if participant_ids is not None:
-            stored_flags = stored_flags.filter(participant_id__in=participant_ids)
-        stored = {
-            (row["participant_id"], row["obligation_id"]): domain.FlagState(
-                **{name: row[name] for name in FLAG_FIELDS}
-            )
-            for row in stored_flags.values("participant_id", "obligation_id", *FLAG_FIELDS)
-        }
-
-        final: dict[tuple[int, int], domain.FlagState] = {}
-        changed: dict[tuple[int, int], str] = {}  # key -> history type: "+" new, "~" changed
-        for key in stored.keys() | standings.entries.keys():
-            before = stored.get(key)
-            after = domain.flag_next(before, standings.standing(*key), as_of)
-            if after is None:
-                continue
-            final[key] = after
-            if after != before:
-                _count_change(result, before, after)
-                changed[key] = "+" if before is None else "~"
-            else:
-                result.unchanged += 1
-
+        final, changed = _flags_next(result, standings, _flags_stored(participant_ids))
         digest: list[tuple[int, int]] = []
+        recipients: list[str] = []
         if notify:
-            unannounced = [k for k, f in final.items() if f.is_open and f.notified_on is None]
-            recipients = digest_recipients() if unannounced else []
-            if recipients:
-                digest = digest_order(standings, unannounced)
-                for key in digest:
-                    final[key] = replace(final[key], notified_on=as_of)
-                    changed.setdefault(key, "~")
-                result.digest_flags, result.digest_recipients = len(digest), len(recipients)
-
+            digest, recipients = _digest_mark(result, standings, final, changed)
         _count_open(result, standings, final)
         if changed:
             _flags_write({key: final[key] for key in changed}, changed, actor)
@@ -194,6 +164,63 @@ def compliance_sweep(
     if changed and not dry_run:
         logger.info("compliance sweep as of %s: %s", as_of, result.summary())
     return result
+
+
+Key = tuple[int, int]  # (participant id, obligation id)
+
+
+def _flags_stored(participant_ids: list[int] | None) -> dict[Key, domain.FlagState]:
+    """The stored flags (of these participants), by key (one query)."""
+    stored_flags = ComplianceFlag.objects.all()
+    if participant_ids is not None:
+        stored_flags = stored_flags.filter(participant_id__in=participant_ids)
+    return {
+        (row["participant_id"], row["obligation_id"]): domain.FlagState(
+            **{name: row[name] for name in FLAG_FIELDS}
+        )
+        for row in stored_flags.values("participant_id", "obligation_id", *FLAG_FIELDS)
+    }
+
+
+def _flags_next(
+    result: SweepResult, standings: Standings, stored: dict[Key, domain.FlagState]
+) -> tuple[dict[Key, domain.FlagState], dict[Key, str]]:
+    """Each flag's next state (domain.flag_next), and the history type of those that change:
+    "+" new, "~" changed. Counts the changes into `result`."""
+    final: dict[Key, domain.FlagState] = {}
+    changed: dict[Key, str] = {}
+    for key in stored.keys() | standings.entries.keys():
+        before = stored.get(key)
+        after = domain.flag_next(before, standings.standing(*key), result.as_of)
+        if after is None:
+            continue
+        final[key] = after
+        if after != before:
+            _count_change(result, before, after)
+            changed[key] = "+" if before is None else "~"
+        else:
+            result.unchanged += 1
+    return final, changed
+
+
+def _digest_mark(
+    result: SweepResult,
+    standings: Standings,
+    final: dict[Key, domain.FlagState],
+    changed: dict[Key, str],
+) -> tuple[list[Key], list[str]]:
+    """Mark the open flags no digest has mentioned yet as notified today, if anyone is to be
+    told (one query for the recipients); the flags to list and the recipients."""
+    unannounced = [k for k, f in final.items() if f.is_open and f.notified_on is None]
+    recipients = digest_recipients() if unannounced else []
+    if not recipients:
+        return [], []
+    digest = digest_order(standings, unannounced)
+    for key in digest:
+        final[key] = replace(final[key], notified_on=result.as_of)
+        changed.setdefault(key, "~")
+    result.digest_flags, result.digest_recipients = len(digest), len(recipients)
+    return digest, recipients
 
 
 def compliance_recheck(*, participant_ids: list[int], as_of: date | None = None) -> SweepResult:

@@ -6,6 +6,7 @@ as its own compliance data; no app below may import reports.
 """
 
 import re
+from typing import Any
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
@@ -115,7 +116,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "as_of": as_of,
-            "sections": sections,
+            "sections": _report_sections(matrix, groups),
             "buckets": domain.AGEING_BUCKETS,
             "standing_labels": domain.STANDING_LABELS,
             "checked_as_of": compliance_checked_as_of(),
@@ -126,6 +127,30 @@ def compliance(request: HttpRequest) -> HttpResponse:
             ],
         },
     )
+
+
+def _report_sections(
+    matrix: selectors.StatusMatrix, groups: list[tuple[str, list[Participant]]]
+) -> list[dict[str, Any]]:
+    """One section per instrument: each group's statuses, and who is not a party. No query."""
+    sections = []
+    for instrument in matrix.instruments:
+        code = instrument.code
+        sections.append(
+            {
+                "instrument": instrument,
+                "groups": [
+                    (title, [(p, matrix.status(p.pk, code)) for p in members])
+                    for title, members in groups
+                ],
+                "not_party": [
+                    (p, matrix.status(p.pk, code))
+                    for p in matrix.participants
+                    if matrix.status(p.pk, code).status != treaty.PARTY
+                ],
+            }
+        )
+    return sections
 
 
 @require_safe
@@ -164,24 +189,6 @@ def osce_status_report(request: HttpRequest) -> HttpResponse:
         (obligation, [summaries[index] for summaries in group_summaries])
         for index, obligation in enumerate(standings.obligations)
     ]
-    sections = []
-    for instrument in matrix.instruments:
-        code = instrument.code
-        not_party = [
-            (p, matrix.status(p.pk, code))
-            for p in matrix.participants
-            if matrix.status(p.pk, code).status != treaty.PARTY
-        ]
-        sections.append(
-            {
-                "instrument": instrument,
-                "groups": [
-                    (title, [(p, matrix.status(p.pk, code)) for p in members])
-                    for title, members in groups
-                ],
-                "not_party": not_party,
-            }
-        )
     return render(
         request,
         "reports/osce_status_report.html",
@@ -194,7 +201,7 @@ def osce_status_report(request: HttpRequest) -> HttpResponse:
             "summary_rows": [
                 (i, [counts[i.code] for counts in group_counts]) for i in matrix.instruments
             ],
-            "sections": sections,
+            "sections": _report_sections(matrix, groups),
             "compliance": compliance_rows,
             "citation": citation(request, form, "OSCE participating States and Partners"),
             "participant_kinds": Participant.Kind,
