@@ -116,7 +116,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "as_of": as_of,
-            "sections": _report_sections(matrix, groups),
+            "sections": sections,
             "buckets": domain.AGEING_BUCKETS,
             "standing_labels": domain.STANDING_LABELS,
             "checked_as_of": compliance_checked_as_of(),
