@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 
 from reports import domain
-from reports.selectors import Standings
+from reports.standings import Standings
 from states.roles import SPMU_EDITORS
 
 

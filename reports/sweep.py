@@ -20,7 +20,7 @@ from core.writes import Actor, revision_bump
 from reports import domain
 from reports.digest import digest_message, digest_order, digest_recipients
 from reports.models import ComplianceCheck, ComplianceFlag
-from reports.selectors import Standings, obligation_standings
+from reports.standings import Standings, obligation_standings
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +126,7 @@ def compliance_sweep(
     For every participant (or those in `participant_ids`) and every obligation:
     1. Take turns with any other sweep (see _take_turn).
     2. Work out each standing from the treaty actions, submissions and notifications on
-       record (reports.selectors.obligation_standings: four queries).
+       record (reports.standings.obligation_standings: four queries).
     3. Read the stored flags (one query) and decide each one's next state (domain.flag_next):
        raise, reopen, follow a changed due date, resolve, or leave.
     4. If `notify`, mark the open flags no digest has mentioned yet and, after commit, send

@@ -21,7 +21,8 @@ from instruments.forms import AsOfForm
 from instruments.pages import EXPORT_FORMATS, bad_request, citation, downloads
 from reports import domain
 from reports.forms import ComplianceFilterForm
-from reports.selectors import compliance_checked_as_of, obligation_list, obligation_standings
+from reports.selectors import compliance_checked_as_of, obligation_list
+from reports.standings import obligation_standings
 from states.models import Participant
 from states.selectors import participant_list
 
