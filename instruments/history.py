@@ -123,6 +123,29 @@ def _values(
     return values
 
 
+def _record_histories(
+    model: type[Model], records: set[int], references: Mapping[str, tuple[str, type[Model], str]]
+) -> dict[int, list[Any]]:
+    """Each record's history, oldest first, to compare each change with the one before; the
+    records it refers to by their codes (one query)."""
+    codes = {}
+    for field in _tracked(model):
+        if field.name in references:
+            _, target, code = references[field.name]
+            found = target._default_manager.filter(pk=OuterRef(field.attname))
+            codes[_code_of(field)] = Subquery(found.values(code)[:1])
+    by_record: dict[int, list[Any]] = defaultdict(list)
+    entries = (
+        model.history.filter(id__in=records)  # type: ignore[attr-defined]
+        .select_related("history_user")
+        .annotate(**codes)
+        .order_by("id", "history_date", "history_id")
+    )
+    for entry in entries:
+        by_record[entry.id].append(entry)
+    return by_record
+
+
 def history_entries(
     rows: Iterable[dict[str, Any]],
     *,
@@ -135,28 +158,10 @@ def history_entries(
     for row in rows:
         wanted[row["resource"]].add(row["id"])
 
-    # Each record's history, oldest first, to compare each change with the one before; the
-    # records it refers to by their codes.
-    histories: dict[str, dict[int, list[Any]]] = {}
-    for resource, records in wanted.items():
-        model = models[resource]
-        codes = {}
-        for field in _tracked(model):
-            if field.name in references:
-                _, target, code = references[field.name]
-                found = target._default_manager.filter(pk=OuterRef(field.attname))
-                codes[_code_of(field)] = Subquery(found.values(code)[:1])
-        by_record: dict[int, list[Any]] = defaultdict(list)
-        entries = (
-            model.history.filter(id__in=records)  # type: ignore[attr-defined]
-            .select_related("history_user")
-            .annotate(**codes)
-            .order_by("id", "history_date", "history_id")
-        )
-        for entry in entries:
-            by_record[entry.id].append(entry)
-        histories[resource] = by_record
-
+    histories = {
+        resource: _record_histories(models[resource], records, references)
+        for resource, records in wanted.items()
+    }
     result = []
     for row in rows:
         resource, history_id, record = row["resource"], row["history_id"], row["id"]
