@@ -227,28 +227,9 @@ class TreatyDataLoad:
             seen[iso3, code] = row
             first_row.setdefault((iso3, code), (table, row))
             first_row.setdefault(iso3, (table, row))
-            actions = list(stored[iso3].get(code, []))
-            if record["signature_date"]:
-                ref = (table.name, row, "signature")
-                actions = [a for a in actions if a.kind != domain.SIGNATURE]
-                actions.append(domain.Action(domain.SIGNATURE, record["signature_date"], ref=ref))
-                blame[ref] = (table, row, "signature_date")
-            if record["consent_date"]:
-                ref = (table.name, row, "consent")
-                current = _current_consent(actions)
-                actions = [a for a in actions if a is not current]
-                kind = record["consent_kind"]
-                if (
-                    kind == domain.CONSENT_KIND_NOT_RECORDED
-                    and current is not None
-                    and current.date == record["consent_date"]
-                ):
-                    kind = current.kind  # an unrecorded kind does not erase a recorded one
-                actions.append(
-                    domain.Action(kind, record["consent_date"], record["effective_date"], ref=ref)
-                )
-                blame[ref] = (table, row, "consent_date")
-            proposed[iso3][code] = actions
+            proposed[iso3][code] = _row_overlaid(
+                list(stored[iso3].get(code, [])), table, row, record, blame
+            )
         for iso3, by_code in proposed.items():
             after = dict(stored[iso3]) | dict(by_code)
             before = domain.participant_violations(stored[iso3], facts, self.today)
@@ -359,6 +340,38 @@ class TreatyDataLoad:
                 summary.add("declarations", "updated")
             else:
                 summary.add("declarations", "unchanged")
+
+
+def _row_overlaid(
+    actions: list[domain.Action],
+    table: Table,
+    row: int,
+    record: dict[str, Any],
+    blame: dict[object, tuple[Table, int, str]],
+) -> list[domain.Action]:
+    """A participant's stored actions on one instrument with a status row's signature and
+    consent in place of the stored ones; `blame` learns which cell brought each."""
+    if record["signature_date"]:
+        ref = (table.name, row, "signature")
+        actions = [a for a in actions if a.kind != domain.SIGNATURE]
+        actions.append(domain.Action(domain.SIGNATURE, record["signature_date"], ref=ref))
+        blame[ref] = (table, row, "signature_date")
+    if record["consent_date"]:
+        ref = (table.name, row, "consent")
+        current = _current_consent(actions)
+        actions = [a for a in actions if a is not current]
+        kind = record["consent_kind"]
+        if (
+            kind == domain.CONSENT_KIND_NOT_RECORDED
+            and current is not None
+            and current.date == record["consent_date"]
+        ):
+            kind = current.kind  # an unrecorded kind does not erase a recorded one
+        actions.append(
+            domain.Action(kind, record["consent_date"], record["effective_date"], ref=ref)
+        )
+        blame[ref] = (table, row, "consent_date")
+    return actions
 
 
 def _current_consent(actions: Iterable[Any]) -> Any:
