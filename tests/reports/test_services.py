@@ -10,7 +10,7 @@ from core.selectors import data_revision
 from core.writes import StaleVersionError
 from reports import services
 from reports.models import Submission
-from reports.tasks import participant_compliance_recheck, rechecks
+from reports.tasks import flag_overdue_states, participant_compliance_recheck, rechecks
 from tests.reports.conftest import obligation, state
 
 pytestmark = pytest.mark.usefixtures("real_data")
@@ -119,6 +119,6 @@ def test_a_grace_period_change_is_kept_with_history_and_schedules_a_sweep(
     assert cop.grace_days == 90
     assert cop.history.order_by("-history_id").first().history_user == editor
     (sweep,) = callbacks
-    assert sweep.task.name == "reports.tasks.flag_overdue_states"
+    assert sweep.func == flag_overdue_states.delay
     with pytest.raises(StaleVersionError):
         services.obligation_grace_update(obligation=cop, grace_days=10, expected_version=1)
