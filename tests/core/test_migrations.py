@@ -18,7 +18,7 @@ def executor() -> MigrationExecutor:
     return MigrationExecutor(connection)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_database_migrated_before_core_keeps_its_revision_count():
     executor().migrate(BEFORE_CORE)
     old = executor().loader.project_state(("states", "0002_participant_version")).apps
