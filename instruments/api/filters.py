@@ -1,5 +1,5 @@
-"""Query parameters of the treaty-data resources (status/, instruments/, actions/,
-declarations/, history/), declared once for parsing and for the schema."""
+"""Query parameters of the treaty-data resources (status/, instruments/, actions/ and
+declarations/), declared once for parsing and for the schema."""
 
 from core.rest.params import (
     ChoiceParam,
