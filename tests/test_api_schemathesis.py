@@ -28,10 +28,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from core.rest.conditional import version_etag
 from instruments.models import Declaration, TreatyAction
 from reports.models import ComplianceFlag, Submission
 from tests.apiclient import token_headers
-from untoc_tracker.rest.conditional import version_etag
 
 pytestmark = pytest.mark.slow
 
