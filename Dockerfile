@@ -9,6 +9,7 @@ RUN useradd --system --uid 1000 --create-home tracker
 
 # The dependencies first, in a layer of their own that a code change does not rebuild.
 COPY --chown=tracker:tracker pyproject.toml README.md ./
+COPY --chown=tracker:tracker core ./core
 COPY --chown=tracker:tracker untoc_tracker ./untoc_tracker
 COPY --chown=tracker:tracker states ./states
 COPY --chown=tracker:tracker instruments ./instruments
