@@ -4,9 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP_INSTALL ?= $(PY) -m pip install --quiet --disable-pip-version-check
 PORT ?= 8000
-# Test processes for `make test`: 3 was fastest on the 2-core machine the README times it on
-# (the suite waits on subprocesses and servers, so one more process than cores pays).
-TEST_WORKERS ?= 3
+# Test processes for `make test`: one per core by default (pytest-xdist's "auto"); the suite
+# also waits on servers and subprocesses, so one more may pay on an idle machine:
+# `make test TEST_WORKERS=3`.
+TEST_WORKERS ?= auto
 
 .PHONY: run bootstrap test test-fast install venv-check lint format check-data bench bench-quick
 
