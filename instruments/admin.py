@@ -633,6 +633,7 @@ class InstrumentAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
                     "adopted_place",
                     "ga_resolution",
                     "opened_for_signature_on",
+                    "open_for_signature_until",
                     "signature_note",
                 ]
             },

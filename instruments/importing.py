@@ -283,7 +283,11 @@ class TreatyDataLoad:
             record[column] = c.date(table, row, values, column)
             if record[column] is None and not values.get(column):
                 c.error(table, row, column, "is required and empty")
-        for column in ("opened_for_signature_on", "entry_into_force_on"):
+        for column in (
+            "opened_for_signature_on",
+            "open_for_signature_until",
+            "entry_into_force_on",
+        ):
             record[column] = c.date(table, row, values, column)
         for column in ("eif_threshold", "eif_days_after_threshold", "eif_days_after_later_deposit"):
             text = values.get(column, "")

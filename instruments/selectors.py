@@ -49,6 +49,8 @@ def instrument_facts_of(
         ),
         convention=convention_code,
         entry_into_force=instrument.entry_into_force_on,
+        signature_opens=instrument.opened_for_signature_on,
+        signature_closes=instrument.open_for_signature_until,
     )
 
 
@@ -62,6 +64,12 @@ def instrument_facts(
         i.code: instrument_facts_of(i, codes[i.convention_id] if i.convention_id else None)
         for i in instruments
     }
+
+
+def counted_by(as_of: date) -> Q:
+    """The actions that count "as at" `as_of` in the view in law (domain.counts_by, R8):
+    those dated by then, and successions whose date of succession has come."""
+    return Q(date__lte=as_of) | Q(kind=domain.SUCCESSION, effective_date__lte=as_of)
 
 
 def action_value(action: TreatyAction) -> domain.Action:
@@ -127,7 +135,7 @@ def status_matrix(
     facts = instrument_facts(every_instrument)
     wanted = set(instrument_codes) if instrument_codes is not None else None
     shown = [i for i in every_instrument if wanted is None or i.code in wanted]
-    actions_query = TreatyAction.objects.filter(date__lte=as_of).order_by()  # order: no use
+    actions_query = TreatyAction.objects.filter(counted_by(as_of)).order_by()  # order: no use
     if participants is None:
         participants = Participant.objects.order_by("name")
     elif isinstance(participants, QuerySet):
@@ -215,21 +223,9 @@ def participant_statuses(
     facts: dict[str, domain.InstrumentFacts],
     as_of: date,
 ) -> dict[str, domain.ParticipantStatus]:
-    """One participant's status for each instrument it acted on; Conventions first, so that a
-    Convention's denunciation carries to its Protocols (UNTOC art. 40(3))."""
-    statuses: dict[str, domain.ParticipantStatus] = {}
-    ordered = sorted(actions, key=lambda code: facts[code].convention is not None)
-    for code in ordered:
-        instrument = facts[code]
-        denounced_on = None
-        if instrument.convention is not None:
-            convention_status = statuses.get(instrument.convention, domain.NO_STATUS)
-            if convention_status.status == domain.DENOUNCED:
-                denounced_on = convention_status.denunciation_effective
-        statuses[code] = domain.participant_status(
-            actions[code], as_of, instrument.rule, instrument.entry_into_force, denounced_on
-        )
-    return statuses
+    """One participant's status for each instrument it acted on (domain.statuses_by_instrument:
+    art. 40(3) and art. 37(2) between the Convention and its Protocols)."""
+    return domain.statuses_by_instrument(actions, facts, as_of)
 
 
 def participant_actions(participant: Participant) -> dict[str, list[domain.Action]]:

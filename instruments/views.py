@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from instruments import charts, selectors
+from instruments import charts, domain, selectors
 from instruments.feeds import ActionFeed
 from instruments.forms import (
     OSCE_ROLE_LABELS,
@@ -211,6 +211,9 @@ def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
             "form": form,
             "instrument": instrument,
             "instruments": [instrument],
+            "standing": domain.instrument_standing(
+                instrument.adopted_on, instrument.entry_into_force_on, data["as_of"]
+            ),
             "rows": [(p, status) for p, status in rows if status.status != "none"],
             "counts": matrix.counts()[code],
             "declarations": list(
