@@ -1,8 +1,9 @@
 """Loading treaty data from CSV files: every row is checked before anything is written.
 
-Five kinds of table are understood, told apart by their header: participants, participant
-aliases, instruments, status tables (one row per participant and instrument, with signature
-and consent columns, like the depositary's tables) and declarations. The shipped files in
+Six kinds of table are understood, told apart by their header: participants, participant
+aliases, OSCE role periods (instruments.importing_roles), instruments, status tables (one row
+per participant and instrument, with signature and consent columns, like the depositary's
+tables) and declarations. The shipped files in
 states/data/ and instruments/data/ are such tables.
 
 1. Read every file and check every row: dates, codes, kinds, required cells.
@@ -28,6 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from instruments import domain, services
+from instruments.importing_roles import RolePeriodRows
 from instruments.models import Declaration, Instrument, TreatyAction
 from instruments.selectors import instrument_facts_of
 from states.domain import iso3_problem
@@ -37,6 +39,7 @@ from states.services import Actor, alias_upsert, participant_upsert
 SHIPPED_FILES = [
     Path(settings.BASE_DIR) / "states" / "data" / "participants.csv",
     Path(settings.BASE_DIR) / "states" / "data" / "participant_aliases.csv",
+    Path(settings.BASE_DIR) / "states" / "data" / "osce_role_periods.csv",
     Path(settings.BASE_DIR) / "instruments" / "data" / "instruments.csv",
     Path(settings.BASE_DIR) / "instruments" / "data" / "treaty_status.csv",
     Path(settings.BASE_DIR) / "instruments" / "data" / "declarations.csv",
@@ -44,6 +47,7 @@ SHIPPED_FILES = [
 
 PARTICIPANTS = "participants"
 ALIASES = "participant aliases"
+ROLE_PERIODS = "OSCE role periods"
 INSTRUMENTS = "instruments"
 STATUS = "status table"
 DECLARATIONS = "declarations"
@@ -52,12 +56,13 @@ DECLARATIONS = "declarations"
 TABLE_COLUMNS = {
     PARTICIPANTS: {"iso3", "name", "short_name", "kind", "osce_role", "source"},
     ALIASES: {"iso3", "alias", "source"},
+    ROLE_PERIODS: {"role", "valid_from", "source"},
     INSTRUMENTS: {"code", "title", "short_title", "untc_reference", "adopted_on", "source"},
     STATUS: {"iso3", "instrument", "signature_date", "consent_date", "consent_kind", "source"},
     DECLARATIONS: {"iso3", "instrument", "article", "kind", "date", "summary", "source"},
 }
 # Load order: what later tables refer to comes first.
-TABLE_ORDER = [PARTICIPANTS, ALIASES, INSTRUMENTS, STATUS, DECLARATIONS]
+TABLE_ORDER = [PARTICIPANTS, ALIASES, ROLE_PERIODS, INSTRUMENTS, STATUS, DECLARATIONS]
 
 CONSENT_KIND_NAMES = {
     "ratification": domain.RATIFICATION,
@@ -197,6 +202,7 @@ class TreatyDataLoad:
         self.status_rows: list[tuple[Table, int, str, str, dict[str, Any]]] = []
         self.declarations: list[tuple[Table, int, str, str, dict[str, Any]]] = []
         self.new_participants: dict[str, str] = {}  # iso3 -> name, first met in a status table
+        self.role_periods = RolePeriodRows(self)
         self._names = {
             name.casefold(): iso3 for iso3, name in Participant.objects.values_list("iso3", "name")
         }
@@ -214,6 +220,7 @@ class TreatyDataLoad:
             parse_row = {
                 PARTICIPANTS: self._participant_row,
                 ALIASES: self._alias_row,
+                ROLE_PERIODS: self.role_periods.parse,
                 INSTRUMENTS: self._instrument_row,
                 STATUS: self._status_row,
                 DECLARATIONS: self._declaration_row,
@@ -484,12 +491,14 @@ class TreatyDataLoad:
         self.parse()
         if not self.check.errors:
             self.check_rules()
+            self.role_periods.check_rules()
         if self.check.errors:
             raise ImportRefused(self.check.errors)
         summary = ImportSummary(dry_run=dry_run)
         step = progress or (lambda items, total, label: items)
         with transaction.atomic():
             self._write_participants(summary, actor)
+            self.role_periods.write(summary, actor)
             self._write_instruments(summary, actor)
             self._write_status(summary, actor, step)
             self._write_declarations(summary, actor, step)

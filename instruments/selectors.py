@@ -11,7 +11,9 @@ from django.db.models import F, Q, QuerySet
 
 from instruments import domain
 from instruments.models import Declaration, Instrument, TreatyAction
+from states import domain as states_domain
 from states.models import Participant
+from states.selectors import participant_list, participants_holding, role_periods
 from untoc_tracker.cache import cache_get, cache_set
 from untoc_tracker.querysets import count_of_all
 
@@ -137,7 +139,7 @@ def status_matrix(
     shown = [i for i in every_instrument if wanted is None or i.code in wanted]
     actions_query = TreatyAction.objects.filter(counted_by(as_of)).order_by()  # order: no use
     if participants is None:
-        participants = Participant.objects.order_by("name")
+        participants = participant_list(as_of=as_of)
     elif isinstance(participants, QuerySet):
         actions_query = actions_query.filter(participant__in=participants.values("pk"))
     else:
@@ -269,7 +271,8 @@ def status_entries(
                 {
                     "state": participant.iso3,
                     "state_name": participant.name,
-                    "osce_role": participant.osce_role,
+                    # The role held on the matrix's date (participant_list annotates it).
+                    "osce_role": getattr(participant, "role_on", participant.osce_role),
                     "instrument": instrument.code,
                     "status": status.status,
                     "in_force": status.in_force,
@@ -323,9 +326,11 @@ def action_list(
     osce_roles: Iterable[str] | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
+    roles_on: date | None = None,
 ) -> QuerySet[TreatyAction]:
-    """Treaty actions, filtered by participant codes, instrument codes, kinds, OSCE roles and
-    an inclusive date range; by date unless the caller orders them otherwise."""
+    """Treaty actions, filtered by participant codes, instrument codes, kinds, OSCE roles
+    (held on `roles_on`, default today) and an inclusive date range; by date unless the
+    caller orders them otherwise."""
     actions = TreatyAction.objects.order_by(
         "date", "participant__name", "instrument__display_order", "id"
     )
@@ -336,7 +341,9 @@ def action_list(
     if kinds is not None:
         actions = actions.filter(kind__in=list(kinds))
     if osce_roles is not None:
-        actions = actions.filter(participant__osce_role__in=list(osce_roles))
+        actions = actions.filter(
+            participant__in=participants_holding(osce_roles, as_of=roles_on).values("pk")
+        )
     if date_from is not None:
         actions = actions.filter(date__gte=date_from)
     if date_to is not None:
@@ -463,18 +470,22 @@ def party_history(
     today: date,
     instruments: Iterable[Instrument] | None = None,
 ) -> PartyHistory:
-    """Parties among the participants with these OSCE roles at the end of each year from
-    `first_year`, and today for the current year.
+    """Parties among the participants holding one of these OSCE roles on each date: the end
+    of each year from `first_year`, and today for the current year (a participant counts
+    only in the years it held the role, states.domain.role_on).
 
-    Two queries whatever the number of participants:
+    Three queries whatever the number of participants:
     1. the instruments (with their Conventions), unless given (every instrument),
-    2. the actions of the participants with these roles, as bare values.
+    2. the role periods of every participant that ever held one of these roles,
+    3. those participants' actions, as bare values.
     """
     every_instrument = list(instrument_list() if instruments is None else instruments)
     facts = instrument_facts(every_instrument)
     code_of = {i.pk: i.code for i in every_instrument}
+    roles = set(osce_roles)
+    periods = role_periods(ever_held=roles)
     actions: dict[int, dict[str, list[domain.Action]]] = defaultdict(lambda: defaultdict(list))
-    rows = TreatyAction.objects.filter(participant__osce_role__in=list(osce_roles)).values_list(
+    rows = TreatyAction.objects.filter(participant_id__in=list(periods)).values_list(
         "participant_id", "instrument_id", "kind", "date", "effective_date", "pk"
     )
     for participant_id, instrument_id, kind, when, effective, pk in rows:
@@ -484,7 +495,9 @@ def party_history(
     dates = [date(year, 12, 31) for year in range(first_year, today.year)] + [today]
     counts = {i.code: [0] * len(dates) for i in every_instrument}
     for index, when in enumerate(dates):
-        for by_code in actions.values():
+        for participant_id, by_code in actions.items():
+            if states_domain.role_on(periods[participant_id], when) not in roles:
+                continue
             for code, status in participant_statuses(by_code, facts, when).items():
                 if status.status == domain.PARTY:
                     counts[code][index] += 1

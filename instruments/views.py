@@ -6,6 +6,7 @@ exactly the view on screen, built from the same canonical query.
 """
 
 import re
+from datetime import date
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
@@ -23,15 +24,19 @@ from instruments.forms import (
     StatusFilterForm,
 )
 from instruments.pages import bad_request, citation, downloads
+from states import domain as states_domain
 from states.models import Participant
 from states.selectors import (
     OSCE_ROLE_GROUPS,
     participant_list,
     participant_search,
+    role_period_value,
 )
 from untoc_tracker.conditional import conditional_on_revision, request_revision
 
-OSCE_AREA_ROLES = OSCE_ROLE_GROUPS["osce"]
+# The participating States and the Partners for Co-operation (the "OSCE area" is the
+# participating States alone).
+OSCE_PARTICIPANTS_AND_PARTNERS = OSCE_ROLE_GROUPS["osce"]
 PARTICIPANT_CODE = re.compile(r"[A-Za-z]{3}")  # ISO 3166-1 alpha-3, or EUU
 CHART_FIRST_YEAR = 2000  # the Convention was adopted on 15 November 2000
 SEARCH_LIMIT = 50
@@ -40,8 +45,9 @@ SEARCH_LIMIT = 50
 @require_safe
 @conditional_on_revision
 def home(request: HttpRequest) -> HttpResponse:
-    """Counts as at a date (today by default), worldwide and in the OSCE area; the latest
-    actions; OSCE-area parties over the years.
+    """Counts as at a date (today by default), worldwide and among the OSCE participating
+    States and Partners holding that role on the date; the latest actions; their parties
+    over the years.
 
     Five queries whatever the number of participants: the revision (ETag, citation, and
     the key of the instruments held in memory; a sixth when they are not held); the status
@@ -53,10 +59,12 @@ def home(request: HttpRequest) -> HttpResponse:
         return bad_request(request, form)
     as_of = form.cleaned_data["as_of"]
     instruments = selectors.instrument_list_at(request_revision(request))
-    matrix = selectors.status_matrix(as_of=as_of, instruments=instruments)
-    osce_area = [p for p in matrix.participants if p.osce_role in OSCE_AREA_ROLES]
+    matrix = selectors.status_matrix(
+        as_of=as_of, participants=participant_list(as_of=as_of), instruments=instruments
+    )
+    osce = [p for p in matrix.participants if p.role_on in OSCE_PARTICIPANTS_AND_PARTNERS]
     history = selectors.party_history(
-        osce_roles=OSCE_AREA_ROLES,
+        osce_roles=OSCE_PARTICIPANTS_AND_PARTNERS,
         first_year=CHART_FIRST_YEAR,
         today=form.today,
         instruments=instruments,
@@ -66,7 +74,7 @@ def home(request: HttpRequest) -> HttpResponse:
         [(i.code, i.short_title, history.counts[i.code]) for i in history.instruments],
     )
     worldwide = matrix.counts()
-    in_osce_area = matrix.counts([p.pk for p in osce_area])
+    in_osce = matrix.counts([p.pk for p in osce])
     return render(
         request,
         "instruments/home.html",
@@ -74,15 +82,18 @@ def home(request: HttpRequest) -> HttpResponse:
             "form": form,
             "as_of": as_of,
             "instruments": matrix.instruments,
-            "counts": [(i, worldwide[i.code], in_osce_area[i.code]) for i in matrix.instruments],
-            "osce_area_size": len(osce_area),
-            "participating": [p for p in osce_area if p.is_osce_participating_state],
-            "partners": [p for p in osce_area if p.is_osce_partner],
+            "counts": [(i, worldwide[i.code], in_osce[i.code]) for i in matrix.instruments],
+            "osce_size": len(osce),
+            "participating": [p for p in osce if p.role_on == Participant.OsceRole.PARTICIPATING],
+            "partners": [p for p in osce if p.role_on != Participant.OsceRole.PARTICIPATING],
             "history": history,
             "chart": chart,
             "latest": selectors.action_list_latest(limit=10),
             "citation": citation(
-                request, form, "signatories and parties, worldwide and in the OSCE area"
+                request,
+                form,
+                "signatories and parties, worldwide and among the OSCE participating States "
+                "and Partners",
             ),
         },
     )
@@ -104,7 +115,7 @@ def status_matrix(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "instruments/status_matrix.html", context, status=400)
     filters = form.filters()
-    participants = participant_list(osce_role=filters.osce_role)
+    participants = participant_list(osce_role=filters.osce_role, as_of=filters.as_of)
     if filters.states:
         participants = participants.filter(iso3__in=filters.states)
     matrix = selectors.status_matrix(
@@ -129,17 +140,30 @@ def status_matrix(request: HttpRequest) -> HttpResponse:
     return render(request, "instruments/status_matrix.html", context)
 
 
+def participant_roles(participant: Participant, as_of: date) -> dict[str, object]:
+    """The participant's OSCE role periods (prefetched) and the role it held on `as_of`."""
+    periods = sorted(participant.osce_role_periods.all(), key=lambda p: p.valid_from)
+    values = [role_period_value(p) for p in periods]
+    role = states_domain.role_on(values, as_of)
+    return {
+        "periods": periods,
+        "as_of": Participant.OsceRole(role).label,
+        "held": role != states_domain.NO_ROLE,
+        "uncertain": states_domain.role_uncertain_on(values, as_of),
+    }
+
+
 @require_safe
 @conditional_on_revision
 def participant_detail(request: HttpRequest, iso3: str) -> HttpResponse:
     """A participant's standing with each instrument today and as of a date, its
     declarations and the timeline of its actions.
 
-    Nine queries whatever the number of participants: the revision (ETag, citation,
+    Ten queries whatever the number of participants: the revision (ETag, citation,
     instruments held in memory; one more when they are not held); the participant; its
-    former names; the profile's actions and declarations; the compliance standings' four
-    (obligations, the participant and its actions again, then submissions and notifications
-    together).
+    former names; its OSCE role periods; the profile's actions and declarations; the
+    compliance standings' four (obligations, the participant and its actions again, then
+    submissions and notifications together).
     """
     if not PARTICIPANT_CODE.fullmatch(iso3):
         # No participant has such a code, and PostgreSQL refuses some characters (NUL)
@@ -150,7 +174,9 @@ def participant_detail(request: HttpRequest, iso3: str) -> HttpResponse:
             reverse("participant-detail", args=[iso3.upper()])
             + (f"?{request.GET.urlencode()}" if request.GET else "")
         )
-    participant = get_object_or_404(Participant.objects.prefetch_related("aliases"), iso3=iso3)
+    participant = get_object_or_404(
+        Participant.objects.prefetch_related("aliases", "osce_role_periods"), iso3=iso3
+    )
     form = AsOfForm(request.GET)
     if not form.is_valid():
         return bad_request(request, form)
@@ -168,6 +194,7 @@ def participant_detail(request: HttpRequest, iso3: str) -> HttpResponse:
             "form": form,
             "participant": participant,
             "profile": profile,
+            "roles": participant_roles(participant, as_of),
             "instruments": [row[0] for row in profile.rows],
             "citation": citation(request, form, participant.name),
             "status_url": f"{reverse('status')}?as_of={as_of.isoformat()}",
@@ -197,7 +224,7 @@ def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
     data = form.cleaned_data
     matrix = selectors.status_matrix(
         as_of=data["as_of"],
-        participants=participant_list(osce_role=data["osce_role"]),
+        participants=participant_list(osce_role=data["osce_role"], as_of=data["as_of"]),
         instrument_codes=[code],
         instruments=instruments,
     )

@@ -25,6 +25,7 @@ from instruments.selectors import status_matrix
 from reports import domain
 from reports.models import ComplianceCheck, ComplianceFlag, CopSession, Obligation, Submission
 from states.models import Participant
+from states.selectors import participants_holding
 
 FLAG_STATUSES = ("open", "resolved")
 CODE = re.compile(r"[A-Za-z0-9_-]{1,40}")
@@ -125,7 +126,9 @@ def flag_list(
     if instruments := _codes(instrument):
         flags = flags.filter(obligation__instrument__code__in=instruments)
     if osce_roles is not None:
-        flags = flags.filter(participant__osce_role__in=list(osce_roles))
+        flags = flags.filter(
+            participant__in=participants_holding(osce_roles, as_of=as_of).values("pk")
+        )
     if status == "open":
         flags = flags.filter(open_on_date)
     elif status == "resolved":

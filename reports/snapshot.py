@@ -38,7 +38,7 @@ from django.db import IntegrityError, connection, models, transaction
 
 from instruments.models import Declaration, Instrument, TreatyAction
 from reports.models import ComplianceCheck, ComplianceFlag, CopSession, Obligation, Submission
-from states.models import Participant, ParticipantAlias
+from states.models import OsceRolePeriod, Participant, ParticipantAlias
 from states.services import revision_bump
 
 FORMAT = "untoc-tracker-snapshot"
@@ -48,6 +48,7 @@ HISTORY_USER = "history_user"  # the column naming a history row's author by use
 RECORDS: list[type[models.Model]] = [
     Participant,
     ParticipantAlias,
+    OsceRolePeriod,
     Instrument,
     TreatyAction,
     Declaration,

@@ -43,7 +43,9 @@ def compliance(request: HttpRequest) -> HttpResponse:
         return bad_request(request, form)
     data = form.cleaned_data
     as_of = data["as_of"]
-    ids = list(participant_list(osce_role=data["osce_role"]).values_list("pk", flat=True))
+    ids = list(
+        participant_list(osce_role=data["osce_role"], as_of=as_of).values_list("pk", flat=True)
+    )
     standings = obligation_standings(as_of=as_of, participant_ids=ids)
     summaries = [
         s
@@ -93,15 +95,19 @@ def osce_status_report(request: HttpRequest) -> HttpResponse:
     as_of = form.cleaned_data["as_of"]
     matrix = selectors.status_matrix(
         as_of=as_of,
-        participants=participant_list(osce_role="osce"),
+        participants=participant_list(osce_role="osce", as_of=as_of),
         instruments=selectors.instrument_list_at(request_revision(request)),
     )
+    participating = Participant.OsceRole.PARTICIPATING
     groups = [
         (
             "OSCE participating States",
-            [p for p in matrix.participants if p.is_osce_participating_state],
+            [p for p in matrix.participants if p.role_on == participating],
         ),
-        ("OSCE Partners for Co-operation", [p for p in matrix.participants if p.is_osce_partner]),
+        (
+            "OSCE Partners for Co-operation",
+            [p for p in matrix.participants if p.role_on != participating],
+        ),
     ]
     group_counts = [matrix.counts([p.pk for p in members]) for _, members in groups]
     standings = obligation_standings(

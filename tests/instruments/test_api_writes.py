@@ -200,7 +200,8 @@ def test_a_ratification_without_signature_is_refused_naming_field_and_rule(edito
 
 
 def test_a_protocol_consent_before_the_convention_is_refused(editor_client, signed):
-    send(editor_client, "POST", "actions/", ratification(instrument="tip", kind="signature"))
+    signature = ratification(instrument="tip", kind="signature", date="2001-01-10")
+    send(editor_client, "POST", "actions/", signature)
     response = send(editor_client, "POST", "actions/", ratification(instrument="tip"))
     assert response.status_code == 400
     body = response.json()
