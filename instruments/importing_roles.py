@@ -42,7 +42,8 @@ class RolePeriodRows:
             values.setdefault(column, domain.PRECISION_DAY)
             values[column] = values[column] or domain.PRECISION_DAY
             record[column] = check.choice(table, row, values, column, PRECISIONS)
-        if iso3 and role and valid_from and None not in record.values():
+        precisions = (record["valid_from_precision"], record["valid_to_precision"])
+        if iso3 and role and valid_from and None not in precisions:
             self.rows.append((table, row, iso3, valid_from, record))
 
     def check_rules(self) -> None:

@@ -169,12 +169,12 @@ def _refuse_role_against_periods(participant: Participant, role: str | None) -> 
         return
     derived = domain.role_on(periods, timezone.localdate())
     if role != derived:
+        message = (
+            f"Today's OSCE role of {participant} comes from its dated role periods "
+            f"({derived}); record a new role period instead of setting {role!r}."
+        )
         raise ValidationError(
-            {
-                "osce_role": f"Today's OSCE role of {participant} comes from its dated role "
-                f"periods ({derived}); record a new role period instead of setting {role!r}."
-            },
-            code="osce_role_from_periods",
+            {"osce_role": ValidationError(message, code="osce_role_from_periods")}
         )
 
 
