@@ -548,6 +548,9 @@ class ParticipantProfile:
     rows: list[tuple[Instrument, domain.ParticipantStatus, domain.ParticipantStatus]]
     actions: list[TreatyAction]
     declarations: list[Declaration]
+    # Where the record as it stood on `as_of` (domain.RECORD_VIEW) says otherwise than the
+    # view in law the rows give: a succession notified after `as_of` that binds from before.
+    as_recorded: list[tuple[Instrument, domain.ParticipantStatus]] = field(default_factory=list)
 
     @property
     def timeline(self) -> list[TimelineEvent]:
@@ -578,6 +581,12 @@ def participant_profile(
         by_code[action.instrument.code].append(action_value(action))
     statuses_today = participant_statuses(by_code, facts, today)
     statuses_as_of = participant_statuses(by_code, facts, as_of)
+    recorded = domain.statuses_by_instrument(by_code, facts, as_of, view=domain.RECORD_VIEW)
+    as_recorded = [
+        (i, recorded.get(i.code, domain.NO_STATUS))
+        for i in every_instrument
+        if recorded.get(i.code, domain.NO_STATUS) != statuses_as_of.get(i.code, domain.NO_STATUS)
+    ]
     rows = [
         (
             i,
@@ -600,4 +609,5 @@ def participant_profile(
         rows=rows,
         actions=actions,
         declarations=declarations,
+        as_recorded=as_recorded,
     )

@@ -18,7 +18,7 @@ from reports import domain
 from reports.forms import ComplianceFilterForm
 from reports.selectors import compliance_checked_as_of, obligation_list, obligation_standings
 from states.models import Participant
-from states.selectors import participant_list
+from states.selectors import participant_list, roles_uncertain_on
 from untoc_tracker.conditional import conditional_on_revision, request_revision
 
 REPORT_TITLE = (
@@ -151,6 +151,7 @@ def osce_status_report(request: HttpRequest) -> HttpResponse:
             "sections": sections,
             "compliance": compliance_rows,
             "citation": citation(request, form, "OSCE participating States and Partners"),
+            "roles_uncertain": roles_uncertain_on(as_of),
             "participant_kinds": Participant.Kind,
         },
     )

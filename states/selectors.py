@@ -146,3 +146,26 @@ def alias_names(participant_ids: list[int]) -> dict[int, list[str]]:
     for participant_id, name in rows.values_list("participant_id", "name"):
         names[participant_id].append(name)
     return names
+
+
+def roles_uncertain_on(as_of: date) -> list[tuple[Participant, OsceRolePeriod]]:
+    """The participants whose OSCE role on `as_of` is not certain because a period of theirs
+    begins or ends that year on a day not recorded, each with that period (one query)."""
+    in_year = Q(valid_from_precision=domain.PRECISION_YEAR, valid_from__year=as_of.year) | Q(
+        valid_to_precision=domain.PRECISION_YEAR, valid_to__year=as_of.year
+    )
+    candidates = OsceRolePeriod.objects.filter(
+        participant_id__in=OsceRolePeriod.objects.filter(in_year).values("participant_id")
+    ).select_related("participant")
+    by_participant: dict[int, list[OsceRolePeriod]] = defaultdict(list)
+    for period in candidates.order_by("participant__name", "valid_from"):
+        by_participant[period.participant_id].append(period)
+    uncertain = []
+    for periods in by_participant.values():
+        values = [role_period_value(p) for p in periods]
+        if domain.role_uncertain_on(values, as_of):
+            period = next(
+                p for p, v in zip(periods, values, strict=True) if v.possibly_held_on(as_of)
+            )
+            uncertain.append((period.participant, period))
+    return uncertain

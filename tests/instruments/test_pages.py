@@ -529,8 +529,9 @@ def test_what_the_query_string_says_is_shown_escaped(client):
         ("/instruments/untoc/", 5),
         # revision; the instruments; status matrix: OSCE-area participants, actions;
         # compliance standings: obligations, participants, actions, submissions and
-        # notifications (one query).
-        ("/reports/osce-status/?as_of=2007-06-30", 8),
+        # notifications (one query); the role periods of participants whose role that year
+        # is known only to the year.
+        ("/reports/osce-status/?as_of=2007-06-30", 9),
         # revision (ETag); participants matching; declarations matching.
         ("/search/?q=Synthetic", 3),
         # revision; the instruments for the filter; actions with participants and instruments.

@@ -254,3 +254,21 @@ class TestWithShippedData:
         text = client.get("/instruments/fir/?as_of=2004-01-01").content.decode()
         assert "Not yet in force on" in text
         assert "In force since" not in text
+
+
+@pytest.mark.usefixtures("real_data")
+def test_participant_page_names_both_views_of_a_succession_vcsst_23_1(client):
+    text = client.get("/states/MNE/?as_of=2006-07-01").content.decode()
+    assert "Vienna Convention on Succession of States in respect of Treaties" in text
+    assert "As the depositary&#x27;s record stood on 1 July 2006" in text or (
+        "As the depositary's record stood on 1 July 2006" in text
+    )
+
+
+@pytest.mark.usefixtures("real_data")
+def test_check_data_finds_no_broken_rule_in_the_shipped_data_with_the_new_rules():
+    from instruments.consistency import data_check
+
+    report = data_check()
+    assert report.violations == []
+    assert any("known only to the year" in gap for gap in report.gaps)

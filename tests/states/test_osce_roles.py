@@ -215,3 +215,16 @@ class TestPagesAsAtADate:
         assert len(answer.context["participating"]) == 56
         assert len(answer.context["partners"]) == 11
         assert "AUS" not in {p.iso3 for p in answer.context["partners"]}
+
+
+@pytest.mark.usefixtures("real_data")
+def test_the_report_in_2009_names_australia_as_not_grouped_its_day_not_recorded(client):
+    answer = client.get("/reports/osce-status/?as_of=2009-06-30")
+    (uncertain,) = answer.context["roles_uncertain"]
+    assert uncertain[0].iso3 == "AUS"
+    assert "Australia (Asian Partner for Co-operation from 2009)" in answer.content.decode()
+    partners = {
+        p.iso3
+        for p, _ in dict(answer.context["sections"][0]["groups"])["OSCE Partners for Co-operation"]
+    }
+    assert "AUS" not in partners
