@@ -357,6 +357,12 @@ def test_a_weak_etag_does_not_satisfy_if_match(editor_client, signature):
     weak = "W/" + etag(editor_client, path)
     response = send(editor_client, "PATCH", path, {"note": "x"}, HTTP_IF_MATCH=weak)
     assert response.status_code == 412
+    (problem,) = response.json()["errors"]
+    # Says why (a weak tag, as a gzipped answer carries), not "stale": RFC 9110, 13.1.1.
+    assert problem["rule"] == "weak_etag"
+    assert "without W/" in problem["message"]
+    signature.refresh_from_db()
+    assert signature.note != "x"
 
 
 def test_a_change_saved_between_the_check_and_the_write_is_412(
