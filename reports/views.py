@@ -22,8 +22,8 @@ from states.selectors import participant_list, roles_uncertain_on
 from untoc_tracker.conditional import conditional_on_revision, request_revision
 
 REPORT_TITLE = (
-    "Status of the UN Convention against Transnational Organized Crime and its Protocols "
-    "in the OSCE area"
+    "Status of the UN Convention against Transnational Organized Crime and its Protocols: "
+    "OSCE participating States and Partners"
 )
 
 

@@ -37,6 +37,13 @@ def _held_on(as_of: date) -> QuerySet[OsceRolePeriod]:
     )
 
 
+def role_on_expression(as_of: date, participant_ref: str = "pk") -> Coalesce:
+    """The OSCE role the participant `participant_ref` names held on `as_of`, as an SQL
+    expression to annotate a query with (domain.NO_ROLE when none)."""
+    held = _held_on(as_of).filter(participant=OuterRef(participant_ref))
+    return Coalesce(Subquery(held.values("role")[:1]), Value(domain.NO_ROLE))
+
+
 def participants_holding(
     roles: Iterable[str], *, as_of: date | None = None
 ) -> QuerySet[Participant]:
@@ -48,9 +55,7 @@ def participants_holding(
     (states.domain). One query, a subquery per participant row."""
     as_of = as_of or timezone.localdate()
     held = _held_on(as_of).filter(participant=OuterRef("pk"))
-    participants = Participant.objects.order_by("name").annotate(
-        role_on=Coalesce(Subquery(held.values("role")[:1]), Value(domain.NO_ROLE))
-    )
+    participants = Participant.objects.order_by("name").annotate(role_on=role_on_expression(as_of))
     roles = set(roles)
     if roles >= {*domain.OSCE_ROLES, domain.NO_ROLE}:
         return participants

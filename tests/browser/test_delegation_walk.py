@@ -32,7 +32,9 @@ def test_a_delegation_finds_its_state_sets_the_date_filters_and_prints_the_repor
 
     # Home: the counts and the chart are there; the delegation searches for its State.
     page.goto("/")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("in the OSCE area")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(
+        "OSCE participating States and Partners"
+    )
     expect(page.locator("svg.chart")).to_be_visible()
     page.get_by_role("searchbox", name="Search participants and declarations").fill("Austria")
     page.get_by_role("button", name="Search", exact=True).click()
@@ -103,11 +105,13 @@ def test_a_delegation_finds_its_state_sets_the_date_filters_and_prints_the_repor
     page.get_by_role("link", name="The OSCE status report as at 30 June 2007").click()
     expect(page).to_have_url(re.compile(r"/reports/osce-status/\?as_of=2007-06-30$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Status of the UN Convention against Transnational Organized Crime and its Protocols "
-        "in the OSCE area"
+        "Status of the UN Convention against Transnational Organized Crime and its Protocols: "
+        "OSCE participating States and Partners"
     )
-    osce = selectors.status_matrix(as_of=ON, participants=participant_list(osce_role="osce"))
-    participating_ids = [p.pk for p in osce.participants if p.is_osce_participating_state]
+    osce = selectors.status_matrix(
+        as_of=ON, participants=participant_list(osce_role="osce", as_of=ON)
+    )
+    participating_ids = [p.pk for p in osce.participants if p.role_on == "participating"]
     summary = osce.counts(participating_ids)
     summary_rows = page.locator("#summary-caption").locator("xpath=..").locator("tbody tr")
     for index, instrument in enumerate(osce.instruments):
