@@ -665,3 +665,14 @@ def new_violations(before: Iterable[Violation], after: Iterable[Violation]) -> l
     """
     seen = {(v.rule, v.ref, v.instrument) for v in before}
     return [v for v in after if (v.rule, v.ref, v.instrument) not in seen]
+
+
+def participant_statuses(
+    actions: Mapping[str, Sequence[Action]],
+    facts: Mapping[str, InstrumentFacts],
+    as_of: date,
+) -> dict[str, ParticipantStatus]:
+    """One participant's status for each instrument it acted on, in the view in law: the
+    Conventions first, then each Protocol under R6 (art. 40(3), no revival) and R7
+    (art. 37(2)); see statuses_by_instrument."""
+    return statuses_by_instrument(actions, facts, as_of)

@@ -71,7 +71,7 @@ def test_a_delegation_finds_its_state_sets_the_date_filters_and_prints_the_repor
     expect(rows).to_have_count(len(participating))
     expect(rows.locator("th")).to_have_text([p.name + " " + p.iso3 for p in participating])
     matrix = selectors.status_matrix(
-        as_of=ON, participants=participant_list(osce_role="participating")
+        as_of=ON, participants=participant_list(osce_role="participating", as_of=ON)
     )
     words = {"party": "Party", "signatory": "Signatory", "none": "No action on record"}
     for index, who in enumerate(participating):

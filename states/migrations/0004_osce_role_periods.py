@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('states', '0002_participant_version'),
+        ('states', '0003_data_revision_to_core'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

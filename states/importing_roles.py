@@ -1,4 +1,4 @@
-"""The OSCE role periods table of a treaty-data load (see instruments.importing).
+"""The OSCE role periods table of a treaty-data load (run by instruments.importing).
 
 Columns: iso3 (or participant), role, valid_from, valid_from_precision, valid_to,
 valid_to_precision, source, optionally note. A date known only to the year is written as
@@ -9,14 +9,17 @@ states.services.osce_role_period_upsert.
 
 from collections import defaultdict
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from core.tables import CellChecker, ImportSummary, Table
+from core.writes import Actor
 from states import domain
+from states.importing import ParticipantsLoad
 from states.models import OsceRolePeriod, Participant
-from states.services import Actor, osce_role_period_upsert
+from states.services import osce_role_period_upsert
 
-if TYPE_CHECKING:
-    from instruments.importing import ImportSummary, Table, TreatyDataLoad
+ROLE_PERIODS = "OSCE role periods"
+TABLE_COLUMNS = {ROLE_PERIODS: {"role", "valid_from", "source"}}
 
 PRECISIONS = [domain.PRECISION_DAY, domain.PRECISION_YEAR]
 
@@ -24,13 +27,15 @@ PRECISIONS = [domain.PRECISION_DAY, domain.PRECISION_YEAR]
 class RolePeriodRows:
     """The role period rows of one load: parsed, checked, then written."""
 
-    def __init__(self, load: "TreatyDataLoad") -> None:
-        self.load = load
+    def __init__(self, participants: ParticipantsLoad, check: CellChecker, *, today: date) -> None:
+        self.participants = participants
+        self.check = check
+        self.today = today
         self.rows: list[tuple[Table, int, str, date, dict[str, Any]]] = []
 
-    def parse(self, table: "Table", row: int, values: dict[str, str]) -> None:
-        check = self.load.check
-        iso3 = self.load._participant_code(table, row, values)
+    def parse(self, table: Table, row: int, values: dict[str, str]) -> None:
+        check = self.check
+        iso3 = self.participants.participant_code(table, row, values)
         role = check.choice(table, row, values, "role", domain.OSCE_ROLES)
         valid_from = check.date(table, row, values, "valid_from")
         if valid_from is None and not values.get("valid_from"):
@@ -69,21 +74,21 @@ class RolePeriodRows:
                 ref=(table, row),
             )
         for periods in proposed.values():
-            for problem in domain.role_period_problems(list(periods.values()), self.load.today):
+            for problem in domain.role_period_problems(list(periods.values()), self.today):
                 if isinstance(problem.ref, tuple) and problem.ref[0] != "stored":
                     table, row = problem.ref
-                    self.load.check.error(
+                    self.check.error(
                         table, row, problem.field, f"{problem.message} [{problem.rule}]"
                     )
 
-    def write(self, summary: "ImportSummary", actor: Actor) -> None:
+    def write(self, summary: ImportSummary, actor: Actor) -> None:
         participants = {p.iso3: p for p in Participant.objects.all()}
         for _, _, iso3, valid_from, record in sorted(self.rows, key=lambda r: (r[2], r[3])):
             result = osce_role_period_upsert(
                 participant=participants[iso3],
                 valid_from=valid_from,
                 actor=actor,
-                today=self.load.today,
+                today=self.today,
                 **record,
             )
             summary.add("OSCE role periods", result.outcome)
