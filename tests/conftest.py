@@ -200,7 +200,7 @@ def signed(real_data):
         participant=who,
         instrument=Instrument.objects.get(code="untoc"),
         kind="signature",
-        date=date(2012, 1, 10),
+        date=date(2001, 1, 10),
         source="test",
     )
     return who

@@ -277,7 +277,7 @@ def test_with_redis_down_pages_answer_writes_succeed_fast_and_the_next_sweep_cat
             "state": "SSD",
             "instrument": "untoc",
             "kind": "signature",
-            "date": "2012-01-10",
+            "date": "2001-01-10",
             "source": "test",
         }
     )
