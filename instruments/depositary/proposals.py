@@ -410,6 +410,8 @@ def proposal_decide(
             try:
                 with transaction.atomic():
                     _write(stored, actor)
+                if stored.change == Change.NOT_IN_TABLE:
+                    stored.action = None  # removed; old_kind and old_date still say what it was
             except REFUSALS as error:
                 stored.refusal = f"Not written: {_refusal_text(error)}"
                 stored.save(update_fields=["refusal"])
