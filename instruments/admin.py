@@ -684,3 +684,7 @@ class InstrumentAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
             expected_version=form.cleaned_data.get("version"),
         )
         obj.version = saved.version
+
+
+# The review of the depositary's tables (instruments/depositary/admin.py).
+from instruments.depositary import admin as depositary_admin  # noqa: E402, F401

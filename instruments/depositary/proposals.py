@@ -294,11 +294,26 @@ def table_import(
     table: StatusTable,
     actor: Any = None,
     origin: str = "",
+    status_as_at: date | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> tuple[DepositaryBatch, list[DepositaryProposal]]:
     """A parsed depositary table: checked whole (TableRefused naming every line), then
-    its proposals built, with the depositary's page as the source."""
+    its proposals built, with the depositary's page as the source. `status_as_at` is the
+    table's date when the table does not print it (a CSV, a paste without its heading)."""
+    if status_as_at is not None:
+        if table.status_as_at not in (None, status_as_at):
+            raise TableRefused(
+                [
+                    LineError(
+                        table.status_line,
+                        "status as at",
+                        f"the table says {table.status_as_at:%d %b %Y}, not "
+                        f"{status_as_at:%d %b %Y} as given",
+                    )
+                ]
+            )
+        table.status_as_at = status_as_at
     errors = table_check(table, instrument)
     if errors:
         raise TableRefused(errors)
