@@ -72,23 +72,28 @@ def html_page(code: str, as_at: date, lines: list[Line]) -> str:
         )
     signatories = sum(1 for line in lines if line.signature)
     parties = sum(1 for line in lines if line.consent)
+    action = f"./ViewDetails.aspx?src=TREATY&amp;mtdsg_no={instrument.untc_reference}"
+    action += "&amp;chapter=18&amp;clang=_en"
+    title = f'<td id="{PREFIX}rptTreaty_ctl00_tcTreaty">{escape(instrument.title)}</td>'
+    counts = f"Signatories: {signatories}. Parties: {parties}."
+    place = f"New York, {instrument.adopted_on:%d %B %Y}"
     return f"""<!DOCTYPE html>
 <html xmlns="http://www.w3.org/1999/xhtml">
 <head><title>
 	UNTC
 </title><meta charset="utf-8" /><link href="../Css/bootstrap.min.css" rel="stylesheet" /></head>
 <body>
-<form method="post" action="./ViewDetails.aspx?src=TREATY&amp;mtdsg_no={instrument.untc_reference}&amp;chapter=18&amp;clang=_en" id="aspnetForm">
+<form method="post" action="{action}" id="aspnetForm">
 <div class="aspNetHidden"><input type="hidden" name="__VIEWSTATE" value="/wEPDwUKLTI2" /></div>
 <div id="header"><ul class="nav"><li><a href="Home.aspx?clang=_en">Home</a></li>
 <li><a href="ParticipationStatus.aspx?clang=_en">Status of Treaties</a></li>
 <li><a href="Search.aspx">Search</a></li></ul></div>
 <table class="table-layout"><tr><td>
 <span id="{PREFIX}rptHead_ctl00_tcText">CHAPTER XVIII<br/>PENAL MATTERS</span>
-<table><tr><td id="{PREFIX}rptTreaty_ctl00_tcTreaty">{escape(instrument.title)}</td></tr>
-<tr><td id="{PREFIX}rptTreaty_ctl00_tcText">New York, {instrument.adopted_on:%d %B %Y}</td></tr></table>
+<table><tr>{title}</tr>
+<tr><td id="{PREFIX}rptTreaty_ctl00_tcText">{place}</td></tr></table>
 <div class="status-date">Status as at : {as_at:%d-%m-%Y} 09:58:39 EDT</div>
-<table><tr><td>Status:</td><td id="{PREFIX}rptStatus_ctl00_tcText">Signatories: {signatories}. Parties: {parties}.</td></tr></table>
+<table><tr><td>Status:</td><td id="{PREFIX}rptStatus_ctl00_tcText">{counts}</td></tr></table>
 <div class="table-responsive">
 <table class="table table-striped">
 <thead><tr><th>Participant<sup>1</sup></th><th>Signature</th>

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from instruments import domain
-from instruments.depositary.parsers import TEXT, StatusRow, TableRefused, status_table_parse
+from instruments.depositary.parsers import StatusRow, TableRefused, status_table_parse
 from instruments.depositary.proposals import (
     ProposalDecided,
     batch_decide_all,
@@ -64,7 +64,8 @@ def test_germany_firearms_consent_is_proposed_and_nothing_is_written(firearms_li
         ("SLE", Change.CHANGED_KIND, domain.RATIFICATION, date(2014, 8, 12)),
     ]
     assert _of(proposals, "DEU").line is not None
-    assert batch.pk and batch.uploaded_by == editor and batch.status_as_at == AS_AT
+    assert batch.pk is not None
+    assert (batch.uploaded_by, batch.status_as_at) == (editor, AS_AT)
     assert batch.source == "UN Treaty Collection status page as at 4 May 2024"
     assert _action_state() == before
     assert Instrument.objects.get(code="fir").status_complete_to == date(2014, 7, 10)
@@ -94,7 +95,7 @@ def test_changed_date_changed_kind_and_missing_actions_are_proposed():
 
 def test_records_after_the_tables_date_are_not_compared():
     # As at 2010 the table lacks later actions; they are ours, not differences.
-    batch, proposals = proposals_build(
+    _batch, proposals = proposals_build(
         instrument=Instrument.objects.get(code="tip"),
         rows=[],
         status_as_at=date(2015, 1, 1),
@@ -192,7 +193,7 @@ def test_accepting_writes_through_the_services_and_moves_complete_to(firearms_li
 
 def test_rejecting_writes_nothing_but_completes_the_review(firearms_lines, editor):
     before = _action_state()
-    batch, proposals = _import("fir", firearms_lines, actor=editor)
+    _batch, proposals = _import("fir", firearms_lines, actor=editor)
 
     for proposal in proposals:
         proposal_decide(proposal=proposal, accept=False, actor=editor, expected_version=1)
@@ -206,7 +207,7 @@ def test_a_proposal_that_breaks_a_treaty_rule_stays_undecided_with_the_rule(edit
     # (A test's table line, not a fact.)
     iran = Participant.objects.get(iso3="IRN")
     extra = [Line(iran.name, "IRN", None, date(2020, 1, 6), "accession")]
-    batch, proposals = _import("fir", table_lines("fir", AS_AT, extra), actor=editor)
+    _batch, proposals = _import("fir", table_lines("fir", AS_AT, extra), actor=editor)
     proposal = _of(proposals, "IRN")
     before = _action_state()
 
@@ -251,7 +252,7 @@ def test_accept_all_leaves_actions_the_table_lacks_to_a_decision_of_their_own(ed
 
 def test_accepting_an_action_the_table_lacks_removes_it_through_the_services(editor):
     lines = [line for line in table_lines("fir", AS_AT) if line.iso3 != "AUT"]
-    batch, proposals = _import("fir", lines, actor=editor)
+    _batch, proposals = _import("fir", lines, actor=editor)
     (consent,) = [p for p in proposals if p.participant.iso3 == "AUT" and p.old_kind != "signature"]
 
     proposal_decide(proposal=consent, accept=True, actor=editor, expected_version=1)
