@@ -181,12 +181,12 @@ class DepositaryBatchAdmin(admin.ModelAdmin):
     def decide_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """One proposal (`proposal`, `version`, `decision`) or all the page showed (`all`,
         `seen`): the services decide; the answer is a message on the batch's page."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
         batch = self.get_object(request, object_id)
         if batch is None:
             messages.error(request, "No such depositary import.")
             return HttpResponseRedirect(reverse("admin:instruments_depositarybatch_changelist"))
-        if not self.has_change_permission(request, batch):
-            raise PermissionDenied
         post = request.POST
         accept = (post.get("decision") or post.get("all")) == "accept"
         if post.get("all") in ("accept", "reject"):

@@ -187,18 +187,24 @@ def _differences(
 ) -> Iterable[DepositaryProposal]:
     """1. Signature: new, or a changed date. 2. Consent: new, a changed date (with the
     table's kind where it gives one), or a changed kind. 3. Recorded but not in the table."""
-    table = {
+    table: dict[str, tuple[date, str] | None] = {
         "signature": (row.signature, domain.SIGNATURE) if row and row.signature else None,
-        "consent": (row.consent, row.consent_kind) if row and row.consent else None,
+        "consent": (row.consent, row.consent_kind or domain.CONSENT_KIND_NOT_RECORDED)
+        if row and row.consent
+        else None,
     }
     for which in ("signature", "consent"):
         ours, theirs = recorded.get(which), table[which]
-        base = {"participant": participant, "line": row.line if row else None}
-        base["source"] = row.source if row else ""
+        base: dict[str, Any] = {
+            "participant": participant,
+            "line": row.line if row else None,
+            "source": row.source if row else "",
+        }
         if theirs is None and ours is None:
             continue
         if ours is None:
-            new_date, new_kind = theirs  # type: ignore[misc]
+            assert theirs is not None
+            new_date, new_kind = theirs
             yield DepositaryProposal(
                 change=Change.NEW_ACTION, new_kind=new_kind, new_date=new_date, **base
             )
@@ -213,7 +219,7 @@ def _differences(
             yield DepositaryProposal(change=Change.NOT_IN_TABLE, **old, **base)
             continue
         new_date, new_kind = theirs
-        if new_kind in (None, domain.CONSENT_KIND_NOT_RECORDED):
+        if new_kind == domain.CONSENT_KIND_NOT_RECORDED:
             new_kind = ours.kind  # a table that leaves the kind open does not erase ours
         if new_date != ours.date:
             change = Change.CHANGED_DATE
@@ -368,7 +374,9 @@ def _write(proposal: DepositaryProposal, actor: Any) -> None:
             actor=actor,
         )
         return
-    action = TreatyAction.objects.filter(pk=proposal.action_id).first()
+    action = (
+        TreatyAction.objects.filter(pk=proposal.action_id).first() if proposal.action_id else None
+    )
     if action is None:
         raise TreatyAction.DoesNotExist(
             "The recorded action this proposal concerns was deleted since the table was read."
@@ -406,7 +414,7 @@ def proposal_decide(
     """
     with transaction.atomic():
         stored = (
-            DepositaryProposal.objects.select_for_update()
+            DepositaryProposal.objects.select_for_update(of=("self",))
             .select_related("batch__instrument", "participant", "decided_by")
             .get(pk=proposal.pk)
         )
@@ -477,7 +485,7 @@ def batch_decide_all(
     pending = batch.proposals.filter(decision=Decision.UNDECIDED, pk__in=list(seen))
     if accept:
         pending = pending.exclude(change=Change.NOT_IN_TABLE)
-    order = {Change.NOT_IN_TABLE: 2}
+    order: dict[str, int] = {Change.NOT_IN_TABLE: 2}
     for proposal in sorted(
         pending.select_related("participant"),
         key=lambda p: (order.get(p.change, 0), p.new_kind != domain.SIGNATURE, p.pk),
