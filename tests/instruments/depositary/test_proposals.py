@@ -19,7 +19,7 @@ from instruments.depositary.proposals import (
 from instruments.models import DepositaryBatch, DepositaryProposal, Instrument, TreatyAction
 from states.models import Participant
 from tests.instruments.depositary.conftest import AS_AT, GERMANY_FIREARMS
-from tests.instruments.depositary.tables import Line, pasted_text, table_lines
+from tests.instruments.depositary.tables import Line, csv_table, html_page, pasted_text, table_lines
 
 pytestmark = pytest.mark.usefixtures("real_data")
 
@@ -292,3 +292,24 @@ def test_two_editors_deciding_at_once_one_wins(real_data, editor, viewer):
     proposal.refresh_from_db()
     written = TreatyAction.objects.filter(participant__iso3="DEU", date=date(2021, 10, 14)).count()
     assert written == (1 if proposal.decision == "accepted" else 0)
+
+
+def test_a_table_with_no_difference_is_closed_by_the_editor_and_moves_complete_to(editor):
+    table = status_table_parse(csv_table("fir", AS_AT, table_lines("fir", AS_AT)))
+    batch, proposals = table_import(
+        instrument=Instrument.objects.get(code="fir"), table=table, actor=editor
+    )
+    assert proposals == []
+    assert Instrument.objects.get(code="fir").status_complete_to == date(2014, 7, 10)
+
+    batch_decide_all(batch=batch, accept=True, actor=editor, seen={})
+
+    batch.refresh_from_db()
+    assert batch.state == DepositaryBatch.State.DECIDED
+    assert Instrument.objects.get(code="fir").status_complete_to == AS_AT
+
+
+def test_a_saved_page_of_another_instrument_is_refused_by_its_address():
+    page = html_page("som", AS_AT, table_lines("som", AS_AT))
+    with pytest.raises(TableRefused, match="status table of the Smuggling of Migrants Protocol"):
+        table_import(instrument=Instrument.objects.get(code="tip"), table=status_table_parse(page))
