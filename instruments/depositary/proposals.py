@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.writes import StaleVersionError
 from instruments import domain, services
 from instruments.depositary.parsers import LineError, StatusRow, StatusTable, TableRefused
 from instruments.models import DepositaryBatch, DepositaryProposal, Instrument, TreatyAction
@@ -394,7 +395,7 @@ def _write(proposal: DepositaryProposal, actor: Any) -> None:
         )
 
 
-REFUSALS = (ValidationError, services.StaleVersionError, TreatyAction.DoesNotExist)
+REFUSALS = (ValidationError, StaleVersionError, TreatyAction.DoesNotExist)
 
 
 def proposal_decide(

@@ -1,6 +1,6 @@
 """The back office's review of depositary tables: load a table, then accept or reject each
-difference it shows (or all). Thin: the parsers read, instruments.depositary.proposals
-decides and writes."""
+difference it shows (or all). Thin: instruments.depositary.parsers reads,
+instruments.depositary.proposals decides and writes."""
 
 from typing import Any
 
