@@ -13,8 +13,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from instruments.depositary import proposals as service
+from instruments.depositary import decisions
 from instruments.depositary.parsers import FORM_LABELS, TableRefused, status_table_parse
+from instruments.depositary.proposals import table_import
 from instruments.models import DepositaryBatch, DepositaryProposal, Instrument
 
 MAX_UPLOAD = 5 * 1024 * 1024  # a status page saved with its chrome is about 300 kB
@@ -133,7 +134,7 @@ class DepositaryBatchAdmin(admin.ModelAdmin):
         data = form.cleaned_data
         try:
             table = status_table_parse(data["data"], data["form"] or None)
-            batch, proposals = service.table_import(
+            batch, proposals = table_import(
                 instrument=data["instrument"],
                 table=table,
                 actor=request.user,
@@ -191,7 +192,7 @@ class DepositaryBatchAdmin(admin.ModelAdmin):
         accept = (post.get("decision") or post.get("all")) == "accept"
         if post.get("all") in ("accept", "reject"):
             seen = _seen(post.get("seen", ""))
-            results = service.batch_decide_all(
+            results = decisions.batch_decide_all(
                 batch=batch, accept=accept, actor=request.user, seen=seen
             )
             for result in results:
@@ -205,14 +206,14 @@ class DepositaryBatchAdmin(admin.ModelAdmin):
                 try:
                     _tell(
                         request,
-                        service.proposal_decide(
+                        decisions.proposal_decide(
                             proposal=proposal,
                             accept=accept,
                             actor=request.user,
                             expected_version=int(version),
                         ),
                     )
-                except service.ProposalDecided as decided:
+                except decisions.ProposalDecided as decided:
                     messages.warning(request, str(decided))
         else:
             messages.error(request, "Nothing was decided: choose accept or reject.")
@@ -240,7 +241,7 @@ def _seen(text: str) -> dict[int, int]:
     return seen
 
 
-def _tell(request: HttpRequest, result: service.Outcome | str) -> None:
+def _tell(request: HttpRequest, result: decisions.Outcome | str) -> None:
     if isinstance(result, str):
         messages.warning(request, result)
         return

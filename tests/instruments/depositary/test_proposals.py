@@ -7,15 +7,9 @@ import pytest
 from django.db import connection
 
 from instruments import domain
+from instruments.depositary.decisions import ProposalDecided, batch_decide_all, proposal_decide
 from instruments.depositary.parsers import StatusRow, TableRefused, status_table_parse
-from instruments.depositary.proposals import (
-    ProposalDecided,
-    batch_decide_all,
-    depositary_source,
-    proposal_decide,
-    proposals_build,
-    table_import,
-)
+from instruments.depositary.proposals import depositary_source, proposals_build, table_import
 from instruments.models import DepositaryBatch, DepositaryProposal, Instrument, TreatyAction
 from states.models import Participant
 from tests.instruments.depositary.conftest import AS_AT, GERMANY_FIREARMS
