@@ -120,6 +120,7 @@ ROUTES: dict[str, Access] = {
     "admin:catch_all": Access(read=STAFF, write=None, answers=404),
     "admin:auth_user_password_change": Access(read=ADMIN, write=ADMIN),
     "admin:reports_complianceflag_run_check": Access(read=NOBODY, write=EDITORS),
+    "admin:instruments_depositarybatch_decide": Access(read=NOBODY, write=EDITORS),
 }
 
 
@@ -151,6 +152,10 @@ ADMIN_MODELS: dict[str, ModelAccess] = {
         view=STAFF, add=EDITORS, change=EDITORS, delete=EDITORS
     ),
     "instruments.declaration": ModelAccess(view=STAFF, add=EDITORS, change=EDITORS, delete=EDITORS),
+    # Editors load depositary tables and decide their proposals; the record stays.
+    "instruments.depositarybatch": ModelAccess(
+        view=STAFF, add=EDITORS, change=EDITORS, delete=NOBODY
+    ),
     "reports.obligation": ModelAccess(view=STAFF, add=NOBODY, change=EDITORS, delete=NOBODY),
     "reports.copsession": READ_ONLY,
     "reports.submission": ModelAccess(view=STAFF, add=EDITORS, change=EDITORS, delete=EDITORS),

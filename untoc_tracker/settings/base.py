@@ -207,6 +207,27 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 
+# The depositary's status pages, read weekly when DEPOSITARY_CHECK is true (it needs internet
+# access): every Monday at 06:00 in CELERY_TIMEZONE. The differences wait for an editor.
+DEPOSITARY_CHECK_ENABLED = env_bool("DEPOSITARY_CHECK", default=False)
+DEPOSITARY_FETCH_TIMEOUT = env_int("DEPOSITARY_FETCH_TIMEOUT", 30, minimum=1)
+_UNTC_PAGE = (
+    "https://treaties.un.org/Pages/ViewDetails.aspx?src=TREATY&mtdsg_no={}&chapter=18&clang=_en"
+)
+DEPOSITARY_STATUS_URLS = {
+    "untoc": _UNTC_PAGE.format("XVIII-12"),
+    "tip": _UNTC_PAGE.format("XVIII-12-a"),
+    "som": _UNTC_PAGE.format("XVIII-12-b"),
+    "fir": _UNTC_PAGE.format("XVIII-12-c"),
+}
+if DEPOSITARY_CHECK_ENABLED:
+    CELERY_BEAT_SCHEDULE["depositary-check"] = {
+        "task": "instruments.tasks.depositary_check",
+        "schedule": crontab(minute="0", hour="6", day_of_week="mon"),
+    }
+# The site's address as editors reach it, for links in e-mails.
+SITE_URL = env_str("DJANGO_SITE_URL", "http://127.0.0.1:8000")
+
 # --- Cache --------------------------------------------------------------------------------
 # "default": Redis, shared by the web processes; a Redis that is down or stalls makes a cache
 # miss, never an error page (core/cache.py), and costs one request at most half a

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('instruments', '0003_instrument_version'),
+        ('instruments', '0004_depositary_imports_and_proposals'),
     ]
 
     operations = [
