@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from core.conditional import conditional_on_revision, request_revision
 from instruments import charts, selectors
 from instruments.feeds import ActionFeed
 from instruments.forms import (
@@ -29,7 +30,6 @@ from states.selectors import (
     participant_list,
     participant_search,
 )
-from untoc_tracker.conditional import conditional_on_revision, request_revision
 
 OSCE_AREA_ROLES = OSCE_ROLE_GROUPS["osce"]
 PARTICIPANT_CODE = re.compile(r"[A-Za-z]{3}")  # ISO 3166-1 alpha-3, or EUU

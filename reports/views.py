@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from core.conditional import conditional_on_revision, request_revision
 from instruments import domain as treaty
 from instruments import selectors
 from instruments.forms import AsOfForm
@@ -19,7 +20,6 @@ from reports.forms import ComplianceFilterForm
 from reports.selectors import compliance_checked_as_of, obligation_list, obligation_standings
 from states.models import Participant
 from states.selectors import participant_list
-from untoc_tracker.conditional import conditional_on_revision, request_revision
 
 REPORT_TITLE = (
     "Status of the UN Convention against Transnational Organized Crime and its Protocols "

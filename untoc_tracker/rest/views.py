@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils.cache import patch_vary_headers
 from rest_framework import status, viewsets
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from untoc_tracker.rest.conditional import (
     VARY,
-    public_not_modified,
+    public_read,
     version_conditional,
     version_etag,
 )
@@ -35,12 +35,6 @@ class ApiViewSet(viewsets.GenericViewSet):
     versioned = False
     service_field_names: Mapping[str, str] = {}
     export_actions: tuple[str, ...] = ()
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        not_modified = public_not_modified(self, request)
-        if not_modified is not None:
-            return not_modified
-        return super().dispatch(request, *args, **kwargs)
 
     def get_renderers(self) -> list[BaseRenderer]:
         renderers = super().get_renderers()
@@ -85,6 +79,7 @@ class VersionedViewSet(ApiViewSet):
         response["ETag"] = version_etag(record)
         return response
 
+    @public_read
     def retrieve(self, request: Request, pk: str) -> Response:
         record = self.record(pk)
         return version_conditional(request, record, lambda: Response(self.representation(record)))
