@@ -325,9 +325,10 @@ def test_the_sweep_runs_the_same_statements_for_5_and_400_more_participants(edit
         counts.append(len(queries))
     # 1 take turns (update the ComplianceCheck row); 2 obligations with their instruments
     # and Conventions; 3 participants; 4 treaty actions; 5 what was received (submissions
-    # and notifications in one UNION); 6 stored flags; 7 digest recipients; 8 flags upsert;
-    # 9 their history (one INSERT ... SELECT with one parameter for the keys, at any N);
+    # and notifications in one UNION); 6 stored flags; 7 digest recipients; 8 the new flags
+    # (one INSERT); 9 their history (one INSERT, simple-history's bulk_create_with_history);
     # 10 data revision; plus the savepoint and its release around the sweep inside the
-    # test's transaction. The 1,200 flags fit one upsert now that Django is told SQLite's
-    # real limit (untoc_tracker/apps.py), where 999 parameters would have taken 11.
+    # test's transaction. (Flags that change add one UPDATE and one history INSERT,
+    # bulk_update_with_history.) The 1,200 flags fit one INSERT now that Django is told
+    # SQLite's real limit (untoc_tracker/apps.py), where 999 parameters would have taken 11.
     assert counts[0] == counts[1] == 12
