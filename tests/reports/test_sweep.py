@@ -332,3 +332,24 @@ def test_the_sweep_runs_the_same_statements_for_5_and_400_more_participants(edit
     # bulk_update_with_history.) The 1,200 flags fit one INSERT now that Django is told
     # SQLite's real limit (untoc_tracker/apps.py), where 999 parameters would have taken 11.
     assert counts[0] == counts[1] == 12
+
+
+def test_flags_that_change_are_written_in_the_same_statements_for_5_and_400_more(editor):
+    """Flags raised while no editor has an e-mail address are announced, and so changed
+    (notified_on), by the first sweep after one has: an update of every flag at once."""
+    counts = []
+    for size in (5, 400):
+        synthetic_participants(size)
+        editor.email = ""
+        editor.save()
+        services.compliance_sweep(as_of=date(2010, 1, 1))
+        editor.email = "spmu-editor@example.org"
+        editor.save()
+        with CaptureQueriesContext(connection) as queries:
+            result = services.compliance_sweep(as_of=date(2010, 1, 1))
+        assert result.digest_flags >= 3 * size
+        assert result.raised == 0
+        counts.append(len(queries))
+    # As above, but the flags are changed, not new: 8 one UPDATE of every changed flag
+    # (bulk_update_with_history); 9 their history rows in one INSERT.
+    assert counts[0] == counts[1] == 12
