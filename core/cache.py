@@ -14,10 +14,11 @@ page is compressed once per revision, not once per request). It runs before sess
 authentication: a request that carries credentials or a session cookie is never served, nor
 its answer kept, here.
 
-"default" is Redis, shared by the web processes, through django-redis with
-IGNORE_EXCEPTIONS: a Redis that is down is a miss and a dropped write, never an error page.
-Without REDIS_URL it is each process's own memory. "local" is always the process's memory,
-for reference data keyed by the revision (cache_get/cache_set).
+An answer is kept in two caches: "local", the process's own memory, asked first (no round
+trip), and "default", Redis shared by the web processes through django-redis with
+IGNORE_EXCEPTIONS (a Redis that is down is a miss and a dropped write, never an error page),
+so that one process's build serves the others. Without REDIS_URL "default" is the process's
+memory too. "local" also holds reference data keyed by the revision (cache_get/cache_set).
 """
 
 import re
@@ -104,12 +105,18 @@ class ResponseCacheMiddleware:
         key = response_cache_key(request)
         if key is None:
             return self.get_response(request)
-        cache = caches[RESPONSE_CACHE]
-        held = cache.get(key)
+        local, shared = caches[LOCAL_CACHE], caches[RESPONSE_CACHE]
+        held = local.get(key)
+        if held is None and shared is not local:
+            held = shared.get(key)
+            if held is not None:
+                local.set(key, held, RESPONSE_SECONDS)
         if held is not None:
             content, headers = held
             return HttpResponse(content, headers=headers)
         response = self.get_response(request)
         if _shareable(response):
-            cache.set(key, (response.content, dict(response.items())), RESPONSE_SECONDS)
+            held = (response.content, dict(response.items()))
+            local.set(key, held, RESPONSE_SECONDS)
+            shared.set(key, held, RESPONSE_SECONDS)
         return response

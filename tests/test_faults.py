@@ -388,7 +388,8 @@ def settings_cache() -> dict:
 def cache_without_redis():
     """The production cache backend, its Redis a closed port."""
     location = f"redis://127.0.0.1:{free_port()}/7"
-    with override_settings(CACHES={"default": production_cache(location)}):
+    local = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    with override_settings(CACHES={"default": production_cache(location), "local": local}):
         yield caches["default"]
 
 
