@@ -496,7 +496,8 @@ def _flags_write(
         ),
         "default_date": timezone.now(),
     }
-    new, changed = [], []
+    new: list[ComplianceFlag] = []
+    changed: list[ComplianceFlag] = []
     for (participant_id, obligation_id), flag in flags.items():
         row = ComplianceFlag(
             pk=stored_ids.get((participant_id, obligation_id)),

@@ -76,9 +76,7 @@ def test_every_public_read_asked_again_is_served_from_the_cache_after_one_query(
     assert again["ETag"] == first["ETag"]
 
 
-def test_the_same_parameters_in_another_order_share_one_answer(
-    client, django_assert_num_queries
-):
+def test_the_same_parameters_in_another_order_share_one_answer(client, django_assert_num_queries):
     first = client.get(API + "status/?instrument=untoc&osce_role=any&page_size=5")
     with django_assert_num_queries(1):
         again = client.get(API + "status/?page_size=5&osce_role=any&instrument=untoc")
