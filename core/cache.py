@@ -86,9 +86,12 @@ def response_cache_key(request: HttpRequest) -> str | None:
     return f"response:{revision_etag(request, public=True)}:{encoding}"
 
 
-def _shareable(response: HttpResponse) -> bool:
+def _shareable(request: HttpRequest, response: HttpResponse) -> bool:
+    """A 200 that is the same for every anonymous visitor: no cookie set, no CSRF token
+    rendered into it (a token belongs to one visitor), not streamed, not too large."""
     return (
         response.status_code == 200
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         and not response.streaming
         and not response.cookies
         and len(response.content) <= RESPONSE_MAX_BYTES
@@ -115,7 +118,7 @@ class ResponseCacheMiddleware:
             content, headers = held
             return HttpResponse(content, headers=headers)
         response = self.get_response(request)
-        if _shareable(response):
+        if _shareable(request, response):
             held = (response.content, dict(response.items()))
             local.set(key, held, RESPONSE_SECONDS)
             shared.set(key, held, RESPONSE_SECONDS)
