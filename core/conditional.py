@@ -69,6 +69,8 @@ def revision_etag(request: HttpRequest, *args: Any, public: bool | None = None) 
         request.path,
         normalised_query(request),
         negotiated_format(request),
+        # The active language: one while no LocaleMiddleware reads Accept-Language, but
+        # kept in the key so that a translated site cannot serve one language to another.
         translation.get_language() or "",
         "public" if anonymous else "staff",
         timezone.localdate().isoformat(),
