@@ -19,12 +19,7 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import condition
 
-
-def data_revision() -> int:
-    # Imported here: the revision's model lives with the write protocol, above this floor.
-    from states.selectors import data_revision as read
-
-    return read()
+from core.selectors import data_revision
 
 
 def request_revision(request: Any) -> int:

@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from states.models import DataRevision, Participant, ParticipantAlias
+from states.models import Participant, ParticipantAlias
 
 # Filter values clients use for OSCE roles, and the roles each stands for.
 OSCE_ROLE_GROUPS: dict[str, tuple[str, ...]] = {
@@ -45,12 +45,6 @@ def participant_search(text: str) -> QuerySet[Participant]:
         .distinct()
         .order_by("name")
     )
-
-
-def data_revision() -> int:
-    """The number of committed changes to tracker data so far (one query)."""
-    number = DataRevision.objects.filter(pk=1).values_list("number", flat=True).first()
-    return number or 0
 
 
 def alias_names(participant_ids: list[int]) -> dict[int, list[str]]:

@@ -37,7 +37,7 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
-from reports import services
+from reports import sweep
 from reports.models import ComplianceCheck, ComplianceFlag
 from reports.tasks import PAUSE_VARIABLE, flag_overdue_states
 from tests.apiclient import token_headers
@@ -235,7 +235,7 @@ def test_with_redis_down_pages_answer_writes_succeed_fast_and_the_next_sweep_cat
 ):
     base, redis_url, log = redis_down_server
     today = timezone.localdate()
-    services.compliance_sweep(as_of=today)
+    sweep.compliance_sweep(as_of=today)
     germany_cop = ComplianceFlag.objects.get(
         participant=state("DEU"), obligation__code="untoc-cop-2007"
     )
@@ -442,7 +442,7 @@ def test_with_redis_up_the_cache_keeps_values_in_redis():
 
 VISIBILITY_TIMEOUT = 5  # seconds; the deployment's default is an hour
 AS_OF = date(2010, 1, 1)
-FLAG_FIELDS = ["participant_id", "obligation_id", *services.FLAG_FIELDS]
+FLAG_FIELDS = ["participant_id", "obligation_id", *sweep.FLAG_FIELDS]
 
 
 def flag_rows() -> list[tuple]:
@@ -482,7 +482,7 @@ def test_a_worker_killed_mid_sweep_leaves_the_task_to_the_next_and_the_flags_are
     tmp_path,
 ):
     # What an undisturbed run leaves; then back to before it.
-    services.compliance_sweep(as_of=AS_OF)
+    sweep.compliance_sweep(as_of=AS_OF)
     undisturbed = flag_rows()
     assert len(undisturbed) > 300
     ComplianceFlag.objects.all().delete()

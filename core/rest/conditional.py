@@ -24,7 +24,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.conditional import revision_etag
-from untoc_tracker.rest.errors import PreconditionFailed, PreconditionRequired, Problem
+from core.rest.errors import PreconditionFailed, PreconditionRequired, Problem
 
 
 def _tags(header: str | None) -> list[str]:
