@@ -39,7 +39,7 @@ from django.db import IntegrityError, connection, models, transaction
 from core.writes import revision_bump
 from instruments.models import Declaration, Instrument, TreatyAction
 from reports.models import ComplianceCheck, ComplianceFlag, CopSession, Obligation, Submission
-from states.models import Participant, ParticipantAlias
+from states.models import OsceRolePeriod, Participant, ParticipantAlias
 
 FORMAT = "untoc-tracker-snapshot"
 VERSION = 1
@@ -48,6 +48,7 @@ HISTORY_USER = "history_user"  # the column naming a history row's author by use
 RECORDS: list[type[models.Model]] = [
     Participant,
     ParticipantAlias,
+    OsceRolePeriod,
     Instrument,
     TreatyAction,
     Declaration,

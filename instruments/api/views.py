@@ -89,7 +89,7 @@ class StatusViewSet(ApiViewSet):
         of the instruments held in memory; one more when they are not held); the
         participants; their actions."""
         params = (STATUS_PARAMS + PAGE_PARAMS).parse(request)
-        participants = participant_list(osce_role=params["osce_role"])
+        participants = participant_list(osce_role=params["osce_role"], as_of=params["as_of"])
         if params["state"]:
             participants = participants.filter(iso3__in=params["state"])
         as_of = params["as_of"]
