@@ -1,10 +1,11 @@
 """Query budgets: the SQL statements each public page and API list runs, at each data size.
 
 Run in the benchmark's process against its database, through Django's test client (no
-network). Each answer is built, never taken from the page cache, twice:
+network). Each answer is built, never taken from the response cache, twice:
 - cold: every cache emptied, as for the first request after a write;
 - warm: the instruments already held in memory for the current data revision, as for every
-  later request until the next write (the answer itself still built from scratch).
+  later request until the next write (the answer itself still built from scratch);
+then once more as it is served until the next write (from the response cache if public).
 Queries that only authenticate the caller (the token, the session and its user) are counted
 apart: the API's budget is "3 + authentication".
 """
@@ -53,6 +54,7 @@ class Budget:
     authentication: int
     status: int
     cold: int  # every cache emptied
+    cached: int  # the same request again: from the response cache when it keeps the answer
 
     @property
     def without_authentication(self) -> int:
@@ -81,6 +83,8 @@ def measure(
         instrument_list_at(data_revision())
         with CaptureQueriesContext(connection) as warm:
             response = client.get(path, **headers)
+        with CaptureQueriesContext(connection) as cached:
+            client.get(path, **headers)
         statements = [q["sql"] for q in warm.captured_queries]
         authentication = sum(1 for sql in statements if AUTHENTICATION.search(sql))
         budgets.append(
@@ -92,6 +96,7 @@ def measure(
                 authentication,
                 response.status_code,
                 cold=len(cold.captured_queries),
+                cached=len(cached.captured_queries),
             )
         )
     return budgets

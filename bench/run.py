@@ -25,16 +25,16 @@ RESULTS = BASE_DIR / "bench" / "results"
 def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="toy sizes, one short round")
-    parser.add_argument("--scales", help="participants for the query budgets (70,1000,5000)")
+    parser.add_argument("--scales", help="participants for the query budgets (70,1000)")
     parser.add_argument("--serve-at", type=int, help="participants while serving (1000)")
-    parser.add_argument("--sweep-at", help="participants for the sweep (1000,10000)")
+    parser.add_argument("--sweep-at", help="participants for the sweep (70,1000)")
     parser.add_argument(
         "--services-up-to",
         type=int,
         help="participants whose data go through the importer and services (1000)",
     )
     parser.add_argument("--rounds", type=int, help="interleaved rounds (3)")
-    parser.add_argument("--seconds", type=float, help="seconds per endpoint and round (5)")
+    parser.add_argument("--seconds", type=float, help="seconds per endpoint and round (2)")
     parser.add_argument("--connections", type=int, default=4, help="concurrent connections (4)")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (3)")
     parser.add_argument("--load-clients", type=int, help="clients in the load run (50)")
@@ -45,12 +45,12 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--name", help="file name of the results (latest; quick with --quick)")
     options = parser.parse_args(argv)
     full = {
-        "scales": "70,1000,5000",
+        "scales": "70,1000",
         "serve_at": 1000,
-        "sweep_at": "1000,10000",
+        "sweep_at": "70,1000",
         "services_up_to": 1000,
         "rounds": 3,
-        "seconds": 5.0,
+        "seconds": 2.0,
         "load_clients": 50,
         "load_seconds": 30.0,
         "name": "latest",

@@ -2,9 +2,11 @@
 
 - `Server` starts and stops gunicorn (the command of docker-compose.yml's web service, bound
   to the loopback interface) in its own process group.
-- `measure` checks that the status API, the baseline view and the static file send the same
-  bytes, then measures each endpoint for a few seconds, round after round, interleaved, so
-  that a drift of the shared machine touches them all alike.
+- `measure` checks that the status API and the baseline view send the same bytes and that
+  each static file is as large as the answer it stands beside, then measures each endpoint
+  for a few seconds, round after round, interleaved, so that a drift of the shared machine
+  touches them all alike: every public GET warm beside its static twin, the status API and
+  page cold (a new date each request) beside the baseline, and the 304s.
 - `bounded_load` is the load run: many clients for a fixed time, a mix of pages and API
   lists, counting every error.
 - `page_weights` and `foreign_loads` fetch the pages as a browser would.
@@ -156,30 +158,75 @@ class Measurements:
         return statistics.median(self.ratios(top, bottom, metric))
 
 
+# Every public GET the benchmark serves: (name, path, headers). Pages as browsers ask for
+# them (gzip accepted), API lists as API clients do.
+PUBLIC_GETS = [
+    ("home page", "/", GZIP),
+    ("status matrix page", "/status/", GZIP),
+    (
+        "status matrix page, OSCE participating States, TIP",
+        "/status/?osce_role=participating&instrument=tip",
+        GZIP,
+    ),
+    ("participant page", "/states/{code}/", GZIP),
+    ("instrument page", "/instruments/untoc/", GZIP),
+    ("compliance page", "/compliance/", GZIP),
+    ("OSCE status report", "/reports/osce-status/", GZIP),
+    ("search", "/search/?q=Synthetic", GZIP),
+    ("Atom feed", "/feeds/actions/", GZIP),
+    ("status API", "/api/v1/status/", {}),
+    (
+        "status API, filtered",
+        "/api/v1/status/?osce_role=participating&instrument=untoc&ordering=-consent_date",
+        {},
+    ),
+    ("status API, as of 2010", "/api/v1/status/?as_of=2010-01-01&page=2", {}),
+    ("states API", "/api/v1/states/", {}),
+    ("instruments API", "/api/v1/instruments/", {}),
+    ("actions API", "/api/v1/actions/", {}),
+    ("declarations API", "/api/v1/declarations/", {}),
+]
 STATUS_API = "status API"
-API_ROOT = "API root (no query: the floor of any API answer)"
 BASELINE = "baseline view"
-STATIC = "static file, same bytes"
-PAGE_UNCACHED = "status matrix page, uncached"
-PAGE_CACHED = "status matrix page, cached"
+STATIC = "static file, same bytes as the status API"
+COLD_API = "status API, cold (a new date each request)"
+COLD_BASELINE = "baseline view, cold (the same dates)"
+COLD_PAGE = "status matrix page, cold (a new date each request)"
 NOT_MODIFIED = "status API, conditional GET (304)"
 PAGE_NOT_MODIFIED = "status matrix page, conditional GET (304)"
 
 
+def warm_label(name: str) -> str:
+    return f"warm: {name}"
+
+
+def static_label(name: str) -> str:
+    return f"static file as large as: {name}"
+
+
+def public_gets(code: str) -> list[tuple[str, str, dict[str, str]]]:
+    return [(name, path.format(code=code), headers) for name, path, headers in PUBLIC_GETS]
+
+
 def endpoints_for(
-    static_path: str, etags: dict[str, str], dates_per_round: int, round_number: int
+    static_paths: dict[str, str],
+    etags: dict[str, str],
+    code: str,
+    dates_per_round: int,
+    round_number: int,
 ) -> list:
-    uncached = [
-        f"/status/?as_of={d}"
-        for d in distinct_dates(dates_per_round, round_number * dates_per_round)
-    ]
-    return [
-        Endpoint(STATUS_API, ["/api/v1/status/"]),
-        Endpoint(API_ROOT, ["/api/v1/"]),
-        Endpoint(BASELINE, ["/bench/baseline/status/"]),
-        Endpoint(STATIC, [static_path]),
-        Endpoint(PAGE_UNCACHED, uncached, GZIP),
-        Endpoint(PAGE_CACHED, ["/status/"], GZIP),
+    """The measurements of one round. Warm: each public GET asked again and again (served
+    from the response cache after its first request), beside a static file of the same size.
+    Cold: each request asks for another `as_of`, so each is built anew as after a write."""
+    dates = distinct_dates(dates_per_round, round_number * dates_per_round)
+    endpoints = [Endpoint(BASELINE, ["/bench/baseline/status/"])]
+    for name, path, headers in public_gets(code):
+        endpoints.append(Endpoint(warm_label(name), [path], headers))
+        endpoints.append(Endpoint(static_label(name), [static_paths[name]]))
+    endpoints += [
+        Endpoint(COLD_API, [f"/api/v1/status/?as_of={d}" for d in dates]),
+        Endpoint(COLD_BASELINE, [f"/bench/baseline/status/?as_of={d}" for d in dates]),
+        Endpoint(COLD_PAGE, [f"/status/?as_of={d}" for d in dates], GZIP),
         Endpoint(NOT_MODIFIED, ["/api/v1/status/"], {"If-None-Match": etags["api"]}, expect=304),
         Endpoint(
             PAGE_NOT_MODIFIED,
@@ -188,24 +235,36 @@ def endpoints_for(
             expect=304,
         ),
     ]
+    return endpoints
 
 
-def same_bytes_check(port: int, static_path: str) -> dict[str, object]:
-    """The status API, the baseline and the static file must send identical bytes."""
+def same_bytes_check(port: int, static_paths: dict[str, str], code: str) -> dict[str, object]:
+    """The status API and the baseline must send identical bytes, and each static file the
+    same number of bytes as the answer it stands beside."""
     _, api_headers, api = fetch(port, "/api/v1/status/")
     _, _, baseline = fetch(port, "/bench/baseline/status/")
-    _, _, static = fetch(port, static_path)
+    _, _, static = fetch(port, static_paths[STATUS_API])
+    sizes = {}
+    for name, path, headers in public_gets(code):
+        _, _, body = fetch(port, path, headers)
+        _, _, twin = fetch(port, static_paths[name])
+        sizes[name] = (len(body), len(twin))
     return {
         "status_api_bytes": len(api),
         "baseline_identical": baseline == api,
         "static_identical": static == api,
+        "static_sizes": sizes,
+        # gzip adds up to 100 random bytes to each answer (Django's GZipMiddleware, against
+        # BREACH), so a gzipped page and its static twin may differ by that much.
+        "static_sizes_close": all(abs(a - b) <= 100 for a, b in sizes.values()),
         "etag": api_headers.get("etag", ""),
     }
 
 
 def measure(
     port: int,
-    static_path: str,
+    static_paths: dict[str, str],
+    code: str,
     *,
     tool: str,
     rounds: int,
@@ -214,19 +273,19 @@ def measure(
     warm_seconds: float = 1.0,
     progress=print,
 ) -> Measurements:
-    checks = same_bytes_check(port, static_path)
+    checks = same_bytes_check(port, static_paths, code)
     _, page_headers, _ = fetch(port, "/status/", GZIP)
     etags = {"api": str(checks["etag"]), "page": page_headers.get("etag", "")}
     checks["conditional_status"] = [
         fetch(port, "/api/v1/status/", {"If-None-Match": etags["api"]})[0],
         fetch(port, "/status/", GZIP | {"If-None-Match": etags["page"]})[0],
     ]
-    # Enough distinct dates that no uncached request can meet a cached answer.
+    # Enough distinct dates that no cold request can meet a cached answer.
     dates_per_round = 3000
     results = []
     # Every worker warmed on every endpoint (templates compiled, connections open), on
     # dates the rounds do not use.
-    for endpoint in endpoints_for(static_path, etags, dates_per_round, rounds):
+    for endpoint in endpoints_for(static_paths, etags, code, dates_per_round, rounds):
         if not warm_seconds:
             for path in endpoint.paths[:connections]:
                 fetch(port, path, endpoint.headers)
@@ -242,7 +301,7 @@ def measure(
         )
     for number in range(rounds):
         outcome = {}
-        for endpoint in endpoints_for(static_path, etags, dates_per_round, number):
+        for endpoint in endpoints_for(static_paths, etags, code, dates_per_round, number):
             result = run(
                 endpoint.label,
                 port,
@@ -252,8 +311,8 @@ def measure(
                 connections=connections,
                 headers=endpoint.headers,
             )
-            if endpoint.label == PAGE_UNCACHED and result.requests > len(endpoint.paths):
-                checks["uncached_requests_over_dates"] = True
+            if endpoint.label == COLD_API and result.requests > len(endpoint.paths):
+                checks["cold_requests_over_dates"] = True
             outcome[endpoint.label] = result
             progress(
                 f"  round {number + 1}/{rounds} {endpoint.label}: {result.rps:.0f} req/s, "
@@ -271,6 +330,7 @@ LOAD_PATHS = [
     "/",
     "/status/",
     "/api/v1/status/",
+    "/api/v1/status/?osce_role=participating&instrument=untoc&ordering=-consent_date",
     "/states/{code}/",
     "/api/v1/states/",
     "/instruments/untoc/",

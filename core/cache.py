@@ -1,124 +1,125 @@
-"""The caches, neither of which ever takes a page down.
+"""The response cache: every public read, page or API, answered from one cache.
 
-"default": Redis, shared by every web process (FaultTolerantRedisCache below).
+An anonymous GET of a public read (a page decorated with `conditional_on_revision`, an API
+read marked `public_read`) is kept under its validator (core.conditional.revision_etag: the
+data revision and the normalised query) and the encoding the client accepts, in the "default"
+cache. The next visitor asking the same thing on the same day at the same revision gets the
+stored bytes after one query (the revision's), whatever the page costs to build; a write bumps
+the revision, so the first request after it builds the answer anew and every older entry is
+unreachable at once.
 
-A cache only saves work, so when Redis is down or stalls the tracker answers without it: a
-read is a miss, a write is dropped, and the outage is logged. For `RETRY_AFTER` seconds after
-a failure this process does not try Redis again, so requests do not each wait on it; the
-socket timeouts in the settings bound the one request that finds it down. Django's own
-RedisCache would raise instead, turning every page that reads the cache into a 500.
+The middleware sits between ConditionalGetMiddleware (which answers If-None-Match from the
+stored ETag) and GZipMiddleware (whose gzipped bytes and weak ETag are what is stored, so a
+page is compressed once per revision, not once per request). It runs before sessions and
+authentication: a request that carries credentials or a session cookie is never served, nor
+its answer kept, here.
 
-"local": memory of one server process, for pages and reference data (cache_get/cache_set).
-They are kept under keys that carry the data revision (see core/conditional.py), so
-a write makes every older entry unreachable at once; it needs no Redis, and a cache that
-fails is skipped, never the request.
+An answer is kept in two caches: "local", the process's own memory, asked first (no round
+trip), and "default", Redis shared by the web processes through django-redis with
+IGNORE_EXCEPTIONS (a Redis that is down is a miss and a dropped write, never an error page),
+so that one process's build serves the others. Without REDIS_URL "default" is the process's
+memory too. "local" also holds reference data keyed by the revision (cache_get/cache_set).
 """
 
-import logging
-import time
+import re
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
+from django.conf import settings
 from django.core.cache import caches
-from django.core.cache.backends.redis import RedisCache, RedisCacheClient
-from redis.exceptions import RedisError
+from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
 
-logger = logging.getLogger(__name__)
+from core.conditional import revision_etag
 
-RETRY_AFTER = 30.0  # seconds
-T = TypeVar("T")
-
-
-class _Outage:
-    """Whether this process has given up on Redis for now (shared by its threads)."""
-
-    until = 0.0
-
-    @classmethod
-    def active(cls) -> bool:
-        return time.monotonic() < cls.until
-
-    @classmethod
-    def begin(cls, error: Exception) -> None:
-        cls.until = time.monotonic() + RETRY_AFTER
-        logger.error(
-            "The cache cannot reach Redis (%s); answering without it for %d s.",
-            error,
-            RETRY_AFTER,
-        )
-
-
-def _tolerant(call: Callable[..., T], fallback: T, *args: Any) -> T:
-    if _Outage.active():
-        return fallback
-    try:
-        return call(*args)
-    except RedisError as error:  # ConnectionError and TimeoutError among them
-        _Outage.begin(error)
-        return fallback
-
-
-class FaultTolerantRedisCacheClient(RedisCacheClient):
-    """Each operation as Django's, or what an empty cache would answer if Redis fails."""
-
-    def add(self, key: Any, value: Any, timeout: Any) -> bool:
-        return _tolerant(super().add, False, key, value, timeout)
-
-    def get(self, key: Any, default: Any) -> Any:
-        return _tolerant(super().get, default, key, default)
-
-    def set(self, key: Any, value: Any, timeout: Any) -> None:
-        _tolerant(super().set, None, key, value, timeout)
-
-    def touch(self, key: Any, timeout: Any) -> bool:
-        return _tolerant(super().touch, False, key, timeout)
-
-    def delete(self, key: Any) -> bool:
-        return _tolerant(super().delete, False, key)
-
-    def get_many(self, keys: Any) -> dict[Any, Any]:
-        return _tolerant(super().get_many, {}, keys)
-
-    def has_key(self, key: Any) -> bool:
-        return _tolerant(super().has_key, False, key)
-
-    def incr(self, key: Any, delta: int) -> Any:
-        missing = object()
-        value = _tolerant(super().incr, missing, key, delta)
-        if value is missing:
-            raise ValueError(f"Key {key!r} not found.")  # as for a key not in the cache
-        return value
-
-    def set_many(self, data: Any, timeout: Any) -> None:
-        _tolerant(super().set_many, None, data, timeout)
-
-    def delete_many(self, keys: Any) -> None:
-        _tolerant(super().delete_many, None, keys)
-
-    def clear(self) -> bool:
-        return _tolerant(super().clear, False)
-
-
-class FaultTolerantRedisCache(RedisCache):
-    def __init__(self, server: str, params: dict[str, Any]) -> None:
-        super().__init__(server, params)
-        self._class = FaultTolerantRedisCacheClient
-
-
+RESPONSE_CACHE = "default"
 LOCAL_CACHE = "local"
+RESPONSE_SECONDS = 300  # a bound on staleness should a write ever bypass the services
+RESPONSE_MAX_BYTES = 1024 * 1024  # larger answers (thousands of participants) are not kept
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 def cache_get(key: str) -> Any:
-    """The value kept under `key`, or None (also when the cache cannot be read)."""
-    try:
-        return caches[LOCAL_CACHE].get(key)
-    except Exception:  # a cache is an optimisation: it must never fail the request
-        logger.warning("cache %r unavailable for get", LOCAL_CACHE, exc_info=True)
-        return None
+    """The value kept under `key` in this process's memory, or None."""
+    return caches[LOCAL_CACHE].get(key)
 
 
 def cache_set(key: str, value: Any, seconds: int) -> None:
+    caches[LOCAL_CACHE].set(key, value, seconds)
+
+
+def _anonymous(request: HttpRequest) -> bool:
+    """No credentials and no session: the visitor cannot be signed in (checked without a
+    query, before the session and authentication middleware run)."""
+    return (
+        "Authorization" not in request.headers
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def public_read(view: Callable) -> bool:
+    """Whether a resolved view answers a public read the same to every anonymous visitor: a
+    page marked by conditional_on_revision, or an API action marked `public_read` whose
+    permissions let anyone read."""
+    view_class = getattr(view, "cls", None)
+    if view_class is None:
+        return getattr(view, "public_read", False)
+    action = getattr(view, "actions", {}).get("get")
+    handler = getattr(view_class, action, None) if action else None
+    return getattr(handler, "public_read", False) and all(
+        getattr(permission, "reads_public", False) for permission in view_class.permission_classes
+    )
+
+
+def response_cache_key(request: HttpRequest) -> str | None:
+    """The key of this request's answer in the response cache, or None if it is not shared."""
+    if request.method != "GET" or not _anonymous(request):
+        return None
     try:
-        caches[LOCAL_CACHE].set(key, value, seconds)
-    except Exception:
-        logger.warning("cache %r unavailable for set", LOCAL_CACHE, exc_info=True)
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    if not public_read(match.func):
+        return None
+    encoding = "gzip" if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) else "id"
+    return f"response:{revision_etag(request, public=True)}:{encoding}"
+
+
+def _shareable(request: HttpRequest, response: HttpResponse) -> bool:
+    """A 200 that is the same for every anonymous visitor: no cookie set, no CSRF token
+    rendered into it (a token belongs to one visitor), not streamed, not too large."""
+    return (
+        response.status_code == 200
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not response.streaming
+        and not response.cookies
+        and len(response.content) <= RESPONSE_MAX_BYTES
+    )
+
+
+class ResponseCacheMiddleware:
+    """Serve anonymous public reads from the response cache; keep what is built for them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        key = response_cache_key(request)
+        if key is None:
+            return self.get_response(request)
+        local, shared = caches[LOCAL_CACHE], caches[RESPONSE_CACHE]
+        held = local.get(key)
+        if held is None and shared is not local:
+            held = shared.get(key)
+            if held is not None:
+                local.set(key, held, RESPONSE_SECONDS)
+        if held is not None:
+            content, headers = held
+            return HttpResponse(content, headers=headers)
+        response = self.get_response(request)
+        if _shareable(request, response):
+            held = (response.content, dict(response.items()))
+            local.set(key, held, RESPONSE_SECONDS)
+            shared.set(key, held, RESPONSE_SECONDS)
+        return response

@@ -1,38 +1,25 @@
-"""Conditional GET and cached answers for pages and the API, from the data revision.
+"""What selects a public answer, as one validator: the data revision and the normalised query.
 
-Every committed change to tracker data bumps one counter (core.models.DataRevision), so an
-answer's validator is the revision plus what selects the answer: the path, the query string,
-the negotiated format, whether the viewer is signed in, and today's date (an answer "as at
-today" changes at midnight without any change to the data). One cheap query decides whether a
-client's copy is current; a 304 skips all the work of building the answer.
-
-The same validator keys the pages' cache: a page built for anonymous visitors is kept in the
-process's memory (core.cache) under its ETag, so the next visitor asking the same
-thing on the same day at the same revision gets it without a query beyond the revision's.
-A write bumps the revision and so changes every key: the next request after a write is built
-anew. The cache lives in the process (no Redis needed) and a failing cache never fails a page.
+Every committed change to tracker data bumps one counter (DataRevision), so an answer is
+fixed by the revision plus what selects the answer: the path, the query parameters (sorted),
+the negotiated format, the language, whether the viewer is signed in, and today's date (an
+answer "as at today" changes at midnight without any change to the data). That validator is
+the ETag of every public page and API read, and the key under which the response cache
+(core.cache) keeps the answer: one cheap query decides whether a copy is current, and a write
+changes every key at once.
 """
 
 import hashlib
-import re
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
-from django.middleware.gzip import GZipMiddleware
-from django.utils import timezone
+from django.http import HttpRequest
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
-from django.utils.text import compress_string
 from django.views.decorators.http import condition
 
-from core.cache import cache_get, cache_set
 from core.selectors import data_revision
-
-ACCEPTS_GZIP = re.compile(r"\bgzip\b")
-PAGE_SECONDS = 300  # a bound on staleness should a write ever bypass the services
-# Larger answers (every participant, when there are thousands) are not kept.
-PAGE_MAX_BYTES = 1024 * 1024
 
 
 def request_revision(request: Any) -> int:
@@ -46,80 +33,54 @@ def request_revision(request: Any) -> int:
     return revision
 
 
-def revision_etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
-    """A strong validator for this request's answer at the current data revision."""
+def normalised_query(request: HttpRequest) -> str:
+    """The query parameters sorted by name (the values of a repeated name keep their order,
+    which may matter), so that `?b=1&a=2` and `?a=2&b=1` share one answer."""
+    pairs = [(name, value) for name, values in request.GET.lists() for value in values]
+    return urlencode(sorted(pairs, key=lambda pair: pair[0]))
+
+
+def negotiated_format(request: HttpRequest) -> str:
+    """What decides the format of the answer besides `?format=` (already in the query): the
+    Accept header as sent, normalised. Kept whole rather than reduced to one media type,
+    because the REST framework ranks media types by precedence, not by q-values: two headers
+    that prefer the same type can still be answered in different formats."""
+    return "".join(request.headers.get("Accept", "").lower().split())
+
+
+def signed_in(request: HttpRequest) -> bool:
+    return bool(getattr(request, "user", None) and request.user.is_authenticated)
+
+
+def revision_etag(request: HttpRequest, *args: Any, public: bool | None = None) -> str:
+    """The validator of this request's answer at the current data revision (strong: the
+    bytes are the same for the same validator; gzip makes its own weak one).
+
+    `public` says whether the viewer is anonymous when the caller knows better than
+    `request.user` (the response cache runs before authentication)."""
+    anonymous = (not signed_in(request)) if public is None else public
     parts = [
         str(request_revision(request)),
         request.path,
-        "&".join(sorted(request.GET.urlencode().split("&"))),
-        request.headers.get("Accept", ""),
-        "staff" if _signed_in(request) else "public",
+        normalised_query(request),
+        negotiated_format(request),
+        # The active language: one while no LocaleMiddleware reads Accept-Language, but
+        # kept in the key so that a translated site cannot serve one language to another.
+        translation.get_language() or "",
+        "public" if anonymous else "staff",
         timezone.localdate().isoformat(),
     ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
-def _signed_in(request: HttpRequest) -> bool:
-    return bool(getattr(request, "user", None) and request.user.is_authenticated)
-
-
-def page_cache_key(request: HttpRequest) -> str | None:
-    """The key of this request's page in the cache, or None if its answer is not shared:
-    only GETs from visitors who are not signed in."""
-    if request.method != "GET" or _signed_in(request):
-        return None
-    return f"page:{revision_etag(request)}"
-
-
-def _shareable(response: HttpResponse) -> bool:
-    return (
-        response.status_code == 200
-        and not response.streaming
-        and not response.cookies
-        and len(response.content) <= PAGE_MAX_BYTES
-    )
-
-
-def cached_page(view: Callable) -> Callable:
-    """Keep the view's answers to anonymous GETs in the local cache, keyed by their ETag,
-    with a gzip copy made once, for the browsers that accept it (GZipMiddleware then leaves
-    it as it is)."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        key = page_cache_key(request)
-        if key is None:
-            return view(request, *args, **kwargs)
-        held = cache_get(key)
-        if held is None:
-            response = view(request, *args, **kwargs)
-            if not _shareable(response):
-                return response
-            held = (response.content, dict(response.items()), _gzipped(response.content))
-            cache_set(key, held, PAGE_SECONDS)
-        content, headers, gzipped = held
-        if not ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
-            response = HttpResponse(content, headers=headers)
-        else:
-            response = HttpResponse(gzipped, headers=headers)
-            response["Content-Encoding"] = "gzip"
-            # Another encoding, another representation: a weak validator (as GZipMiddleware
-            # makes it), which If-None-Match still matches.
-            response["ETag"] = f'W/"{revision_etag(request)}"'
-        patch_vary_headers(response, ["Accept-Encoding"])
-        return response
-
-    return wrapped
-
-
-def _gzipped(content: bytes) -> bytes:
-    return compress_string(content, max_random_bytes=GZipMiddleware.max_random_bytes)
+def _page_etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
+    return revision_etag(request)
 
 
 def conditional_on_revision(view: Callable) -> Callable:
-    """Decorate a GET view so it sends an ETag, answers If-None-Match with 304, and serves
-    anonymous visitors from the page cache."""
-    conditional = condition(etag_func=revision_etag)(cached_page(view))
+    """Decorate a public page: it sends the revision's ETag, answers If-None-Match with 304
+    before any work, and its anonymous answers are kept by the response cache."""
+    conditional = condition(etag_func=_page_etag)(view)
 
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         response = conditional(request, *args, **kwargs)
@@ -128,4 +89,5 @@ def conditional_on_revision(view: Callable) -> Callable:
 
     wrapped.__name__ = getattr(view, "__name__", "view")
     wrapped.__doc__ = view.__doc__
+    wrapped.public_read = True  # type: ignore[attr-defined]
     return wrapped

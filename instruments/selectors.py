@@ -12,7 +12,6 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from core.cache import cache_get, cache_set
-from core.querysets import count_of_all
 from instruments import domain
 from instruments.models import Declaration, Instrument, TreatyAction
 from states import domain as states_domain
@@ -171,55 +170,6 @@ def status_matrix(
             if wanted is None or code in wanted:
                 matrix.entries[(participant.pk, code)] = status
     return matrix
-
-
-@dataclass
-class StatusPage:
-    """Some consecutive entries of a status matrix and the number of entries in all of it."""
-
-    count: int
-    matrix: StatusMatrix  # of the participants on the page only
-    entries: list[dict[str, Any]]
-
-
-def status_page_by_name(
-    *,
-    as_of: date,
-    participants: QuerySet[Participant],
-    instruments: list[Instrument],
-    instrument_codes: Iterable[str] | None,
-    offset: int,
-    limit: int,
-    descending: bool = False,
-) -> StatusPage:
-    """Entries `offset` to `offset + limit` of the status matrix ordered by participant name
-    (then instrument), as status_entries gives them, computing the statuses of the
-    participants on that page only.
-
-    Two queries whatever the number of participants (with `instruments` already held):
-    1. the page's participants, each carrying the number of all that match (a subquery,
-       so the count costs no query of its own),
-    2. their actions.
-    A page past the end costs a third: the count alone.
-    """
-    wanted = set(instrument_codes) if instrument_codes is not None else None
-    per_participant = max(1, sum(1 for i in instruments if wanted is None or i.code in wanted))
-    first = offset // per_participant
-    last = -(-(offset + limit) // per_participant)  # rounded up
-    ordered = participants.order_by("-name" if descending else "name")
-    rows = list(ordered.annotate(matching=count_of_all(ordered))[first:last])
-    if rows:
-        total = rows[0].matching
-    elif first == 0:
-        total = 0  # nothing matches
-    else:
-        total = ordered.count()  # past the end
-    matrix = status_matrix(
-        as_of=as_of, participants=rows, instrument_codes=instrument_codes, instruments=instruments
-    )
-    skip = offset - first * per_participant
-    entries = status_entries(matrix, rows)[skip : skip + limit]
-    return StatusPage(count=total * per_participant, matrix=matrix, entries=entries)
 
 
 def participant_actions(participant: Participant) -> dict[str, list[domain.Action]]:

@@ -5,7 +5,6 @@ and `manage.py check_compliance` all run `compliance_sweep`; it writes the flags
 history in a fixed number of statements whatever the number of participants.
 """
 
-import json
 import logging
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
@@ -13,8 +12,9 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.writes import Actor, revision_bump
 from reports import domain
@@ -131,9 +131,10 @@ def compliance_sweep(
        raise, reopen, follow a changed due date, resolve, or leave.
     4. If `notify`, mark the open flags no digest has mentioned yet and, after commit, send
        SPMU editors one e-mail digest of them.
-    5. If anything changed, write all flags in one upsert on (participant, obligation) and
-       their history rows in one insert, attributed to the system unless an `actor` ran the
-       check, and count the data revision. If nothing changed, write nothing.
+    5. If anything changed, write the new flags and the changed ones, each kind in one bulk
+       statement with its history rows in one more (_flags_write), attributed to the system
+       unless an `actor` ran the check, and count the data revision. If nothing changed,
+       write nothing.
     The number of statements does not depend on the number of participants. With `dry_run`
     everything is rolled back and no digest is sent; only a dry run may look at a date after
     today or before the last full check.
@@ -144,14 +145,15 @@ def compliance_sweep(
         _take_turn(as_of, full=participant_ids is None, dry_run=dry_run)
         standings = obligation_standings(as_of=as_of, participant_ids=participant_ids)
         result.participants = len(standings.participants)
-        final, changed = _flags_next(result, standings, _flags_stored(participant_ids))
+        stored, stored_ids = _flags_stored(participant_ids)
+        final, changed = _flags_next(result, standings, stored)
         digest: list[tuple[int, int]] = []
         recipients: list[str] = []
         if notify:
             digest, recipients = _digest_mark(result, standings, final, changed)
         _count_open(result, standings, final)
         if changed:
-            _flags_write({key: final[key] for key in changed}, changed, actor)
+            _flags_write({key: final[key] for key in changed}, stored_ids, actor)
             revision_bump()
         if digest and not dry_run:
             message = digest_message(standings, [(key, final[key]) for key in digest], as_of)
@@ -169,17 +171,20 @@ def compliance_sweep(
 Key = tuple[int, int]  # (participant id, obligation id)
 
 
-def _flags_stored(participant_ids: list[int] | None) -> dict[Key, domain.FlagState]:
-    """The stored flags (of these participants), by key (one query)."""
+def _flags_stored(
+    participant_ids: list[int] | None,
+) -> tuple[dict[Key, domain.FlagState], dict[Key, int]]:
+    """The stored flags (of these participants) and their ids, by key (one query)."""
     stored_flags = ComplianceFlag.objects.all()
     if participant_ids is not None:
         stored_flags = stored_flags.filter(participant_id__in=participant_ids)
-    return {
-        (row["participant_id"], row["obligation_id"]): domain.FlagState(
-            **{name: row[name] for name in FLAG_FIELDS}
-        )
-        for row in stored_flags.values("participant_id", "obligation_id", *FLAG_FIELDS)
-    }
+    states: dict[Key, domain.FlagState] = {}
+    ids: dict[Key, int] = {}
+    for row in stored_flags.values("id", "participant_id", "obligation_id", *FLAG_FIELDS):
+        key = (row["participant_id"], row["obligation_id"])
+        states[key] = domain.FlagState(**{name: row[name] for name in FLAG_FIELDS})
+        ids[key] = row["id"]
+    return states, ids
 
 
 def _flags_next(
@@ -253,62 +258,32 @@ def _count_open(
 
 
 def _flags_write(
-    flags: dict[tuple[int, int], domain.FlagState],
-    history_types: dict[tuple[int, int], str],
-    actor: Actor,
+    flags: dict[Key, domain.FlagState], stored_ids: dict[Key, int], actor: Actor
 ) -> None:
-    """Write the flags in one upsert and their history rows in one insert."""
-    rows = [
-        ComplianceFlag(participant_id=participant_id, obligation_id=obligation_id, **asdict(flag))
-        for (participant_id, obligation_id), flag in flags.items()
-    ]
-    ComplianceFlag.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["participant", "obligation"],
-        update_fields=[name.removesuffix("_id") for name in FLAG_FIELDS],
-    )
+    """Write the flags and their history with simple-history's bulk helpers: the new ones in
+    one insert and their history rows in another, the changed ones in one update and their
+    history rows in one insert (on SQLite each may split in batches past its limit of
+    parameters per statement; on PostgreSQL they never do)."""
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-    reason = SYSTEM_CHANGE_REASON if user is None else "compliance check run in the back office"
-    _flags_history_insert(history_types, timezone.now(), user.pk if user else None, reason)
-
-
-def _flags_history_insert(
-    history_types: dict[tuple[int, int], str], when: Any, user_id: int | None, reason: str
-) -> None:
-    """One history row per flag in `history_types`, copied from the flags just written.
-
-    One INSERT ... SELECT whatever the number of flags: the keys and history types travel as
-    one JSON parameter, which the database unpacks (json_each on SQLite,
-    json_array_elements on PostgreSQL) and joins to the flags on (participant, obligation).
-    A list of rows would need 14 parameters each, more than SQLite allows in one statement
-    from about 18,000 flags on.
-    """
-    History = ComplianceFlag.history.model  # type: ignore[attr-defined]
-    quote = connection.ops.quote_name
-    tracked = [quote(f.column) for f in History.tracked_fields]
-    columns = ", ".join(
-        [*tracked, *map(quote, ["history_date", "history_change_reason", "history_user_id"])]
-    )
-    copied = ", ".join(f"f.{column}" for column in tracked)
-    keys = json.dumps([[p, o, kind] for (p, o), kind in history_types.items()])
-    if connection.vendor == "postgresql":
-        source = "json_array_elements(%s::json) WITH ORDINALITY AS j(value, position)"
-        item = "(j.value ->> {})"
-        number = "(j.value ->> {})::integer"
-        order = "j.position"
-    else:
-        source = "json_each(%s) AS j"
-        item = "json_extract(j.value, '$[{}]')"
-        number = item
-        order = "j.key"
-    sql = (
-        f"INSERT INTO {quote(History._meta.db_table)} ({columns}, {quote('history_type')}) "
-        f"SELECT {copied}, %s, %s, %s, {item.format(2)} FROM {source} "
-        f"JOIN {quote(ComplianceFlag._meta.db_table)} f "
-        f"ON f.{quote('participant_id')} = {number.format(0)} "
-        f"AND f.{quote('obligation_id')} = {number.format(1)} ORDER BY {order}"
-    )
-    params = [connection.ops.adapt_datetimefield_value(when), reason, user_id, keys]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    history = {
+        "default_user": user,
+        "default_change_reason": (
+            SYSTEM_CHANGE_REASON if user is None else "compliance check run in the back office"
+        ),
+        "default_date": timezone.now(),
+    }
+    new: list[ComplianceFlag] = []
+    changed: list[ComplianceFlag] = []
+    for (participant_id, obligation_id), flag in flags.items():
+        row = ComplianceFlag(
+            pk=stored_ids.get((participant_id, obligation_id)),
+            participant_id=participant_id,
+            obligation_id=obligation_id,
+            **asdict(flag),
+        )
+        (changed if row.pk else new).append(row)
+    if new:
+        bulk_create_with_history(new, ComplianceFlag, **history)
+    if changed:
+        fields = [name.removesuffix("_id") for name in FLAG_FIELDS]
+        bulk_update_with_history(changed, ComplianceFlag, fields, **history)

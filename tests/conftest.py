@@ -120,11 +120,12 @@ def _shipped_data_committed(request):
 
 
 @pytest.fixture(autouse=True)
-def _local_cache_emptied():
-    """Each test starts with nothing kept in the process's cache: its keys carry the data
-    revision, and a rolled-back test leaves the revision where a later test's may land."""
+def _caches_emptied():
+    """Each test starts with nothing kept in the caches: their keys carry the data revision,
+    and a rolled-back test leaves the revision where a later test's may land."""
     from django.core.cache import caches
 
+    caches["default"].clear()
     caches["local"].clear()
 
 

@@ -43,6 +43,7 @@ def test_the_quick_benchmark_runs_every_step_and_writes_its_report(tmp_path):
     serving = results["serving"]
     assert serving["checks"]["baseline_identical"]
     assert serving["checks"]["static_identical"]
+    assert serving["checks"]["static_sizes_close"]
     assert serving["checks"]["conditional_status"] == [304, 304]
     assert serving["errors_in_measurements"] == 0
     assert serving["load"]["error_count"] == 0
@@ -54,6 +55,9 @@ def test_the_quick_benchmark_runs_every_step_and_writes_its_report(tmp_path):
     small, large = (budgets[size] for size in sorted(budgets, key=int))
     assert [b["queries"] for b in small] == [b["queries"] for b in large]
     assert all(b["status"] == 200 for b in small + large)
+    # Asked again, every public answer comes from the response cache after the revision's
+    # query (history/ is staff-only: never shared).
+    assert {b["cached"] for b in small + large if "history" not in b["path"]} == {1}
 
     second_runs = [s for s in results["sweeps"] if s["run"] == 2]
     assert len(second_runs) == 2

@@ -1,24 +1,23 @@
 """ETags for the API: conditional GET on every read, optimistic concurrency on every edit.
 
 - Reads: `revision_conditional` decorates a list or retrieve; its ETag is the data revision
-  plus what selects the answer (core.conditional.revision_etag), found in one query
-  before any other work, so If-None-Match answers 304 cheaply. A client that is not signed
-  in and holds a current copy of a public read is answered before the REST framework runs
-  at all (`public_not_modified`): no authentication, content negotiation or throttling, so
-  such a 304 does not count against the rate limit.
+  plus what selects the answer (core.conditional.revision_etag), found in one query before
+  any other work, so If-None-Match answers 304 cheaply. It also marks the read `public_read`:
+  anonymous requests for it are answered by the response cache (core.cache) before the REST
+  framework runs at all, so neither a cached answer nor a 304 counts against the rate limit.
 - Versioned records (those with a `version` counted by their service): the detail's ETag is
   the record's version, so it changes exactly when the record does. PUT, PATCH and DELETE
   must send it back in If-Match: without it 428, with an older one 412. The version is then
   passed to the service as `expected_version`, which refuses (412 again) a change that got in
-  between the check and the write.
+  between the check and the write. A gzipped answer carries the version as a weak ETag
+  (`W/"…"`, GZipMiddleware's), and that is accepted in If-Match too (see expected_version).
 """
 
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
-from django.utils.cache import patch_vary_headers
+from django.http import HttpRequest
 from django.utils.http import parse_etags
 from rest_framework import status
 from rest_framework.request import Request
@@ -59,36 +58,16 @@ def revision_conditional(method: Callable[..., Response]) -> Callable[..., Respo
             response["ETag"] = etag
         return response
 
-    wrapped.revision_conditional = True  # type: ignore[attr-defined]
+    wrapped.public_read = True  # type: ignore[attr-defined]
     return wrapped
 
 
-def public_not_modified(view: Any, request: HttpRequest) -> HttpResponse | None:
-    """A 304 for a current copy of a public read, before the REST framework runs; None
-    when the request must go through it.
-
-    Only a GET or HEAD that carries If-None-Match, from a client that sends no credentials
-    and has no signed-in session, to a `revision_conditional` read whose permissions let
-    anyone read (`reads_public` on each permission class). Its ETag is the one the full
-    answer carries, so the client cannot tell the two paths apart.
-    """
-    if request.method not in ("GET", "HEAD") or "If-None-Match" not in request.headers:
-        return None
-    if "Authorization" in request.headers or request.user.is_authenticated:
-        return None
-    handler = getattr(view, request.method.lower(), None)
-    if not getattr(handler, "revision_conditional", False):
-        return None
-    if not all(getattr(p, "reads_public", False) for p in view.permission_classes):
-        return None
-    etag = f'"{revision_etag(request)}"'
-    if not none_match(request, etag):
-        return None
-    response = HttpResponseNotModified()
-    response["ETag"] = etag
-    # As the full answer would vary (GZipMiddleware adds Accept-Encoding to it).
-    patch_vary_headers(response, [*VARY, "Accept-Encoding"])
-    return response
+def public_read(method: Callable[..., Response]) -> Callable[..., Response]:
+    """Mark a viewset method that reads with a validator of its own (a record's version) as
+    one the response cache may keep for anonymous visitors (when its permissions let anyone
+    read)."""
+    method.public_read = True  # type: ignore[attr-defined]
+    return method
 
 
 def version_etag(instance: Any) -> str:
@@ -109,8 +88,11 @@ def version_conditional(request: Request, instance: Any, build: Callable[[], Res
 def expected_version(request: Request, instance: Any) -> int:
     """The version an edit applies to, from If-Match; 428 without it, 412 if out of date.
 
-    If-Match uses strong comparison (RFC 9110): a weak validator never matches, and '*' is
-    refused because it would let an edit overwrite a change its author has not seen.
+    '*' is refused because it would let an edit overwrite a change its author has not seen.
+    A weak validator matches when its opaque tag is the record's: RFC 9110 asks If-Match for
+    strong comparison because a weak tag may stand for other bytes, but this tag names the
+    record's version, not bytes, and gzip (which alone weakens it) changes only the bytes.
+    Refusing it would leave every client that accepted gzip unable to edit.
     """
     header = request.headers.get("If-Match")
     tags = _tags(header)
@@ -126,22 +108,7 @@ def expected_version(request: Request, instance: Any) -> int:
             ]
         )
     current = version_etag(instance)
-    if current not in tags and f"W/{current}" in tags:
-        # A weak validator never matches If-Match (RFC 9110, 13.1.1). Ours turn weak only
-        # when an answer is compressed on the way (gzip), so say so rather than "stale".
-        raise PreconditionFailed(
-            [
-                Problem(
-                    "If-Match",
-                    "weak_etag",
-                    f"If-Match compares ETags strongly (RFC 9110, section 13.1.1), and W/{current} "
-                    "is weak: the W/ prefix was added when the answer was compressed. Send "
-                    f"If-Match: {current} (the same tag without W/); nothing was saved.",
-                )
-            ],
-            headers={"ETag": current},
-        )
-    if current not in tags:
+    if current not in [tag.removeprefix("W/") for tag in tags]:
         raise PreconditionFailed(
             [
                 Problem(

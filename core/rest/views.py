@@ -4,7 +4,7 @@ whose service counts a version; RecordWriteViewSet for such records that clients
 from collections.abc import Mapping
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils.cache import patch_vary_headers
 from rest_framework import exceptions, status, viewsets
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -15,7 +15,7 @@ from rest_framework.reverse import reverse
 from core.rest.conditional import (
     VARY,
     expected_version,
-    public_not_modified,
+    public_read,
     version_conditional,
     version_etag,
 )
@@ -38,12 +38,6 @@ class ApiViewSet(viewsets.GenericViewSet):
     versioned = False
     service_field_names: Mapping[str, str] = {}
     export_actions: tuple[str, ...] = ()
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        not_modified = public_not_modified(self, request)
-        if not_modified is not None:
-            return not_modified
-        return super().dispatch(request, *args, **kwargs)
 
     def get_renderers(self) -> list[BaseRenderer]:
         renderers = super().get_renderers()
@@ -88,6 +82,7 @@ class VersionedViewSet(ApiViewSet):
         response["ETag"] = version_etag(record)
         return response
 
+    @public_read
     def retrieve(self, request: Request, pk: str) -> Response:
         record = self.record(pk)
         return version_conditional(request, record, lambda: Response(self.representation(record)))

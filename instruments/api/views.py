@@ -20,7 +20,7 @@ from core.rest.exports import (
     export_response,
     export_schema_responses,
 )
-from core.rest.pagination import PAGE_PARAMS, page_of, paginate
+from core.rest.pagination import PAGE_PARAMS, paginate
 from core.rest.views import ApiViewSet, RecordWriteViewSet
 from instruments import services
 from instruments.api.filters import (
@@ -62,7 +62,6 @@ from instruments.selectors import (
     status_entries,
     status_matrix,
     status_order,
-    status_page_by_name,
 )
 from states.api.filters import osce_roles
 from states.api.views import ParticipantViewSet, participant_rows, participant_values
@@ -88,45 +87,28 @@ class StatusViewSet(ApiViewSet):
     def list(self, request: Request) -> Response:
         """Three queries whatever the number of participants: the revision (ETag, and the key
         of the instruments held in memory; one more when they are not held); the
-        participants (for a page by name: that page's, with the count of all); their actions.
-        """
+        participants; their actions."""
         params = (STATUS_PARAMS + PAGE_PARAMS).parse(request)
         participants = participant_list(osce_role=params["osce_role"], as_of=params["as_of"])
         if params["state"]:
             participants = participants.filter(iso3__in=params["state"])
         as_of = params["as_of"]
-        instruments = instrument_list_at(request_revision(request))
-        if params["ordering"] in ("name", "-name") and not export_format(request):
-            # By name, a page needs only its own participants' statuses.
-            offset = (params["page"] - 1) * params["page_size"]
-            found = status_page_by_name(
-                as_of=as_of,
-                participants=participants,
-                instruments=instruments,
-                instrument_codes=params["instrument"],
-                offset=offset,
-                limit=params["page_size"],
-                descending=params["ordering"] == "-name",
+        matrix = status_matrix(
+            as_of=as_of,
+            participants=participants,
+            instrument_codes=params["instrument"],
+            instruments=instrument_list_at(request_revision(request)),
+        )
+        # The same order as the status page, so a download matches the table on screen.
+        entries = status_entries(matrix, status_order(matrix, params["ordering"]))
+        if export_format(request):
+            return export_response(
+                request, Table(STATUS_COLUMNS, entries), f"untoc-status-{as_of.isoformat()}"
             )
-            page = page_of(request, found.count, found.entries, params)
-            shown = found.matrix.instruments
-        else:
-            matrix = status_matrix(
-                as_of=as_of,
-                participants=participants,
-                instrument_codes=params["instrument"],
-                instruments=instruments,
-            )
-            # The same order as the status page, so a download matches the table on screen.
-            entries = status_entries(matrix, status_order(matrix, params["ordering"]))
-            if export_format(request):
-                return export_response(
-                    request, Table(STATUS_COLUMNS, entries), f"untoc-status-{as_of.isoformat()}"
-                )
-            page = paginate(request, entries, params)
-            shown = matrix.instruments
+        page = paginate(request, entries, params)
         return Response(
-            {"as_of": as_of, "instruments": completeness(shown, as_of)} | page.as_dict()
+            {"as_of": as_of, "instruments": completeness(matrix.instruments, as_of)}
+            | page.as_dict()
         )
 
 

@@ -1,12 +1,10 @@
 """How a status reads on a page: always in words, colour only as a second cue."""
 
-import functools
 from datetime import date
 
 from django import template
-from django.urls import reverse
-from django.utils.html import escape, format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from instruments import domain
 from instruments.forms import ORDERING_CHOICES
@@ -99,44 +97,6 @@ def status_cell(status: domain.ParticipantStatus) -> SafeString:
             "", '<span class="st-detail">{}</span>', ((d,) for d in status_details(status))
         ),
     )
-
-
-@register.simple_tag
-def status_row(participant, cells, as_of: date) -> SafeString:
-    """One row of the status matrix: the participant (linked to its page as of the same date)
-    and a cell per instrument, as status_cell and status_class make them.
-
-    Built in one pass rather than with a template loop and two tags per cell: the matrix is
-    the most visited page, and this builds it a third faster (bench/README.md).
-    """
-    link = f"{_participant_path(participant.iso3)}?as_of={as_of.isoformat()}"
-    parts = [
-        f'<th scope="row"><a href="{escape(link)}">{escape(participant.name)}</a> '
-        f'<span class="code">{escape(participant.iso3)}</span></th>'
-    ]
-    for _, status in cells:
-        details = "".join(
-            f'<span class="st-detail">{escape(line)}</span>' for line in status_details(status)
-        )
-        parts.append(
-            f'<td class="st {status_class(status)}"><span class="st-word">'
-            f"{escape(status_word(status))}</span>{details}</td>"
-        )
-    return mark_safe("".join(parts))  # every part above is escaped
-
-
-def _participant_path(iso3: str) -> str:
-    return _participant_path_pattern().replace(_CODE_SLOT, iso3)
-
-
-_CODE_SLOT = "---"  # no participant code has it
-
-
-@functools.cache
-def _participant_path_pattern() -> str:
-    """The path of a participant's page with a slot for its code: reverse() once per process
-    rather than once per row."""
-    return reverse("participant-detail", args=[_CODE_SLOT])
 
 
 @register.filter

@@ -309,7 +309,7 @@ def test_a_stale_if_match_is_412_and_the_other_edit_survives(editor_client, subm
     assert second.status_code == 412
     assert problems(second) == {"If-Match": "stale_version"}
     assert second["ETag"] == first["ETag"]
-    weak = send(editor_client, "PATCH", path, {"note": "x"}, HTTP_IF_MATCH="W/" + first["ETag"])
+    weak = send(editor_client, "PATCH", path, {"note": "x"}, HTTP_IF_MATCH="W/" + seen)
     assert weak.status_code == 412
     gone = send(editor_client, "DELETE", path, HTTP_IF_MATCH=seen)
     assert gone.status_code == 412

@@ -323,9 +323,31 @@ def test_the_sweep_runs_the_same_statements_for_5_and_400_more_participants(edit
         counts.append(len(queries))
     # 1 take turns (update the ComplianceCheck row); 2 obligations with their instruments
     # and Conventions; 3 participants; 4 treaty actions; 5 what was received (submissions
-    # and notifications in one UNION); 6 stored flags; 7 digest recipients; 8 flags upsert;
-    # 9 their history (one INSERT ... SELECT with one parameter for the keys, at any N);
+    # and notifications in one UNION); 6 stored flags; 7 digest recipients; 8 the new flags
+    # (one INSERT); 9 their history (one INSERT, simple-history's bulk_create_with_history);
     # 10 data revision; plus the savepoint and its release around the sweep inside the
-    # test's transaction. The 1,200 flags fit one upsert now that Django is told SQLite's
-    # real limit (untoc_tracker/apps.py), where 999 parameters would have taken 11.
+    # test's transaction. (Flags that change add one UPDATE and one history INSERT,
+    # bulk_update_with_history.) The 1,200 flags fit one INSERT now that Django is told
+    # SQLite's real limit (untoc_tracker/apps.py), where 999 parameters would have taken 11.
+    assert counts[0] == counts[1] == 12
+
+
+def test_flags_that_change_are_written_in_the_same_statements_for_5_and_400_more(editor):
+    """Flags raised while no editor has an e-mail address are announced, and so changed
+    (notified_on), by the first sweep after one has: an update of every flag at once."""
+    counts = []
+    for size in (5, 400):
+        synthetic_participants(size)
+        editor.email = ""
+        editor.save()
+        sweep.compliance_sweep(as_of=date(2010, 1, 1))
+        editor.email = "spmu-editor@example.org"
+        editor.save()
+        with CaptureQueriesContext(connection) as queries:
+            result = sweep.compliance_sweep(as_of=date(2010, 1, 1))
+        assert result.digest_flags >= 3 * size
+        assert result.raised == 0
+        counts.append(len(queries))
+    # As above, but the flags are changed, not new: 8 one UPDATE of every changed flag
+    # (bulk_update_with_history); 9 their history rows in one INSERT.
     assert counts[0] == counts[1] == 12

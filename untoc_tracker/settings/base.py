@@ -67,8 +67,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # After whitenoise, which serves its own compressed files; pages and API answers (none
-    # carries a secret of its own: BREACH) travel gzipped to clients that accept it.
+    # After whitenoise, which serves its own files. Answers If-None-Match from the ETag of
+    # the answer, be it built or taken from the response cache.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Anonymous public reads from the cache, before sessions and authentication
+    # (core/cache.py); it keeps the bytes GZipMiddleware made, so gzip runs once per answer.
+    "core.cache.ResponseCacheMiddleware",
+    # Pages and API answers (none carries a secret of its own: BREACH) travel gzipped to
+    # clients that accept it.
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -229,27 +235,38 @@ if DEPOSITARY_CHECK_ENABLED:
 SITE_URL = env_str("DJANGO_SITE_URL", "http://127.0.0.1:8000")
 
 # --- Cache --------------------------------------------------------------------------------
-# "default": Redis, shared by the web processes; a Redis that is down or stalls makes a cache
-# miss, never an error page (core/cache.py), and costs one request at most half a
-# second. "local": each process's own memory, for pages and reference data keyed by the data
-# revision (core/conditional.py); it needs no Redis and cannot fail a request.
-LOCAL_CACHE = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "untoc-tracker-local",
-    "OPTIONS": {"MAX_ENTRIES": 200},
-}
+# "default": the response cache and the API's throttle counts (core/cache.py). With Redis,
+# shared by the web processes through django-redis; IGNORE_EXCEPTIONS makes a Redis that is
+# down or stalls a miss and a dropped write, never an error page, and the timeouts bound what
+# one cache call can cost a request. Without Redis, each process's own memory.
+# "local": each process's own memory, for reference data keyed by the data revision.
 CACHES = {
     "default": (
         {
-            "BACKEND": "core.cache.FaultTolerantRedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.25,
+                "SOCKET_TIMEOUT": 0.25,
+            },
         }
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "untoc-tracker-responses",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
     ),
-    "local": LOCAL_CACHE,
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "untoc-tracker-local",
+        "OPTIONS": {"MAX_ENTRIES": 200},
+    },
 }
+# A cache call that fails is logged (as a warning), then answered as a miss.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "core.cache"
 
 # --- E-mail -------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -5,7 +5,8 @@ Tasks are never run eagerly here: tests capture on-commit callbacks or run tasks
 """
 
 from untoc_tracker.settings.base import *  # noqa: F403
-from untoc_tracker.settings.base import LOCAL_CACHE, REDIS_URL, REST_FRAMEWORK
+from untoc_tracker.settings.base import CACHES as BASE_CACHES
+from untoc_tracker.settings.base import REDIS_URL, REST_FRAMEWORK
 
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
@@ -14,7 +15,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "local": LOCAL_CACHE,
+    "local": BASE_CACHES["local"],
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
