@@ -12,6 +12,7 @@ from django.db.models import F, Q, QuerySet
 from instruments import domain
 from instruments.models import Declaration, Instrument, TreatyAction
 from states.models import Participant
+from states.selectors import in_osce_role
 from untoc_tracker.cache import cache_get, cache_set
 from untoc_tracker.querysets import count_of_all
 
@@ -324,12 +325,13 @@ def action_list(
     states: Iterable[str] | None = None,
     instruments: Iterable[str] | None = None,
     kinds: Iterable[str] | None = None,
-    osce_roles: Iterable[str] | None = None,
+    osce_role: str | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> QuerySet[TreatyAction]:
-    """Treaty actions, filtered by participant codes, instrument codes, kinds, OSCE roles and
-    an inclusive date range; by date unless the caller orders them otherwise."""
+    """Treaty actions, filtered by participant codes, instrument codes, kinds, an OSCE role
+    group (states.selectors.in_osce_role) and an inclusive date range; by date unless the
+    caller orders them otherwise."""
     actions = TreatyAction.objects.order_by(
         "date", "participant__name", "instrument__display_order", "id"
     )
@@ -339,8 +341,7 @@ def action_list(
         actions = actions.filter(instrument__code__in=list(instruments))
     if kinds is not None:
         actions = actions.filter(kind__in=list(kinds))
-    if osce_roles is not None:
-        actions = actions.filter(participant__osce_role__in=list(osce_roles))
+    actions = actions.filter(in_osce_role(osce_role, through="participant__"))
     if date_from is not None:
         actions = actions.filter(date__gte=date_from)
     if date_to is not None:

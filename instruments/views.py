@@ -14,15 +14,15 @@ from django.views.decorators.http import require_safe
 
 from instruments import charts, selectors
 from instruments.feeds import ActionFeed
-from instruments.forms import (
-    OSCE_ROLE_LABELS,
-    AsOfForm,
-    FeedFilterForm,
-    RoleFilterForm,
-    SearchForm,
-    StatusFilterForm,
+from instruments.filters import (
+    ActionFeedFilterSet,
+    AsOfFilterSet,
+    InstrumentTableFilterSet,
+    SearchFilterSet,
+    StatusFilterSet,
 )
-from instruments.pages import bad_request, citation, downloads
+from instruments.pages import bad_request, citation, downloads, refusal_context
+from states.filters import OSCE_ROLE_LABELS
 from states.models import Participant
 from states.selectors import (
     OSCE_ROLE_GROUPS,
@@ -48,17 +48,17 @@ def home(request: HttpRequest) -> HttpResponse:
     matrix's participants and actions; the party history's OSCE-area actions; the latest
     actions with their participants.
     """
-    form = AsOfForm(request.GET)
-    if not form.is_valid():
-        return bad_request(request, form)
-    as_of = form.cleaned_data["as_of"]
     instruments = selectors.instrument_list_at(request_revision(request))
+    filters = AsOfFilterSet(request.GET, instruments=instruments)
+    if not filters.is_valid():
+        return bad_request(request, filters)
+    as_of = filters.form.cleaned_data["as_of"]
     matrix = selectors.status_matrix(as_of=as_of, instruments=instruments)
     osce_area = [p for p in matrix.participants if p.osce_role in OSCE_AREA_ROLES]
     history = selectors.party_history(
         osce_roles=OSCE_AREA_ROLES,
         first_year=CHART_FIRST_YEAR,
-        today=form.today,
+        today=filters.today,
         instruments=instruments,
     )
     chart = charts.line_chart(
@@ -71,7 +71,8 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "instruments/home.html",
         {
-            "form": form,
+            "form": filters.form,
+            "today": filters.today,
             "as_of": as_of,
             "instruments": matrix.instruments,
             "counts": [(i, worldwide[i.code], in_osce_area[i.code]) for i in matrix.instruments],
@@ -82,7 +83,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "chart": chart,
             "latest": selectors.action_list_latest(limit=10),
             "citation": citation(
-                request, form, "signatories and parties, worldwide and in the OSCE area"
+                request, filters, "signatories and parties, worldwide and in the OSCE area"
             ),
         },
     )
@@ -99,32 +100,33 @@ def status_matrix(request: HttpRequest) -> HttpResponse:
     their actions.
     """
     instruments = selectors.instrument_list_at(request_revision(request))
-    form = StatusFilterForm(request.GET, instruments=instruments)
-    context = {"form": form, "instruments": instruments}
-    if not form.is_valid():
+    filters = StatusFilterSet(request.GET, instruments=instruments)
+    context = {"form": filters.form, "instruments": instruments}
+    if not filters.is_valid():
+        context |= refusal_context(filters)
         return render(request, "instruments/status_matrix.html", context, status=400)
-    filters = form.filters()
-    participants = participant_list(osce_role=filters.osce_role)
-    if filters.states:
-        participants = participants.filter(iso3__in=filters.states)
+    values = filters.values()
+    participants = participant_list(osce_role=values["osce_role"])
+    if values["state"]:
+        participants = participants.filter(iso3__in=values["state"])
     matrix = selectors.status_matrix(
-        as_of=filters.as_of,
+        as_of=values["as_of"],
         participants=participants,
-        instrument_codes=filters.instruments,
+        instrument_codes=values["instrument"],
         instruments=instruments,
     )
-    ordered = selectors.status_order(matrix, filters.ordering)
+    ordered = selectors.status_order(matrix, values["ordering"])
     context |= {
-        "filters": filters,
+        "filters": values,
         "matrix": matrix,
         "rows": [
             (p, [(i, matrix.status(p.pk, i.code)) for i in matrix.instruments]) for p in ordered
         ],
         "counts": matrix.counts(),
-        "scope": OSCE_ROLE_LABELS[filters.osce_role],
-        "downloads": downloads(form),
-        "citation": citation(request, form, OSCE_ROLE_LABELS[filters.osce_role]),
-        "report_url": f"{reverse('osce-status-report')}?as_of={filters.as_of.isoformat()}",
+        "scope": OSCE_ROLE_LABELS[values["osce_role"]],
+        "downloads": downloads(filters),
+        "citation": citation(request, filters, OSCE_ROLE_LABELS[values["osce_role"]]),
+        "report_url": f"{reverse('osce-status-report')}?as_of={values['as_of'].isoformat()}",
     }
     return render(request, "instruments/status_matrix.html", context)
 
@@ -151,28 +153,26 @@ def participant_detail(request: HttpRequest, iso3: str) -> HttpResponse:
             + (f"?{request.GET.urlencode()}" if request.GET else "")
         )
     participant = get_object_or_404(Participant.objects.prefetch_related("aliases"), iso3=iso3)
-    form = AsOfForm(request.GET)
-    if not form.is_valid():
-        return bad_request(request, form)
-    as_of = form.cleaned_data["as_of"]
+    instruments = selectors.instrument_list_at(request_revision(request))
+    filters = AsOfFilterSet(request.GET, instruments=instruments)
+    if not filters.is_valid():
+        return bad_request(request, filters)
+    as_of = filters.form.cleaned_data["as_of"]
     profile = selectors.participant_profile(
-        participant,
-        as_of=as_of,
-        today=form.today,
-        instruments=selectors.instrument_list_at(request_revision(request)),
+        participant, as_of=as_of, today=filters.today, instruments=instruments
     )
     return render(
         request,
         "states/participant_detail.html",
         {
-            "form": form,
+            "form": filters.form,
             "participant": participant,
             "profile": profile,
             "instruments": [row[0] for row in profile.rows],
-            "citation": citation(request, form, participant.name),
+            "citation": citation(request, filters, participant.name),
             "status_url": f"{reverse('status')}?as_of={as_of.isoformat()}",
             "report_url": f"{reverse('osce-status-report')}?as_of={as_of.isoformat()}",
-            "downloads": downloads(form, state=participant.iso3, osce_role="any"),
+            "downloads": downloads(filters, state=participant.iso3, osce_role="any"),
         },
     )
 
@@ -191,13 +191,18 @@ def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
     instrument = next((i for i in instruments if i.code == code), None)
     if instrument is None:
         raise Http404(f"No instrument has the code {code!r}.")
-    form = RoleFilterForm(request.GET, default_role="any")
-    if not form.is_valid():
-        return bad_request(request, form, {"instrument": instrument})
-    data = form.cleaned_data
+    filters = InstrumentTableFilterSet(
+        request.GET, instruments=instruments, instrument_codes=[code]
+    )
+    if not filters.is_valid():
+        return bad_request(request, filters, {"instrument": instrument})
+    data = filters.values()
+    participants = participant_list(osce_role=data["osce_role"])
+    if data["state"]:
+        participants = participants.filter(iso3__in=data["state"])
     matrix = selectors.status_matrix(
         as_of=data["as_of"],
-        participants=participant_list(osce_role=data["osce_role"]),
+        participants=participants,
         instrument_codes=[code],
         instruments=instruments,
     )
@@ -208,7 +213,7 @@ def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "instruments/instrument_detail.html",
         {
-            "form": form,
+            "form": filters.form,
             "instrument": instrument,
             "instruments": [instrument],
             "rows": [(p, status) for p, status in rows if status.status != "none"],
@@ -219,8 +224,8 @@ def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
                 )
             ),
             "scope": OSCE_ROLE_LABELS[data["osce_role"]],
-            "citation": citation(request, form, scope),
-            "downloads": downloads(form, instrument=code),
+            "citation": citation(request, filters, scope),
+            "downloads": downloads(filters, instrument=code),
         },
     )
 
@@ -233,17 +238,18 @@ def search(request: HttpRequest) -> HttpResponse:
     Three queries whatever the number of participants: the revision (ETag); the
     participants; the declarations with their participants and instruments.
     """
-    form = SearchForm(request.GET)
-    if not form.is_valid():
-        return render(request, "instruments/search_results.html", {"form": form}, status=400)
-    text = form.cleaned_data["q"].strip()
+    filters = SearchFilterSet(request.GET)
+    if not filters.is_valid():
+        context = {"form": filters.form} | refusal_context(filters)
+        return render(request, "instruments/search_results.html", context, status=400)
+    text = filters.values()["q"] or ""
     participants = list(participant_search(text)[: SEARCH_LIMIT + 1]) if text else []
     declarations = selectors.declaration_search(text, limit=SEARCH_LIMIT + 1)
     return render(
         request,
         "instruments/search_results.html",
         {
-            "form": form,
+            "form": filters.form,
             "text": text,
             "participants": participants[:SEARCH_LIMIT],
             "more_participants": len(participants) > SEARCH_LIMIT,
@@ -263,13 +269,12 @@ def action_feed(request: HttpRequest) -> HttpResponse:
     instruments held in memory; one more when they are not held); the `state` codes, when
     given; the actions with their participants and instruments.
     """
-    form = FeedFilterForm(
+    filters = ActionFeedFilterSet(
         request.GET, instruments=selectors.instrument_list_at(request_revision(request))
     )
-    if not form.is_valid():
-        return bad_request(request, form)
+    if not filters.is_valid():
+        return bad_request(request, filters)
+    values = filters.values()
     return ActionFeed()(
-        request,
-        instrument_codes=form.cleaned_data["instrument"] or None,
-        participant_codes=form.cleaned_data["state"] or None,
+        request, instrument_codes=values["instrument"], participant_codes=values["state"]
     )

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_safe
 
 from instruments import domain as treaty
 from instruments import selectors
-from instruments.forms import AsOfForm
+from instruments.filters import AsOfFilterSet
 from instruments.pages import EXPORT_FORMATS, bad_request, citation
 from reports import domain
-from reports.forms import ComplianceFilterForm
+from reports.filters import ComplianceFilterSet
 from reports.selectors import compliance_checked_as_of, obligation_list, obligation_standings
 from states.models import Participant
 from states.selectors import participant_list
@@ -38,17 +38,25 @@ def compliance(request: HttpRequest) -> HttpResponse:
     four (obligations with their instruments, participants, actions, then submissions and
     notifications together); the date of the last compliance check.
     """
-    form = ComplianceFilterForm(request.GET, obligations=list(obligation_list()))
-    if not form.is_valid():
-        return bad_request(request, form)
-    data = form.cleaned_data
+    filters = ComplianceFilterSet(
+        request.GET,
+        instruments=selectors.instrument_list_at(request_revision(request)),
+        obligations=list(obligation_list()),
+    )
+    if not filters.is_valid():
+        return bad_request(request, filters)
+    data = filters.values()
     as_of = data["as_of"]
-    ids = list(participant_list(osce_role=data["osce_role"]).values_list("pk", flat=True))
+    participants = participant_list(osce_role=data["osce_role"])
+    if data["state"]:
+        participants = participants.filter(iso3__in=data["state"])
+    ids = list(participants.values_list("pk", flat=True))
     standings = obligation_standings(as_of=as_of, participant_ids=ids)
     summaries = [
         s
         for s in standings.summary()
-        if not data["obligation"] or s.obligation.code == data["obligation"]
+        if (not data["obligation"] or s.obligation.code in data["obligation"])
+        and (not data["instrument"] or s.obligation.instrument.code in data["instrument"])
     ]
     sections = []
     for summary in summaries:
@@ -56,18 +64,21 @@ def compliance(request: HttpRequest) -> HttpResponse:
         if data["bucket"]:
             overdue = [entry for entry in overdue if entry.bucket == data["bucket"]]
         sections.append((summary, overdue))
-    flags_query = urlencode({"status": "open", "osce_role": data["osce_role"]})
+    # The stored flags of the same filters (flags/ takes them all, and a status).
+    flags_query = urlencode(filters.query(status="open"), safe=",")
     return render(
         request,
         "reports/compliance.html",
         {
-            "form": form,
+            "form": filters.form,
             "as_of": as_of,
             "sections": sections,
             "buckets": domain.AGEING_BUCKETS,
             "standing_labels": domain.STANDING_LABELS,
             "checked_as_of": compliance_checked_as_of(),
-            "citation": citation(request, form, "compliance with the obligations owed to the COP"),
+            "citation": citation(
+                request, filters, "compliance with the obligations owed to the COP"
+            ),
             "downloads": [
                 (label, f"/api/v1/flags/?{flags_query}&format={fmt}")
                 for fmt, label in EXPORT_FORMATS
@@ -87,14 +98,13 @@ def osce_status_report(request: HttpRequest) -> HttpResponse:
     (obligations, the participants and their actions again, then submissions and
     notifications together).
     """
-    form = AsOfForm(request.GET)
-    if not form.is_valid():
-        return bad_request(request, form)
-    as_of = form.cleaned_data["as_of"]
+    instruments = selectors.instrument_list_at(request_revision(request))
+    filters = AsOfFilterSet(request.GET, instruments=instruments)
+    if not filters.is_valid():
+        return bad_request(request, filters)
+    as_of = filters.form.cleaned_data["as_of"]
     matrix = selectors.status_matrix(
-        as_of=as_of,
-        participants=participant_list(osce_role="osce"),
-        instruments=selectors.instrument_list_at(request_revision(request)),
+        as_of=as_of, participants=participant_list(osce_role="osce"), instruments=instruments
     )
     groups = [
         (
@@ -135,7 +145,7 @@ def osce_status_report(request: HttpRequest) -> HttpResponse:
         "reports/osce_status_report.html",
         {
             "title": REPORT_TITLE,
-            "form": form,
+            "form": filters.form,
             "as_of": as_of,
             "instruments": matrix.instruments,
             "summary_groups": [(title, len(members)) for title, members in groups],
@@ -144,7 +154,7 @@ def osce_status_report(request: HttpRequest) -> HttpResponse:
             ],
             "sections": sections,
             "compliance": compliance_rows,
-            "citation": citation(request, form, "OSCE participating States and Partners"),
+            "citation": citation(request, filters, "OSCE participating States and Partners"),
             "participant_kinds": Participant.Kind,
         },
     )

@@ -23,12 +23,18 @@ OSCE_ROLE_GROUPS: dict[str, tuple[str, ...]] = {
 }
 
 
+def in_osce_role(osce_role: str | None, *, through: str = "") -> Q:
+    """The one place an `osce_role` filter value (a key of OSCE_ROLE_GROUPS, or None/"any"
+    for all) becomes a condition: on participants, or on records whose participant is at
+    `through` (e.g. "participant__"). Every list filtered by OSCE role goes through here."""
+    if not osce_role or osce_role == "any":
+        return Q()
+    return Q(**{f"{through}osce_role__in": OSCE_ROLE_GROUPS[osce_role]})
+
+
 def participant_list(*, osce_role: str | None = None) -> QuerySet[Participant]:
-    """Participants by name; `osce_role` is a key of OSCE_ROLE_GROUPS, or None/"any" for all."""
-    participants = Participant.objects.order_by("name")
-    if osce_role and osce_role != "any":
-        participants = participants.filter(osce_role__in=OSCE_ROLE_GROUPS[osce_role])
-    return participants
+    """Participants by name; `osce_role` as in_osce_role."""
+    return Participant.objects.filter(in_osce_role(osce_role)).order_by("name")
 
 
 def participant_search(text: str) -> QuerySet[Participant]:

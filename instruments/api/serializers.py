@@ -12,7 +12,7 @@ from typing import Any
 from rest_framework import serializers
 
 from instruments import domain
-from instruments.api.filters import HISTORY_RESOURCES
+from instruments.history import HISTORY_MODELS
 from instruments.models import Declaration, Instrument, TreatyAction
 from states.api.serializers import ParticipantSerializer
 from states.models import Participant
@@ -29,9 +29,7 @@ CONSENT_KINDS = (
 )
 
 
-def completeness_note(complete_to: date) -> str:
-    """What every status view says about how current the data is."""
-    return f"complete to {complete_to.day} {complete_to:%B %Y}; later actions partial"
+completeness_note = domain.completeness_note
 
 
 # --- status/ ---------------------------------------------------------------------------------
@@ -101,8 +99,8 @@ def completeness(instruments: list[Instrument], as_of: date) -> list[dict[str, A
             "code": i.code,
             "short_title": i.short_title,
             "status_complete_to": i.status_complete_to,
-            "complete": as_of <= i.status_complete_to,
-            "note": completeness_note(i.status_complete_to),
+            "complete": domain.is_complete(as_of, i.status_complete_to),
+            "note": domain.completeness_note(i.status_complete_to),
         }
         for i in instruments
     ]
@@ -386,7 +384,8 @@ class ChangeSerializer(serializers.Serializer):
 
 
 class HistoryEntrySerializer(serializers.Serializer):
-    resource = serializers.ChoiceField(choices=HISTORY_RESOURCES)
+    # The resources registered when the schema is made (reports' too, once the apps are ready).
+    resource = serializers.ChoiceField(choices=tuple(HISTORY_MODELS))
     record = serializers.IntegerField(help_text="The id of the record changed.")
     type = serializers.ChoiceField(choices=("created", "changed", "deleted"))
     at = serializers.DateTimeField()

@@ -14,15 +14,6 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from instruments import services
-from instruments.api.filters import (
-    ACTION_ORDERINGS,
-    ACTION_PARAMS,
-    DECLARATION_PARAMS,
-    HISTORY_PARAMS,
-    INSTRUMENT_PARAMS,
-    STATE_DETAIL_PARAMS,
-    STATUS_PARAMS,
-)
 from instruments.api.serializers import (
     STATUS_COLUMNS,
     ActionPageSerializer,
@@ -41,6 +32,14 @@ from instruments.api.serializers import (
     declaration_detail,
     instrument_row,
 )
+from instruments.filters import (
+    ACTION_ORDERINGS,
+    ActionFilterSet,
+    AsOfFilterSet,
+    DeclarationFilterSet,
+    HistoryFilterSet,
+    StatusFilterSet,
+)
 from instruments.history import history_entries, history_feed
 from instruments.models import Declaration, Instrument, TreatyAction
 from instruments.selectors import (
@@ -56,8 +55,8 @@ from instruments.selectors import (
     status_order,
     status_page_by_name,
 )
-from states.api.filters import osce_roles
 from states.api.views import ParticipantViewSet, participant_rows, participant_values
+from states.models import Participant
 from states.selectors import participant_list
 from untoc_tracker.conditional import request_revision
 from untoc_tracker.rest.conditional import expected_version, revision_conditional
@@ -68,7 +67,7 @@ from untoc_tracker.rest.exports import (
     export_response,
     export_schema_responses,
 )
-from untoc_tracker.rest.pagination import PAGE_PARAMS, page_of, paginate
+from untoc_tracker.rest.pagination import page_of, paged, paginate
 from untoc_tracker.rest.permissions import StaffOnly
 from untoc_tracker.rest.views import ApiViewSet, VersionedViewSet
 
@@ -77,6 +76,8 @@ class StatusViewSet(ApiViewSet):
     """status/: the status matrix, from instruments.selectors.status_matrix."""
 
     export_actions = ("list",)
+    filterset_class = paged(StatusFilterSet)
+    queryset = Participant.objects.none()  # (for the schema: a list of participants' statuses)
 
     @extend_schema(
         summary="Status matrix",
@@ -85,7 +86,7 @@ class StatusViewSet(ApiViewSet):
         'data are complete to ("complete to DATE; later actions partial"). As CSV or XLSX '
         "(format=csv|xlsx): the whole filtered table in the same order, unpaginated, with "
         "the columns of an entry.",
-        parameters=[*STATUS_PARAMS.openapi(), *PAGE_PARAMS.openapi(), FORMAT_PARAMETER],
+        parameters=[FORMAT_PARAMETER],
         responses=export_schema_responses(StatusPageSerializer),
     )
     @revision_conditional
@@ -94,12 +95,12 @@ class StatusViewSet(ApiViewSet):
         of the instruments held in memory; one more when they are not held); the
         participants (for a page by name: that page's, with the count of all); their actions.
         """
-        params = (STATUS_PARAMS + PAGE_PARAMS).parse(request)
+        instruments = instrument_list_at(request_revision(request))
+        params = self.filterset_class(request.query_params, instruments=instruments).values()
         participants = participant_list(osce_role=params["osce_role"])
         if params["state"]:
             participants = participants.filter(iso3__in=params["state"])
         as_of = params["as_of"]
-        instruments = instrument_list_at(request_revision(request))
         if params["ordering"] in ("name", "-name") and not export_format(request):
             # By name, a page needs only its own participants' statuses.
             offset = (params["page"] - 1) * params["page_size"]
@@ -140,23 +141,22 @@ class InstrumentViewSet(ApiViewSet):
     queryset = Instrument.objects.all()
     lookup_field = "code"
     lookup_value_regex = "[a-z]{2,8}"
+    filterset_class = paged(AsOfFilterSet)
 
     @extend_schema(
         summary="Instruments",
         description="The Convention and its Protocols, with the entry-into-force rule as data, "
         "the recorded date of entry into force, and counts of signatories and parties as of "
         "`as_of`.",
-        parameters=[*INSTRUMENT_PARAMS.openapi(), *PAGE_PARAMS.openapi()],
         responses=InstrumentPageSerializer,
     )
     @revision_conditional
     def list(self, request: Request) -> Response:
         """Three queries: the revision (and the key of the instruments held in memory; one
         more when they are not held); every participant; their actions (for the counts)."""
-        params = (INSTRUMENT_PARAMS + PAGE_PARAMS).parse(request)
-        matrix = status_matrix(
-            as_of=params["as_of"], instruments=instrument_list_at(request_revision(request))
-        )
+        instruments = instrument_list_at(request_revision(request))
+        params = self.filterset_class(request.query_params, instruments=instruments).values()
+        matrix = status_matrix(as_of=params["as_of"], instruments=instruments)
         counts = matrix.counts()
         rows = [instrument_row(i, counts[i.code], matrix.as_of) for i in matrix.instruments]
         return Response(paginate(request, rows, params).as_dict())
@@ -165,16 +165,17 @@ class InstrumentViewSet(ApiViewSet):
         summary="One instrument",
         description="Its entry-into-force rule as data, the recorded date of entry into "
         "force, and counts of signatories and parties as of `as_of`.",
-        parameters=INSTRUMENT_PARAMS.openapi(),
+        parameters=AsOfFilterSet.openapi(),
         responses=InstrumentSerializer,
     )
     @revision_conditional
     def retrieve(self, request: Request, code: str) -> Response:
-        params = INSTRUMENT_PARAMS.parse(request)
+        instruments = instrument_list_at(request_revision(request))
+        params = AsOfFilterSet(
+            request.query_params, instruments=instruments, instrument_codes=[code]
+        ).values()
         matrix = status_matrix(
-            as_of=params["as_of"],
-            instrument_codes=[code],
-            instruments=instrument_list_at(request_revision(request)),
+            as_of=params["as_of"], instrument_codes=[code], instruments=instruments
         )
         if not matrix.instruments:
             raise Http404
@@ -190,22 +191,21 @@ class StateViewSet(ParticipantViewSet):
         description="The participant as in the list, and one status entry per instrument "
         "as of `as_of` (as in status/).",
         parameters=[
-            *STATE_DETAIL_PARAMS.openapi(),
+            *AsOfFilterSet.openapi(),
             OpenApiParameter("iso3", str, OpenApiParameter.PATH, pattern="^[A-Za-z]{3}$"),
         ],
         responses=StateDetailSerializer,
     )
     @revision_conditional
     def retrieve(self, request: Request, iso3: str) -> Response:
-        params = STATE_DETAIL_PARAMS.parse(request)
+        instruments = instrument_list_at(request_revision(request))
+        params = AsOfFilterSet(request.query_params, instruments=instruments).values()
         participants = participant_list().filter(iso3=iso3.upper())
         rows = participant_rows(list(participant_values(participants)))
         if not rows:
             raise Http404
         matrix = status_matrix(
-            as_of=params["as_of"],
-            participants=participants,
-            instruments=instrument_list_at(request_revision(request)),
+            as_of=params["as_of"], participants=participants, instruments=instruments
         )
         return Response(
             rows[0]
@@ -247,6 +247,7 @@ class ActionViewSet(TreatyRecordViewSet):
     queryset = TreatyAction.objects.select_related("participant", "instrument")
     serializer_class = ActionWriteSerializer
     export_actions = ("list",)
+    filterset_class = paged(ActionFilterSet)
 
     def representation(self, record: TreatyAction) -> dict[str, Any]:
         return action_detail(record)
@@ -255,17 +256,19 @@ class ActionViewSet(TreatyRecordViewSet):
         summary="Treaty actions",
         description="Signatures, consents to be bound and denunciations as the depositary "
         "records them. As CSV or XLSX: the whole filtered list, unpaginated.",
-        parameters=[*ACTION_PARAMS.openapi(), *PAGE_PARAMS.openapi(), FORMAT_PARAMETER],
+        parameters=[FORMAT_PARAMETER],
         responses=export_schema_responses(ActionPageSerializer),
     )
     @revision_conditional
     def list(self, request: Request) -> Response:
-        params = (ACTION_PARAMS + PAGE_PARAMS).parse(request)
+        params = self.filterset_class(
+            request.query_params, instruments=instrument_list_at(request_revision(request))
+        ).values()
         actions = action_list(
             states=params["state"],
             instruments=params["instrument"],
             kinds=params["kind"],
-            osce_roles=osce_roles(params["osce_role"]),
+            osce_role=params["osce_role"],
             date_from=params["date_from"],
             date_to=params["date_to"],
         ).order_by(*ACTION_ORDERINGS[params["ordering"]])
@@ -346,6 +349,7 @@ class DeclarationViewSet(TreatyRecordViewSet):
 
     queryset = Declaration.objects.select_related("participant", "instrument")
     serializer_class = DeclarationWriteSerializer
+    filterset_class = paged(DeclarationFilterSet)
 
     def representation(self, record: Declaration) -> dict[str, Any]:
         return declaration_detail(record)
@@ -353,12 +357,13 @@ class DeclarationViewSet(TreatyRecordViewSet):
     @extend_schema(
         summary="Declarations, reservations, notifications and objections",
         description="Short factual summaries in the tracker's own words, with their source.",
-        parameters=[*DECLARATION_PARAMS.openapi(), *PAGE_PARAMS.openapi()],
         responses=DeclarationPageSerializer,
     )
     @revision_conditional
     def list(self, request: Request) -> Response:
-        params = (DECLARATION_PARAMS + PAGE_PARAMS).parse(request)
+        params = self.filterset_class(
+            request.query_params, instruments=instrument_list_at(request_revision(request))
+        ).values()
         declarations = declaration_list(
             states=params["state"],
             instruments=params["instrument"],
@@ -435,17 +440,18 @@ class HistoryViewSet(ApiViewSet):
     """history/: the audit trail, from instruments.history."""
 
     permission_classes = [StaffOnly]
+    filterset_class = paged(HistoryFilterSet)
+    queryset = Participant.objects.none()  # (for the schema: the trail has no one model)
 
     @extend_schema(
         summary="Audit trail (staff only)",
         description="Every change to treaty data, newest first: which record, who, when, the "
         "fields that changed and the record's values after the change.",
-        parameters=[*HISTORY_PARAMS.openapi(), *PAGE_PARAMS.openapi()],
         responses=HistoryPageSerializer,
     )
     @revision_conditional
     def list(self, request: Request) -> Response:
-        params = (HISTORY_PARAMS + PAGE_PARAMS).parse(request)
+        params = self.filterset_class(request.query_params).values()
         feed = history_feed(
             resources=params["resource"],
             states=params["state"],

@@ -9,7 +9,7 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from instruments import domain
-from instruments.forms import ORDERING_CHOICES
+from instruments.filters import ORDERING_CHOICES
 from instruments.models import TreatyAction
 
 register = template.Library()

@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from instruments.api.serializers import CodeField, state_field
 from reports import domain
-from reports.api.filters import OBLIGATION_CODE
+from reports.filters import OBLIGATION_CODE
 from reports.models import ComplianceFlag, Obligation, Submission
 from states.models import Participant
 from untoc_tracker.rest.pagination import page_serializer

@@ -16,14 +16,8 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from instruments.api.views import TreatyRecordViewSet
+from instruments.selectors import instrument_list_at
 from reports import services
-from reports.api.filters import (
-    FLAG_DETAIL_PARAMS,
-    FLAG_PARAMS,
-    OBLIGATION_CODE,
-    OBLIGATION_PARAMS,
-    SUBMISSION_PARAMS,
-)
 from reports.api.serializers import (
     FINDING_NOTE,
     FLAG_COLUMNS,
@@ -37,6 +31,13 @@ from reports.api.serializers import (
     obligation_row,
     submission_row,
 )
+from reports.filters import (
+    OBLIGATION_CODE,
+    FlagDetailFilterSet,
+    FlagFilterSet,
+    ObligationFilterSet,
+    SubmissionFilterSet,
+)
 from reports.models import ComplianceFlag, Obligation, Submission
 from reports.selectors import (
     compliance_checked_as_of,
@@ -46,7 +47,7 @@ from reports.selectors import (
     obligation_list,
     submission_list,
 )
-from states.api.filters import osce_roles
+from untoc_tracker.conditional import request_revision
 from untoc_tracker.rest.conditional import expected_version, revision_conditional
 from untoc_tracker.rest.exports import (
     FORMAT_PARAMETER,
@@ -55,7 +56,7 @@ from untoc_tracker.rest.exports import (
     export_response,
     export_schema_responses,
 )
-from untoc_tracker.rest.pagination import PAGE_PARAMS, paginate
+from untoc_tracker.rest.pagination import paged, paginate
 from untoc_tracker.rest.views import ApiViewSet
 
 
@@ -65,18 +66,20 @@ class ObligationViewSet(ApiViewSet):
     queryset = Obligation.objects.all()
     lookup_field = "code"
     lookup_value_regex = OBLIGATION_CODE
+    filterset_class = paged(ObligationFilterSet)
 
     @extend_schema(
         summary="Obligations",
         description="What parties owe the depositary or the Conference of the Parties under "
         "each article or COP decision: to whom it applies, when it falls due (the due rule "
         "as data), the grace period and the sources, in the catalogue's order.",
-        parameters=[*OBLIGATION_PARAMS.openapi(), *PAGE_PARAMS.openapi()],
         responses=ObligationPageSerializer,
     )
     @revision_conditional
     def list(self, request: Request) -> Response:
-        params = (OBLIGATION_PARAMS + PAGE_PARAMS).parse(request)
+        params = self.filterset_class(
+            request.query_params, instruments=instrument_list_at(request_revision(request))
+        ).values()
         # Queries: the count, the page of obligations with their instruments.
         page = paginate(request, obligation_list(instrument=params["instrument"]), params)
         page.results = [obligation_row(o) for o in page.results]
@@ -103,6 +106,7 @@ class SubmissionViewSet(TreatyRecordViewSet):
         "participant", "obligation", "obligation__instrument"
     )
     serializer_class = SubmissionWriteSerializer
+    filterset_class = paged(SubmissionFilterSet)
 
     def representation(self, record: Submission) -> dict[str, Any]:
         return submission_row(record)
@@ -112,12 +116,13 @@ class SubmissionViewSet(TreatyRecordViewSet):
         description="Notifications and reports received from participants, as SPMU staff "
         "recorded them, latest first. (Notifications in the treaty data, e.g. a central "
         "authority under art. 18(13), count as received too; they are under declarations/.)",
-        parameters=[*SUBMISSION_PARAMS.openapi(), *PAGE_PARAMS.openapi()],
         responses=SubmissionPageSerializer,
     )
     @revision_conditional
     def list(self, request: Request) -> Response:
-        params = (SUBMISSION_PARAMS + PAGE_PARAMS).parse(request)
+        params = self.filterset_class(
+            request.query_params, instruments=instrument_list_at(request_revision(request))
+        ).values()
         submissions = submission_list(
             state=params["state"],
             obligation=params["obligation"],
@@ -205,6 +210,7 @@ class FlagViewSet(ApiViewSet):
     queryset = ComplianceFlag.objects.all()
     lookup_value_regex = "[0-9]{1,18}"
     export_actions = ("list",)
+    filterset_class = paged(FlagFilterSet)
 
     @extend_schema(
         summary="Compliance flags: no submission on record",
@@ -213,12 +219,14 @@ class FlagViewSet(ApiViewSet):
         "most overdue first, with days overdue and the ageing bucket counted to `as_of`. "
         + FINDING_NOTE
         + " As CSV or XLSX: the whole filtered list, unpaginated.",
-        parameters=[*FLAG_PARAMS.openapi(), *PAGE_PARAMS.openapi(), FORMAT_PARAMETER],
+        parameters=[FORMAT_PARAMETER],
         responses=export_schema_responses(FlagPageSerializer),
     )
     @revision_conditional
     def list(self, request: Request) -> Response:
-        params = (FLAG_PARAMS + PAGE_PARAMS).parse(request)
+        params = self.filterset_class(
+            request.query_params, instruments=instrument_list_at(request_revision(request))
+        ).values()
         as_of = params["as_of"]
         flags = flag_list(
             state=params["state"],
@@ -227,7 +235,7 @@ class FlagViewSet(ApiViewSet):
             status=params["status"],
             bucket=params["bucket"],
             as_of=as_of,
-            osce_roles=osce_roles(params["osce_role"]),
+            osce_role=params["osce_role"],
         )
         if export_format(request):
             table = Table(FLAG_COLUMNS, flag_entries(flags, as_of))
@@ -244,12 +252,14 @@ class FlagViewSet(ApiViewSet):
     @extend_schema(
         summary="One compliance flag",
         description="As it stood on `as_of` (default today); 404 before a check raised it.",
-        parameters=FLAG_DETAIL_PARAMS.openapi(),
+        parameters=FlagDetailFilterSet.openapi(),
         responses=FlagSerializer,
     )
     @revision_conditional
     def retrieve(self, request: Request, pk: str) -> Response:
-        as_of = FLAG_DETAIL_PARAMS.parse(request)["as_of"]
+        as_of = FlagDetailFilterSet(
+            request.query_params, instruments=instrument_list_at(request_revision(request))
+        ).values()["as_of"]
         flag = flag_list(as_of=as_of).filter(pk=int(pk)).first()
         if flag is None:
             raise Http404

@@ -24,6 +24,7 @@ from django.views import defaults
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 
+from core.filters import QueryRefused
 from instruments.services import StaleVersionError, TreatyRuleError
 
 
@@ -139,6 +140,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     view = context.get("view")
     renames: Mapping[str, str] = getattr(view, "service_field_names", {})
 
+    if isinstance(exc, QueryRefused):  # a list's FilterSet (core.filters) refused a parameter
+        return error_response(400, ParameterError.summary, exc.problems)
     if isinstance(exc, RequestRefused):
         set_rollback()
         return error_response(exc.status_code, str(exc.detail), exc.problems, exc.headers)

@@ -17,6 +17,7 @@ from untoc_tracker.rest.conditional import (
     version_etag,
 )
 from untoc_tracker.rest.exports import CSVRenderer, XLSXRenderer
+from untoc_tracker.rest.schema import FilterSetSchema
 
 
 class ApiViewSet(viewsets.GenericViewSet):
@@ -29,9 +30,11 @@ class ApiViewSet(viewsets.GenericViewSet):
     - `export_actions` names the actions (e.g. "list") that also answer as CSV and XLSX
       (see untoc_tracker.rest.exports); every other action offers JSON only.
     - Errors are always JSON, also when the client asked for a CSV or XLSX download.
+    - A list's parameters are its `filterset_class` (core.filters), which the schema documents.
     """
 
     renderer_classes = [JSONRenderer]
+    filter_backends = [FilterSetSchema]
     versioned = False
     service_field_names: Mapping[str, str] = {}
     export_actions: tuple[str, ...] = ()
