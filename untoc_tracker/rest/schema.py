@@ -48,6 +48,13 @@ class AutoSchema(SpectacularAutoSchema):
         # array, so a list's response is described as given.
         return False
 
+    def get_filter_backends(self) -> list[Any]:
+        # For the same reason, a view's FilterSet (core.filters) is its list action's
+        # parameters, documented by drf-spectacular's django-filter extension.
+        if getattr(self.view, "action", None) != "list":
+            return []
+        return list(getattr(self.view, "filter_backends", []))
+
     def get_operation_id(self) -> str:
         # Named after the viewset action (list, retrieve, create, …) rather than guessed.
         action = getattr(self.view, "action", None)
