@@ -83,7 +83,7 @@ class QueryField(forms.Field):
 class IsoDateField(QueryField):
     widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
-    def to_python(self, value: str) -> date:
+    def to_python(self, value: Any) -> date:
         value = value.strip()
         if not ISO_DATE.fullmatch(value):
             raise refusal("date_format", DATE_FORMAT_MESSAGE)
@@ -103,12 +103,12 @@ class CodeChoiceField(QueryField, forms.ChoiceField):
         super().__init__(**kwargs)
         self.what = what
 
-    def to_python(self, value: str) -> str:
+    def to_python(self, value: Any) -> str:
         return value.strip()
 
     def validate(self, value: str) -> None:
         if not self.valid_value(value):
-            codes = ", ".join(str(code) for code, _ in self.choices if code)
+            codes = ", ".join(str(code) for code, _ in self.choices if code)  # type: ignore[misc,union-attr]
             raise refusal("invalid_choice", f"Unknown {self.what} “{value}”; use one of {codes}.")
 
 
@@ -137,6 +137,7 @@ class CodesField(QueryField):
         *,
         pattern: str,
         example: str,
+        what: str = "code",
         normalise: Callable[[str], str] = str.lower,
         known: Callable[[list[str]], Iterable[str]] | None = None,
         choices: Sequence[tuple[str, str]] = (),
@@ -145,6 +146,7 @@ class CodesField(QueryField):
         super().__init__(**kwargs)
         self.pattern = re.compile(pattern)
         self.example = example
+        self.what = what
         self.normalise = normalise
         self.known = known
         self.set_choices(choices)
@@ -160,14 +162,17 @@ class CodesField(QueryField):
             return self.default_value()
         malformed = [c for c in given if not self.pattern.fullmatch(c)]
         if malformed:
-            raise refusal("code_format", f"“{malformed[0]}” is not a code (e.g. {self.example}).")
+            raise refusal(
+                "code_format", f"“{malformed[0]}” is not a {self.what} (e.g. {self.example})."
+            )
         codes = list(dict.fromkeys(self.normalise(c) for c in given))
         choices = self.choices
         known = set(self.known(codes)) if self.known else {code for code, _ in choices}
         unknown = [c for c in codes if c not in known]
         if unknown:
             hint = f"; the codes are {', '.join(c for c, _ in choices)}" if choices else ""
-            raise refusal("unknown_code", f"No such code: {', '.join(unknown)}{hint}.")
+            given_unknown = ", ".join(f"“{c}”" for c in unknown)
+            raise refusal("unknown_code", f"Unknown {self.what} {given_unknown}{hint}.")
         if choices:  # in the set's own order (the instruments': the Convention first)
             codes = [code for code, _ in choices if code in codes]
         return codes
@@ -186,7 +191,7 @@ class TextField(QueryField):
         self.example = example
         self.widget.attrs["maxlength"] = str(max_length)
 
-    def to_python(self, value: str) -> str:
+    def to_python(self, value: Any) -> str:
         value = value.strip()
         if len(value) > self.max_length:
             raise refusal("too_long", f"Give at most {self.max_length} characters.")
@@ -203,7 +208,7 @@ class WholeNumberField(QueryField):
         self.minimum = minimum
         self.maximum = maximum
 
-    def to_python(self, value: str) -> int:
+    def to_python(self, value: Any) -> int:
         value = value.strip()
         if not re.fullmatch(r"\d{1,12}", value) or int(value) < self.minimum:
             raise refusal("whole_number", f"Give a whole number from {self.minimum}.")
@@ -292,28 +297,25 @@ class WholeNumberFilter(QueryFilter):
 
 
 class QueryForm(forms.Form):
-    """The FilterSet's form: checks what every parameter shares, then each field, then the
+    """The FilterSet's form: each field, then what every parameter shares and the
     FilterSet's rules across parameters (`QueryFilterSet.check`)."""
 
     filterset: "QueryFilterSet"
 
-    def _clean_fields(self) -> None:
-        for name, bound in self._bound_items():
-            given = [v for v in self.data.getlist(name) if v.strip()]
-            field = bound.field
-            try:
-                if any(CONTROL_CHARACTERS.search(v) for v in given):
-                    raise refusal("invalid_characters", "Control characters are not allowed.")
-                if not getattr(field, "many", False) and len(given) > 1:
-                    raise refusal("given_twice", f"Give {name} once, not {len(given)} times.")
-                self.cleaned_data[name] = field.clean(bound.data)
-            except forms.ValidationError as error:
-                self.add_error(name, error)
-
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
+        for name, error in self.filterset.refused.items():
+            self.add_error(name, error)
         self.filterset.check(cleaned)
         return cleaned
+
+
+def _refused(name: str, given: list[str], many: bool) -> forms.ValidationError | None:
+    if any(CONTROL_CHARACTERS.search(v) for v in given):
+        return refusal("invalid_characters", "Control characters are not allowed.")
+    if not many and len(given) > 1:
+        return refusal("given_twice", f"Give {name} once, not {len(given)} times.")
+    return None
 
 
 class QueryFilterSet(django_filters.FilterSet):
@@ -326,9 +328,18 @@ class QueryFilterSet(django_filters.FilterSet):
     def __init__(self, data: QueryDict | None = None, **context: Any) -> None:
         self.context = context
         data = data.copy() if data is not None else QueryDict(mutable=True)
+        # What every parameter shares is checked on the raw values; a refused one is left
+        # out of the form's data (so that it is not refused twice) and refused in its clean().
+        self.refused: dict[str, forms.ValidationError] = {}
         for name, filter_ in self.base_filters.items():
-            if filter_.field_class.many and name in data:  # `a,b` and `a&a=b` alike
-                data.setlist(name, [p for v in data.getlist(name) for p in v.split(",")])
+            many = filter_.field_class.many
+            given = [v for v in data.getlist(name) if v.strip()]
+            error = _refused(name, given, many)
+            if error is not None:
+                self.refused[name] = error
+                data.pop(name)
+            elif many and name in data:  # `a,b` and `a&a=b` alike
+                data.setlist(name, [p for v in given for p in v.split(",")])
         # No queryset: the selectors read (see the module's docstring).
         super().__init__(data, queryset=QuerySet())
 
@@ -369,6 +380,7 @@ class QueryFilterSet(django_filters.FilterSet):
         for name, filter_ in self.filters.items():
             value = values.get(name)
             field = self.form.fields[name]
+            assert isinstance(field, QueryField)
             if value in (None, "", []) or (value == field.default and not filter_.written):
                 continue
             query[name] = field.query_value(value)
@@ -376,6 +388,12 @@ class QueryFilterSet(django_filters.FilterSet):
 
     def query_string(self, **first: str) -> str:
         return urlencode(self.query(**first), safe=",")
+
+    @classmethod
+    def documented(cls) -> type["QueryFilterSet"]:
+        """The FilterSet as the schema shows it (a FilterSet whose choices are known only
+        once the apps are ready returns a copy that names them)."""
+        return cls
 
     @classmethod
     def openapi(cls) -> list[OpenApiParameter]:

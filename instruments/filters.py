@@ -13,6 +13,7 @@ A FilterSet with `as_of` or `instrument` takes the instruments held in memory as
 (`instruments=instrument_list_at(revision)`), so its checks cost no query.
 """
 
+import copy
 from datetime import date
 from typing import Any
 
@@ -38,6 +39,10 @@ from states.filters import osce_role_filter, state_filter
 INSTRUMENT_CODES = ("untoc", "tip", "som", "fir")  # for the schema; the data hold the truth
 
 
+def known_instruments(codes: list[str]) -> Any:
+    return Instrument.objects.filter(code__in=codes).values_list("code", flat=True)
+
+
 def instrument_filter() -> CodesFilter:
     return CodesFilter(
         label="Instruments",
@@ -45,7 +50,9 @@ def instrument_filter() -> CodesFilter:
         "Protocol), som (Smuggling of Migrants Protocol), fir (Firearms Protocol); none for all.",
         pattern=r"[A-Za-z]{2,8}",
         example="untoc,tip",
+        what="instrument code",
         schema_codes=INSTRUMENT_CODES,
+        known=known_instruments,
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -62,14 +69,16 @@ def as_of_filter() -> DateFilter:
 
 
 class InstrumentsContext(QueryFilterSet):
-    """Checks with the instruments held in memory: the `instrument` codes, the `as_of` rules
-    (instruments.domain.as_of_violation), for the instruments asked about."""
+    """Checks with the instruments held in memory (context `instruments`, which `as_of`
+    needs): the `instrument` codes, the `as_of` rules (instruments.domain.as_of_violation)
+    for the instruments asked about. Without them, codes given cost one query."""
 
     def prepare(self, form: QueryForm) -> None:
-        self.instruments: list[Instrument] = self.context["instruments"]
+        self.instruments: list[Instrument] = self.context.get("instruments", [])
         self.today = timezone.localdate()
-        if "instrument" in form.fields:
+        if "instrument" in form.fields and "instruments" in self.context:
             field = form.fields["instrument"]
+            field.known = None
             field.set_choices([(i.code, i.short_title) for i in self.instruments])
         if "as_of" in form.fields:
             form.fields["as_of"].widget.attrs["max"] = self.today.isoformat()
@@ -82,6 +91,7 @@ class InstrumentsContext(QueryFilterSet):
         as_of: date | None = cleaned.get("as_of")
         if as_of is None:
             return
+        assert "instruments" in self.context, "as_of is checked against the instruments"
         adoptions = [domain.Adoption(i.title, i.adopted_on) for i in self.asked_about(cleaned)]
         violation = domain.as_of_violation(as_of, today=self.today, adoptions=adoptions)
         if violation is not None:
@@ -153,6 +163,7 @@ class ActionFilterSet(InstrumentsContext):
         "consent whose kind the source does not give).",
         pattern=r"[a-z_]+",
         example="ratification,accession",
+        what="kind of action",
         choices=TreatyAction.Kind.choices,
         schema_codes=TreatyAction.Kind.values,
     )
@@ -183,6 +194,7 @@ class DeclarationFilterSet(InstrumentsContext):
         help_text="Kinds of statement: " + ", ".join(Declaration.Kind.values) + ".",
         pattern=r"[a-z_]+",
         example="reservation,objection",
+        what="kind of statement",
         choices=Declaration.Kind.choices,
         schema_codes=Declaration.Kind.values,
     )
@@ -210,6 +222,7 @@ class HistoryFilterSet(QueryFilterSet):
         "those of the compliance records (obligations, submissions, flags).",
         pattern=r"[a-z]+",
         example="actions,declarations",
+        what="kind of record",
     )
     state = state_filter()
     user = TextFilter(label="User", help_text="Changes made by this username.", max_length=150)
@@ -221,6 +234,13 @@ class HistoryFilterSet(QueryFilterSet):
 
     def prepare(self, form: QueryForm) -> None:
         form.fields["resource"].set_choices([(name, name) for name in HISTORY_MODELS])
+
+    @classmethod
+    def documented(cls) -> type[QueryFilterSet]:
+        resource = copy.deepcopy(cls.base_filters["resource"])
+        schema = resource._spectacular_annotation["field"]
+        schema["items"] = {"type": "string", "enum": list(HISTORY_MODELS)}
+        return type(cls.__name__, (cls,), {"resource": resource})
 
 
 class SearchFilterSet(QueryFilterSet):

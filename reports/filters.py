@@ -27,6 +27,7 @@ def obligation_filter() -> CodesFilter:
         "art. 18(13), untoc-cop-2007 for the COP deadline of 30 June 2007; none for all.",
         pattern=OBLIGATION_CODE,
         example="untoc-18-13,untoc-cop-2007",
+        what="obligation code",
         known=known_obligations,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -51,6 +51,7 @@ def state_filter() -> CodesFilter:
         normalise=str.upper,
         known=known_states,
         example="AUT,DEU",
+        what="participant code",
     )
 
 

@@ -192,9 +192,7 @@ def test_the_compliance_page_and_flags_api_agree(client, query):
     assert_same_refusal(page, api, query)
     if api.status_code == 200:
         assert api.json()["as_of"] == page.context["as_of"].isoformat()
-        assert set(FlagFilterSet.base_filters) - set(ComplianceFilterSet.base_filters) == {
-            "status"
-        }
+        assert set(FlagFilterSet.base_filters) - set(ComplianceFilterSet.base_filters) == {"status"}
 
 
 def test_the_defaults_are_the_same_on_page_and_api(client):

@@ -261,9 +261,7 @@ class ActionViewSet(TreatyRecordViewSet):
     )
     @revision_conditional
     def list(self, request: Request) -> Response:
-        params = self.filterset_class(
-            request.query_params, instruments=instrument_list_at(request_revision(request))
-        ).values()
+        params = self.filterset_class(request.query_params).values()
         actions = action_list(
             states=params["state"],
             instruments=params["instrument"],
@@ -361,9 +359,7 @@ class DeclarationViewSet(TreatyRecordViewSet):
     )
     @revision_conditional
     def list(self, request: Request) -> Response:
-        params = self.filterset_class(
-            request.query_params, instruments=instrument_list_at(request_revision(request))
-        ).values()
+        params = self.filterset_class(request.query_params).values()
         declarations = declaration_list(
             states=params["state"],
             instruments=params["instrument"],

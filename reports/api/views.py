@@ -77,9 +77,7 @@ class ObligationViewSet(ApiViewSet):
     )
     @revision_conditional
     def list(self, request: Request) -> Response:
-        params = self.filterset_class(
-            request.query_params, instruments=instrument_list_at(request_revision(request))
-        ).values()
+        params = self.filterset_class(request.query_params).values()
         # Queries: the count, the page of obligations with their instruments.
         page = paginate(request, obligation_list(instrument=params["instrument"]), params)
         page.results = [obligation_row(o) for o in page.results]
@@ -120,9 +118,7 @@ class SubmissionViewSet(TreatyRecordViewSet):
     )
     @revision_conditional
     def list(self, request: Request) -> Response:
-        params = self.filterset_class(
-            request.query_params, instruments=instrument_list_at(request_revision(request))
-        ).values()
+        params = self.filterset_class(request.query_params).values()
         submissions = submission_list(
             state=params["state"],
             obligation=params["obligation"],

@@ -23,6 +23,10 @@ class FilterSetSchema(DjangoFilterBackend):
     def filter_queryset(self, request: Any, queryset: Any, view: Any) -> Any:
         return queryset
 
+    def get_filterset_class(self, view: Any, queryset: Any = None) -> Any:
+        filterset = super().get_filterset_class(view, queryset)
+        return filterset.documented() if filterset is not None else None
+
 
 ERROR_DESCRIPTIONS = {
     "400": "A query parameter, the request body or a treaty rule refused the request.",
