@@ -170,9 +170,10 @@ class CodesField(QueryField):
         known = set(self.known(codes)) if self.known else {code for code, _ in choices}
         unknown = [c for c in codes if c not in known]
         if unknown:
-            hint = f"; the codes are {', '.join(c for c, _ in choices)}" if choices else ""
+            # The same words whether the codes were checked in memory or by a query, so that
+            # a page and the API refuse alike.
             given_unknown = ", ".join(f"“{c}”" for c in unknown)
-            raise refusal("unknown_code", f"Unknown {self.what} {given_unknown}{hint}.")
+            raise refusal("unknown_code", f"Unknown {self.what} {given_unknown}.")
         if choices:  # in the set's own order (the instruments': the Convention first)
             codes = [code for code, _ in choices if code in codes]
         return codes
