@@ -81,7 +81,10 @@ class InstrumentsContext(QueryFilterSet):
             field.known = None
             field.set_choices([(i.code, i.short_title) for i in self.instruments])
         if "as_of" in form.fields:
-            form.fields["as_of"].widget.attrs["max"] = self.today.isoformat()
+            attrs = form.fields["as_of"].widget.attrs
+            attrs["max"] = self.today.isoformat()
+            if self.instruments:
+                attrs["min"] = min(i.adopted_on for i in self.instruments).isoformat()
 
     def asked_about(self, cleaned: dict[str, Any]) -> list[Instrument]:
         codes = cleaned.get("instrument") or self.context.get("instrument_codes")
