@@ -391,11 +391,5 @@ class QueryFilterSet(django_filters.FilterSet):
         return urlencode(self.query(**first), safe=",")
 
     @classmethod
-    def documented(cls) -> type["QueryFilterSet"]:
-        """The FilterSet as the schema shows it (a FilterSet whose choices are known only
-        once the apps are ready returns a copy that names them)."""
-        return cls
-
-    @classmethod
     def openapi(cls) -> list[OpenApiParameter]:
         return [f.openapi(name) for name, f in cls.base_filters.items()]

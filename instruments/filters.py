@@ -7,13 +7,12 @@ pages and the API alike:
 - AsOfFilterSet: a date alone (home page and instruments/, a participant's page and
   states/<iso3>/, the OSCE report);
 - ActionFilterSet (actions/), ActionFeedFilterSet (the Atom feed), DeclarationFilterSet
-  (declarations/), HistoryFilterSet (history/), SearchFilterSet (/search/).
+  (declarations/), SearchFilterSet (/search/).
 
 A FilterSet with `as_of` or `instrument` takes the instruments held in memory as context
 (`instruments=instrument_list_at(revision)`), so its checks cost no query.
 """
 
-import copy
 from datetime import date
 from typing import Any
 
@@ -27,11 +26,9 @@ from core.filters import (
     QueryFilterSet,
     QueryForm,
     TextFilter,
-    WholeNumberFilter,
     refusal,
 )
 from instruments import domain
-from instruments.history import HISTORY_MODELS
 from instruments.models import Declaration, Instrument, TreatyAction
 from instruments.selectors import ORDERING_FIELDS
 from states.filters import osce_role_filter, state_filter
@@ -213,37 +210,6 @@ class DeclarationFilterSet(InstrumentsContext):
     search = TextFilter(
         label="Words", help_text="Text in the summary or the article reference.", max_length=100
     )
-
-
-class HistoryFilterSet(QueryFilterSet):
-    """history/. The resources are those registered when the request comes (reports adds
-    its own when the apps are ready), so the choices are read then, not at import."""
-
-    resource = CodesFilter(
-        label="Records",
-        help_text="Which records: states, aliases, instruments, actions, declarations, and "
-        "those of the compliance records (obligations, submissions, flags).",
-        pattern=r"[a-z]+",
-        example="actions,declarations",
-        what="kind of record",
-    )
-    state = state_filter()
-    user = TextFilter(label="User", help_text="Changes made by this username.", max_length=150)
-    date_from = DateFilter(label="From", help_text="Changes made on or after this day (UTC).")
-    date_to = DateFilter(label="To", help_text="Changes made on or before this day (UTC).")
-    record = WholeNumberFilter(
-        label="Record", help_text="The id of one record (with resource): its whole history."
-    )
-
-    def prepare(self, form: QueryForm) -> None:
-        form.fields["resource"].set_choices([(name, name) for name in HISTORY_MODELS])
-
-    @classmethod
-    def documented(cls) -> type[QueryFilterSet]:
-        resource = copy.deepcopy(cls.base_filters["resource"])
-        schema = resource._spectacular_annotation["field"]
-        schema["items"] = {"type": "string", "enum": list(HISTORY_MODELS)}
-        return type(cls.__name__, (cls,), {"resource": resource})
 
 
 class SearchFilterSet(QueryFilterSet):

@@ -1,14 +1,23 @@
 """The parameters of the compliance lists, declared once (see core.filters): the compliance
 page (/compliance/) and flags/ share ComplianceFilterSet (flags/ adds the flag's `status`);
-submissions/ and obligations/ have theirs."""
+submissions/, obligations/ and history/ have theirs."""
 
 from typing import Any
 
 from django import forms
 
-from core.filters import ChoiceFilter, CodesFilter, DateFilter, QueryForm
+from core.filters import (
+    ChoiceFilter,
+    CodesFilter,
+    DateFilter,
+    QueryFilterSet,
+    QueryForm,
+    TextFilter,
+    WholeNumberFilter,
+)
 from instruments.filters import InstrumentsContext, as_of_filter, instrument_filter
 from reports import domain
+from reports.history import HISTORY_RESOURCES
 from reports.models import Obligation
 from reports.selectors import FLAG_STATUSES
 from states.filters import osce_role_filter, state_filter
@@ -87,3 +96,22 @@ class SubmissionFilterSet(InstrumentsContext):
 
 class ObligationFilterSet(InstrumentsContext):
     instrument = instrument_filter()
+
+
+class HistoryFilterSet(QueryFilterSet):
+    resource = CodesFilter(
+        label="Records",
+        help_text="Which records: " + ", ".join(HISTORY_RESOURCES) + ".",
+        pattern=r"[a-z]+",
+        example="actions,declarations",
+        what="kind of record",
+        choices=[(name, name) for name in HISTORY_RESOURCES],
+        schema_codes=HISTORY_RESOURCES,
+    )
+    state = state_filter()
+    user = TextFilter(label="User", help_text="Changes made by this username.", max_length=150)
+    date_from = DateFilter(label="From", help_text="Changes made on or after this day (UTC).")
+    date_to = DateFilter(label="To", help_text="Changes made on or before this day (UTC).")
+    record = WholeNumberFilter(
+        label="Record", help_text="The id of one record (with resource): its whole history."
+    )

@@ -36,10 +36,10 @@ from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import IntegrityError, connection, models, transaction
 
+from core.writes import revision_bump
 from instruments.models import Declaration, Instrument, TreatyAction
 from reports.models import ComplianceCheck, ComplianceFlag, CopSession, Obligation, Submission
 from states.models import Participant, ParticipantAlias
-from states.services import revision_bump
 
 FORMAT = "untoc-tracker-snapshot"
 VERSION = 1

@@ -1,5 +1,5 @@
-"""obligations/, submissions/ and flags/: COP reporting obligations, what arrived, and where
-no submission is on record.
+"""obligations/, submissions/, flags/ and history/: COP reporting obligations, what arrived,
+where no submission is on record, and the audit trail of every app's records.
 
 Each method parses its parameters, calls reports.selectors or reports.services, and renders
 plain dicts. Submissions are versioned records like treaty actions: SPMU editors write them,
@@ -9,13 +9,22 @@ the history names the author, and edits need If-Match.
 from typing import Any
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.reverse import reverse
 
-from instruments.api.views import TreatyRecordViewSet
+from core.conditional import request_revision
+from core.rest.conditional import revision_conditional
+from core.rest.exports import (
+    FORMAT_PARAMETER,
+    Table,
+    export_format,
+    export_response,
+    export_schema_responses,
+)
+from core.rest.pagination import paged, paginate
+from core.rest.permissions import StaffOnly
+from core.rest.views import ApiViewSet, RecordWriteViewSet
 from instruments.selectors import instrument_list_at
 from reports import services
 from reports.api.serializers import (
@@ -23,6 +32,7 @@ from reports.api.serializers import (
     FLAG_COLUMNS,
     FlagPageSerializer,
     FlagSerializer,
+    HistoryPageSerializer,
     ObligationPageSerializer,
     ObligationSerializer,
     SubmissionPageSerializer,
@@ -35,9 +45,11 @@ from reports.filters import (
     OBLIGATION_CODE,
     FlagDetailFilterSet,
     FlagFilterSet,
+    HistoryFilterSet,
     ObligationFilterSet,
     SubmissionFilterSet,
 )
+from reports.history import history_entries, history_feed
 from reports.models import ComplianceFlag, Obligation, Submission
 from reports.selectors import (
     compliance_checked_as_of,
@@ -47,26 +59,16 @@ from reports.selectors import (
     obligation_list,
     submission_list,
 )
-from untoc_tracker.conditional import request_revision
-from untoc_tracker.rest.conditional import expected_version, revision_conditional
-from untoc_tracker.rest.exports import (
-    FORMAT_PARAMETER,
-    Table,
-    export_format,
-    export_response,
-    export_schema_responses,
-)
-from untoc_tracker.rest.pagination import paged, paginate
-from untoc_tracker.rest.views import ApiViewSet
+from states.models import Participant
 
 
 class ObligationViewSet(ApiViewSet):
     """obligations/: the catalogue, read-only (editors set grace periods in the back office)."""
 
     queryset = Obligation.objects.all()
+    filterset_class = paged(ObligationFilterSet)
     lookup_field = "code"
     lookup_value_regex = OBLIGATION_CODE
-    filterset_class = paged(ObligationFilterSet)
 
     @extend_schema(
         summary="Obligations",
@@ -96,7 +98,35 @@ class ObligationViewSet(ApiViewSet):
         return Response(obligation_row(obligation))
 
 
-class SubmissionViewSet(TreatyRecordViewSet):
+@extend_schema_view(
+    create=extend_schema(
+        summary="Record a submission",
+        description="SPMU editors only, as in the back office: received on a past date, after "
+        "the instrument was adopted, once per participant, obligation and day. Once saved, "
+        "the participant's flags are re-checked, so a flag it answers is resolved.",
+        request=SubmissionWriteSerializer,
+        responses={201: SubmissionSerializer},
+    ),
+    update=extend_schema(
+        summary="Change a submission",
+        description="Send every field; If-Match must carry the submission's ETag. The "
+        "participant cannot change.",
+        request=SubmissionWriteSerializer,
+        responses=SubmissionSerializer,
+    ),
+    partial_update=extend_schema(
+        summary="Change some fields of a submission",
+        description="If-Match must carry the submission's ETag.",
+        request=SubmissionWriteSerializer,
+        responses=SubmissionSerializer,
+    ),
+    destroy=extend_schema(
+        summary="Remove a submission",
+        description="If-Match must carry its ETag. A flag it resolved opens again when the "
+        "participant is re-checked.",
+    ),
+)
+class SubmissionViewSet(RecordWriteViewSet):
     """submissions/: writes go through reports.services.submission_*, which re-check the
     participant's flags once the write has committed."""
 
@@ -140,73 +170,27 @@ class SubmissionViewSet(TreatyRecordViewSet):
     def retrieve(self, request: Request, pk: str) -> Response:
         return super().retrieve(request, pk)
 
-    @extend_schema(
-        summary="Record a submission",
-        description="SPMU editors only, as in the back office: received on a past date, after "
-        "the instrument was adopted, once per participant, obligation and day. Once saved, "
-        "the participant's flags are re-checked, so a flag it answers is resolved.",
-        request=SubmissionWriteSerializer,
-        responses={201: SubmissionSerializer},
-    )
-    def create(self, request: Request) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        values = dict(serializer.validated_data)
-        submission = services.submission_record(
-            participant=values.pop("state"), actor=request.user, **values
-        )
-        response = self.answer(submission, status.HTTP_201_CREATED)
-        response["Location"] = reverse("submission-detail", args=[submission.pk], request=request)
-        return response
+    def service_create(self, owner: Any, values: dict[str, Any], actor: Any) -> Submission:
+        return services.submission_record(participant=owner, actor=actor, **values)
 
-    @extend_schema(
-        summary="Change a submission",
-        description="Send every field; If-Match must carry the submission's ETag. The "
-        "participant cannot change.",
-        request=SubmissionWriteSerializer,
-        responses=SubmissionSerializer,
-    )
-    def update(self, request: Request, pk: str, partial: bool = False) -> Response:
-        submission = self.record(pk)
-        version = expected_version(request, submission)
-        values = self.write_values(request, submission, partial=partial)
-        if not values:
-            return self.answer(submission)  # a PATCH that changes nothing saves nothing
-        updated = services.submission_update(
-            submission=submission, actor=request.user, expected_version=version, **values
+    def service_update(
+        self, record: Submission, values: dict[str, Any], actor: Any, version: int | None
+    ) -> Submission:
+        return services.submission_update(
+            submission=record, actor=actor, expected_version=version, **values
         )
-        return self.answer(updated)
 
-    @extend_schema(
-        summary="Change some fields of a submission",
-        description="If-Match must carry the submission's ETag.",
-        request=SubmissionWriteSerializer,
-        responses=SubmissionSerializer,
-    )
-    def partial_update(self, request: Request, pk: str) -> Response:
-        return self.update(request, pk, partial=True)
-
-    @extend_schema(
-        summary="Remove a submission",
-        description="If-Match must carry its ETag. A flag it resolved opens again when the "
-        "participant is re-checked.",
-    )
-    def destroy(self, request: Request, pk: str) -> Response:
-        submission = self.record(pk)
-        version = expected_version(request, submission)
-        services.submission_delete(
-            submission=submission, actor=request.user, expected_version=version
-        )
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def service_delete(self, record: Submission, actor: Any, version: int | None) -> None:
+        services.submission_delete(submission=record, actor=actor, expected_version=version)
 
 
 class FlagViewSet(ApiViewSet):
     """flags/: read-only; the compliance check alone writes flags."""
 
     queryset = ComplianceFlag.objects.all()
+    filterset_class = paged(FlagFilterSet)
     lookup_value_regex = "[0-9]{1,18}"
     export_actions = ("list",)
-    filterset_class = paged(FlagFilterSet)
 
     @extend_schema(
         summary="Compliance flags: no submission on record",
@@ -260,3 +244,32 @@ class FlagViewSet(ApiViewSet):
         if flag is None:
             raise Http404
         return Response(flag_entry(flag, as_of))
+
+
+class HistoryViewSet(ApiViewSet):
+    """history/: the audit trail of every app's records, from reports.history."""
+
+    permission_classes = [StaffOnly]
+    filterset_class = paged(HistoryFilterSet)
+    queryset = Participant.objects.none()  # (for the schema: the trail has no one model)
+
+    @extend_schema(
+        summary="Audit trail (staff only)",
+        description="Every change to treaty data, newest first: which record, who, when, the "
+        "fields that changed and the record's values after the change.",
+        responses=HistoryPageSerializer,
+    )
+    @revision_conditional
+    def list(self, request: Request) -> Response:
+        params = self.filterset_class(request.query_params).values()
+        feed = history_feed(
+            resources=params["resource"],
+            states=params["state"],
+            username=params["user"],
+            date_from=params["date_from"],
+            date_to=params["date_to"],
+            record=params["record"],
+        )
+        page = paginate(request, feed, params, counted=True)
+        page.results = history_entries(page.results)
+        return Response(page.as_dict())

@@ -12,8 +12,8 @@ from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
-from untoc_tracker.rest.errors import ErrorSerializer
-from untoc_tracker.rest.permissions import StaffOnly
+from core.rest.errors import ErrorSerializer
+from core.rest.permissions import StaffOnly
 
 
 class FilterSetSchema(DjangoFilterBackend):
@@ -22,10 +22,6 @@ class FilterSetSchema(DjangoFilterBackend):
 
     def filter_queryset(self, request: Any, queryset: Any, view: Any) -> Any:
         return queryset
-
-    def get_filterset_class(self, view: Any, queryset: Any = None) -> Any:
-        filterset = super().get_filterset_class(view, queryset)
-        return filterset.documented() if filterset is not None else None
 
 
 ERROR_DESCRIPTIONS = {
@@ -48,7 +44,7 @@ ETAG_HEADER_DESCRIPTION = (
 
 class AutoSchema(SpectacularAutoSchema):
     def _is_list_view(self, serializer: Any = None) -> bool:
-        # Lists answer with their own envelope (untoc_tracker.rest.pagination), never a bare
+        # Lists answer with their own envelope (core.rest.pagination), never a bare
         # array, so a list's response is described as given.
         return False
 
