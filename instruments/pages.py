@@ -1,45 +1,58 @@
 """What every public page shares: the citation, the download links and the 400 page."""
 
-from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from core.conditional import request_revision
-from instruments.forms import AsOfForm
+from core.filters import QueryFilterSet
 
 # The API's status/ resource; its ?format=csv and ?format=xlsx exports take the page's filters.
 STATUS_EXPORT_PATH = "/api/v1/status/"
 EXPORT_FORMATS = (("csv", "CSV"), ("xlsx", "Excel (XLSX)"))
 
 
+def refusal_context(filters: QueryFilterSet) -> dict:
+    """What a page shows of a refused query: each parameter, the rule and why, as the API
+    answers for the same parameters (`problems`), with the label and the field to go to."""
+    problems = filters.problems()
+    form = filters.form
+    errors = []
+    for problem in problems:
+        name = problem.field or ""
+        if name in form.fields:
+            bound = form[name]
+            checkboxes = getattr(bound.field.widget, "input_type", "") == "checkbox"
+            anchor = bound.auto_id + ("_0" if checkboxes else "")
+            errors.append((bound.label, name, problem.rule, problem.message, anchor))
+        else:
+            errors.append((name, name, problem.rule, problem.message, ""))
+    return {"errors": errors, "problems": problems}
+
+
 def bad_request(
-    request: HttpRequest, form: forms.Form, context: dict | None = None
+    request: HttpRequest, filters: QueryFilterSet, context: dict | None = None
 ) -> HttpResponse:
-    """A 400 page naming each parameter that could not be read, and why."""
-    errors = [
-        (form.fields[name].label if name in form.fields else name, name, messages)
-        for name, messages in form.errors.items()
-    ]
-    context = {"errors": errors, "start_over": request.path} | (context or {})
+    """A 400 page naming each parameter that could not be read, the rule and why."""
+    context = refusal_context(filters) | {"start_over": request.path} | (context or {})
     return render(request, "400.html", context, status=400)
 
 
-def downloads(form: AsOfForm, **extra: str) -> list[tuple[str, str]]:
+def downloads(filters: QueryFilterSet, **extra: str) -> list[tuple[str, str]]:
     """The API's exports of the view on screen: the same canonical query, plus `extra`."""
     return [
-        (label, f"{STATUS_EXPORT_PATH}?{form.query_string(format=fmt, **extra)}")
+        (label, f"{STATUS_EXPORT_PATH}?{filters.query_string(format=fmt, **extra)}")
         for fmt, label in EXPORT_FORMATS
     ]
 
 
-def citation(request: HttpRequest, form: AsOfForm, scope: str) -> dict:
+def citation(request: HttpRequest, filters: QueryFilterSet, scope: str) -> dict:
     """How to cite the view: its date, what it covers, its permalink and the data revision
     (read once per request: the ETag has read it already)."""
     return {
-        "as_of": form.cleaned_data["as_of"],
+        "as_of": filters.form.cleaned_data["as_of"],
         "scope": scope,
-        "permalink": request.build_absolute_uri(f"{request.path}?{form.query_string()}"),
+        "permalink": request.build_absolute_uri(f"{request.path}?{filters.query_string()}"),
         "revision": request_revision(request),
         "retrieved": timezone.localdate(),
     }

@@ -9,7 +9,7 @@ from datetime import date
 from django.db.models import F, Q, QuerySet
 
 from instruments.models import Declaration, TreatyAction
-from states.selectors import participants_holding
+from states.selectors import in_osce_role
 
 # The columns of an action as lists and exports show it; `state` and `instrument` are codes.
 ACTION_COLUMNS = (
@@ -45,12 +45,13 @@ def action_list(
     states: Iterable[str] | None = None,
     instruments: Iterable[str] | None = None,
     kinds: Iterable[str] | None = None,
-    osce_roles: Iterable[str] | None = None,
+    osce_role: str | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
     roles_on: date | None = None,
 ) -> QuerySet[TreatyAction]:
-    """Treaty actions, filtered by participant codes, instrument codes, kinds, OSCE roles and
+    """Treaty actions, filtered by participant codes, instrument codes, kinds, an OSCE role
+    group (states.selectors.in_osce_role) and
     an inclusive date range; by date unless the caller orders them otherwise."""
     actions = TreatyAction.objects.order_by(
         "date", "participant__name", "instrument__display_order", "id"
@@ -61,11 +62,7 @@ def action_list(
         actions = actions.filter(instrument__code__in=list(instruments))
     if kinds is not None:
         actions = actions.filter(kind__in=list(kinds))
-    if osce_roles is not None:
-        # The roles held on `roles_on` (default today): the one rule, participants_holding.
-        actions = actions.filter(
-            participant__in=participants_holding(osce_roles, as_of=roles_on).values("pk")
-        )
+    actions = actions.filter(in_osce_role(osce_role, through="participant__", as_of=roles_on))
     if date_from is not None:
         actions = actions.filter(date__gte=date_from)
     if date_to is not None:

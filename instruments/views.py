@@ -13,15 +13,15 @@ from django.views.decorators.http import require_safe
 from core.conditional import conditional_on_revision, request_revision
 from instruments import charts, domain, records, selectors
 from instruments.feeds import ActionFeed
-from instruments.forms import (
-    OSCE_ROLE_LABELS,
-    AsOfForm,
-    FeedFilterForm,
-    RoleFilterForm,
-    SearchForm,
-    StatusFilterForm,
+from instruments.filters import (
+    ActionFeedFilterSet,
+    AsOfFilterSet,
+    InstrumentTableFilterSet,
+    SearchFilterSet,
+    StatusFilterSet,
 )
-from instruments.pages import bad_request, citation, downloads
+from instruments.pages import bad_request, citation, downloads, refusal_context
+from states.filters import OSCE_ROLE_LABELS
 from states.models import Participant
 from states.selectors import (
     OSCE_ROLE_GROUPS,
@@ -48,11 +48,11 @@ def home(request: HttpRequest) -> HttpResponse:
     matrix's participants and actions; the party history's OSCE-area actions; the latest
     actions with their participants.
     """
-    form = AsOfForm(request.GET)
-    if not form.is_valid():
-        return bad_request(request, form)
-    as_of = form.cleaned_data["as_of"]
     instruments = selectors.instrument_list_at(request_revision(request))
+    filters = AsOfFilterSet(request.GET, instruments=instruments)
+    if not filters.is_valid():
+        return bad_request(request, filters)
+    as_of = filters.form.cleaned_data["as_of"]
     matrix = selectors.status_matrix(
         as_of=as_of, participants=participant_list(as_of=as_of), instruments=instruments
     )
@@ -60,7 +60,7 @@ def home(request: HttpRequest) -> HttpResponse:
     history = selectors.party_history(
         osce_roles=OSCE_PARTICIPANTS_AND_PARTNERS,
         first_year=CHART_FIRST_YEAR,
-        today=form.today,
+        today=filters.today,
         instruments=instruments,
     )
     chart = charts.line_chart(
@@ -73,7 +73,8 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "instruments/home.html",
         {
-            "form": form,
+            "form": filters.form,
+            "today": filters.today,
             "as_of": as_of,
             "instruments": matrix.instruments,
             "counts": [(i, worldwide[i.code], in_osce[i.code]) for i in matrix.instruments],
@@ -85,7 +86,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "latest": records.action_list_latest(limit=10),
             "citation": citation(
                 request,
-                form,
+                filters,
                 "signatories and parties, worldwide and among the OSCE participating States "
                 "and Partners",
             ),
@@ -104,32 +105,33 @@ def status_matrix(request: HttpRequest) -> HttpResponse:
     their actions.
     """
     instruments = selectors.instrument_list_at(request_revision(request))
-    form = StatusFilterForm(request.GET, instruments=instruments)
-    context = {"form": form, "instruments": instruments}
-    if not form.is_valid():
+    filters = StatusFilterSet(request.GET, instruments=instruments)
+    context = {"form": filters.form, "instruments": instruments}
+    if not filters.is_valid():
+        context |= refusal_context(filters)
         return render(request, "instruments/status_matrix.html", context, status=400)
-    filters = form.filters()
-    participants = participant_list(osce_role=filters.osce_role, as_of=filters.as_of)
-    if filters.states:
-        participants = participants.filter(iso3__in=filters.states)
+    values = filters.values()
+    participants = participant_list(osce_role=values["osce_role"], as_of=values["as_of"])
+    if values["state"]:
+        participants = participants.filter(iso3__in=values["state"])
     matrix = selectors.status_matrix(
-        as_of=filters.as_of,
+        as_of=values["as_of"],
         participants=participants,
-        instrument_codes=filters.instruments,
+        instrument_codes=values["instrument"],
         instruments=instruments,
     )
-    ordered = selectors.status_order(matrix, filters.ordering)
+    ordered = selectors.status_order(matrix, values["ordering"])
     context |= {
-        "filters": filters,
+        "filters": values,
         "matrix": matrix,
         "rows": [
             (p, [(i, matrix.status(p.pk, i.code)) for i in matrix.instruments]) for p in ordered
         ],
         "counts": matrix.counts(),
-        "scope": OSCE_ROLE_LABELS[filters.osce_role],
-        "downloads": downloads(form),
-        "citation": citation(request, form, OSCE_ROLE_LABELS[filters.osce_role]),
-        "report_url": f"{reverse('osce-status-report')}?as_of={filters.as_of.isoformat()}",
+        "scope": OSCE_ROLE_LABELS[values["osce_role"]],
+        "downloads": downloads(filters),
+        "citation": citation(request, filters, OSCE_ROLE_LABELS[values["osce_role"]]),
+        "report_url": f"{reverse('osce-status-report')}?as_of={values['as_of'].isoformat()}",
     }
     return render(request, "instruments/status_matrix.html", context)
 
@@ -148,13 +150,18 @@ def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
     instrument = next((i for i in instruments if i.code == code), None)
     if instrument is None:
         raise Http404(f"No instrument has the code {code!r}.")
-    form = RoleFilterForm(request.GET, default_role="any")
-    if not form.is_valid():
-        return bad_request(request, form, {"instrument": instrument})
-    data = form.cleaned_data
+    filters = InstrumentTableFilterSet(
+        request.GET, instruments=instruments, instrument_codes=[code]
+    )
+    if not filters.is_valid():
+        return bad_request(request, filters, {"instrument": instrument})
+    data = filters.values()
+    participants = participant_list(osce_role=data["osce_role"], as_of=data["as_of"])
+    if data["state"]:
+        participants = participants.filter(iso3__in=data["state"])
     matrix = selectors.status_matrix(
         as_of=data["as_of"],
-        participants=participant_list(osce_role=data["osce_role"], as_of=data["as_of"]),
+        participants=participants,
         instrument_codes=[code],
         instruments=instruments,
     )
@@ -165,7 +172,7 @@ def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "instruments/instrument_detail.html",
         {
-            "form": form,
+            "form": filters.form,
             "instrument": instrument,
             "instruments": [instrument],
             "standing": domain.instrument_standing(
@@ -179,8 +186,8 @@ def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
                 )
             ),
             "scope": OSCE_ROLE_LABELS[data["osce_role"]],
-            "citation": citation(request, form, scope),
-            "downloads": downloads(form, instrument=code),
+            "citation": citation(request, filters, scope),
+            "downloads": downloads(filters, instrument=code),
         },
     )
 
@@ -193,17 +200,18 @@ def search(request: HttpRequest) -> HttpResponse:
     Three queries whatever the number of participants: the revision (ETag); the
     participants; the declarations with their participants and instruments.
     """
-    form = SearchForm(request.GET)
-    if not form.is_valid():
-        return render(request, "instruments/search_results.html", {"form": form}, status=400)
-    text = form.cleaned_data["q"].strip()
+    filters = SearchFilterSet(request.GET)
+    if not filters.is_valid():
+        context = {"form": filters.form} | refusal_context(filters)
+        return render(request, "instruments/search_results.html", context, status=400)
+    text = filters.values()["q"] or ""
     participants = list(participant_search(text)[: SEARCH_LIMIT + 1]) if text else []
     declarations = records.declaration_search(text, limit=SEARCH_LIMIT + 1)
     return render(
         request,
         "instruments/search_results.html",
         {
-            "form": form,
+            "form": filters.form,
             "text": text,
             "participants": participants[:SEARCH_LIMIT],
             "more_participants": len(participants) > SEARCH_LIMIT,
@@ -223,13 +231,12 @@ def action_feed(request: HttpRequest) -> HttpResponse:
     instruments held in memory; one more when they are not held); the `state` codes, when
     given; the actions with their participants and instruments.
     """
-    form = FeedFilterForm(
+    filters = ActionFeedFilterSet(
         request.GET, instruments=selectors.instrument_list_at(request_revision(request))
     )
-    if not form.is_valid():
-        return bad_request(request, form)
+    if not filters.is_valid():
+        return bad_request(request, filters)
+    values = filters.values()
     return ActionFeed()(
-        request,
-        instrument_codes=form.cleaned_data["instrument"] or None,
-        participant_codes=form.cleaned_data["state"] or None,
+        request, instrument_codes=values["instrument"], participant_codes=values["state"]
     )

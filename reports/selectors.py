@@ -1,25 +1,24 @@
 """Reads of obligations, submissions and flags that pages, the API, the admin and the
 compliance sweep share, each in a fixed number of queries.
 
-Filters take the values a query string carries (state: ISO code; obligation: its code;
-instrument: its code; status: "open" or "resolved"; bucket: an ageing bucket; as_of: a date),
-and flag_filters checks them, so a page is: flag_list(**flag_filters(request.GET)),
-paginate, flag_entries(page, as_of). A code filter also takes a list of codes (any of them),
-as the API's comma-separated parameters give it (reports.api.filters).
+Filters take the values the lists' FilterSets give (reports.filters: state: ISO codes;
+obligation, instrument: codes; status: "open" or "resolved"; bucket: an ageing bucket; as_of:
+a date; osce_role: as states.selectors.in_osce_role), checked there, so the API's flags/ is:
+flag_list(**values), paginate, flag_entries(page, as_of). A code filter takes one code or a
+list (any of them).
 """
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from reports import domain
 from reports.models import ComplianceCheck, ComplianceFlag, CopSession, Obligation, Submission
-from states.selectors import participants_holding, role_on_expression
+from states.selectors import in_osce_role, role_on_expression
 
 FLAG_STATUSES = ("open", "resolved")
 CODE = re.compile(r"[A-Za-z0-9_-]{1,40}")
@@ -92,7 +91,7 @@ def flag_list(
     status: str | None = None,
     bucket: str | None = None,
     as_of: date | None = None,
-    osce_roles: Iterable[str] | None = None,
+    osce_role: str | None = None,
 ) -> QuerySet[ComplianceFlag]:
     """The flags as they stood on `as_of` (default today), most overdue first (one query).
 
@@ -116,10 +115,7 @@ def flag_list(
         flags = flags.filter(obligation__code__in=obligations)
     if instruments := _codes(instrument):
         flags = flags.filter(obligation__instrument__code__in=instruments)
-    if osce_roles is not None:
-        flags = flags.filter(
-            participant__in=participants_holding(osce_roles, as_of=as_of).values("pk")
-        )
+    flags = flags.filter(in_osce_role(osce_role, through="participant__", as_of=as_of))
     if status == "open":
         flags = flags.filter(open_on_date)
     elif status == "resolved":
@@ -134,45 +130,6 @@ def flag_list(
         if up_to is not None:
             flags = flags.filter(due_on__lte=up_to)
     return flags
-
-
-def flag_filters(params: Mapping[str, str]) -> dict[str, Any]:
-    """flag_list's filters from a query string, checked; a bad value raises a ValidationError
-    naming the parameter, so a page can answer 400 with it. (The API parses the same
-    filters with reports.api.filters, which also accepts lists and refuses unknown codes.)"""
-    filters: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    for name in ("state", "obligation", "instrument"):
-        if text := (params.get(name) or "").strip():
-            # A code is letters, digits and hyphens; anything else (a NUL, which PostgreSQL
-            # refuses outright) is named here rather than failing in the query.
-            if not CODE.fullmatch(text):
-                errors[name] = f"{text[:40]!r} is not a code"
-                continue
-            filters[name] = text.upper() if name == "state" else text.lower()
-    status = (params.get("status") or "").strip()
-    if status:
-        if status in FLAG_STATUSES:
-            filters["status"] = status
-        else:
-            errors["status"] = f"{status!r} is not one of: {', '.join(FLAG_STATUSES)}"
-    bucket = (params.get("bucket") or "").strip()
-    if bucket:
-        if bucket in domain.AGEING_BUCKETS:
-            filters["bucket"] = bucket
-        else:
-            errors["bucket"] = f"{bucket!r} is not one of: {', '.join(domain.AGEING_BUCKETS)}"
-    as_of = (params.get("as_of") or "").strip()
-    if as_of:
-        try:
-            if len(as_of) != 10:
-                raise ValueError(as_of)
-            filters["as_of"] = date.fromisoformat(as_of)
-        except ValueError:
-            errors["as_of"] = f"{as_of!r} is not a date in the form YYYY-MM-DD"
-    if errors:
-        raise ValidationError(errors)
-    return filters
 
 
 def compliance_checked_as_of() -> date | None:

@@ -17,10 +17,10 @@ from django.views.decorators.http import require_safe
 from core.conditional import conditional_on_revision, request_revision
 from instruments import domain as treaty
 from instruments import selectors
-from instruments.forms import AsOfForm
+from instruments.filters import AsOfFilterSet
 from instruments.pages import EXPORT_FORMATS, bad_request, citation, downloads
 from reports import domain
-from reports.forms import ComplianceFilterForm
+from reports.filters import ComplianceFilterSet
 from reports.selectors import compliance_checked_as_of, obligation_list
 from reports.standings import obligation_standings
 from states.models import Participant
@@ -57,29 +57,27 @@ def participant_detail(request: HttpRequest, iso3: str) -> HttpResponse:
     participant = get_object_or_404(
         Participant.objects.prefetch_related("aliases", "osce_role_periods"), iso3=iso3
     )
-    form = AsOfForm(request.GET)
-    if not form.is_valid():
-        return bad_request(request, form)
-    as_of = form.cleaned_data["as_of"]
+    instruments = selectors.instrument_list_at(request_revision(request))
+    filters = AsOfFilterSet(request.GET, instruments=instruments)
+    if not filters.is_valid():
+        return bad_request(request, filters)
+    as_of = filters.form.cleaned_data["as_of"]
     profile = selectors.participant_profile(
-        participant,
-        as_of=as_of,
-        today=form.today,
-        instruments=selectors.instrument_list_at(request_revision(request)),
+        participant, as_of=as_of, today=filters.today, instruments=instruments
     )
     return render(
         request,
         "reports/participant_detail.html",
         {
-            "form": form,
+            "form": filters.form,
             "participant": participant,
             "profile": profile,
             "roles": participant_roles(participant, as_of),
             "instruments": [row[0] for row in profile.rows],
-            "citation": citation(request, form, participant.name),
+            "citation": citation(request, filters, participant.name),
             "status_url": f"{reverse('status')}?as_of={as_of.isoformat()}",
             "report_url": f"{reverse('osce-status-report')}?as_of={as_of.isoformat()}",
-            "downloads": downloads(form, state=participant.iso3, osce_role="any"),
+            "downloads": downloads(filters, state=participant.iso3, osce_role="any"),
         },
     )
 
@@ -95,19 +93,25 @@ def compliance(request: HttpRequest) -> HttpResponse:
     four (obligations with their instruments, participants, actions, then submissions and
     notifications together); the date of the last compliance check.
     """
-    form = ComplianceFilterForm(request.GET, obligations=list(obligation_list()))
-    if not form.is_valid():
-        return bad_request(request, form)
-    data = form.cleaned_data
-    as_of = data["as_of"]
-    ids = list(
-        participant_list(osce_role=data["osce_role"], as_of=as_of).values_list("pk", flat=True)
+    filters = ComplianceFilterSet(
+        request.GET,
+        instruments=selectors.instrument_list_at(request_revision(request)),
+        obligations=list(obligation_list()),
     )
+    if not filters.is_valid():
+        return bad_request(request, filters)
+    data = filters.values()
+    as_of = data["as_of"]
+    participants = participant_list(osce_role=data["osce_role"], as_of=as_of)
+    if data["state"]:
+        participants = participants.filter(iso3__in=data["state"])
+    ids = list(participants.values_list("pk", flat=True))
     standings = obligation_standings(as_of=as_of, participant_ids=ids)
     summaries = [
         s
         for s in standings.summary()
-        if not data["obligation"] or s.obligation.code == data["obligation"]
+        if (not data["obligation"] or s.obligation.code in data["obligation"])
+        and (not data["instrument"] or s.obligation.instrument.code in data["instrument"])
     ]
     sections = []
     for summary in summaries:
@@ -115,18 +119,21 @@ def compliance(request: HttpRequest) -> HttpResponse:
         if data["bucket"]:
             overdue = [entry for entry in overdue if entry.bucket == data["bucket"]]
         sections.append((summary, overdue))
-    flags_query = urlencode({"status": "open", "osce_role": data["osce_role"]})
+    # The stored flags of the same filters (flags/ takes them all, and a status).
+    flags_query = urlencode(filters.query(status="open"), safe=",")
     return render(
         request,
         "reports/compliance.html",
         {
-            "form": form,
+            "form": filters.form,
             "as_of": as_of,
             "sections": sections,
             "buckets": domain.AGEING_BUCKETS,
             "standing_labels": domain.STANDING_LABELS,
             "checked_as_of": compliance_checked_as_of(),
-            "citation": citation(request, form, "compliance with the obligations owed to the COP"),
+            "citation": citation(
+                request, filters, "compliance with the obligations owed to the COP"
+            ),
             "downloads": [
                 (label, f"/api/v1/flags/?{flags_query}&format={fmt}")
                 for fmt, label in EXPORT_FORMATS
@@ -170,14 +177,15 @@ def osce_status_report(request: HttpRequest) -> HttpResponse:
     (obligations, the participants and their actions again, then submissions and
     notifications together).
     """
-    form = AsOfForm(request.GET)
-    if not form.is_valid():
-        return bad_request(request, form)
-    as_of = form.cleaned_data["as_of"]
+    instruments = selectors.instrument_list_at(request_revision(request))
+    filters = AsOfFilterSet(request.GET, instruments=instruments)
+    if not filters.is_valid():
+        return bad_request(request, filters)
+    as_of = filters.form.cleaned_data["as_of"]
     matrix = selectors.status_matrix(
         as_of=as_of,
         participants=participant_list(osce_role="osce", as_of=as_of),
-        instruments=selectors.instrument_list_at(request_revision(request)),
+        instruments=instruments,
     )
     participating = Participant.OsceRole.PARTICIPATING
     groups = [
@@ -204,7 +212,7 @@ def osce_status_report(request: HttpRequest) -> HttpResponse:
         "reports/osce_status_report.html",
         {
             "title": REPORT_TITLE,
-            "form": form,
+            "form": filters.form,
             "as_of": as_of,
             "instruments": matrix.instruments,
             "summary_groups": [(title, len(members)) for title, members in groups],
@@ -213,7 +221,7 @@ def osce_status_report(request: HttpRequest) -> HttpResponse:
             ],
             "sections": _report_sections(matrix, groups),
             "compliance": compliance_rows,
-            "citation": citation(request, form, "OSCE participating States and Partners"),
+            "citation": citation(request, filters, "OSCE participating States and Partners"),
             "roles_uncertain": roles_uncertain_on(as_of),
             "participant_kinds": Participant.Kind,
         },

@@ -108,6 +108,16 @@ def role_period_list(participant: Participant) -> list[OsceRolePeriod]:
     return list(participant.osce_role_periods.order_by("valid_from"))
 
 
+def in_osce_role(osce_role: str | None, *, through: str = "", as_of: date | None = None) -> Q:
+    """The one place an `osce_role` filter value (a key of OSCE_ROLE_GROUPS, or None/"any"
+    for all) becomes a condition: on participants, or on records whose participant is at
+    `through` (e.g. "participant__"), by the roles held on `as_of` (participants_holding)."""
+    if not osce_role or osce_role == "any":
+        return Q()
+    holders = participants_holding(OSCE_ROLE_GROUPS[osce_role], as_of=as_of).values("pk")
+    return Q(**{f"{through or 'pk__'}in": holders})
+
+
 def participant_search(text: str) -> QuerySet[Participant]:
     """Participants whose name, short name, code or a former spelling contains `text`."""
     text = text.strip()

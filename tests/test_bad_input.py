@@ -11,7 +11,15 @@ from drf_spectacular.renderers import OpenApiJsonRenderer
 
 from instruments.admin.actions import ACTION_FORM_FIELDS
 from instruments.admin.declarations import DECLARATION_FORM_FIELDS
+from instruments.filters import (
+    ActionFeedFilterSet,
+    AsOfFilterSet,
+    InstrumentTableFilterSet,
+    SearchFilterSet,
+    StatusFilterSet,
+)
 from instruments.models import Declaration, TreatyAction
+from reports.filters import ComplianceFilterSet
 from reports.models import ComplianceFlag, Submission
 from reports.services import SUBMISSION_FIELDS
 from tests.apiclient import problems, token_headers
@@ -35,17 +43,18 @@ GARBAGE = [
     "9" * 300,
 ]
 
-# Every public page and the query parameters its form reads.
-PAGES = {
-    "/": ["as_of"],
-    "/status/": ["as_of", "osce_role", "instrument", "state", "ordering"],
-    "/states/DEU/": ["as_of"],
-    "/instruments/untoc/": ["as_of", "osce_role", "ordering"],
-    "/search/": ["q"],
-    "/feeds/actions/": ["instrument", "state"],
-    "/compliance/": [],
-    "/reports/osce-status/": ["as_of"],
+# Every public page and the query parameters it reads: its FilterSet's.
+PAGE_FILTERS = {
+    "/": AsOfFilterSet,
+    "/status/": StatusFilterSet,
+    "/states/DEU/": AsOfFilterSet,
+    "/instruments/untoc/": InstrumentTableFilterSet,
+    "/search/": SearchFilterSet,
+    "/feeds/actions/": ActionFeedFilterSet,
+    "/compliance/": ComplianceFilterSet,
+    "/reports/osce-status/": AsOfFilterSet,
 }
+PAGES = {path: list(filters.base_filters) for path, filters in PAGE_FILTERS.items()}
 
 
 def test_every_public_page_is_in_the_list():

@@ -2,8 +2,8 @@
 
 - errors: one error shape for every refusal, and the exception handler that produces it
   (query parameters, request bodies, treaty rules from the services, stale versions).
-- params: query parameters declared once, parsed strictly (400 naming the parameter and the
-  rule) and documented in the OpenAPI schema from the same declaration.
+- query parameters are the lists' FilterSets (core.filters), which the pages use too; a
+  refused one answers in the error shape, and the schema documents them (schema.FilterSetSchema).
 - pagination: page and page_size over querysets or plain rows, in one envelope.
 - conditional: ETags (the data revision for reads, a record's version for edits), 304 on
   If-None-Match, 428 without If-Match, 412 on a stale one.

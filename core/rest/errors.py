@@ -24,6 +24,7 @@ from django.views import defaults
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 
+from core.filters import QueryRefused
 from core.writes import RuleError, StaleVersionError
 
 
@@ -164,6 +165,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     view = context.get("view")
     renames: Mapping[str, str] = getattr(view, "service_field_names", {})
 
+    if isinstance(exc, QueryRefused):  # a list's FilterSet (core.filters) refused a parameter
+        return error_response(400, ParameterError.summary, exc.problems)
     refusal = _refusal_response(exc, renames)
     if refusal is not None:
         set_rollback()

@@ -17,24 +17,31 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from core.filters import QueryFilterSet, WholeNumberFilter
 from core.querysets import COUNT_OF_ALL, count_of_all
 from core.rest.errors import ParameterError, Problem
-from core.rest.params import IntParam, Params
 
 PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 
-PAGE_PARAMS = Params(
-    IntParam("page", "Page number, from 1.", minimum=1, default=1),
-    IntParam(
-        "page_size",
-        f"Rows per page: {PAGE_SIZE} unless given; larger values than {MAX_PAGE_SIZE} are "
-        f"capped to {MAX_PAGE_SIZE}.",
-        minimum=1,
-        maximum=MAX_PAGE_SIZE,
+
+class PageFilterSet(QueryFilterSet):
+    """`page` and `page_size`: the API's, not the pages' (a page shows its whole list)."""
+
+    page = WholeNumberFilter(label="Page", help_text="Page number, from 1.", default=1)
+    page_size = WholeNumberFilter(
+        label="Rows per page",
+        help_text=f"Rows per page: {PAGE_SIZE} unless given; larger values than "
+        f"{MAX_PAGE_SIZE} are capped to {MAX_PAGE_SIZE}.",
         default=PAGE_SIZE,
-    ),
-)
+        maximum=MAX_PAGE_SIZE,
+    )
+
+
+def paged(filterset: type[QueryFilterSet]) -> type[QueryFilterSet]:
+    """A list's FilterSet with the page parameters: what its API operation parses and
+    documents (the page parses `filterset` itself)."""
+    return type(f"Paged{filterset.__name__}", (filterset, PageFilterSet), {})
 
 
 @dataclass
@@ -68,7 +75,7 @@ def paginate(
     count_in_page: bool = False,
     counted: bool = False,
 ) -> Page:
-    """The page `params` ask for (as parsed with PAGE_PARAMS); a page past the end is a 400.
+    """The page `params` ask for (as parsed with PageFilterSet); a page past the end is a 400.
 
     `count_in_page` (a queryset of values() dicts only): read the page and the count of all
     rows in one query; a page past the end then costs a second query, the count.

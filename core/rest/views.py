@@ -20,6 +20,7 @@ from core.rest.conditional import (
     version_etag,
 )
 from core.rest.exports import CSVRenderer, XLSXRenderer
+from core.rest.schema import FilterSetSchema
 
 
 class ApiViewSet(viewsets.GenericViewSet):
@@ -32,9 +33,11 @@ class ApiViewSet(viewsets.GenericViewSet):
     - `export_actions` names the actions (e.g. "list") that also answer as CSV and XLSX
       (see core.rest.exports); every other action offers JSON only.
     - Errors are always JSON, also when the client asked for a CSV or XLSX download.
+    - A list's parameters are its `filterset_class` (core.filters), which the schema documents.
     """
 
     renderer_classes = [JSONRenderer]
+    filter_backends = [FilterSetSchema]
     versioned = False
     service_field_names: Mapping[str, str] = {}
     export_actions: tuple[str, ...] = ()

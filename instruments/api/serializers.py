@@ -28,9 +28,7 @@ CONSENT_KINDS = (
 )
 
 
-def completeness_note(complete_to: date) -> str:
-    """What every status view says about how current the data is."""
-    return f"complete to {complete_to.day} {complete_to:%B %Y}; later actions partial"
+completeness_note = domain.completeness_note
 
 
 # --- status/ ---------------------------------------------------------------------------------
@@ -100,8 +98,8 @@ def completeness(instruments: list[Instrument], as_of: date) -> list[dict[str, A
             "code": i.code,
             "short_title": i.short_title,
             "status_complete_to": i.status_complete_to,
-            "complete": as_of <= i.status_complete_to,
-            "note": completeness_note(i.status_complete_to),
+            "complete": domain.is_complete(as_of, i.status_complete_to),
+            "note": domain.completeness_note(i.status_complete_to),
         }
         for i in instruments
     ]

@@ -20,17 +20,9 @@ from core.rest.exports import (
     export_response,
     export_schema_responses,
 )
-from core.rest.pagination import PAGE_PARAMS, paginate
+from core.rest.pagination import paged, paginate
 from core.rest.views import ApiViewSet, RecordWriteViewSet
 from instruments import services
-from instruments.api.filters import (
-    ACTION_ORDERINGS,
-    ACTION_PARAMS,
-    DECLARATION_PARAMS,
-    INSTRUMENT_PARAMS,
-    STATE_DETAIL_PARAMS,
-    STATUS_PARAMS,
-)
 from instruments.api.serializers import (
     STATUS_COLUMNS,
     ActionPageSerializer,
@@ -48,6 +40,13 @@ from instruments.api.serializers import (
     declaration_detail,
     instrument_row,
 )
+from instruments.filters import (
+    ACTION_ORDERINGS,
+    ActionFilterSet,
+    AsOfFilterSet,
+    DeclarationFilterSet,
+    StatusFilterSet,
+)
 from instruments.models import Declaration, Instrument, TreatyAction
 from instruments.records import (
     ACTION_COLUMNS,
@@ -63,8 +62,8 @@ from instruments.selectors import (
     status_matrix,
     status_order,
 )
-from states.api.filters import osce_roles
 from states.api.views import ParticipantViewSet, participant_rows, participant_values
+from states.models import Participant
 from states.selectors import participant_list
 
 
@@ -72,6 +71,8 @@ class StatusViewSet(ApiViewSet):
     """status/: the status matrix, from instruments.selectors.status_matrix."""
 
     export_actions = ("list",)
+    filterset_class = paged(StatusFilterSet)
+    queryset = Participant.objects.none()  # (for the schema: a list of participants' statuses)
 
     @extend_schema(
         summary="Status matrix",
@@ -80,7 +81,7 @@ class StatusViewSet(ApiViewSet):
         'data are complete to ("complete to DATE; later actions partial"). As CSV or XLSX '
         "(format=csv|xlsx): the whole filtered table in the same order, unpaginated, with "
         "the columns of an entry.",
-        parameters=[*STATUS_PARAMS.openapi(), *PAGE_PARAMS.openapi(), FORMAT_PARAMETER],
+        parameters=[FORMAT_PARAMETER],
         responses=export_schema_responses(StatusPageSerializer),
     )
     @revision_conditional
@@ -88,7 +89,8 @@ class StatusViewSet(ApiViewSet):
         """Three queries whatever the number of participants: the revision (ETag, and the key
         of the instruments held in memory; one more when they are not held); the
         participants; their actions."""
-        params = (STATUS_PARAMS + PAGE_PARAMS).parse(request)
+        instruments = instrument_list_at(request_revision(request))
+        params = self.filterset_class(request.query_params, instruments=instruments).values()
         participants = participant_list(osce_role=params["osce_role"], as_of=params["as_of"])
         if params["state"]:
             participants = participants.filter(iso3__in=params["state"])
@@ -97,7 +99,7 @@ class StatusViewSet(ApiViewSet):
             as_of=as_of,
             participants=participants,
             instrument_codes=params["instrument"],
-            instruments=instrument_list_at(request_revision(request)),
+            instruments=instruments,
         )
         # The same order as the status page, so a download matches the table on screen.
         entries = status_entries(matrix, status_order(matrix, params["ordering"]))
@@ -116,6 +118,7 @@ class InstrumentViewSet(ApiViewSet):
     """instruments/: the Convention and its Protocols, with counts as of a date."""
 
     queryset = Instrument.objects.all()
+    filterset_class = paged(AsOfFilterSet)
     lookup_field = "code"
     lookup_value_regex = "[a-z]{2,8}"
 
@@ -124,17 +127,15 @@ class InstrumentViewSet(ApiViewSet):
         description="The Convention and its Protocols, with the entry-into-force rule as data, "
         "the recorded date of entry into force, and counts of signatories and parties as of "
         "`as_of`.",
-        parameters=[*INSTRUMENT_PARAMS.openapi(), *PAGE_PARAMS.openapi()],
         responses=InstrumentPageSerializer,
     )
     @revision_conditional
     def list(self, request: Request) -> Response:
         """Three queries: the revision (and the key of the instruments held in memory; one
         more when they are not held); every participant; their actions (for the counts)."""
-        params = (INSTRUMENT_PARAMS + PAGE_PARAMS).parse(request)
-        matrix = status_matrix(
-            as_of=params["as_of"], instruments=instrument_list_at(request_revision(request))
-        )
+        instruments = instrument_list_at(request_revision(request))
+        params = self.filterset_class(request.query_params, instruments=instruments).values()
+        matrix = status_matrix(as_of=params["as_of"], instruments=instruments)
         counts = matrix.counts()
         rows = [instrument_row(i, counts[i.code], matrix.as_of) for i in matrix.instruments]
         return Response(paginate(request, rows, params).as_dict())
@@ -143,16 +144,17 @@ class InstrumentViewSet(ApiViewSet):
         summary="One instrument",
         description="Its entry-into-force rule as data, the recorded date of entry into "
         "force, and counts of signatories and parties as of `as_of`.",
-        parameters=INSTRUMENT_PARAMS.openapi(),
+        parameters=AsOfFilterSet.openapi(),
         responses=InstrumentSerializer,
     )
     @revision_conditional
     def retrieve(self, request: Request, code: str) -> Response:
-        params = INSTRUMENT_PARAMS.parse(request)
+        instruments = instrument_list_at(request_revision(request))
+        params = AsOfFilterSet(
+            request.query_params, instruments=instruments, instrument_codes=[code]
+        ).values()
         matrix = status_matrix(
-            as_of=params["as_of"],
-            instrument_codes=[code],
-            instruments=instrument_list_at(request_revision(request)),
+            as_of=params["as_of"], instrument_codes=[code], instruments=instruments
         )
         if not matrix.instruments:
             raise Http404
@@ -168,22 +170,21 @@ class StateViewSet(ParticipantViewSet):
         description="The participant as in the list, and one status entry per instrument "
         "as of `as_of` (as in status/).",
         parameters=[
-            *STATE_DETAIL_PARAMS.openapi(),
+            *AsOfFilterSet.openapi(),
             OpenApiParameter("iso3", str, OpenApiParameter.PATH, pattern="^[A-Za-z]{3}$"),
         ],
         responses=StateDetailSerializer,
     )
     @revision_conditional
     def retrieve(self, request: Request, iso3: str) -> Response:
-        params = STATE_DETAIL_PARAMS.parse(request)
+        instruments = instrument_list_at(request_revision(request))
+        params = AsOfFilterSet(request.query_params, instruments=instruments).values()
         participants = participant_list().filter(iso3=iso3.upper())
         rows = participant_rows(list(participant_values(participants)))
         if not rows:
             raise Http404
         matrix = status_matrix(
-            as_of=params["as_of"],
-            participants=participants,
-            instruments=instrument_list_at(request_revision(request)),
+            as_of=params["as_of"], participants=participants, instruments=instruments
         )
         return Response(
             rows[0]
@@ -227,6 +228,7 @@ class ActionViewSet(RecordWriteViewSet):
     queryset = TreatyAction.objects.select_related("participant", "instrument")
     serializer_class = ActionWriteSerializer
     export_actions = ("list",)
+    filterset_class = paged(ActionFilterSet)
 
     def representation(self, record: TreatyAction) -> dict[str, Any]:
         return action_detail(record)
@@ -235,17 +237,17 @@ class ActionViewSet(RecordWriteViewSet):
         summary="Treaty actions",
         description="Signatures, consents to be bound and denunciations as the depositary "
         "records them. As CSV or XLSX: the whole filtered list, unpaginated.",
-        parameters=[*ACTION_PARAMS.openapi(), *PAGE_PARAMS.openapi(), FORMAT_PARAMETER],
+        parameters=[FORMAT_PARAMETER],
         responses=export_schema_responses(ActionPageSerializer),
     )
     @revision_conditional
     def list(self, request: Request) -> Response:
-        params = (ACTION_PARAMS + PAGE_PARAMS).parse(request)
+        params = self.filterset_class(request.query_params).values()
         actions = action_list(
             states=params["state"],
             instruments=params["instrument"],
             kinds=params["kind"],
-            osce_roles=osce_roles(params["osce_role"]),
+            osce_role=params["osce_role"],
             date_from=params["date_from"],
             date_to=params["date_to"],
         ).order_by(*ACTION_ORDERINGS[params["ordering"]])
@@ -307,6 +309,7 @@ class DeclarationViewSet(RecordWriteViewSet):
 
     queryset = Declaration.objects.select_related("participant", "instrument")
     serializer_class = DeclarationWriteSerializer
+    filterset_class = paged(DeclarationFilterSet)
 
     def representation(self, record: Declaration) -> dict[str, Any]:
         return declaration_detail(record)
@@ -314,12 +317,11 @@ class DeclarationViewSet(RecordWriteViewSet):
     @extend_schema(
         summary="Declarations, reservations, notifications and objections",
         description="Short factual summaries in the tracker's own words, with their source.",
-        parameters=[*DECLARATION_PARAMS.openapi(), *PAGE_PARAMS.openapi()],
         responses=DeclarationPageSerializer,
     )
     @revision_conditional
     def list(self, request: Request) -> Response:
-        params = (DECLARATION_PARAMS + PAGE_PARAMS).parse(request)
+        params = self.filterset_class(request.query_params).values()
         declarations = declaration_list(
             states=params["state"],
             instruments=params["instrument"],

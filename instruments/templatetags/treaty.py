@@ -7,7 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from instruments import domain
-from instruments.forms import ORDERING_CHOICES
+from instruments.filters import ORDERING_CHOICES
 from instruments.models import TreatyAction
 
 register = template.Library()

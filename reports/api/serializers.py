@@ -12,7 +12,7 @@ from rest_framework import serializers
 from core.rest.pagination import page_serializer
 from instruments.api.serializers import CodeField, state_field
 from reports import domain
-from reports.api.filters import OBLIGATION_CODE
+from reports.filters import OBLIGATION_CODE
 from reports.history import HISTORY_RESOURCES
 from reports.models import ComplianceFlag, Obligation, Submission
 from states.models import Participant

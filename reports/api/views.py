@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.conditional import request_revision
 from core.rest.conditional import revision_conditional
 from core.rest.exports import (
     FORMAT_PARAMETER,
@@ -21,18 +22,11 @@ from core.rest.exports import (
     export_response,
     export_schema_responses,
 )
-from core.rest.pagination import PAGE_PARAMS, paginate
+from core.rest.pagination import paged, paginate
 from core.rest.permissions import StaffOnly
 from core.rest.views import ApiViewSet, RecordWriteViewSet
+from instruments.selectors import instrument_list_at
 from reports import services
-from reports.api.filters import (
-    FLAG_DETAIL_PARAMS,
-    FLAG_PARAMS,
-    HISTORY_PARAMS,
-    OBLIGATION_CODE,
-    OBLIGATION_PARAMS,
-    SUBMISSION_PARAMS,
-)
 from reports.api.serializers import (
     FINDING_NOTE,
     FLAG_COLUMNS,
@@ -47,6 +41,14 @@ from reports.api.serializers import (
     obligation_row,
     submission_row,
 )
+from reports.filters import (
+    OBLIGATION_CODE,
+    FlagDetailFilterSet,
+    FlagFilterSet,
+    HistoryFilterSet,
+    ObligationFilterSet,
+    SubmissionFilterSet,
+)
 from reports.history import history_entries, history_feed
 from reports.models import ComplianceFlag, Obligation, Submission
 from reports.selectors import (
@@ -57,13 +59,14 @@ from reports.selectors import (
     obligation_list,
     submission_list,
 )
-from states.api.filters import osce_roles
+from states.models import Participant
 
 
 class ObligationViewSet(ApiViewSet):
     """obligations/: the catalogue, read-only (editors set grace periods in the back office)."""
 
     queryset = Obligation.objects.all()
+    filterset_class = paged(ObligationFilterSet)
     lookup_field = "code"
     lookup_value_regex = OBLIGATION_CODE
 
@@ -72,12 +75,11 @@ class ObligationViewSet(ApiViewSet):
         description="What parties owe the depositary or the Conference of the Parties under "
         "each article or COP decision: to whom it applies, when it falls due (the due rule "
         "as data), the grace period and the sources, in the catalogue's order.",
-        parameters=[*OBLIGATION_PARAMS.openapi(), *PAGE_PARAMS.openapi()],
         responses=ObligationPageSerializer,
     )
     @revision_conditional
     def list(self, request: Request) -> Response:
-        params = (OBLIGATION_PARAMS + PAGE_PARAMS).parse(request)
+        params = self.filterset_class(request.query_params).values()
         # Queries: the count, the page of obligations with their instruments.
         page = paginate(request, obligation_list(instrument=params["instrument"]), params)
         page.results = [obligation_row(o) for o in page.results]
@@ -132,6 +134,7 @@ class SubmissionViewSet(RecordWriteViewSet):
         "participant", "obligation", "obligation__instrument"
     )
     serializer_class = SubmissionWriteSerializer
+    filterset_class = paged(SubmissionFilterSet)
 
     def representation(self, record: Submission) -> dict[str, Any]:
         return submission_row(record)
@@ -141,12 +144,11 @@ class SubmissionViewSet(RecordWriteViewSet):
         description="Notifications and reports received from participants, as SPMU staff "
         "recorded them, latest first. (Notifications in the treaty data, e.g. a central "
         "authority under art. 18(13), count as received too; they are under declarations/.)",
-        parameters=[*SUBMISSION_PARAMS.openapi(), *PAGE_PARAMS.openapi()],
         responses=SubmissionPageSerializer,
     )
     @revision_conditional
     def list(self, request: Request) -> Response:
-        params = (SUBMISSION_PARAMS + PAGE_PARAMS).parse(request)
+        params = self.filterset_class(request.query_params).values()
         submissions = submission_list(
             state=params["state"],
             obligation=params["obligation"],
@@ -186,6 +188,7 @@ class FlagViewSet(ApiViewSet):
     """flags/: read-only; the compliance check alone writes flags."""
 
     queryset = ComplianceFlag.objects.all()
+    filterset_class = paged(FlagFilterSet)
     lookup_value_regex = "[0-9]{1,18}"
     export_actions = ("list",)
 
@@ -196,12 +199,14 @@ class FlagViewSet(ApiViewSet):
         "most overdue first, with days overdue and the ageing bucket counted to `as_of`. "
         + FINDING_NOTE
         + " As CSV or XLSX: the whole filtered list, unpaginated.",
-        parameters=[*FLAG_PARAMS.openapi(), *PAGE_PARAMS.openapi(), FORMAT_PARAMETER],
+        parameters=[FORMAT_PARAMETER],
         responses=export_schema_responses(FlagPageSerializer),
     )
     @revision_conditional
     def list(self, request: Request) -> Response:
-        params = (FLAG_PARAMS + PAGE_PARAMS).parse(request)
+        params = self.filterset_class(
+            request.query_params, instruments=instrument_list_at(request_revision(request))
+        ).values()
         as_of = params["as_of"]
         flags = flag_list(
             state=params["state"],
@@ -210,7 +215,7 @@ class FlagViewSet(ApiViewSet):
             status=params["status"],
             bucket=params["bucket"],
             as_of=as_of,
-            osce_roles=osce_roles(params["osce_role"]),
+            osce_role=params["osce_role"],
         )
         if export_format(request):
             table = Table(FLAG_COLUMNS, flag_entries(flags, as_of))
@@ -227,12 +232,14 @@ class FlagViewSet(ApiViewSet):
     @extend_schema(
         summary="One compliance flag",
         description="As it stood on `as_of` (default today); 404 before a check raised it.",
-        parameters=FLAG_DETAIL_PARAMS.openapi(),
+        parameters=FlagDetailFilterSet.openapi(),
         responses=FlagSerializer,
     )
     @revision_conditional
     def retrieve(self, request: Request, pk: str) -> Response:
-        as_of = FLAG_DETAIL_PARAMS.parse(request)["as_of"]
+        as_of = FlagDetailFilterSet(
+            request.query_params, instruments=instrument_list_at(request_revision(request))
+        ).values()["as_of"]
         flag = flag_list(as_of=as_of).filter(pk=int(pk)).first()
         if flag is None:
             raise Http404
@@ -243,17 +250,18 @@ class HistoryViewSet(ApiViewSet):
     """history/: the audit trail of every app's records, from reports.history."""
 
     permission_classes = [StaffOnly]
+    filterset_class = paged(HistoryFilterSet)
+    queryset = Participant.objects.none()  # (for the schema: the trail has no one model)
 
     @extend_schema(
         summary="Audit trail (staff only)",
         description="Every change to treaty data, newest first: which record, who, when, the "
         "fields that changed and the record's values after the change.",
-        parameters=[*HISTORY_PARAMS.openapi(), *PAGE_PARAMS.openapi()],
         responses=HistoryPageSerializer,
     )
     @revision_conditional
     def list(self, request: Request) -> Response:
-        params = (HISTORY_PARAMS + PAGE_PARAMS).parse(request)
+        params = self.filterset_class(request.query_params).values()
         feed = history_feed(
             resources=params["resource"],
             states=params["state"],

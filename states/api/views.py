@@ -16,10 +16,10 @@ from core.rest.exports import (
     export_response,
     export_schema_responses,
 )
-from core.rest.pagination import PAGE_PARAMS, page_serializer, paginate
+from core.rest.pagination import page_serializer, paged, paginate
 from core.rest.views import ApiViewSet
-from states.api.filters import PARTICIPANT_ORDERINGS, PARTICIPANT_PARAMS
 from states.api.serializers import PARTICIPANT_COLUMNS, ParticipantSerializer
+from states.filters import PARTICIPANT_ORDERINGS, ParticipantFilterSet
 from states.models import Participant
 from states.selectors import alias_names, participant_list, participant_search
 
@@ -61,17 +61,19 @@ class ParticipantViewSet(ApiViewSet):
     lookup_field = "iso3"
     lookup_value_regex = "[A-Za-z]{3}"
     export_actions = ("list",)
+    filterset_class = paged(ParticipantFilterSet)
 
     @extend_schema(
         summary="Participants",
         description="Every State and organization the depositary lists, with its OSCE role and "
-        "former names. As CSV or XLSX: the whole filtered list.",
-        parameters=[*PARTICIPANT_PARAMS.openapi(), *PAGE_PARAMS.openapi(), FORMAT_PARAMETER],
+        "former names (by default the OSCE participating States and Partners; osce_role=any "
+        "for all). As CSV or XLSX: the whole filtered list.",
+        parameters=[FORMAT_PARAMETER],
         responses=export_schema_responses(ParticipantPageSerializer),
     )
     @revision_conditional
     def list(self, request: Request) -> Response:
-        params = (PARTICIPANT_PARAMS + PAGE_PARAMS).parse(request)
+        params = self.filterset_class(request.query_params).values()
         participants = participants_filtered(params)
         if export_format(request):
             rows = participant_rows(list(participant_values(participants)))

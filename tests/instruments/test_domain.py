@@ -301,3 +301,44 @@ def test_new_violations_leave_out_what_was_already_broken():
         domain.Violation("date_in_future", "date", "new", ref="new-0", instrument="untoc"),
     ]
     assert [v.rule for v in domain.new_violations(before, after)] == ["date_in_future"]
+
+
+# --- The date a status view answers for ------------------------------------------------------
+
+CONVENTION = domain.Adoption("United Nations Convention", date(2000, 11, 15))
+FIREARMS = domain.Adoption("Firearms Protocol", date(2001, 5, 31))
+TODAY = date(2026, 1, 15)
+
+
+def test_as_of_today_or_between_adoption_and_today_is_accepted():
+    for as_of in (TODAY, date(2000, 11, 15), date(2007, 6, 30)):
+        assert domain.as_of_violation(as_of, today=TODAY, adoptions=[CONVENTION]) is None
+
+
+def test_as_of_after_today_is_refused():
+    violation = domain.as_of_violation(date(2026, 1, 16), today=TODAY, adoptions=[CONVENTION])
+    assert (violation.field, violation.rule) == ("as_of", "after_today")
+
+
+def test_as_of_before_the_adoption_of_the_instrument_asked_about_is_refused():
+    violation = domain.as_of_violation(date(2001, 1, 1), today=TODAY, adoptions=[FIREARMS])
+    assert violation.rule == "before_adoption"
+    assert "2001-05-31" in violation.message
+    assert "Firearms Protocol" in violation.message
+
+
+def test_as_of_needs_only_the_earliest_of_several_instruments_adopted():
+    both = [FIREARMS, CONVENTION]
+    assert domain.as_of_violation(date(2001, 1, 1), today=TODAY, adoptions=both) is None
+    violation = domain.as_of_violation(date(2000, 11, 14), today=TODAY, adoptions=both)
+    assert violation.rule == "before_adoption"
+    assert "United Nations Convention" in violation.message
+
+
+def test_a_view_is_complete_up_to_the_complete_to_date_and_partial_after():
+    complete_to = date(2014, 1, 27)
+    assert domain.is_complete(complete_to, complete_to)
+    assert not domain.is_complete(date(2014, 1, 28), complete_to)
+    assert domain.completeness_note(complete_to) == (
+        "complete to 27 January 2014; later actions partial"
+    )

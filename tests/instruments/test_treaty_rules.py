@@ -244,10 +244,12 @@ class TestWithShippedData:
         assert not who.actions.exists()
 
     def test_instrument_page_before_adoption_says_so(self, client):
+        # The as_of rule (instruments.domain.as_of_violation): no status existed before the
+        # adoption, so the page refuses the date and says why instead of a status.
         answer = client.get("/instruments/fir/?as_of=2001-01-01")
-        assert answer.status_code == 200
+        assert answer.status_code == 400
         text = answer.content.decode()
-        assert "had not yet been adopted" in text
+        assert "was adopted: no status existed before it" in text
         assert "In force since" not in text
 
     def test_instrument_page_before_entry_into_force_says_not_yet_in_force(self, client):

@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from reports import services, sweep
 from reports.models import ComplianceFlag
@@ -276,7 +277,7 @@ def test_germany_s_flags_filter_by_obligation_instrument_status_bucket_and_role(
 
 
 def test_flags_filter_across_participants(client, swept):
-    every = all_results(client, "flags/", {"as_of": AS_OF})
+    every = all_results(client, "flags/", {"as_of": AS_OF, "osce_role": "any"})
     assert len(every) == swept.open
     assert [r["due_on"] for r in every] == sorted(r["due_on"] for r in every)  # most overdue
     two = all_results(client, "flags/", {"as_of": AS_OF, "state": "DEU,FRA"})
@@ -284,7 +285,9 @@ def test_flags_filter_across_participants(client, swept):
     partners = all_results(client, "flags/", {"as_of": AS_OF, "osce_role": "partner"})
     assert partners
     assert {r["osce_role"] for r in partners} <= {"partner_mediterranean", "partner_asian"}
-    central = all_results(client, "flags/", {"as_of": AS_OF, "obligation": "untoc-18-13"})
+    central = all_results(
+        client, "flags/", {"as_of": AS_OF, "obligation": "untoc-18-13", "osce_role": "any"}
+    )
     assert len(central) == swept.open_by_obligation["UNTOC art. 18(13)"]
 
 
@@ -373,11 +376,26 @@ def test_bad_flag_parameters_are_400_naming_each(client, swept, params, expected
     assert problems(response) == expected
 
 
-@pytest.mark.parametrize("as_of", ["0001-01-01", "0003-05-01", "9999-12-31"])
+@pytest.mark.parametrize("as_of", ["2000-11-15", "2003-09-29", "today"])
 @pytest.mark.parametrize("bucket", ["under_1_year", "1_to_5_years", "over_5_years"])
-def test_any_calendar_date_is_answered(client, swept, as_of, bucket):
+def test_any_date_from_adoption_to_today_is_answered(client, swept, as_of, bucket):
+    as_of = timezone.localdate().isoformat() if as_of == "today" else as_of
     response = client.get(API + "flags/", {"as_of": as_of, "bucket": bucket})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("as_of", "rule"),
+    [
+        ("0001-01-01", "before_adoption"),
+        ("2000-11-14", "before_adoption"),
+        ("9999-12-31", "after_today"),
+    ],
+)
+def test_a_date_before_adoption_or_after_today_is_refused(client, swept, as_of, rule):
+    response = client.get(API + "flags/", {"as_of": as_of, "bucket": "over_5_years"})
+    assert response.status_code == 400
+    assert problems(response) == {"as_of": rule}
 
 
 def test_flags_are_read_only(editor_client, swept):

@@ -9,7 +9,6 @@ from django.test.utils import CaptureQueriesContext
 from reports import services, sweep
 from reports.selectors import (
     flag_entries,
-    flag_filters,
     flag_list,
     submission_list,
 )
@@ -115,22 +114,3 @@ def test_standings_take_four_queries_at_two_sizes():
         assert len(rows) > 3 * size
         counts.append(len(queries))
     assert counts == [4, 4]
-
-
-def test_query_string_filters_are_checked_and_named_when_wrong():
-    from django.core.exceptions import ValidationError
-
-    assert flag_filters({"state": "deu", "status": "open", "as_of": "2010-01-01"}) == {
-        "state": "DEU",
-        "status": "open",
-        "as_of": AS_OF,
-    }
-    with pytest.raises(ValidationError) as refused:
-        flag_filters({"status": "closed", "bucket": "ancient", "as_of": "1/1/2010"})
-    assert set(refused.value.message_dict) == {"status", "bucket", "as_of"}
-    assert refused.value.message_dict["as_of"] == [
-        "'1/1/2010' is not a date in the form YYYY-MM-DD"
-    ]
-    with pytest.raises(ValidationError) as refused:
-        flag_filters({"state": "DEU\x00", "obligation": "18(13)"})
-    assert set(refused.value.message_dict) == {"state", "obligation"}

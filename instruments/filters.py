@@ -1,0 +1,221 @@
+"""The parameters of the treaty-data lists, declared once (see core.filters) and used by the
+pages and the API alike:
+
+- StatusFilterSet: the status page (/status/) and status/;
+- InstrumentTableFilterSet: an instrument's page (/instruments/<code>/), whose table is
+  status/ with that instrument;
+- AsOfFilterSet: a date alone (home page and instruments/, a participant's page and
+  states/<iso3>/, the OSCE report);
+- ActionFilterSet (actions/), ActionFeedFilterSet (the Atom feed), DeclarationFilterSet
+  (declarations/), SearchFilterSet (/search/).
+
+A FilterSet with `as_of` or `instrument` takes the instruments held in memory as context
+(`instruments=instrument_list_at(revision)`), so its checks cost no query.
+"""
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from core.filters import (
+    ChoiceFilter,
+    CodesFilter,
+    DateFilter,
+    QueryFilterSet,
+    QueryForm,
+    TextFilter,
+    refusal,
+)
+from instruments import domain
+from instruments.models import Declaration, Instrument, TreatyAction
+from instruments.selectors import ORDERING_FIELDS
+from states.filters import osce_role_filter, state_filter
+
+INSTRUMENT_CODES = ("untoc", "tip", "som", "fir")  # for the schema; the data hold the truth
+
+
+def known_instruments(codes: list[str]) -> Any:
+    return Instrument.objects.filter(code__in=codes).values_list("code", flat=True)
+
+
+def instrument_filter() -> CodesFilter:
+    return CodesFilter(
+        label="Instruments",
+        help_text="Instruments by code: untoc (the Convention), tip (Trafficking in Persons "
+        "Protocol), som (Smuggling of Migrants Protocol), fir (Firearms Protocol); none for all.",
+        pattern=r"[A-Za-z]{2,8}",
+        example="untoc,tip",
+        what="instrument code",
+        schema_codes=INSTRUMENT_CODES,
+        known=known_instruments,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+def as_of_filter() -> DateFilter:
+    return DateFilter(
+        label="Status as at",
+        help_text="The day the answer is for, YYYY-MM-DD; today unless given. Not after today, "
+        "nor before the instrument asked about was adopted. An action counts from the day it "
+        "was signed, deposited or received.",
+        default=timezone.localdate,
+        written=True,
+    )
+
+
+class InstrumentsContext(QueryFilterSet):
+    """Checks with the instruments held in memory (context `instruments`, which `as_of`
+    needs): the `instrument` codes, the `as_of` rules (instruments.domain.as_of_violation)
+    for the instruments asked about. Without them, codes given cost one query."""
+
+    def prepare(self, form: QueryForm) -> None:
+        self.instruments: list[Instrument] = self.context.get("instruments", [])
+        self.today = timezone.localdate()
+        if "instrument" in form.fields and "instruments" in self.context:
+            field = form.fields["instrument"]
+            field.known = None
+            field.set_choices([(i.code, i.short_title) for i in self.instruments])
+        if "as_of" in form.fields:
+            attrs = form.fields["as_of"].widget.attrs
+            attrs["max"] = self.today.isoformat()
+            if self.instruments:
+                attrs["min"] = min(i.adopted_on for i in self.instruments).isoformat()
+
+    def asked_about(self, cleaned: dict[str, Any]) -> list[Instrument]:
+        codes = cleaned.get("instrument") or self.context.get("instrument_codes")
+        return [i for i in self.instruments if not codes or i.code in codes]
+
+    def check(self, cleaned: dict[str, Any]) -> None:
+        as_of: date | None = cleaned.get("as_of")
+        if as_of is None:
+            return
+        assert "instruments" in self.context, "as_of is checked against the instruments"
+        adoptions = [domain.Adoption(i.title, i.adopted_on) for i in self.asked_about(cleaned)]
+        violation = domain.as_of_violation(as_of, today=self.today, adoptions=adoptions)
+        if violation is not None:
+            self.form.add_error(violation.field, refusal(violation.rule, violation.message))
+
+
+class AsOfFilterSet(InstrumentsContext):
+    as_of = as_of_filter()
+
+
+_ORDER_WORDS = {
+    "name": ("name, A to Z", "name, Z to A"),
+    "signature_date": ("signature date, earliest first", "signature date, latest first"),
+    "consent_date": ("consent date, earliest first", "consent date, latest first"),
+    "entry_into_force": ("entry into force, earliest first", "entry into force, latest first"),
+}
+ORDERING_CHOICES = [
+    (prefix + field, _ORDER_WORDS[field][index].capitalize())
+    for field in ORDERING_FIELDS
+    for index, prefix in enumerate(("", "-"))
+]
+
+
+def status_ordering_filter() -> ChoiceFilter:
+    return ChoiceFilter(
+        label="Sort by",
+        choices=ORDERING_CHOICES,
+        default="name",
+        what="sort order",
+        help_text="name: by participant, then instrument. A date: earliest first (latest "
+        "first with '-'); entries without that date come last either way.",
+    )
+
+
+class StatusFilterSet(InstrumentsContext):
+    as_of = as_of_filter()
+    osce_role = osce_role_filter()
+    instrument = instrument_filter()
+    state = state_filter()
+    ordering = status_ordering_filter()
+
+
+class InstrumentTableFilterSet(InstrumentsContext):
+    """StatusFilterSet for one instrument, named by the page's path (context
+    `instrument_codes`)."""
+
+    as_of = as_of_filter()
+    osce_role = osce_role_filter()
+    state = state_filter()
+    ordering = status_ordering_filter()
+
+
+ACTION_ORDERINGS = {
+    "date": ("date", "participant__name", "instrument__display_order", "id"),
+    "-date": ("-date", "participant__name", "instrument__display_order", "-id"),
+    "state": ("participant__name", "instrument__display_order", "date", "id"),
+    "-state": ("-participant__name", "instrument__display_order", "date", "id"),
+    "instrument": ("instrument__display_order", "participant__name", "date", "id"),
+    "-instrument": ("-instrument__display_order", "participant__name", "date", "id"),
+}
+
+
+class ActionFilterSet(InstrumentsContext):
+    state = state_filter()
+    instrument = instrument_filter()
+    kind = CodesFilter(
+        label="Kinds of action",
+        help_text="Kinds of action: " + ", ".join(TreatyAction.Kind.values) + " (consent: a "
+        "consent whose kind the source does not give).",
+        pattern=r"[a-z_]+",
+        example="ratification,accession",
+        what="kind of action",
+        choices=TreatyAction.Kind.choices,
+        schema_codes=TreatyAction.Kind.values,
+    )
+    osce_role = osce_role_filter()
+    date_from = DateFilter(label="From", help_text="Actions dated on or after this day.")
+    date_to = DateFilter(label="To", help_text="Actions dated on or before this day.")
+    ordering = ChoiceFilter(
+        label="Sort by",
+        choices=[(o, o) for o in ACTION_ORDERINGS],
+        default="date",
+        what="sort order",
+        help_text="date (the default), state (participant name) or instrument; '-' reverses.",
+    )
+
+
+class ActionFeedFilterSet(InstrumentsContext):
+    """The Atom feed of the latest actions: by instrument and participant, as actions/."""
+
+    instrument = instrument_filter()
+    state = state_filter()
+
+
+class DeclarationFilterSet(InstrumentsContext):
+    state = state_filter()
+    instrument = instrument_filter()
+    kind = CodesFilter(
+        label="Kinds of statement",
+        help_text="Kinds of statement: " + ", ".join(Declaration.Kind.values) + ".",
+        pattern=r"[a-z_]+",
+        example="reservation,objection",
+        what="kind of statement",
+        choices=Declaration.Kind.choices,
+        schema_codes=Declaration.Kind.values,
+    )
+    article = TextFilter(
+        label="Article",
+        help_text="An article, with or without its paragraph: 18 matches 18, 18(13) and "
+        "18(14); 18(13) matches only that paragraph. Or general, territorial, succession, "
+        "unspecified.",
+        max_length=30,
+        pattern=r"[0-9]{1,3}[a-z]?(\([0-9a-z]{1,4}\)){0,3}|[A-Za-z]{2,20}",
+        example="18 or 18(13)",
+    )
+    search = TextFilter(
+        label="Words", help_text="Text in the summary or the article reference.", max_length=100
+    )
+
+
+class SearchFilterSet(QueryFilterSet):
+    q = TextFilter(
+        label="Search participants and declarations",
+        help_text="A participant's name or former name, a code such as AUT, or words from a "
+        "declaration.",
+        max_length=100,
+    )
