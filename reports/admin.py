@@ -25,8 +25,15 @@ from instruments.admin import (
     _show_violations,
     expected_version,
 )
-from reports import domain, services
-from reports.models import ComplianceCheck, ComplianceFlag, CopSession, Obligation, Submission
+from reports import coverage, domain, services
+from reports.models import (
+    ComplianceCheck,
+    ComplianceFlag,
+    CopSession,
+    EvidenceCoverage,
+    Obligation,
+    Submission,
+)
 
 RUN_CHECK_PERMISSION = "reports.run_compliance_check"
 
@@ -178,6 +185,73 @@ class SubmissionAdmin(VersionedDeleteMixin, ServiceErrorsMixin, SimpleHistoryAdm
                 services.submission_delete(submission=submission, actor=request.user)
 
 
+COVERAGE_FORM_FIELDS = ["complete", "source", "checked_as_of", "note"]
+
+
+class EvidenceCoverageForm(VersionedForm):
+    class Meta:
+        model = EvidenceCoverage
+        fields = ["obligation", "participant", *COVERAGE_FORM_FIELDS]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self.check_version()
+        obligation = cleaned.get("obligation") or getattr(self.instance, "obligation", None)
+        if self.errors or obligation is None:
+            return cleaned
+        for name, error in coverage.coverage_violations(
+            obligation, cleaned["checked_as_of"], cleaned.get("source") or ""
+        ).items():
+            self.add_error(name, error)
+        return cleaned
+
+
+@admin.register(EvidenceCoverage)
+class EvidenceCoverageAdmin(VersionedDeleteMixin, ServiceErrorsMixin, SimpleHistoryAdmin):
+    """Staff record here how far the submission records are known complete, per obligation,
+    for one participant or (participant left empty) for all. A submission entered does not
+    by itself mark anything complete."""
+
+    form = EvidenceCoverageForm
+    list_display = ["obligation", "who", "complete", "source", "checked_as_of"]
+    list_filter = ["obligation", "complete"]
+    search_fields = ["participant__name", "participant__iso3", "source"]
+    list_select_related = ["participant", "obligation", "obligation__instrument"]
+    autocomplete_fields = ["participant"]
+
+    @admin.display(description="participant", ordering="participant__name")
+    def who(self, row: EvidenceCoverage) -> str:
+        return str(row.participant) if row.participant else "all participants"
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is not None:
+            return ["obligation", "participant"]  # a check stays with what it covered
+        return []
+
+    def save_model(
+        self, request: HttpRequest, obj: EvidenceCoverage, form: Any, change: bool
+    ) -> None:
+        data = form.cleaned_data
+        saved = coverage.coverage_set(
+            obligation=obj.obligation,
+            participant=obj.participant,
+            actor=request.user,
+            expected_version=data.get("version") if change else None,
+            **{name: data[name] for name in COVERAGE_FORM_FIELDS},
+        )
+        obj.pk, obj.version = saved.pk, saved.version
+
+    def delete_model(self, request: HttpRequest, obj: EvidenceCoverage) -> None:
+        coverage.coverage_withdraw(
+            coverage=obj, actor=request.user, expected_version=expected_version(request)
+        )
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        with transaction.atomic():  # all or nothing
+            for row in queryset:
+                coverage.coverage_withdraw(coverage=row, actor=request.user)
+
+
 class OpenFilter(admin.SimpleListFilter):
     title = "status"
     parameter_name = "status"
@@ -251,7 +325,11 @@ class ComplianceFlagAdmin(CheckedListMixin, SimpleHistoryAdmin):
 
     @admin.display(description="finding")
     def finding(self, flag: ComplianceFlag) -> str:
-        return "no submission on record" if flag.is_open else "submission on record or not due"
+        if flag.is_open:
+            return "no submission on record"
+        if flag.resolution == ComplianceFlag.Resolution.NOT_CHECKED:
+            return "not yet checked"
+        return "submission on record or not due"
 
     @admin.display(description="days overdue (today)")
     def days_overdue(self, flag: ComplianceFlag) -> int | None:

@@ -24,7 +24,7 @@ from instruments import domain as treaty
 from instruments.services import StaleVersionError, TreatyRuleError
 from reports import domain
 from reports.models import ComplianceCheck, ComplianceFlag, CopSession, Obligation, Submission
-from reports.selectors import Standings, obligation_standings
+from reports.standings import Standings, obligation_standings
 from states.models import Participant
 from states.roles import SPMU_EDITORS
 from states.services import Actor, revision_bump, set_history_user
@@ -379,7 +379,7 @@ def compliance_sweep(
     For every participant (or those in `participant_ids`) and every obligation:
     1. Take turns with any other sweep (see _take_turn).
     2. Work out each standing from the treaty actions, submissions and notifications on
-       record (reports.selectors.obligation_standings: four queries).
+       record (reports.standings.obligation_standings: five queries).
     3. Read the stored flags (one query) and decide each one's next state (domain.flag_next):
        raise, reopen, follow a changed due date, resolve, or leave.
     4. If `notify`, mark the open flags no digest has mentioned yet and, after commit, send

@@ -11,9 +11,9 @@ from reports.selectors import (
     flag_entries,
     flag_filters,
     flag_list,
-    obligation_standings,
     submission_list,
 )
+from reports.standings import obligation_standings
 from tests.factories import synthetic_participants
 from tests.reports.conftest import obligation, state
 
