@@ -23,6 +23,7 @@ from reports import domain
 from reports.models import EvidenceCoverage, Obligation, Submission
 from reports.selectors import NOTIFYING_KINDS, obligation_facts_of, obligation_list
 from states.models import Participant
+from states.selectors import participant_list
 
 # Where each standing sorts among an obligation's rows; due dates then names within it.
 _NO_DATE = date.max
@@ -321,3 +322,54 @@ def obligation_standings(
             if standing.state != domain.NOT_APPLICABLE:
                 standings.entries[participant.pk, obligation.pk] = standing
     return standings
+
+
+# The standings a list may ask for: every one a participant can have with an obligation
+# that applies to it.
+LISTED_STANDINGS = tuple(s for s in domain.STANDING_LABELS if s != domain.NOT_APPLICABLE)
+
+
+@dataclass
+class StandingView:
+    """What a compliance view shows: the standings of its participants, and the rows its
+    filters keep, in the order of the page's tables."""
+
+    standings: Standings
+    rows: list[dict[str, Any]]
+
+
+def standing_view(
+    *,
+    as_of: date | None = None,
+    osce_role: str | None = None,
+    state: Iterable[str] | None = None,
+    obligation: Iterable[str] | None = None,
+    instrument: Iterable[str] | None = None,
+    standing: Iterable[str] | None = None,
+    bucket: str | None = None,
+) -> StandingView:
+    """The one source of the compliance page, its downloads and standings/ (six queries
+    whatever the number of participants: the participants of the group, then the five of
+    obligation_standings).
+
+    Filters take lists of codes (None or empty: any); `bucket` keeps the rows with no
+    submission on record in that ageing bucket on `as_of`.
+    """
+    as_of = as_of or timezone.localdate()
+    participants = participant_list(osce_role=osce_role)
+    if state:
+        participants = participants.filter(iso3__in=list(state))
+    ids = list(participants.values_list("pk", flat=True))
+    standings = obligation_standings(as_of=as_of, participant_ids=ids)
+    wanted = {
+        "obligation": set(obligation or ()),
+        "instrument": set(instrument or ()),
+        "standing": set(standing or ()),
+    }
+    rows = [
+        row
+        for row in standings.rows()
+        if all(not codes or row[name] in codes for name, codes in wanted.items())
+        and (not bucket or row["ageing_bucket"] == bucket)
+    ]
+    return StandingView(standings, rows)

@@ -16,7 +16,8 @@ from instruments.forms import AsOfForm
 from instruments.pages import EXPORT_FORMATS, bad_request, citation
 from reports import domain
 from reports.forms import ComplianceFilterForm
-from reports.selectors import compliance_checked_as_of, obligation_list, obligation_standings
+from reports.selectors import compliance_checked_as_of, obligation_list
+from reports.standings import obligation_standings, standing_view
 from states.models import Participant
 from states.selectors import participant_list
 from untoc_tracker.conditional import conditional_on_revision, request_revision
@@ -30,33 +31,36 @@ REPORT_TITLE = (
 @require_safe
 @conditional_on_revision
 def compliance(request: HttpRequest) -> HttpResponse:
-    """Participants with no submission on record past a due date, by obligation, with the
-    days overdue and how long each has been missing, as of a date.
+    """Where the participants stand with the obligations owed to the COP on a date: first
+    how far the records are known complete, then a summary per obligation, then the
+    participants with no submission on record since a due date, by obligation.
 
-    Eight queries whatever the number of participants: the revision (ETag and citation);
-    the obligations (for the filter); the participants of the chosen group; the standings'
-    four (obligations with their instruments, participants, actions, then submissions and
-    notifications together); the date of the last compliance check.
+    The tables' rows come from reports.standings.standing_view, as do standings/ and the
+    page's downloads (the same filters in the same order), so the three give one answer.
+    Nine queries whatever the number of participants: the revision (ETag and citation); the
+    obligations (for the filter); the participants of the chosen group; the standings' five
+    (obligations, participants, actions, submissions and notifications, coverage); the date
+    of the last compliance check.
     """
     form = ComplianceFilterForm(request.GET, obligations=list(obligation_list()))
     if not form.is_valid():
         return bad_request(request, form)
     data = form.cleaned_data
     as_of = data["as_of"]
-    ids = list(participant_list(osce_role=data["osce_role"]).values_list("pk", flat=True))
-    standings = obligation_standings(as_of=as_of, participant_ids=ids)
-    summaries = [
-        s
-        for s in standings.summary()
-        if not data["obligation"] or s.obligation.code == data["obligation"]
-    ]
-    sections = []
-    for summary in summaries:
-        overdue = standings.overdue(summary.obligation)
-        if data["bucket"]:
-            overdue = [entry for entry in overdue if entry.bucket == data["bucket"]]
-        sections.append((summary, overdue))
-    flags_query = urlencode({"status": "open", "osce_role": data["osce_role"]})
+    chosen = [data["obligation"]] if data["obligation"] else None
+    view = standing_view(
+        as_of=as_of,
+        osce_role=data["osce_role"],
+        obligation=chosen,
+        standing=[domain.NO_SUBMISSION_ON_RECORD],
+        bucket=data["bucket"] or None,
+    )
+    summaries = [s for s in view.standings.summary() if not chosen or s.obligation.code in chosen]
+    by_obligation: dict[str, list] = {}
+    for row in view.rows:
+        by_obligation.setdefault(row["obligation"], []).append(row)
+    sections = [(s, by_obligation.get(s.obligation.code, [])) for s in summaries]
+    download_query = urlencode(form.query() | {"standing": domain.NO_SUBMISSION_ON_RECORD})
     return render(
         request,
         "reports/compliance.html",
@@ -64,12 +68,13 @@ def compliance(request: HttpRequest) -> HttpResponse:
             "form": form,
             "as_of": as_of,
             "sections": sections,
+            "coverage": [s for s in summaries if s.can_fall_due],
             "buckets": domain.AGEING_BUCKETS,
             "standing_labels": domain.STANDING_LABELS,
             "checked_as_of": compliance_checked_as_of(),
             "citation": citation(request, form, "compliance with the obligations owed to the COP"),
             "downloads": [
-                (label, f"/api/v1/flags/?{flags_query}&format={fmt}")
+                (label, f"/api/v1/standings/?{download_query}&format={fmt}")
                 for fmt, label in EXPORT_FORMATS
             ],
         },
@@ -81,11 +86,11 @@ def compliance(request: HttpRequest) -> HttpResponse:
 def osce_status_report(request: HttpRequest) -> HttpResponse:
     """The report on the OSCE area as of a date, laid out for A4 paper.
 
-    Seven queries whatever the number of participants: the revision (ETag, citation, and
+    Eight queries whatever the number of participants: the revision (ETag, citation, and
     the key of the instruments held in memory; one more when they are not held); the status
-    matrix's OSCE-area participants and their actions; the compliance standings' four
-    (obligations, the participants and their actions again, then submissions and
-    notifications together).
+    matrix's OSCE-area participants and their actions; the compliance standings' five
+    (obligations, the participants and their actions again, submissions and notifications
+    together, evidence coverage).
     """
     form = AsOfForm(request.GET)
     if not form.is_valid():
@@ -144,6 +149,7 @@ def osce_status_report(request: HttpRequest) -> HttpResponse:
             ],
             "sections": sections,
             "compliance": compliance_rows,
+            "coverage": [s for s in standings.summary() if s.can_fall_due],
             "citation": citation(request, form, "OSCE participating States and Partners"),
             "participant_kinds": Participant.Kind,
         },

@@ -6,6 +6,7 @@ from instruments.api.filters import INSTRUMENT
 from reports import domain
 from reports.models import Obligation
 from reports.selectors import FLAG_STATUSES
+from reports.standings import LISTED_STANDINGS
 from states.api.filters import OSCE_ROLE, STATE
 from untoc_tracker.rest.params import ChoiceParam, CodesParam, DateParam, Params
 
@@ -66,3 +67,31 @@ FLAG_PARAMS = Params(
 )
 
 FLAG_DETAIL_PARAMS = Params(FLAG_AS_OF)
+
+BUCKET_DESCRIPTION = ", ".join(f"{code} ({label})" for code, label in domain.AGEING_BUCKETS.items())
+
+STANDING_PARAMS = Params(
+    DateParam(
+        "as_of",
+        "The day the standings are computed for, YYYY-MM-DD; today unless given. Computed "
+        "from the record as it is now (treaty actions, submissions, notifications, evidence "
+        "coverage), as the compliance page computes them.",
+        default_today=True,
+    ),
+    STATE,
+    OSCE_ROLE,
+    OBLIGATION,
+    INSTRUMENT,
+    ChoiceParam(
+        "standing",
+        "Rows by standing: " + ", ".join(LISTED_STANDINGS) + ".",
+        choices=LISTED_STANDINGS,
+    ),
+    ChoiceParam(
+        "bucket",
+        "Rows with no submission on record by time since the due date on as_of: "
+        + BUCKET_DESCRIPTION
+        + ".",
+        choices=tuple(domain.AGEING_BUCKETS),
+    ),
+)

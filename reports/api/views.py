@@ -1,5 +1,6 @@
-"""obligations/, submissions/ and flags/: COP reporting obligations, what arrived, and where
-no submission is on record.
+"""obligations/, submissions/, flags/ and standings/: COP reporting obligations, what
+arrived, where the nightly check recorded no submission on record, and the standings computed
+for any date.
 
 Each method parses its parameters, calls reports.selectors or reports.services, and renders
 plain dicts. Submissions are versioned records like treaty actions: SPMU editors write them,
@@ -22,15 +23,18 @@ from reports.api.filters import (
     FLAG_PARAMS,
     OBLIGATION_CODE,
     OBLIGATION_PARAMS,
+    STANDING_PARAMS,
     SUBMISSION_PARAMS,
 )
 from reports.api.serializers import (
     FINDING_NOTE,
     FLAG_COLUMNS,
+    STANDING_COLUMNS,
     FlagPageSerializer,
     FlagSerializer,
     ObligationPageSerializer,
     ObligationSerializer,
+    StandingPageSerializer,
     SubmissionPageSerializer,
     SubmissionSerializer,
     SubmissionWriteSerializer,
@@ -46,6 +50,7 @@ from reports.selectors import (
     obligation_list,
     submission_list,
 )
+from reports.standings import standing_view
 from states.api.filters import osce_roles
 from untoc_tracker.rest.conditional import expected_version, revision_conditional
 from untoc_tracker.rest.exports import (
@@ -254,3 +259,44 @@ class FlagViewSet(ApiViewSet):
         if flag is None:
             raise Http404
         return Response(flag_entry(flag, as_of))
+
+
+class StandingViewSet(ApiViewSet):
+    """standings/: computed for the date asked, as the compliance page computes them;
+    flags/ stays what the nightly check recorded."""
+
+    export_actions = ("list",)
+
+    @extend_schema(
+        summary="Compliance standings as at a date",
+        description="Where each participant stood with each obligation that applied to it on "
+        "`as_of`, computed from the record as it is now: the source of the compliance page, "
+        "so the page, this list and its downloads give one answer for a past date. "
+        "not_yet_checked means the tracker's records are not known complete for that "
+        "participant and obligation; only no_submission_on_record rows count as overdue. "
+        "Rows by obligation in the catalogue's order, then due date, then participant. "
+        + FINDING_NOTE
+        + " As CSV or XLSX: the whole filtered list, unpaginated, in the same order.",
+        parameters=[*STANDING_PARAMS.openapi(), *PAGE_PARAMS.openapi(), FORMAT_PARAMETER],
+        responses=export_schema_responses(StandingPageSerializer),
+    )
+    @revision_conditional
+    def list(self, request: Request) -> Response:
+        params = (STANDING_PARAMS + PAGE_PARAMS).parse(request)
+        as_of = params["as_of"]
+        # Queries: the revision (ETag); the participants of the group; the standings' five
+        # (obligations, participants, actions, submissions and notifications, coverage).
+        view = standing_view(
+            as_of=as_of,
+            osce_role=params["osce_role"],
+            state=params["state"],
+            obligation=params["obligation"],
+            instrument=params["instrument"],
+            standing=[params["standing"]] if params["standing"] else None,
+            bucket=params["bucket"],
+        )
+        if export_format(request):
+            table = Table(STANDING_COLUMNS, view.rows)
+            return export_response(request, table, f"untoc-standings-{as_of.isoformat()}")
+        page = paginate(request, view.rows, params)
+        return Response({"as_of": as_of, "note": FINDING_NOTE} | page.as_dict())
