@@ -37,7 +37,14 @@ from django.core.management.color import no_style
 from django.db import IntegrityError, connection, models, transaction
 
 from instruments.models import Declaration, Instrument, TreatyAction
-from reports.models import ComplianceCheck, ComplianceFlag, CopSession, Obligation, Submission
+from reports.models import (
+    ComplianceCheck,
+    ComplianceFlag,
+    CopSession,
+    EvidenceCoverage,
+    Obligation,
+    Submission,
+)
 from states.models import Participant, ParticipantAlias
 from states.services import revision_bump
 
@@ -54,6 +61,7 @@ RECORDS: list[type[models.Model]] = [
     Obligation,
     CopSession,
     Submission,
+    EvidenceCoverage,
     ComplianceFlag,
     ComplianceCheck,
 ]

@@ -17,7 +17,7 @@ from reports.models import Obligation, Submission
 from tests.apiclient import API, token_headers
 from tests.factories import synthetic_participants
 
-pytestmark = pytest.mark.usefixtures("real_data")
+pytestmark = pytest.mark.usefixtures("real_data", "records_checked")
 
 SIZES = [10, 300]
 AS_OF = date(2010, 1, 1)

@@ -13,7 +13,7 @@ from reports.tasks import PendingRecheck
 from states.selectors import data_revision
 from tests.reports.conftest import obligation, state
 
-pytestmark = pytest.mark.usefixtures("real_data")
+pytestmark = pytest.mark.usefixtures("real_data", "records_checked")
 
 
 @pytest.fixture(autouse=True)
