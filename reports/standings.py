@@ -155,7 +155,7 @@ def standing_row(
     participant: Participant, obligation: Obligation, standing: domain.Standing, as_of: date
 ) -> dict[str, Any]:
     received = standing.received
-    overdue = standing.state == domain.NO_SUBMISSION_ON_RECORD and standing.due_on is not None
+    overdue_since = standing.due_on if standing.state == domain.NO_SUBMISSION_ON_RECORD else None
     coverage = standing.coverage
     return {
         "as_of": as_of,
@@ -171,8 +171,8 @@ def standing_row(
         "due_on": standing.due_on,
         "received_on": received.on if received else None,
         "received_by": received.by if received else "",
-        "days_overdue": domain.days_overdue(standing.due_on, as_of) if overdue else None,
-        "ageing_bucket": domain.ageing_bucket(standing.due_on, as_of) if overdue else None,
+        "days_overdue": domain.days_overdue(overdue_since, as_of) if overdue_since else None,
+        "ageing_bucket": domain.ageing_bucket(overdue_since, as_of) if overdue_since else None,
         "records_checked": bool(coverage and coverage.complete),
         "checked_against": coverage.source if coverage else "",
         "checked_as_of": coverage.checked_as_of if coverage else None,

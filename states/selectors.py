@@ -58,8 +58,8 @@ def data_revision() -> int:
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {quote(meta.get_field('number').column)} FROM {quote(meta.db_table)} "
-            f"WHERE {quote(meta.pk.column)} = %s",
+            f"SELECT {quote(str(meta.get_field('number').column))} FROM {quote(meta.db_table)} "
+            f"WHERE {quote(str(meta.pk.column))} = %s",
             [1],
         )
         row = cursor.fetchone()

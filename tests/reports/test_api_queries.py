@@ -1,5 +1,5 @@
-"""obligations/, submissions/, flags/ and standings/ run a fixed number of queries whatever the number of
-rows.
+"""obligations/, submissions/, flags/ and standings/ run a fixed number of queries whatever
+the number of rows.
 
 Each test runs at two sizes: the shipped data plus 10, and plus 300, synthetic participants
 (each a party to the Convention, so the compliance check flags them), with one synthetic

@@ -75,7 +75,8 @@ def test_standings_for_a_past_date_are_computed_while_flags_stay_what_the_check_
     records_checked_for_all()
     params = {"as_of": "2007-07-01", "standing": "no_submission_on_record"}
     standings = get_json(client, "standings/", params)
-    assert standings["as_of"] == "2007-07-01" and standings["count"] > 50
+    assert standings["as_of"] == "2007-07-01"
+    assert standings["count"] > 50
     # No check ran as at that day, so flags/ (what the nightly check recorded) has none.
     assert get_json(client, "flags/", {"as_of": "2007-07-01"})["count"] == 0
     services.compliance_sweep(as_of=date(2007, 7, 1))
@@ -131,5 +132,6 @@ def test_the_page_leads_with_the_coverage_and_its_source(client):
         r"\(test check: every submission and notification entered as at 1 January 2026\)",
         lead,
     )
-    assert found and found.group(1) == found.group(2)
+    assert found
+    assert found.group(1) == found.group(2)
     assert "Days overdue" not in page

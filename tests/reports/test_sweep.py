@@ -82,7 +82,8 @@ def test_without_a_check_of_the_records_nothing_is_flagged_and_open_flags_resolv
     EvidenceCoverage.objects.all().delete()
     result = services.compliance_sweep(as_of=date(2010, 1, 2))
     assert not open_flags()
-    assert result.open == 0 and result.raised == 0
+    assert result.open == 0
+    assert result.raised == 0
     resolutions = set(ComplianceFlag.objects.values_list("resolution", flat=True))
     assert resolutions >= {domain.NOT_CHECKED}
     assert "no_submission_on_record" not in resolutions
@@ -340,6 +341,7 @@ def test_the_sweep_runs_the_same_statements_for_5_and_400_more_participants(edit
     # and notifications in one UNION); 6 evidence coverage; 7 stored flags; 8 digest
     # recipients; 9 flags upsert; 10 their history (one INSERT ... SELECT with one
     # parameter for the keys, at any N); 11 data revision; plus the savepoint and its
-    # release around the sweep inside the test's transaction. The 1,200 flags fit one upsert now that Django is told SQLite's
-    # real limit (untoc_tracker/apps.py), where 999 parameters would have taken 11.
+    # release around the sweep inside the test's transaction. The 1,200 flags fit one
+    # upsert now that Django is told SQLite's real limit (untoc_tracker/apps.py), where 999
+    # parameters would have taken 11.
     assert counts[0] == counts[1] == 13
