@@ -214,7 +214,7 @@ class EvidenceCoverageAdmin(VersionedDeleteMixin, ServiceErrorsMixin, SimpleHist
 
     form = EvidenceCoverageForm
     list_display = ["obligation", "who", "complete", "source", "checked_as_of"]
-    list_filter = ["obligation", "complete"]
+    list_filter = ["obligation", "complete", "participant__osce_role"]
     search_fields = ["participant__name", "participant__iso3", "source"]
     list_select_related = ["participant", "obligation", "obligation__instrument"]
     autocomplete_fields = ["participant"]

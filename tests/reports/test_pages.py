@@ -105,7 +105,8 @@ def test_the_report_gives_the_compliance_overview_per_group(client):
     numbers = [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', row)]
     assert numbers[:3] == [central.standings["received"], central.not_yet_checked, central.overdue]
     assert central.overdue > 0
-    assert "not a finding that a State failed to act" in overview
+    assert "neither is a finding that a State failed to act" in overview
+    assert re.search(r"UNTOC art\. 18\(13\): records checked for \d+ of \d+ participants", overview)
 
 
 def test_the_report_prints_on_a4_without_the_site_furniture(client):
