@@ -10,7 +10,7 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from instruments.events import treaty_data_changed
         from instruments.history import history_register
-        from reports.models import ComplianceFlag, Obligation, Submission
+        from reports.models import ComplianceFlag, EvidenceCoverage, Obligation, Submission
 
         treaty_data_changed.connect(
             recheck_after_treaty_change, dispatch_uid="reports.recheck_after_treaty_change"
@@ -21,6 +21,7 @@ class ReportsConfig(AppConfig):
         history_register("obligations", Obligation)
         history_register("submissions", Submission, obligation)
         history_register("flags", ComplianceFlag, obligation)
+        history_register("coverage", EvidenceCoverage, obligation)
 
 
 def recheck_after_treaty_change(sender: Any, participant_ids: list[int], **kwargs: Any) -> None:

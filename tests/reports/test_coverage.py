@@ -13,6 +13,7 @@ from reports.coverage import coverage_set, coverage_withdraw
 from reports.models import EvidenceCoverage
 from reports.standings import obligation_standings
 from states.selectors import data_revision
+from tests.apiclient import get_json, token_headers
 from tests.reports.conftest import obligation, state
 
 pytestmark = pytest.mark.usefixtures("real_data")
@@ -137,3 +138,17 @@ def test_an_editor_sets_coverage_for_one_participant_in_the_back_office(editor_c
     )
     assert refused.status_code == 200
     assert "is after today" in refused.content.decode()
+
+
+def test_the_audit_trail_shows_who_set_coverage(client, editor, viewer):
+    coverage_set(
+        obligation=obligation("untoc-18-13"),
+        participant=state("AUT"),
+        source="depositary notifications",
+        checked_as_of=date(2020, 1, 1),
+        actor=editor,
+    )
+    rows = get_json(
+        client, "history/", {"resource": "coverage", "state": "AUT"}, **token_headers(viewer)
+    )["results"]
+    assert [(r["resource"], r["user"]) for r in rows] == [("coverage", "spmu-editor")]
