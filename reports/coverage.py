@@ -13,16 +13,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from instruments.services import StaleVersionError
+from core.writes import Actor, StaleVersionError, revision_bump, set_history_user
+from reports import tasks
 from reports.models import EvidenceCoverage, Obligation
 from states.models import Participant
-from states.services import Actor, revision_bump, set_history_user
 
 
 def _sweep_after_commit() -> None:
-    from reports.tasks import sweep_on_commit  # tasks import the services
-
-    sweep_on_commit()
+    tasks.flag_overdue_states.delay_on_commit()
 
 
 def coverage_violations(obligation: Obligation, checked_as_of: date, source: str) -> dict:

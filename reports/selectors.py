@@ -17,16 +17,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from instruments.models import Declaration
 from reports import domain
 from reports.models import ComplianceCheck, ComplianceFlag, CopSession, Obligation, Submission
 
 FLAG_STATUSES = ("open", "resolved")
 CODE = re.compile(r"[A-Za-z0-9_-]{1,40}")
-
-# Declarations that say what an obligation asks for: a notification, or a declaration made
-# under the article itself (art. 16(5)(a) statements are often recorded as declarations).
-NOTIFYING_KINDS = (Declaration.Kind.NOTIFICATION, Declaration.Kind.DECLARATION)
 
 
 def obligation_facts_of(obligation: Obligation) -> domain.ObligationFacts:

@@ -36,6 +36,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import IntegrityError, connection, models, transaction
 
+from core.writes import revision_bump
 from instruments.models import Declaration, Instrument, TreatyAction
 from reports.models import (
     ComplianceCheck,
@@ -46,7 +47,6 @@ from reports.models import (
     Submission,
 )
 from states.models import Participant, ParticipantAlias
-from states.services import revision_bump
 
 FORMAT = "untoc-tracker-snapshot"
 VERSION = 1

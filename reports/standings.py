@@ -21,9 +21,13 @@ from instruments.models import Declaration, Instrument
 from instruments.selectors import status_matrix
 from reports import domain
 from reports.models import EvidenceCoverage, Obligation, Submission
-from reports.selectors import NOTIFYING_KINDS, obligation_facts_of, obligation_list
+from reports.selectors import obligation_facts_of, obligation_list
 from states.models import Participant
 from states.selectors import participant_list
+
+# Declarations that say what an obligation asks for: a notification, or a declaration made
+# under the article itself (art. 16(5)(a) statements are often recorded as declarations).
+NOTIFYING_KINDS = (Declaration.Kind.NOTIFICATION, Declaration.Kind.DECLARATION)
 
 # Where each standing sorts among an obligation's rows; due dates then names within it.
 _NO_DATE = date.max

@@ -44,6 +44,7 @@ from django.utils.regex_helper import normalize
 from rest_framework.authtoken.models import Token
 
 from reports import services as report_services
+from reports import sweep
 from reports.coverage import coverage_set
 from reports.models import Obligation
 from states.models import Participant
@@ -262,7 +263,7 @@ def cast(real_data, editor, viewer) -> dict[str, Any]:
         source="depositary notifications",
         checked_as_of=date(2010, 1, 1),
     )
-    report_services.compliance_sweep(as_of=date(2010, 1, 1), notify=False)
+    sweep.compliance_sweep(as_of=date(2010, 1, 1), notify=False)
     # A login and then a failed one give the login lock's tables a record each (in this
     # order: a login clears the earlier failures).
     Client().post(

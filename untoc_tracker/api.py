@@ -1,6 +1,6 @@
 """The one API router: every resource of every app is registered here, under /api/v1/.
 
-Resources build on untoc_tracker.rest (ApiViewSet, error shape, parameters, ETags, exports).
+Resources build on core.rest (ApiViewSet, error shape, parameters, ETags, exports).
 """
 
 from rest_framework.routers import DefaultRouter
@@ -8,13 +8,13 @@ from rest_framework.routers import DefaultRouter
 from instruments.api.views import (
     ActionViewSet,
     DeclarationViewSet,
-    HistoryViewSet,
     InstrumentViewSet,
     StateViewSet,
     StatusViewSet,
 )
 from reports.api.views import (
     FlagViewSet,
+    HistoryViewSet,
     ObligationViewSet,
     StandingViewSet,
     SubmissionViewSet,

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from instruments.services import StaleVersionError
+from core.writes import StaleVersionError
 from reports import domain, services
 from reports.coverage import coverage_set, coverage_withdraw
 from reports.models import EvidenceCoverage

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from reports import services
+from reports import sweep
 from tests.apiclient import API, all_results, csv_rows, get_json, xlsx_rows
 from tests.reports.conftest import records_checked_for_all
 
@@ -79,7 +79,7 @@ def test_standings_for_a_past_date_are_computed_while_flags_stay_what_the_check_
     assert standings["count"] > 50
     # No check ran as at that day, so flags/ (what the nightly check recorded) has none.
     assert get_json(client, "flags/", {"as_of": "2007-07-01"})["count"] == 0
-    services.compliance_sweep(as_of=date(2007, 7, 1))
+    sweep.compliance_sweep(as_of=date(2007, 7, 1))
     flags = all_results(client, "flags/", {"as_of": "2007-07-01", "status": "open"})
     rows = all_results(client, "standings/", params)
     assert {(f["state"], f["obligation"]) for f in flags} == {
