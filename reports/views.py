@@ -39,11 +39,11 @@ def participant_detail(request: HttpRequest, iso3: str) -> HttpResponse:
     """A participant's standing with each instrument today and as of a date, its
     declarations and the timeline of its actions.
 
-    Nine queries whatever the number of participants: the revision (ETag, citation,
+    Ten queries whatever the number of participants: the revision (ETag, citation,
     instruments held in memory; one more when they are not held); the participant; its
-    former names; the profile's actions and declarations; the compliance standings' four
-    (obligations, the participant and its actions again, then submissions and notifications
-    together).
+    former names; the profile's actions and declarations; the compliance standings' five
+    (obligations, the participant and its actions again, submissions and notifications
+    together, evidence coverage).
     """
     if not PARTICIPANT_CODE.fullmatch(iso3):
         # No participant has such a code, and PostgreSQL refuses some characters (NUL)

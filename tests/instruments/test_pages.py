@@ -519,15 +519,15 @@ def test_what_the_query_string_says_is_shown_escaped(client):
         ("/status/?state=AUT,DEU", 5),
         # revision; participant; its former names; the instruments; profile: actions,
         # declarations; compliance standings: obligations, participant, actions, submissions
-        # and notifications (one query).
-        ("/states/AUT/", 10),
+        # and notifications (one query), evidence coverage.
+        ("/states/AUT/", 11),
         # revision; the instruments (the one shown among them); status matrix: participants,
         # actions; declarations with participants.
         ("/instruments/untoc/", 5),
         # revision; the instruments; status matrix: OSCE-area participants, actions;
         # compliance standings: obligations, participants, actions, submissions and
-        # notifications (one query).
-        ("/reports/osce-status/?as_of=2007-06-30", 8),
+        # notifications (one query), evidence coverage.
+        ("/reports/osce-status/?as_of=2007-06-30", 9),
         # revision (ETag); participants matching; declarations matching.
         ("/search/?q=Synthetic", 3),
         # revision; the instruments for the filter; actions with participants and instruments.
@@ -536,9 +536,10 @@ def test_what_the_query_string_says_is_shown_escaped(client):
         ("/feeds/actions/?state=AUT", 4),
         # revision (ETag); obligations (the filter); the group's participant ids; compliance
         # standings: obligations, participants, actions, submissions and notifications (one
-        # query); the last check's date. The instruments are held with the revision.
-        ("/compliance/", 8),
-        ("/compliance/?as_of=2008-01-01&osce_role=any&bucket=1_to_5_years", 8),
+        # query), evidence coverage; the last check's date. The instruments are held with
+        # the revision.
+        ("/compliance/", 9),
+        ("/compliance/?as_of=2008-01-01&osce_role=any&bucket=1_to_5_years", 9),
     ],
 )
 def test_each_page_runs_a_fixed_number_of_queries_at_two_sizes(client, url, expected):
