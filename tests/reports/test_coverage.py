@@ -7,12 +7,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from core.selectors import data_revision
 from core.writes import StaleVersionError
 from reports import domain, services
 from reports.coverage import coverage_set, coverage_withdraw
 from reports.models import EvidenceCoverage
 from reports.standings import obligation_standings
-from states.selectors import data_revision
 from tests.apiclient import get_json, token_headers
 from tests.reports.conftest import obligation, state
 
