@@ -46,7 +46,7 @@ from reports.models import (
     Obligation,
     Submission,
 )
-from states.models import Participant, ParticipantAlias
+from states.models import OsceRolePeriod, Participant, ParticipantAlias
 
 FORMAT = "untoc-tracker-snapshot"
 VERSION = 1
@@ -55,6 +55,7 @@ HISTORY_USER = "history_user"  # the column naming a history row's author by use
 RECORDS: list[type[models.Model]] = [
     Participant,
     ParticipantAlias,
+    OsceRolePeriod,
     Instrument,
     TreatyAction,
     Declaration,

@@ -360,7 +360,7 @@ def standing_view(
     submission on record in that ageing bucket on `as_of`.
     """
     as_of = as_of or timezone.localdate()
-    participants = participant_list(osce_role=osce_role)
+    participants = participant_list(osce_role=osce_role, as_of=as_of)
     if state:
         participants = participants.filter(iso3__in=list(state))
     ids = list(participants.values_list("pk", flat=True))
