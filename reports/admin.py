@@ -17,8 +17,15 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import CheckedListMixin, VersionedAdmin, VersionedForm, show_violations
-from reports import domain, services, sweep
-from reports.models import ComplianceCheck, ComplianceFlag, CopSession, Obligation, Submission
+from reports import coverage, domain, services, sweep
+from reports.models import (
+    ComplianceCheck,
+    ComplianceFlag,
+    CopSession,
+    EvidenceCoverage,
+    Obligation,
+    Submission,
+)
 
 RUN_CHECK_PERMISSION = "reports.run_compliance_check"
 
@@ -166,6 +173,75 @@ class SubmissionAdmin(VersionedAdmin):
         services.submission_delete(submission=obj, actor=request.user, expected_version=version)
 
 
+COVERAGE_FORM_FIELDS = ["complete", "source", "checked_as_of", "note"]
+
+
+class EvidenceCoverageForm(VersionedForm):
+    class Meta:
+        model = EvidenceCoverage
+        fields = ["obligation", "participant", *COVERAGE_FORM_FIELDS]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self.check_version()
+        obligation = cleaned.get("obligation") or getattr(self.instance, "obligation", None)
+        if self.errors or obligation is None:
+            return cleaned
+        for name, error in coverage.coverage_violations(
+            obligation, cleaned["checked_as_of"], cleaned.get("source") or ""
+        ).items():
+            self.add_error(name, error)
+        return cleaned
+
+
+@admin.register(EvidenceCoverage)
+class EvidenceCoverageAdmin(VersionedAdmin):
+    """Staff record here how far the submission records are known complete, per obligation,
+    for one participant or (participant left empty) for all. A submission entered does not
+    by itself mark anything complete."""
+
+    form = EvidenceCoverageForm
+    list_display = ["obligation", "who", "complete", "source", "checked_as_of"]
+    list_filter = ["obligation", "complete", "participant__osce_role"]
+    search_fields = ["participant__name", "participant__iso3", "source"]
+    list_select_related = ["participant", "obligation", "obligation__instrument"]
+    autocomplete_fields = ["participant"]
+
+    @admin.display(description="participant", ordering="participant__name")
+    def who(self, row: EvidenceCoverage) -> str:
+        return str(row.participant) if row.participant else "all participants"
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is not None:
+            return ["obligation", "participant"]  # a check stays with what it covered
+        return []
+
+    def _save(
+        self, request: HttpRequest, obj: Any, form: Any, version: int | None
+    ) -> EvidenceCoverage:
+        data = form.cleaned_data
+        return coverage.coverage_set(
+            obligation=obj.obligation if obj is not None else data["obligation"],
+            participant=obj.participant if obj is not None else data.get("participant"),
+            actor=request.user,
+            expected_version=version,
+            **{name: data[name] for name in COVERAGE_FORM_FIELDS},
+        )
+
+    def service_record(self, request: HttpRequest, form: Any) -> EvidenceCoverage:
+        return self._save(request, None, form, None)
+
+    def service_update(
+        self, request: HttpRequest, obj: EvidenceCoverage, form: Any, version: int | None
+    ) -> EvidenceCoverage:
+        return self._save(request, obj, form, version)
+
+    def service_delete(
+        self, request: HttpRequest, obj: EvidenceCoverage, version: int | None
+    ) -> None:
+        coverage.coverage_withdraw(coverage=obj, actor=request.user, expected_version=version)
+
+
 class OpenFilter(admin.SimpleListFilter):
     title = "status"
     parameter_name = "status"
@@ -239,7 +315,11 @@ class ComplianceFlagAdmin(CheckedListMixin, SimpleHistoryAdmin):
 
     @admin.display(description="finding")
     def finding(self, flag: ComplianceFlag) -> str:
-        return "no submission on record" if flag.is_open else "submission on record or not due"
+        if flag.is_open:
+            return "no submission on record"
+        if flag.resolution == ComplianceFlag.Resolution.NOT_CHECKED:
+            return "not yet checked"
+        return "submission on record or not due"
 
     @admin.display(description="days overdue (today)")
     def days_overdue(self, flag: ComplianceFlag) -> int | None:

@@ -10,6 +10,10 @@ never that a State failed to comply.
 Article references: UNTOC art. 2(j) (organizations are bound within their competence),
 5(3), 16(5)(a), 18(13), 18(14), 31(6), 32(5); SOM art. 8(6); FIR art. 13(2). The due times
 come from the articles; the June 2007 deadline from the Conference of the Parties.
+
+Words: a State that has consented but for which the Convention is not yet in force is a
+"contracting State"; once it is in force for it, a "party" (Vienna Convention on the Law of
+Treaties, art. 2(1)(f) and (g)).
 """
 
 from collections.abc import Iterable
@@ -34,6 +38,7 @@ NO_DUE_DATE = "no_due_date"
 NOT_YET_DUE = "not_yet_due"
 RECEIVED = "received"
 NO_SUBMISSION_ON_RECORD = "no_submission_on_record"
+NOT_YET_CHECKED = "not_yet_checked"
 
 STANDING_LABELS = {
     NOT_APPLICABLE: "does not apply",
@@ -41,7 +46,12 @@ STANDING_LABELS = {
     NOT_YET_DUE: "not yet due",
     RECEIVED: "received",
     NO_SUBMISSION_ON_RECORD: "no submission on record",
+    NOT_YET_CHECKED: "not yet checked",
 }
+
+# What a consenting participant is called on a date (VCLT art. 2(1)(f) and (g)).
+PARTY_WORD = "party"
+CONTRACTING_STATE_WORD = "contracting State"
 
 # How long a submission has been missing, counted from the due date.
 UNDER_1_YEAR = "under_1_year"
@@ -57,6 +67,7 @@ AGEING_BUCKETS = {
 BY_SUBMISSION = "submission"
 BY_NOTIFICATION = "notification"
 NO_LONGER_DUE = "no_longer_due"
+NOT_CHECKED = "not_checked"  # the records were found not known complete
 
 
 @dataclass(frozen=True)
@@ -68,7 +79,7 @@ class ObligationFacts:
     article: str
     applies_to: str = ALL_PARTIES
     due_rule: str = AT_DEPOSIT
-    due_days: int = 0  # after entry into force, or after it for a later party to a COP deadline
+    due_days: int = 0  # after entry into force
     deadline: date | None = None  # the COP deadline
     grace_days: int = 0
 
@@ -84,10 +95,27 @@ class Received:
 
 
 @dataclass(frozen=True)
+class Coverage:
+    """How far the tracker's records of submissions for one participant and obligation are
+    known complete: checked against `source`, as it stood on `checked_as_of`. `complete` is
+    False where staff found the records not complete (an exception to a check for all)."""
+
+    checked_as_of: date
+    source: str
+    complete: bool = True
+
+
+@dataclass(frozen=True)
 class Standing:
     state: str
     due_on: date | None = None
     received: Received | None = None
+    coverage: Coverage | None = None
+    in_force: bool = True  # False: a contracting State, not yet a party
+
+    @property
+    def participant_is(self) -> str:
+        return PARTY_WORD if self.in_force else CONTRACTING_STATE_WORD
 
     @property
     def label(self) -> str:
@@ -110,14 +138,44 @@ def obligation_applies(
     3. An obligation for parties in a stated condition (e.g. art. 16(5)(a): States that make
        extradition conditional on a treaty) applies only where the record shows the
        condition holds.
+    4. A COP deadline binds only the States bound by the Convention on the deadline: the
+       COP (decision 3/1, October 2006) urged the States that had ratified it to comply by
+       June 2007. A State bound later owes what each article asks, when it asks; the
+       deadline is not moved to its own entry into force.
     """
     if status.status != treaty.PARTY:
         return False
     if is_organization:
         return False
+    if obligation.due_rule == COP_DEADLINE:
+        return obligation.deadline is not None and bound_on(status, obligation.deadline)
     if obligation.applies_to == PARTIES_IN_CONDITION:
         return condition_on_record
     return True
+
+
+def bound_on(status: treaty.ParticipantStatus, day: date) -> bool:
+    """Whether the instrument was in force for this participant on `day` (a party then, not
+    a contracting State still waiting for its entry into force).
+
+    A successor is bound from its date of succession, which may be earlier than its
+    notification; when that date is not recorded it was bound by the day it notified at the
+    latest, the tracker's only safe answer.
+    """
+    if status.consent_date is None:
+        return False
+    if status.denunciation_effective is not None and status.denunciation_effective <= day:
+        return False
+    if status.entry_into_force is not None:
+        return status.entry_into_force <= day
+    return status.consent_kind == treaty.SUCCESSION and status.consent_date <= day
+
+
+def party_word(status: treaty.ParticipantStatus) -> str:
+    """'party' once the instrument is in force for the participant, else 'contracting
+    State' (VCLT art. 2(1)(f): consented, whether or not the treaty has entered into force
+    for it; art. 2(1)(g): a party has consented and the treaty is in force for it)."""
+    return PARTY_WORD if status.in_force else CONTRACTING_STATE_WORD
 
 
 def due_date(obligation: ObligationFacts, status: treaty.ParticipantStatus) -> date | None:
@@ -126,24 +184,31 @@ def due_date(obligation: ObligationFacts, status: treaty.ParticipantStatus) -> d
     - At deposit (e.g. art. 18(13)): the date the party deposited its instrument of consent
       (for a successor, the date it notified the succession).
     - N days after entry into force: counted from the party's own entry into force.
-    - A COP deadline: the deadline, or for a party bound only later, its own entry into force
-      (plus N days), since a deadline cannot fall before the instrument binds the party.
+    - A COP deadline: the deadline (only States bound on it owe it; obligation_applies).
     - No date set in the article (art. 31(6), FIR art. 13(2), ...): none; the tracker never
       invents a deadline.
     An entry into force that is unknown (a succession without a recorded date) gives no date.
+    Never before the day the State could act: its own deposit or notification. A successor
+    bound from a date before it notified (Vienna Convention on Succession of States in
+    respect of Treaties, art. 23(1)) could not have reported before it notified.
     """
+    due: date | None = None
     if obligation.due_rule == AT_DEPOSIT:
-        return status.consent_date
-    if obligation.due_rule == AFTER_ENTRY_INTO_FORCE:
-        if status.entry_into_force is None:
-            return None
-        return status.entry_into_force + timedelta(days=obligation.due_days)
-    if obligation.due_rule == COP_DEADLINE:
-        if status.entry_into_force is None or obligation.deadline is None:
-            return None
-        bound_from = status.entry_into_force + timedelta(days=obligation.due_days)
-        return max(obligation.deadline, bound_from)
-    return None
+        due = status.consent_date
+    elif obligation.due_rule == AFTER_ENTRY_INTO_FORCE and status.entry_into_force is not None:
+        due = status.entry_into_force + timedelta(days=obligation.due_days)
+    elif obligation.due_rule == COP_DEADLINE:
+        due = obligation.deadline
+    if due is None or status.consent_date is None:
+        return due
+    return max(due, status.consent_date)
+
+
+def record_known_complete(coverage: Coverage | None, grace_end: date) -> bool:
+    """Whether the records say, not merely suggest, that nothing arrived after the grace
+    period: they were checked complete against a source as it stood after the grace period
+    ended. A check as at an earlier day says nothing of what arrived after it."""
+    return coverage is not None and coverage.complete and coverage.checked_as_of > grace_end
 
 
 def grace_ends(due_on: date, grace_days: int) -> date:
@@ -159,6 +224,7 @@ def obligation_standing(
     *,
     is_organization: bool = False,
     condition_on_record: bool = False,
+    coverage: Coverage | None = None,
 ) -> Standing:
     """Where a participant stands with one obligation on `as_of`.
 
@@ -168,7 +234,9 @@ def obligation_standing(
     2. No due date can be given: nothing to flag.
     3. Something on record (received by `as_of`, or undated): received, however late.
     4. Due date plus grace period not yet past: not yet due.
-    5. Otherwise: no submission on record.
+    5. Past it with nothing on record, and the records known complete (`coverage`, see
+       record_known_complete): no submission on record.
+    6. Otherwise: not yet checked. A gap in the tracker's records is not the State's.
     """
     condition_on_record = condition_on_record or received is not None
     if not obligation_applies(
@@ -176,13 +244,17 @@ def obligation_standing(
     ):
         return Standing(NOT_APPLICABLE)
     due_on = due_date(obligation, status)
+    seen = Standing(NO_DUE_DATE, coverage=coverage, in_force=status.in_force)
     if received is not None:
-        return Standing(RECEIVED, due_on, received)
+        return replace(seen, state=RECEIVED, due_on=due_on, received=received)
     if due_on is None:
-        return Standing(NO_DUE_DATE)
-    if as_of <= grace_ends(due_on, obligation.grace_days):
-        return Standing(NOT_YET_DUE, due_on)
-    return Standing(NO_SUBMISSION_ON_RECORD, due_on)
+        return seen
+    grace_end = grace_ends(due_on, obligation.grace_days)
+    if as_of <= grace_end:
+        return replace(seen, state=NOT_YET_DUE, due_on=due_on)
+    if record_known_complete(coverage, grace_end):
+        return replace(seen, state=NO_SUBMISSION_ON_RECORD, due_on=due_on)
+    return replace(seen, state=NOT_YET_CHECKED, due_on=due_on)
 
 
 def earliest_received(items: Iterable[Received], as_of: date) -> Received | None:
@@ -274,8 +346,9 @@ def flag_next(stored: FlagState | None, standing: Standing, as_of: date) -> Flag
     1. No submission on record past the due date and grace: a flag stands. It is raised if
        there was none, reopened if the last one was resolved, and follows a changed due date.
     2. Otherwise an open flag is resolved: by the submission or notification now on record,
-       or because it is no longer due (the participant is no longer a party, its due date
-       moved, or its deposit was corrected).
+       because the records are no longer known complete (not checked), or because it is no
+       longer due (the participant is no longer a party, its due date moved, or its deposit
+       was corrected).
     3. A resolved flag, or no flag, stays as it is.
     """
     if standing.state == NO_SUBMISSION_ON_RECORD:
@@ -287,6 +360,8 @@ def flag_next(stored: FlagState | None, standing: Standing, as_of: date) -> Flag
         return stored
     if stored is None or not stored.is_open:
         return stored
+    if standing.state == NOT_YET_CHECKED:
+        return replace(stored, resolved_on=as_of, resolution=NOT_CHECKED)
     received = standing.received if standing.state == RECEIVED else None
     if received is None:
         return replace(stored, resolved_on=as_of, resolution=NO_LONGER_DUE)

@@ -1,5 +1,6 @@
 """The parameters of the compliance lists, declared once (see core.filters): the compliance
-page (/compliance/) and flags/ share ComplianceFilterSet (flags/ adds the flag's `status`);
+page (/compliance/), standings/ (adds `standing`) and flags/ (adds the flag's `status`) share
+ComplianceFilterSet;
 submissions/, obligations/ and history/ have theirs."""
 
 from typing import Any
@@ -20,6 +21,7 @@ from reports import domain
 from reports.history import HISTORY_RESOURCES
 from reports.models import Obligation
 from reports.selectors import FLAG_STATUSES
+from reports.standings import LISTED_STANDINGS
 from states.filters import osce_role_filter, state_filter
 
 OBLIGATION_CODE = r"[A-Za-z0-9_-]{1,40}"
@@ -79,6 +81,16 @@ class FlagFilterSet(ComplianceFilterSet):
         blank_label="Open or resolved",
         what="flag status",
         help_text="open: no submission on record on as_of; resolved: resolved by then.",
+    )
+
+
+class StandingFilterSet(ComplianceFilterSet):
+    standing = ChoiceFilter(
+        label="Standing",
+        choices=[(s, s) for s in LISTED_STANDINGS],
+        blank_label="Any standing",
+        what="standing",
+        help_text="Rows by standing: " + ", ".join(LISTED_STANDINGS) + ".",
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Model, QuerySet
 
 from instruments import history as treaty_history
-from reports.models import ComplianceFlag, Obligation, Submission
+from reports.models import ComplianceFlag, EvidenceCoverage, Obligation, Submission
 
 HISTORY_MODELS: dict[str, type[Model]] = {
     **treaty_history.HISTORY_MODELS,
@@ -18,6 +18,7 @@ HISTORY_MODELS: dict[str, type[Model]] = {
     # The compliance job's changes to flags have no user and the reason
     # "compliance check (system)".
     "flags": ComplianceFlag,
+    "coverage": EvidenceCoverage,
 }
 REFERENCES: dict[str, tuple[str, type[Model], str]] = {
     **treaty_history.REFERENCES,

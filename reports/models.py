@@ -36,8 +36,7 @@ class Obligation(models.Model):
     due_days = models.PositiveSmallIntegerField(
         "days after entry into force",
         default=0,
-        help_text="For 'days after entry into force', and for a party bound only after a COP "
-        "deadline.",
+        help_text="For 'days after entry into force'.",
     )
     deadline = models.DateField(null=True, blank=True, help_text="The COP deadline.")
     due_note = models.TextField(
@@ -157,6 +156,7 @@ class ComplianceFlag(models.Model):
         SUBMISSION = domain.BY_SUBMISSION, "Submission on record"
         NOTIFICATION = domain.BY_NOTIFICATION, "Notification on record in the treaty data"
         NO_LONGER_DUE = domain.NO_LONGER_DUE, "No longer due"
+        NOT_CHECKED = domain.NOT_CHECKED, "Records not known complete"
 
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="flags")
     obligation = models.ForeignKey(Obligation, on_delete=models.PROTECT, related_name="flags")
@@ -202,6 +202,66 @@ class ComplianceFlag(models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_on is None
+
+
+class EvidenceCoverage(models.Model):
+    """How far the tracker's records of submissions under one obligation are known complete:
+    checked against which source, as it stood on which date, for one participant or (with no
+    participant) for all. A participant's own row wins over the row for all, so staff can
+    note an exception (`complete` off). Without a row the records are not known complete,
+    and the tracker says "not yet checked" rather than "no submission on record"."""
+
+    obligation = models.ForeignKey(Obligation, on_delete=models.PROTECT, related_name="coverage")
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="coverage",
+        help_text="Empty: every participant.",
+    )
+    complete = models.BooleanField(
+        "records known complete",
+        default=True,
+        help_text="Off to say that this participant's records are not known complete, "
+        "whatever a check for all participants says.",
+    )
+    source = models.CharField(
+        "checked against",
+        max_length=200,
+        help_text="e.g. 'depositary notifications (UN Treaty Collection, chapter XVIII.12)'.",
+    )
+    checked_as_of = models.DateField(
+        "as at", help_text="The day the source was as it stood when the records were checked."
+    )
+    note = models.TextField(blank=True)
+    version = models.PositiveIntegerField(
+        default=1, help_text="Counts saves, so that a stale edit is refused."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["obligation__display_order", "participant__name", "id"]
+        verbose_name = "evidence coverage"
+        verbose_name_plural = "evidence coverage"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["obligation", "participant"],
+                condition=models.Q(participant__isnull=False),
+                name="coverage_once_per_participant",
+            ),
+            models.UniqueConstraint(
+                fields=["obligation"],
+                condition=models.Q(participant__isnull=True),
+                name="coverage_once_for_all",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        who = self.participant or "all participants"
+        state = "complete" if self.complete else "not known complete"
+        return f"{self.obligation.reference}, {who}: {state} ({self.source}, {self.checked_as_of})"
 
 
 class ComplianceCheck(models.Model):

@@ -38,7 +38,14 @@ from django.db import IntegrityError, connection, models, transaction
 
 from core.writes import revision_bump
 from instruments.models import Declaration, Instrument, TreatyAction
-from reports.models import ComplianceCheck, ComplianceFlag, CopSession, Obligation, Submission
+from reports.models import (
+    ComplianceCheck,
+    ComplianceFlag,
+    CopSession,
+    EvidenceCoverage,
+    Obligation,
+    Submission,
+)
 from states.models import OsceRolePeriod, Participant, ParticipantAlias
 
 FORMAT = "untoc-tracker-snapshot"
@@ -55,6 +62,7 @@ RECORDS: list[type[models.Model]] = [
     Obligation,
     CopSession,
     Submission,
+    EvidenceCoverage,
     ComplianceFlag,
     ComplianceCheck,
 ]

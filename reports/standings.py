@@ -1,7 +1,10 @@
-"""What the rules say on a date: where each participant stands with each obligation, from
-the treaty actions, submissions and notifications on record (four queries whatever the
-number of participants). The compliance check, the participant page, the compliance page and
-the OSCE report read it; reports.selectors reads the stored flags.
+"""Where each participant stands with each obligation on a date, computed from the record as
+it is now: the treaty actions, the submissions, the notifications in the treaty data, and how
+far those records are known complete (evidence coverage).
+
+One computation serves the compliance page, the OSCE report, a participant's profile, the
+standings/ resource and its downloads, and the compliance sweep, so a past date gets one
+answer everywhere.
 """
 
 from collections import defaultdict
@@ -17,30 +20,53 @@ from instruments import domain as treaty
 from instruments.models import Declaration, Instrument
 from instruments.selectors import status_matrix
 from reports import domain
-from reports.models import Obligation, Submission
+from reports.models import EvidenceCoverage, Obligation, Submission
 from reports.selectors import obligation_facts_of, obligation_list
 from states.models import Participant
+from states.selectors import participant_list
 
 # Declarations that say what an obligation asks for: a notification, or a declaration made
 # under the article itself (art. 16(5)(a) statements are often recorded as declarations).
 NOTIFYING_KINDS = (Declaration.Kind.NOTIFICATION, Declaration.Kind.DECLARATION)
 
+# Where each standing sorts among an obligation's rows; due dates then names within it.
+_NO_DATE = date.max
+
 
 @dataclass
 class ObligationSummary:
-    """How many participants stand where with one obligation (see Standings.summary)."""
+    """How many participants stand where with one obligation (see Standings.summary), how
+    many of them are parties and how many contracting States, and how far their records are
+    known complete."""
 
     obligation: Obligation
     standings: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     buckets: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    parties: int = 0
+    contracting: int = 0
+    checked: int = 0
+    sources: set[tuple[str, date]] = field(default_factory=set)
 
     @property
     def overdue(self) -> int:
         return self.standings[domain.NO_SUBMISSION_ON_RECORD]
 
     @property
+    def not_yet_checked(self) -> int:
+        return self.standings[domain.NOT_YET_CHECKED]
+
+    @property
     def applicable(self) -> int:
         return sum(self.standings.values())
+
+    @property
+    def can_fall_due(self) -> bool:
+        return self.obligation.due_rule != Obligation.DueRule.NO_DATE
+
+    @property
+    def coverage_sources(self) -> list[tuple[str, date]]:
+        """The sources the checked records were checked against, latest first."""
+        return sorted(self.sources, key=lambda s: (s[1], s[0]), reverse=True)
 
 
 @dataclass(frozen=True)
@@ -49,12 +75,12 @@ class OverdueEntry:
     due_on: date
     days_overdue: int
     bucket: str
+    coverage: domain.Coverage | None = None
 
 
 @dataclass
 class Standings:
-    """Where each participant stood with each obligation on `as_of`, from the record as it is
-    now: the treaty actions, the submissions and the notifications in the treaty data."""
+    """Where each participant stood with each obligation on `as_of`."""
 
     as_of: date
     obligations: list[Obligation]
@@ -76,6 +102,14 @@ class Standings:
                 continue
             summary = summaries[obligation_id]
             summary.standings[standing.state] += 1
+            if standing.in_force:
+                summary.parties += 1
+            else:
+                summary.contracting += 1
+            coverage = standing.coverage
+            if coverage is not None and coverage.complete:
+                summary.checked += 1
+                summary.sources.add((coverage.source, coverage.checked_as_of))
             if standing.state == domain.NO_SUBMISSION_ON_RECORD and standing.due_on:
                 summary.buckets[domain.ageing_bucket(standing.due_on, self.as_of)] += 1
         return list(summaries.values())
@@ -83,8 +117,8 @@ class Standings:
     def overdue(
         self, obligation: Obligation, participant_ids: Iterable[int] | None = None
     ) -> list[OverdueEntry]:
-        """The participants with no submission on record past the due date of `obligation`,
-        longest overdue first. No query."""
+        """The participants whose records are known complete and hold no submission past
+        the due date of `obligation`, longest overdue first. No query."""
         wanted = None if participant_ids is None else set(participant_ids)
         entries = []
         for participant in self.participants:
@@ -99,44 +133,54 @@ class Standings:
                     due_on=standing.due_on,
                     days_overdue=domain.days_overdue(standing.due_on, self.as_of),
                     bucket=domain.ageing_bucket(standing.due_on, self.as_of),
+                    coverage=standing.coverage,
                 )
             )
         return sorted(entries, key=lambda e: (e.due_on, e.participant.name))
 
     def rows(self) -> list[dict[str, Any]]:
-        """The applicable pairs as plain rows, by participant then obligation."""
+        """The applicable pairs as plain rows (the contract of standings/ and its downloads):
+        by obligation in the catalogue's order, then due date (none last), then participant
+        name, the order of the compliance page's tables."""
         rows = []
-        for participant in self.participants:
-            for obligation in self.obligations:
+        for obligation in self.obligations:
+            found = []
+            for participant in self.participants:
                 standing = self.standing(participant.pk, obligation.pk)
-                if standing.state == domain.NOT_APPLICABLE:
-                    continue
-                received = standing.received
-                overdue = standing.state == domain.NO_SUBMISSION_ON_RECORD
-                rows.append(
-                    {
-                        "state": participant.iso3,
-                        "state_name": participant.name,
-                        "obligation": obligation.code,
-                        "obligation_reference": obligation.reference,
-                        "standing": standing.state,
-                        "finding": standing.label,
-                        "due_on": standing.due_on,
-                        "received_on": received.on if received else None,
-                        "received_by": received.by if received else "",
-                        "days_overdue": (
-                            domain.days_overdue(standing.due_on, self.as_of)
-                            if overdue and standing.due_on
-                            else None
-                        ),
-                        "ageing_bucket": (
-                            domain.ageing_bucket(standing.due_on, self.as_of)
-                            if overdue and standing.due_on
-                            else None
-                        ),
-                    }
-                )
+                if standing.state != domain.NOT_APPLICABLE:
+                    found.append((standing.due_on or _NO_DATE, participant.name, participant))
+            for _, _, participant in sorted(found, key=lambda f: (f[0], f[1])):
+                standing = self.standing(participant.pk, obligation.pk)
+                rows.append(standing_row(participant, obligation, standing, self.as_of))
         return rows
+
+
+def standing_row(
+    participant: Participant, obligation: Obligation, standing: domain.Standing, as_of: date
+) -> dict[str, Any]:
+    received = standing.received
+    overdue_since = standing.due_on if standing.state == domain.NO_SUBMISSION_ON_RECORD else None
+    coverage = standing.coverage
+    return {
+        "as_of": as_of,
+        "state": participant.iso3,
+        "state_name": participant.name,
+        "osce_role": participant.osce_role,
+        "participant_is": standing.participant_is,
+        "instrument": obligation.instrument.code,
+        "obligation": obligation.code,
+        "obligation_reference": obligation.reference,
+        "standing": standing.state,
+        "finding": standing.label,
+        "due_on": standing.due_on,
+        "received_on": received.on if received else None,
+        "received_by": received.by if received else "",
+        "days_overdue": domain.days_overdue(overdue_since, as_of) if overdue_since else None,
+        "ageing_bucket": domain.ageing_bucket(overdue_since, as_of) if overdue_since else None,
+        "records_checked": bool(coverage and coverage.complete),
+        "checked_against": coverage.source if coverage else "",
+        "checked_as_of": coverage.checked_as_of if coverage else None,
+    }
 
 
 # The columns both halves of received_on_record's one query give, in this order.
@@ -208,6 +252,26 @@ def received_on_record(
     }
 
 
+class CoverageOnRecord:
+    """The evidence coverage rows read once (one query); a participant's own row wins over
+    the row for all participants."""
+
+    def __init__(self, participant_ids: Iterable[int] | None = None) -> None:
+        rows = EvidenceCoverage.objects.all()
+        if participant_ids is not None:
+            rows = rows.filter(Q(participant__isnull=True) | Q(participant_id__in=participant_ids))
+        self._rows: dict[tuple[int | None, int], domain.Coverage] = {
+            (participant_id, obligation_id): domain.Coverage(checked_as_of, source, complete)
+            for participant_id, obligation_id, checked_as_of, source, complete in rows.values_list(
+                "participant_id", "obligation_id", "checked_as_of", "source", "complete"
+            )
+        }
+
+    def of(self, participant_id: int, obligation_id: int) -> domain.Coverage | None:
+        own = self._rows.get((participant_id, obligation_id))
+        return own if own is not None else self._rows.get((None, obligation_id))
+
+
 def _instruments_owed(obligations: list[Obligation]) -> list[Instrument]:
     """The instruments obligations are owed under, with the Conventions of those (a
     denunciation of the Convention ends its Protocols), in the instruments' order."""
@@ -225,10 +289,11 @@ def obligation_standings(
 ) -> Standings:
     """Where every participant (or those given) stood with every obligation on `as_of`.
 
-    Four queries whatever the number of participants:
+    Five queries whatever the number of participants:
     1. the obligations, with their instruments and the Conventions of those;
     2.-3. the status matrix on those instruments: participants, their treaty actions;
-    4. what was received: the submissions and the notifications in the treaty data.
+    4. what was received: the submissions and the notifications in the treaty data;
+    5. the evidence coverage: how far those records are known complete.
     """
     as_of = as_of or timezone.localdate()
     participants = None
@@ -240,6 +305,7 @@ def obligation_standings(
         as_of=as_of, participants=participants, instruments=_instruments_owed(obligations)
     )
     received = received_on_record(obligations, as_of, participant_ids)
+    coverage = CoverageOnRecord(participant_ids)
 
     standings = Standings(as_of=as_of, obligations=obligations, participants=matrix.participants)
     facts = {o.pk: obligation_facts_of(o) for o in obligations}
@@ -255,7 +321,59 @@ def obligation_standings(
                 received.get((participant.pk, obligation.pk)),
                 as_of,
                 is_organization=is_organization,
+                coverage=coverage.of(participant.pk, obligation.pk),
             )
             if standing.state != domain.NOT_APPLICABLE:
                 standings.entries[participant.pk, obligation.pk] = standing
     return standings
+
+
+# The standings a list may ask for: every one a participant can have with an obligation
+# that applies to it.
+LISTED_STANDINGS = tuple(s for s in domain.STANDING_LABELS if s != domain.NOT_APPLICABLE)
+
+
+@dataclass
+class StandingView:
+    """What a compliance view shows: the standings of its participants, and the rows its
+    filters keep, in the order of the page's tables."""
+
+    standings: Standings
+    rows: list[dict[str, Any]]
+
+
+def standing_view(
+    *,
+    as_of: date | None = None,
+    osce_role: str | None = None,
+    state: Iterable[str] | None = None,
+    obligation: Iterable[str] | None = None,
+    instrument: Iterable[str] | None = None,
+    standing: Iterable[str] | None = None,
+    bucket: str | None = None,
+) -> StandingView:
+    """The one source of the compliance page, its downloads and standings/ (six queries
+    whatever the number of participants: the participants of the group, then the five of
+    obligation_standings).
+
+    Filters take lists of codes (None or empty: any); `bucket` keeps the rows with no
+    submission on record in that ageing bucket on `as_of`.
+    """
+    as_of = as_of or timezone.localdate()
+    participants = participant_list(osce_role=osce_role, as_of=as_of)
+    if state:
+        participants = participants.filter(iso3__in=list(state))
+    ids = list(participants.values_list("pk", flat=True))
+    standings = obligation_standings(as_of=as_of, participant_ids=ids)
+    wanted = {
+        "obligation": set(obligation or ()),
+        "instrument": set(instrument or ()),
+        "standing": set(standing or ()),
+    }
+    rows = [
+        row
+        for row in standings.rows()
+        if all(not codes or row[name] in codes for name, codes in wanted.items())
+        and (not bucket or row["ageing_bucket"] == bucket)
+    ]
+    return StandingView(standings, rows)

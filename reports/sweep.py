@@ -126,7 +126,8 @@ def compliance_sweep(
     For every participant (or those in `participant_ids`) and every obligation:
     1. Take turns with any other sweep (see _take_turn).
     2. Work out each standing from the treaty actions, submissions and notifications on
-       record (reports.standings.obligation_standings: four queries).
+       record, and how far those records are known complete
+       (reports.standings.obligation_standings: five queries).
     3. Read the stored flags (one query) and decide each one's next state (domain.flag_next):
        raise, reopen, follow a changed due date, resolve, or leave.
     4. If `notify`, mark the open flags no digest has mentioned yet and, after commit, send

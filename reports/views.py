@@ -22,7 +22,7 @@ from instruments.pages import EXPORT_FORMATS, bad_request, citation, downloads
 from reports import domain
 from reports.filters import ComplianceFilterSet
 from reports.selectors import compliance_checked_as_of, obligation_list
-from reports.standings import obligation_standings
+from reports.standings import obligation_standings, standing_view
 from states.models import Participant
 from states.selectors import participant_list, participant_roles, roles_uncertain_on
 
@@ -42,8 +42,8 @@ def participant_detail(request: HttpRequest, iso3: str) -> HttpResponse:
     Ten queries whatever the number of participants: the revision (ETag, citation,
     instruments held in memory; one more when they are not held); the participant; its
     former names; its OSCE role periods; the profile's actions and declarations; the
-    compliance standings' four (obligations, the participant and its actions again, then
-    submissions and notifications together).
+    compliance standings' five (obligations, the participant and its actions again,
+    submissions and notifications together, evidence coverage).
     """
     if not PARTICIPANT_CODE.fullmatch(iso3):
         # No participant has such a code, and PostgreSQL refuses some characters (NUL)
@@ -85,13 +85,16 @@ def participant_detail(request: HttpRequest, iso3: str) -> HttpResponse:
 @require_safe
 @conditional_on_revision
 def compliance(request: HttpRequest) -> HttpResponse:
-    """Participants with no submission on record past a due date, by obligation, with the
-    days overdue and how long each has been missing, as of a date.
+    """Where the participants stand with the obligations owed to the COP on a date: first
+    how far the records are known complete, then a summary per obligation, then the
+    participants with no submission on record since a due date, by obligation.
 
-    Eight queries whatever the number of participants: the revision (ETag and citation);
-    the obligations (for the filter); the participants of the chosen group; the standings'
-    four (obligations with their instruments, participants, actions, then submissions and
-    notifications together); the date of the last compliance check.
+    The tables' rows come from reports.standings.standing_view, as do standings/ and the
+    page's downloads (the same filters in the same order), so the three give one answer.
+    Nine queries whatever the number of participants: the revision (ETag and citation); the
+    obligations (for the filter); the participants of the chosen group; the standings' five
+    (obligations, participants, actions, submissions and notifications, coverage); the date
+    of the last compliance check.
     """
     filters = ComplianceFilterSet(
         request.GET,
@@ -102,25 +105,28 @@ def compliance(request: HttpRequest) -> HttpResponse:
         return bad_request(request, filters)
     data = filters.values()
     as_of = data["as_of"]
-    participants = participant_list(osce_role=data["osce_role"], as_of=as_of)
-    if data["state"]:
-        participants = participants.filter(iso3__in=data["state"])
-    ids = list(participants.values_list("pk", flat=True))
-    standings = obligation_standings(as_of=as_of, participant_ids=ids)
+    view = standing_view(
+        as_of=as_of,
+        osce_role=data["osce_role"],
+        state=data["state"],
+        obligation=data["obligation"],
+        instrument=data["instrument"],
+        standing=[domain.NO_SUBMISSION_ON_RECORD],
+        bucket=data["bucket"] or None,
+    )
     summaries = [
         s
-        for s in standings.summary()
+        for s in view.standings.summary()
         if (not data["obligation"] or s.obligation.code in data["obligation"])
         and (not data["instrument"] or s.obligation.instrument.code in data["instrument"])
     ]
-    sections = []
-    for summary in summaries:
-        overdue = standings.overdue(summary.obligation)
-        if data["bucket"]:
-            overdue = [entry for entry in overdue if entry.bucket == data["bucket"]]
-        sections.append((summary, overdue))
-    # The stored flags of the same filters (flags/ takes them all, and a status).
-    flags_query = urlencode(filters.query(status="open"), safe=",")
+    by_obligation: dict[str, list] = {}
+    for row in view.rows:
+        by_obligation.setdefault(row["obligation"], []).append(row)
+    sections = [(s, by_obligation.get(s.obligation.code, [])) for s in summaries]
+    download_query = urlencode(
+        filters.query() | {"standing": domain.NO_SUBMISSION_ON_RECORD}, safe=","
+    )
     return render(
         request,
         "reports/compliance.html",
@@ -128,6 +134,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
             "form": filters.form,
             "as_of": as_of,
             "sections": sections,
+            "coverage": [s for s in summaries if s.can_fall_due],
             "buckets": domain.AGEING_BUCKETS,
             "standing_labels": domain.STANDING_LABELS,
             "checked_as_of": compliance_checked_as_of(),
@@ -135,7 +142,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
                 request, filters, "compliance with the obligations owed to the COP"
             ),
             "downloads": [
-                (label, f"/api/v1/flags/?{flags_query}&format={fmt}")
+                (label, f"/api/v1/standings/?{download_query}&format={fmt}")
                 for fmt, label in EXPORT_FORMATS
             ],
         },
@@ -171,11 +178,11 @@ def _report_sections(
 def osce_status_report(request: HttpRequest) -> HttpResponse:
     """The report on the OSCE area as of a date, laid out for A4 paper.
 
-    Seven queries whatever the number of participants: the revision (ETag, citation, and
+    Eight queries whatever the number of participants: the revision (ETag, citation, and
     the key of the instruments held in memory; one more when they are not held); the status
-    matrix's OSCE-area participants and their actions; the compliance standings' four
-    (obligations, the participants and their actions again, then submissions and
-    notifications together).
+    matrix's OSCE-area participants and their actions; the compliance standings' five
+    (obligations, the participants and their actions again, submissions and notifications
+    together, evidence coverage).
     """
     instruments = selectors.instrument_list_at(request_revision(request))
     filters = AsOfFilterSet(request.GET, instruments=instruments)
@@ -221,6 +228,7 @@ def osce_status_report(request: HttpRequest) -> HttpResponse:
             ],
             "sections": _report_sections(matrix, groups),
             "compliance": compliance_rows,
+            "coverage": [s for s in standings.summary() if s.can_fall_due],
             "citation": citation(request, filters, "OSCE participating States and Partners"),
             "roles_uncertain": roles_uncertain_on(as_of),
             "participant_kinds": Participant.Kind,

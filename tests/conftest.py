@@ -215,7 +215,9 @@ def compliance_records(real_data):
     from reports import services
     from reports.models import Obligation
     from states.models import Participant
+    from tests.reports.conftest import records_checked_for_all
 
+    records_checked_for_all()
     sweep.compliance_sweep(as_of=date(2010, 1, 1))
     services.submission_record(
         participant=Participant.objects.get(iso3="DEU"),

@@ -66,6 +66,10 @@ def test_the_schema_documents_the_compliance_resources(client):
     assert set(schema["paths"]["/api/v1/submissions/{id}/"]) == {"get", "put", "patch", "delete"}
     assert set(schema["paths"]["/api/v1/obligations/{code}/"]) == {"get"}
     assert set(schema["paths"]["/api/v1/flags/{id}/"]) == {"get"}
+    standings = schema["paths"]["/api/v1/standings/"]["get"]
+    names = {p["name"] for p in standings["parameters"]}
+    assert {"as_of", "state", "osce_role", "obligation", "standing", "bucket", "format"} <= names
+    assert "text/csv" in standings["responses"]["200"]["content"]
     history = schema["paths"]["/api/v1/history/"]["get"]
     (resource,) = [p for p in history["parameters"] if p["name"] == "resource"]
     assert "submissions" in resource["schema"]["items"]["enum"]

@@ -139,6 +139,7 @@ def test_the_api_reads_are_all_here():
         "/api/v1/submissions/{id}/",
         "/api/v1/flags/",
         "/api/v1/flags/{id}/",
+        "/api/v1/standings/",
     } <= set(API_READS)
 
 

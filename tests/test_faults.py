@@ -231,7 +231,7 @@ def redis_down_server(tmp_path) -> Iterator[tuple[str, str, Path]]:
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.usefixtures("real_data")
+@pytest.mark.usefixtures("real_data", "records_checked")
 def test_with_redis_down_pages_answer_writes_succeed_fast_and_the_next_sweep_catches_up(
     redis_down_server, editor
 ):
@@ -482,7 +482,7 @@ def worker(log: Path, **env: str):
     reason="needs REDIS_URL: without a broker nothing hands a lost worker's task to another",
 )
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.usefixtures("real_data")
+@pytest.mark.usefixtures("real_data", "records_checked")
 def test_a_worker_killed_mid_sweep_leaves_the_task_to_the_next_and_the_flags_are_the_same(
     tmp_path,
 ):

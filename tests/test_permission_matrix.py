@@ -45,6 +45,7 @@ from rest_framework.authtoken.models import Token
 
 from reports import services as report_services
 from reports import sweep
+from reports.coverage import coverage_set
 from reports.models import Obligation
 from states.models import Participant
 from states.roles import SPMU_EDITORS
@@ -98,6 +99,7 @@ ROUTES: dict[str, Access] = {
     "api:submission-detail": EDITORS_WRITE,
     "api:flag-list": PUBLIC_READ,
     "api:flag-detail": PUBLIC_READ,
+    "api:standing-list": PUBLIC_READ,
     # The token login only takes a POST, from anyone.
     "api:auth-token": Access(read=NOBODY, write=EVERYONE),
     "schema": PUBLIC_READ,
@@ -160,6 +162,9 @@ ADMIN_MODELS: dict[str, ModelAccess] = {
     "reports.copsession": READ_ONLY,
     "reports.submission": ModelAccess(view=STAFF, add=EDITORS, change=EDITORS, delete=EDITORS),
     "reports.complianceflag": READ_ONLY,
+    "reports.evidencecoverage": ModelAccess(
+        view=STAFF, add=EDITORS, change=EDITORS, delete=EDITORS
+    ),
 }
 
 
@@ -256,6 +261,12 @@ def cast(real_data, editor, viewer) -> dict[str, Any]:
         obligation=Obligation.objects.order_by("pk").first(),
         received_on=date(2005, 1, 10),
         reference="CTOC/COP/2005/TEST",
+    )
+    coverage_set(
+        obligation=Obligation.objects.get(code="untoc-18-13"),
+        participant=austria,
+        source="depositary notifications",
+        checked_as_of=date(2010, 1, 1),
     )
     sweep.compliance_sweep(as_of=date(2010, 1, 1), notify=False)
     # A login and then a failed one give the login lock's tables a record each (in this

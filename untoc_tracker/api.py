@@ -12,7 +12,13 @@ from instruments.api.views import (
     StateViewSet,
     StatusViewSet,
 )
-from reports.api.views import FlagViewSet, HistoryViewSet, ObligationViewSet, SubmissionViewSet
+from reports.api.views import (
+    FlagViewSet,
+    HistoryViewSet,
+    ObligationViewSet,
+    StandingViewSet,
+    SubmissionViewSet,
+)
 
 router = DefaultRouter()
 # Formats are chosen with ?format= (json, csv, xlsx). The router's suffix routes
@@ -27,3 +33,4 @@ router.register("history", HistoryViewSet, basename="history")
 router.register("obligations", ObligationViewSet, basename="obligation")
 router.register("submissions", SubmissionViewSet, basename="submission")
 router.register("flags", FlagViewSet, basename="flag")
+router.register("standings", StandingViewSet, basename="standing")

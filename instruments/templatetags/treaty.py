@@ -47,9 +47,13 @@ def kind_label(kind: str | None) -> str:
 
 @register.filter
 def status_word(status: domain.ParticipantStatus) -> str:
+    # Consented but not yet bound is a contracting State, not yet a party (VCLT art. 2(1)(f),
+    # (g)); the status code stays "party" (consent in effect) for the API's filters.
+    if status.status == domain.PARTY and not status.in_force:
+        return "Contracting State, not yet in force"
     word = STATUS_WORDS[status.status]
     if status.status == domain.PARTY:
-        word += ", in force" if status.in_force else ", not yet in force"
+        word += ", in force"
     return word
 
 

@@ -207,6 +207,60 @@ FlagPageSerializer = page_serializer(
 )
 
 
+# --- standings/ ------------------------------------------------------------------------------
+
+
+class StandingSerializer(serializers.Serializer):
+    """Where one participant stood with one obligation on as_of, computed from the record as
+    it is now (reports.standings.standing_row)."""
+
+    as_of = serializers.DateField()
+    state = serializers.CharField(help_text="ISO 3166-1 alpha-3.")
+    state_name = serializers.CharField()
+    osce_role = serializers.ChoiceField(choices=Participant.OsceRole.choices)
+    participant_is = serializers.ChoiceField(
+        choices=[domain.PARTY_WORD, domain.CONTRACTING_STATE_WORD],
+        help_text="party once the instrument is in force for it; before that a contracting "
+        "State (VCLT art. 2(1)(f), (g)).",
+    )
+    instrument = serializers.CharField()
+    obligation = serializers.CharField(help_text="The obligation's code.")
+    obligation_reference = serializers.CharField()
+    standing = serializers.ChoiceField(
+        choices=[s for s in domain.STANDING_LABELS if s != domain.NOT_APPLICABLE],
+        help_text="received, not_yet_due, no_due_date, no_submission_on_record (the records "
+        "are known complete and hold nothing past the due date and grace period) or "
+        "not_yet_checked (past it, but the records are not known complete).",
+    )
+    finding = serializers.CharField(help_text="The standing in words. " + FINDING_NOTE)
+    due_on = serializers.DateField(allow_null=True)
+    received_on = serializers.DateField(allow_null=True)
+    received_by = serializers.ChoiceField(
+        choices=["", domain.BY_SUBMISSION, domain.BY_NOTIFICATION], allow_blank=True
+    )
+    days_overdue = serializers.IntegerField(
+        allow_null=True, help_text="No submission on record: days from the due date to as_of."
+    )
+    ageing_bucket = serializers.ChoiceField(
+        choices=list(domain.AGEING_BUCKETS.items()), allow_null=True
+    )
+    records_checked = serializers.BooleanField(
+        help_text="Whether the records under this obligation for this participant are known "
+        "complete (evidence coverage)."
+    )
+    checked_against = serializers.CharField(allow_blank=True)
+    checked_as_of = serializers.DateField(allow_null=True)
+
+
+STANDING_COLUMNS = tuple(StandingSerializer().fields)
+
+StandingPageSerializer = page_serializer(
+    "StandingPage",
+    StandingSerializer,
+    as_of=serializers.DateField(help_text="The day this answer is for."),
+    note=serializers.CharField(help_text=FINDING_NOTE),
+)
+
 # --- history/ --------------------------------------------------------------------------------
 
 

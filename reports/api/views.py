@@ -1,5 +1,6 @@
-"""obligations/, submissions/, flags/ and history/: COP reporting obligations, what arrived,
-where no submission is on record, and the audit trail of every app's records.
+"""obligations/, submissions/, flags/, standings/ and history/: COP reporting obligations,
+what arrived, where the nightly check recorded no submission on record, the standings
+computed for any date, and the audit trail of every app's records.
 
 Each method parses its parameters, calls reports.selectors or reports.services, and renders
 plain dicts. Submissions are versioned records like treaty actions: SPMU editors write them,
@@ -30,11 +31,13 @@ from reports import services
 from reports.api.serializers import (
     FINDING_NOTE,
     FLAG_COLUMNS,
+    STANDING_COLUMNS,
     FlagPageSerializer,
     FlagSerializer,
     HistoryPageSerializer,
     ObligationPageSerializer,
     ObligationSerializer,
+    StandingPageSerializer,
     SubmissionPageSerializer,
     SubmissionSerializer,
     SubmissionWriteSerializer,
@@ -47,6 +50,7 @@ from reports.filters import (
     FlagFilterSet,
     HistoryFilterSet,
     ObligationFilterSet,
+    StandingFilterSet,
     SubmissionFilterSet,
 )
 from reports.history import history_entries, history_feed
@@ -59,6 +63,7 @@ from reports.selectors import (
     obligation_list,
     submission_list,
 )
+from reports.standings import standing_view
 from states.models import Participant
 
 
@@ -244,6 +249,51 @@ class FlagViewSet(ApiViewSet):
         if flag is None:
             raise Http404
         return Response(flag_entry(flag, as_of))
+
+
+class StandingViewSet(ApiViewSet):
+    """standings/: computed for the date asked, as the compliance page computes them;
+    flags/ stays what the nightly check recorded."""
+
+    queryset = Obligation.objects.none()  # (for the schema: the rows are computed)
+    filterset_class = paged(StandingFilterSet)
+    export_actions = ("list",)
+
+    @extend_schema(
+        summary="Compliance standings as at a date",
+        description="Where each participant stood with each obligation that applied to it on "
+        "`as_of`, computed from the record as it is now: the source of the compliance page, "
+        "so the page, this list and its downloads give one answer for a past date. "
+        "not_yet_checked means the tracker's records are not known complete for that "
+        "participant and obligation; only no_submission_on_record rows count as overdue. "
+        "Rows by obligation in the catalogue's order, then due date, then participant. "
+        + FINDING_NOTE
+        + " As CSV or XLSX: the whole filtered list, unpaginated, in the same order.",
+        parameters=[FORMAT_PARAMETER],
+        responses=export_schema_responses(StandingPageSerializer),
+    )
+    @revision_conditional
+    def list(self, request: Request) -> Response:
+        params = self.filterset_class(
+            request.query_params, instruments=instrument_list_at(request_revision(request))
+        ).values()
+        as_of = params["as_of"]
+        # Queries: the revision (ETag); the participants of the group; the standings' five
+        # (obligations, participants, actions, submissions and notifications, coverage).
+        view = standing_view(
+            as_of=as_of,
+            osce_role=params["osce_role"],
+            state=params["state"],
+            obligation=params["obligation"],
+            instrument=params["instrument"],
+            standing=[params["standing"]] if params["standing"] else None,
+            bucket=params["bucket"],
+        )
+        if export_format(request):
+            table = Table(STANDING_COLUMNS, view.rows)
+            return export_response(request, table, f"untoc-standings-{as_of.isoformat()}")
+        page = paginate(request, view.rows, params)
+        return Response({"as_of": as_of, "note": FINDING_NOTE} | page.as_dict())
 
 
 class HistoryViewSet(ApiViewSet):

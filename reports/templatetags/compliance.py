@@ -17,7 +17,7 @@ register = template.Library()
 
 @register.inclusion_tag("includes/participant_compliance.html")
 def participant_compliance(participant: Participant, as_of: date) -> dict:
-    """Each obligation that applies to `participant` on `as_of`, and where it stands (six
+    """Each obligation that applies to `participant` on `as_of`, and where it stands (five
     queries: the standings for one participant)."""
     standings = obligation_standings(as_of=as_of, participant_ids=[participant.pk])
     rows = []
@@ -26,11 +26,11 @@ def participant_compliance(participant: Participant, as_of: date) -> dict:
         if standing.state == domain.NOT_APPLICABLE:
             continue
         overdue = standing.state == domain.NO_SUBMISSION_ON_RECORD and standing.due_on
+        # A public page says since when, not how many days: "due since" and the bucket.
         rows.append(
             {
                 "obligation": obligation,
                 "standing": standing,
-                "days_overdue": domain.days_overdue(standing.due_on, as_of) if overdue else None,
                 "bucket": (
                     domain.AGEING_BUCKETS[domain.ageing_bucket(standing.due_on, as_of)]
                     if overdue

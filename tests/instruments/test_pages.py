@@ -524,16 +524,16 @@ def test_what_the_query_string_says_is_shown_escaped(client):
         ("/status/?state=AUT,DEU", 5),
         # revision; participant; its former names; its OSCE role periods; the instruments;
         # profile: actions, declarations; compliance standings: obligations, participant,
-        # actions, submissions and notifications (one query).
-        ("/states/AUT/", 11),
+        # actions, submissions and notifications (one query), evidence coverage.
+        ("/states/AUT/", 12),
         # revision; the instruments (the one shown among them); status matrix: participants,
         # actions; declarations with participants.
         ("/instruments/untoc/", 5),
         # revision; the instruments; status matrix: OSCE-area participants, actions;
         # compliance standings: obligations, participants, actions, submissions and
-        # notifications (one query); the role periods of participants whose role that year
-        # is known only to the year.
-        ("/reports/osce-status/?as_of=2007-06-30", 9),
+        # notifications (one query), evidence coverage; the role periods of participants
+        # whose role that year is known only to the year.
+        ("/reports/osce-status/?as_of=2007-06-30", 10),
         # revision (ETag); participants matching; declarations matching.
         ("/search/?q=Synthetic", 3),
         # revision; the instruments for the filter; actions with participants and instruments.
@@ -542,7 +542,8 @@ def test_what_the_query_string_says_is_shown_escaped(client):
         ("/feeds/actions/?state=AUT", 4),
         # revision (ETag); obligations (the filter); the group's participant ids; compliance
         # standings: obligations, participants, actions, submissions and notifications (one
-        # query); the last check's date; the instruments (for the as_of rules).
+        # query), evidence coverage; the last check's date; the instruments (for the as_of
+        # rules).
         ("/compliance/", 9),
         ("/compliance/?as_of=2008-01-01&osce_role=any&bucket=1_to_5_years", 9),
     ],

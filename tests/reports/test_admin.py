@@ -10,7 +10,7 @@ from reports.models import ComplianceFlag, Submission
 from reports.tasks import participant_compliance_recheck
 from tests.reports.conftest import obligation, open_flags, state
 
-pytestmark = pytest.mark.usefixtures("real_data")
+pytestmark = pytest.mark.usefixtures("real_data", "records_checked")
 
 
 def submission_form(**overrides):

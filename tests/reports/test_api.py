@@ -26,7 +26,7 @@ from tests.apiclient import (
 )
 from tests.reports.conftest import obligation, state
 
-pytestmark = pytest.mark.usefixtures("real_data")
+pytestmark = pytest.mark.usefixtures("real_data", "records_checked")
 
 AS_OF = "2010-01-01"
 CATALOGUE = [

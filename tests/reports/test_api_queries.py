@@ -1,5 +1,5 @@
-"""obligations/, submissions/ and flags/ run a fixed number of queries whatever the number of
-rows.
+"""obligations/, submissions/, flags/ and standings/ run a fixed number of queries whatever
+the number of rows.
 
 Each test runs at two sizes: the shipped data plus 10, and plus 300, synthetic participants
 (each a party to the Convention, so the compliance check flags them), with one synthetic
@@ -17,7 +17,7 @@ from reports.models import Obligation, Submission
 from tests.apiclient import API, token_headers
 from tests.factories import synthetic_participants
 
-pytestmark = pytest.mark.usefixtures("real_data")
+pytestmark = pytest.mark.usefixtures("real_data", "records_checked")
 
 SIZES = [10, 300]
 AS_OF = date(2010, 1, 1)
@@ -145,6 +145,34 @@ def test_flags_export_queries(client, swept, django_assert_num_queries):
     with django_assert_num_queries(3):
         response = get(client, "flags/?as_of=2010-01-01&format=csv&osce_role=any")
     assert response.content.count(b"\n") > 2 * swept
+
+
+def test_standings_list_queries(client, size, django_assert_num_queries):
+    # 1. the data revision, 2. the instruments (for the as_of rules), 3. the participants of
+    # the group, 4. the obligations with their instruments and Conventions, 5. the
+    # participants with their codes, 6. their treaty actions, 7. what was received
+    # (submissions and notifications in one UNION), 8. the evidence coverage.
+    with django_assert_num_queries(8):
+        body = get(client, "standings/?as_of=2010-01-01&page_size=1000&osce_role=any")
+    assert body.json()["count"] >= 3 * size
+
+
+def test_standings_list_queries_with_filters(client, size, django_assert_num_queries):
+    # 1. the data revision, 2. the participants named exist, 3. the obligations named
+    # exist, 4. the instruments named exist, 5.-10. as without filters.
+    with django_assert_num_queries(10):
+        get(
+            client,
+            "standings/?as_of=2010-01-01&state=QAA,DEU&obligation=untoc-cop-2007,untoc-18-14"
+            "&instrument=untoc&standing=no_submission_on_record&bucket=1_to_5_years",
+        )
+
+
+def test_standings_export_queries(client, size, django_assert_num_queries):
+    # As without filters: the export is the same rows, unpaginated.
+    with django_assert_num_queries(8):
+        response = get(client, "standings/?as_of=2010-01-01&format=csv")
+    assert response.content.count(b"\n") > 3 * size
 
 
 def test_flag_detail_queries(client, swept, django_assert_num_queries):

@@ -17,7 +17,7 @@ from reports.tasks import participant_compliance_recheck
 from tests.apiclient import etag, get_json, problems, send, token_headers
 from tests.reports.conftest import obligation, state
 
-pytestmark = pytest.mark.usefixtures("real_data")
+pytestmark = pytest.mark.usefixtures("real_data", "records_checked")
 
 
 @pytest.fixture

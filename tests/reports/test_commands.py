@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from reports.models import ComplianceFlag
 
-pytestmark = pytest.mark.usefixtures("real_data")
+pytestmark = pytest.mark.usefixtures("real_data", "records_checked")
 
 
 def run(*args):

@@ -23,6 +23,8 @@ LATE_PARTY = treaty.ParticipantStatus(
     consent_kind=treaty.ACCESSION,
     entry_into_force=date(2017, 8, 10),
 )
+# Records known complete, checked against the depositary's notifications as at 2026.
+CHECKED = domain.Coverage(date(2026, 1, 1), "depositary notifications")
 SIGNATORY = treaty.ParticipantStatus(status=treaty.SIGNATORY, signature_date=date(2000, 12, 12))
 
 CENTRAL_AUTHORITY = domain.ObligationFacts("untoc-18-13", "untoc", "18(13)")
@@ -90,27 +92,114 @@ def test_the_cop_deadline_holds_a_party_bound_by_then_to_30_june_2007():
     assert domain.due_date(COP_2007, EARLY_PARTY) == date(2007, 6, 30)
 
 
-def test_a_party_bound_after_the_cop_deadline_is_due_at_its_own_entry_into_force():
-    assert domain.due_date(COP_2007, LATE_PARTY) == date(2017, 8, 10)
+def test_the_june_2007_deadline_does_not_reach_a_state_bound_only_later():
+    # COP decision 3/1 (COP3, October 2006) urged the States that had ratified the
+    # Convention to comply by June 2007; Japan, bound from 10 August 2017, owes the
+    # per-article notifications only, so no 2007 deadline is said to be missed.
+    standing = domain.obligation_standing(
+        COP_2007, LATE_PARTY, None, date(2026, 1, 1), coverage=CHECKED
+    )
+    assert standing.state == domain.NOT_APPLICABLE
+    assert domain.obligation_standing(
+        CENTRAL_AUTHORITY, LATE_PARTY, None, date(2026, 1, 1), coverage=CHECKED
+    ) == domain.Standing(domain.NO_SUBMISSION_ON_RECORD, date(2017, 7, 11), coverage=CHECKED)
 
 
-def test_a_party_that_deposited_before_the_deadline_but_is_bound_after_it_is_due_when_bound():
+def test_a_contracting_state_on_30_june_2007_is_not_held_to_the_deadline():
+    # Deposited on 20 June 2007, in force for it on 20 July 2007 (UNTOC art. 38(2)): on
+    # 30 June 2007 a contracting State, not yet bound (VCLT art. 2(1)(f), (g) and art. 24).
     deposited_in_june = treaty.ParticipantStatus(
         status=treaty.PARTY,
         consent_date=date(2007, 6, 20),
         entry_into_force=date(2007, 7, 20),
     )
-    assert domain.due_date(COP_2007, deposited_in_june) == date(2007, 7, 20)
+    assert not domain.bound_on(deposited_in_june, date(2007, 6, 30))
+    assert not domain.obligation_applies(COP_2007, deposited_in_june)
+    assert domain.obligation_applies(COP_2007, EARLY_PARTY)
+    assert domain.due_date(COP_2007, EARLY_PARTY) == date(2007, 6, 30)
 
 
-def test_no_date_is_invented_where_the_article_sets_none_or_entry_into_force_is_unknown():
-    assert domain.due_date(PREVENTION_AUTHORITY, EARLY_PARTY) is None
-    successor_without_date = treaty.ParticipantStatus(
+def test_a_successor_without_a_recorded_date_is_bound_from_its_notification_at_the_latest():
+    # Vienna Convention on Succession of States in respect of Treaties, art. 23(1): bound
+    # from the date of succession; unrecorded, the notification is the safe answer.
+    notified_2006 = treaty.ParticipantStatus(
         status=treaty.PARTY, consent_date=date(2006, 10, 23), consent_kind=treaty.SUCCESSION
     )
-    assert domain.due_date(COP_2007, successor_without_date) is None
+    notified_2008 = treaty.ParticipantStatus(
+        status=treaty.PARTY, consent_date=date(2008, 3, 1), consent_kind=treaty.SUCCESSION
+    )
+    assert domain.due_date(COP_2007, notified_2006) == date(2007, 6, 30)
+    assert not domain.obligation_applies(COP_2007, notified_2008)
+
+
+def test_a_retroactive_succession_falls_due_no_earlier_than_its_notification():
+    # Bound from 1 January 2006 (the date of succession, VCSST art. 23(1)) but notified only
+    # on 1 March 2008: it could not have acted before it notified, so nothing falls due
+    # before that day, neither the June 2007 deadline nor a time after entry into force.
+    retroactive = treaty.ParticipantStatus(
+        status=treaty.PARTY,
+        in_force=True,
+        consent_date=date(2008, 3, 1),
+        consent_kind=treaty.SUCCESSION,
+        entry_into_force=date(2006, 1, 1),
+    )
+    assert domain.bound_on(retroactive, date(2007, 6, 30))
+    assert domain.due_date(COP_2007, retroactive) == date(2008, 3, 1)
+    within_90_days = domain.ObligationFacts(
+        "x", "untoc", "x", due_rule=domain.AFTER_ENTRY_INTO_FORCE, due_days=90
+    )
+    assert domain.due_date(within_90_days, retroactive) == date(2008, 3, 1)
+    assert domain.due_date(CENTRAL_AUTHORITY, retroactive) == date(2008, 3, 1)
+
+
+def test_before_entry_into_force_a_state_is_a_contracting_state_not_a_party():
+    # VCLT art. 2(1)(f) and (g).
+    deposited = treaty.ParticipantStatus(
+        status=treaty.PARTY,
+        in_force=False,
+        consent_date=date(2017, 7, 11),
+        entry_into_force=date(2017, 8, 10),
+    )
+    standing = domain.obligation_standing(CENTRAL_AUTHORITY, deposited, None, date(2017, 7, 20))
+    assert standing.participant_is == domain.CONTRACTING_STATE_WORD == "contracting State"
+    assert domain.party_word(LATE_PARTY) == "party"
+
+
+def test_no_date_is_invented_where_the_article_sets_none():
+    assert domain.due_date(PREVENTION_AUTHORITY, EARLY_PARTY) is None
     standing = domain.obligation_standing(PREVENTION_AUTHORITY, EARLY_PARTY, None, date(2020, 1, 1))
     assert standing.state == domain.NO_DUE_DATE
+
+
+def test_past_the_due_date_with_records_not_known_complete_is_not_yet_checked():
+    as_of = date(2020, 1, 1)
+    unchecked = domain.obligation_standing(COP_2007, EARLY_PARTY, None, as_of)
+    assert (unchecked.state, unchecked.label) == (domain.NOT_YET_CHECKED, "not yet checked")
+    # A check as at a day before the deadline passed says nothing of what came after it.
+    early_check = domain.Coverage(date(2007, 6, 30), "depositary notifications")
+    assert (
+        domain.obligation_standing(COP_2007, EARLY_PARTY, None, as_of, coverage=early_check).state
+        == domain.NOT_YET_CHECKED
+    )
+    found_incomplete = domain.Coverage(date(2019, 1, 1), "depositary notifications", False)
+    assert (
+        domain.obligation_standing(
+            COP_2007, EARLY_PARTY, None, as_of, coverage=found_incomplete
+        ).state
+        == domain.NOT_YET_CHECKED
+    )
+    checked = domain.obligation_standing(COP_2007, EARLY_PARTY, None, as_of, coverage=CHECKED)
+    assert checked.state == domain.NO_SUBMISSION_ON_RECORD
+
+
+def test_not_yet_checked_raises_no_flag_and_resolves_an_open_one():
+    not_checked = domain.Standing(domain.NOT_YET_CHECKED, date(2007, 6, 30))
+    assert domain.flag_next(None, not_checked, date(2020, 1, 1)) is None
+    stored = domain.FlagState(due_on=date(2007, 6, 30), raised_on=date(2007, 7, 1))
+    resolved = domain.flag_next(stored, not_checked, date(2020, 1, 1))
+    assert resolved is not None
+    assert (resolved.resolved_on, resolved.resolution) == (date(2020, 1, 1), domain.NOT_CHECKED)
+    assert domain.flag_days_overdue(resolved, date(2021, 1, 1)) is None
 
 
 @pytest.mark.parametrize(
@@ -123,7 +212,8 @@ def test_no_date_is_invented_where_the_article_sets_none_or_entry_into_force_is_
 )
 def test_no_submission_on_record_only_once_due_date_and_grace_period_have_passed(as_of, state):
     with_grace = domain.ObligationFacts(**{**COP_2007.__dict__, "grace_days": 30})
-    assert domain.obligation_standing(with_grace, EARLY_PARTY, None, as_of).state == state
+    standing = domain.obligation_standing(with_grace, EARLY_PARTY, None, as_of, coverage=CHECKED)
+    assert standing.state == state
 
 
 def test_a_late_submission_still_counts_as_received():

@@ -12,7 +12,7 @@ from reports.tasks import flag_overdue_states, participant_compliance_recheck
 from tests.apiclient import get_json
 from tests.reports.conftest import obligation, state
 
-pytestmark = pytest.mark.usefixtures("real_data")
+pytestmark = pytest.mark.usefixtures("real_data", "records_checked")
 
 SYSTEM = "compliance check (system)"
 

@@ -11,7 +11,7 @@ from instruments import selectors
 from reports.standings import obligation_standings
 from states.selectors import participant_list
 
-pytestmark = pytest.mark.usefixtures("real_data")
+pytestmark = pytest.mark.usefixtures("real_data", "records_checked")
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
 ON = date(2007, 6, 30)
@@ -111,11 +111,12 @@ def test_the_report_gives_the_compliance_overview_per_group(client):
     )
     by_code = {s.obligation.code: s for s in standings.summary()}
     central = by_code["untoc-18-13"]
-    row = re.search(r"UNTOC art\. 18\(13\):.*?</tr>", overview, re.S).group(0)
+    row = re.search(r"<th scope=\"row\">UNTOC art\. 18\(13\):.*?</tr>", overview, re.S).group(0)
     numbers = [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', row)]
-    assert numbers[:2] == [central.standings["received"], central.overdue]
+    assert numbers[:3] == [central.standings["received"], central.not_yet_checked, central.overdue]
     assert central.overdue > 0
-    assert "not a finding that a State failed to act" in overview
+    assert "neither is a finding that a State failed to act" in overview
+    assert re.search(r"UNTOC art\. 18\(13\): records checked for \d+ of \d+ participants", overview)
 
 
 def test_the_report_prints_on_a4_without_the_site_furniture(client):
@@ -136,13 +137,14 @@ def test_the_compliance_page_lists_states_with_no_submission_on_record_past_the_
     section = html[html.index('id="obligation-untoc-18-14"') :]
     section = section[: section.index("</section>")]
     rows = re.findall(
-        r'<th scope="row"><a href="/states/(\w+)/.*?</th><td>(.*?)</td>'
-        r'<td class="num">(\d+)</td><td>(.*?)</td>',
-        section,
+        r'<th scope="row"><a href="/states/(\w+)/.*?</th><td>(.*?)</td><td>(.*?)</td>', section
     )
-    found = {code: (due, int(days), bucket) for code, due, days, bucket in rows}
-    # Germany deposited on 14 Jun 2006 and no language notification is on record.
-    assert found["DEU"] == ("14 Jun 2006", 1297, "1-5 years")
+    found = {code: (due, bucket) for code, due, bucket in rows}
+    # Germany deposited on 14 Jun 2006 and no language notification is on record: due since
+    # then, with the ageing bucket, and no day count on a public page.
+    assert found["DEU"] == ("14 Jun 2006", "1-5 years")
+    assert "Days overdue" not in html
+    assert "1297" not in section
     # Latvia notified its languages (art. 18(14)), so it is not listed.
     assert "LVA" not in found
     ids = participant_list(osce_role="osce").values_list("pk", flat=True)
@@ -158,7 +160,7 @@ def test_the_compliance_page_filters_by_ageing_bucket(client):
     ).content.decode()
     section = html[html.index('id="obligation-untoc-18-14"') :]
     section = section[: section.index("</section>")]
-    rows = re.findall(r'<a href="/states/(\w+)/.*?<td>([^<]*)</td></tr>', section)
+    rows = re.findall(r'<a href="/states/(\w+)/.*?</th><td>[^<]*</td><td>([^<]*)</td>', section)
     assert rows, "parties that deposited before 2005 are over five years late in 2010"
     assert {bucket for _, bucket in rows} == {"over 5 years"}
     ids = participant_list(osce_role="osce").values_list("pk", flat=True)

@@ -16,7 +16,7 @@ from reports.standings import obligation_standings
 from tests.factories import synthetic_participants
 from tests.reports.conftest import obligation, state
 
-pytestmark = pytest.mark.usefixtures("real_data")
+pytestmark = pytest.mark.usefixtures("real_data", "records_checked")
 
 AS_OF = date(2010, 1, 1)
 
@@ -103,14 +103,15 @@ def test_the_flag_list_and_its_rows_take_one_query_at_two_sizes():
     assert counts == [1, 1]
 
 
-def test_standings_take_four_queries_at_two_sizes():
+def test_standings_take_five_queries_at_two_sizes():
     counts = []
     for size in (5, 40):
         synthetic_participants(size)
         with CaptureQueriesContext(connection) as queries:
             # 1 obligations with their instruments and Conventions; 2 participants;
-            # 3 treaty actions; 4 submissions and notifications in the treaty data (UNION)
+            # 3 treaty actions; 4 submissions and notifications in the treaty data (UNION);
+            # 5 evidence coverage
             rows = obligation_standings(as_of=AS_OF).rows()
         assert len(rows) > 3 * size
         counts.append(len(queries))
-    assert counts == [4, 4]
+    assert counts == [5, 5]

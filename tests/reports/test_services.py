@@ -13,7 +13,7 @@ from reports.models import Submission
 from reports.tasks import flag_overdue_states, participant_compliance_recheck, rechecks
 from tests.reports.conftest import obligation, state
 
-pytestmark = pytest.mark.usefixtures("real_data")
+pytestmark = pytest.mark.usefixtures("real_data", "records_checked")
 
 
 @pytest.fixture(autouse=True)

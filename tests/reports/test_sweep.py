@@ -11,13 +11,13 @@ from django.test.utils import CaptureQueriesContext
 from core.selectors import data_revision
 from instruments import services as treaty_services
 from instruments.models import Instrument
-from reports import services, sweep
-from reports.models import ComplianceFlag
+from reports import domain, services, sweep
+from reports.models import ComplianceFlag, EvidenceCoverage
 from reports.selectors import flag_entry, flag_list
 from tests.factories import synthetic_participants
 from tests.reports.conftest import obligation, open_flags, state
 
-pytestmark = pytest.mark.usefixtures("real_data")
+pytestmark = pytest.mark.usefixtures("real_data", "records_checked")
 
 COP_DEADLINE = date(2007, 6, 30)
 
@@ -60,20 +60,33 @@ def test_non_parties_are_never_flagged():
     assert not ComplianceFlag.objects.filter(participant=state("IRN")).exists()
 
 
-def test_a_state_that_became_a_party_after_the_deadline_is_due_from_its_own_entry_into_force():
+def test_a_state_bound_after_june_2007_owes_the_articles_not_the_2007_deadline():
     sweep.compliance_sweep(as_of=date(2010, 1, 1))
     assert not ComplianceFlag.objects.filter(participant=state("JPN")).exists()
 
-    # Japan acceded on 11 July 2017 and is bound from 10 August 2017.
-    sweep.compliance_sweep(as_of=date(2017, 8, 1))
+    # Japan acceded on 11 July 2017 and is bound from 10 August 2017: art. 18(13) fell due
+    # at its deposit; the COP urged only the States bound by June 2007 (decision 3/1).
+    sweep.compliance_sweep(as_of=date(2026, 1, 2))
     japan = {code: f for (iso3, code), f in open_flags().items() if iso3 == "JPN"}
     assert japan["untoc-18-13"].due_on == date(2017, 7, 11)  # at deposit
-    assert "untoc-cop-2007" not in japan  # not due before Japan is bound
+    assert "untoc-cop-2007" not in japan
+    # Liechtenstein, bound from 2008, neither.
+    assert ("LIE", "untoc-cop-2007") not in open_flags()
+    # Germany, bound from 14 July 2006, was held to 30 June 2007.
+    assert open_flags()["DEU", "untoc-cop-2007"].due_on == date(2007, 6, 30)
 
-    sweep.compliance_sweep(as_of=date(2017, 8, 11))
-    assert open_flags()["JPN", "untoc-cop-2007"].due_on == date(2017, 8, 10)
-    # Liechtenstein, a party since 2008, is due from its entry into force, not from 2007.
-    assert open_flags()["LIE", "untoc-cop-2007"].due_on == date(2008, 3, 21)
+
+def test_without_a_check_of_the_records_nothing_is_flagged_and_open_flags_resolve():
+    sweep.compliance_sweep(as_of=date(2010, 1, 1))
+    assert open_flags()
+    EvidenceCoverage.objects.all().delete()
+    result = sweep.compliance_sweep(as_of=date(2010, 1, 2))
+    assert not open_flags()
+    assert result.open == 0
+    assert result.raised == 0
+    resolutions = set(ComplianceFlag.objects.values_list("resolution", flat=True))
+    assert resolutions >= {domain.NOT_CHECKED}
+    assert "no_submission_on_record" not in resolutions
 
 
 def test_notifications_already_in_the_treaty_data_count_as_received_on_their_dates():
@@ -323,13 +336,14 @@ def test_the_sweep_runs_the_same_statements_for_5_and_400_more_participants(edit
         counts.append(len(queries))
     # 1 take turns (update the ComplianceCheck row); 2 obligations with their instruments
     # and Conventions; 3 participants; 4 treaty actions; 5 what was received (submissions
-    # and notifications in one UNION); 6 stored flags; 7 digest recipients; 8 the new flags
-    # (one INSERT); 9 their history (one INSERT, simple-history's bulk_create_with_history);
-    # 10 data revision; plus the savepoint and its release around the sweep inside the
-    # test's transaction. (Flags that change add one UPDATE and one history INSERT,
-    # bulk_update_with_history.) The 1,200 flags fit one INSERT now that Django is told
-    # SQLite's real limit (untoc_tracker/apps.py), where 999 parameters would have taken 11.
-    assert counts[0] == counts[1] == 12
+    # and notifications in one UNION); 6 evidence coverage; 7 stored flags; 8 digest
+    # recipients; 9 the new flags (one INSERT); 10 their history (one INSERT,
+    # simple-history's bulk_create_with_history); 11 data revision; plus the savepoint and
+    # its release around the sweep inside the test's transaction. (Flags that change add
+    # one UPDATE and one history INSERT, bulk_update_with_history.) The 1,200 flags fit one
+    # INSERT now that Django is told SQLite's real limit (untoc_tracker/apps.py), where 999
+    # parameters would have taken 11.
+    assert counts[0] == counts[1] == 13
 
 
 def test_flags_that_change_are_written_in_the_same_statements_for_5_and_400_more(editor):
@@ -348,6 +362,6 @@ def test_flags_that_change_are_written_in_the_same_statements_for_5_and_400_more
         assert result.digest_flags >= 3 * size
         assert result.raised == 0
         counts.append(len(queries))
-    # As above, but the flags are changed, not new: 8 one UPDATE of every changed flag
-    # (bulk_update_with_history); 9 their history rows in one INSERT.
-    assert counts[0] == counts[1] == 12
+    # As above, but the flags are changed, not new: 9 one UPDATE of every changed flag
+    # (bulk_update_with_history); 10 their history rows in one INSERT.
+    assert counts[0] == counts[1] == 13
