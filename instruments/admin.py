@@ -684,3 +684,7 @@ class InstrumentAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
             expected_version=form.cleaned_data.get("version"),
         )
         obj.version = saved.version
+
+
+# The depositary's checkpoints and the open questions have their own module.
+from instruments import admin_quality  # noqa: E402, F401

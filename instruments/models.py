@@ -252,7 +252,12 @@ class OpenQuestion(models.Model):
         Instrument, on_delete=models.PROTECT, related_name="open_questions"
     )
     claim = models.TextField(help_text="What the source says, in plain words.")
-    claimed_kind = models.CharField(max_length=24, blank=True)
+    claimed_kind = models.CharField(
+        max_length=24,
+        blank=True,
+        choices=TreatyAction.Kind.choices,
+        help_text="Empty when the source does not say.",
+    )
     claimed_date = models.DateField(null=True, blank=True)
     confidence = models.CharField(max_length=8, choices=Confidence.choices)
     reason = models.TextField(help_text="Why this is not recorded as an action.")

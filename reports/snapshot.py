@@ -36,7 +36,13 @@ from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import IntegrityError, connection, models, transaction
 
-from instruments.models import Declaration, Instrument, TreatyAction
+from instruments.models import (
+    Declaration,
+    DepositaryCheckpoint,
+    Instrument,
+    OpenQuestion,
+    TreatyAction,
+)
 from reports.models import ComplianceCheck, ComplianceFlag, CopSession, Obligation, Submission
 from states.models import Participant, ParticipantAlias
 from states.services import revision_bump
@@ -51,6 +57,8 @@ RECORDS: list[type[models.Model]] = [
     Instrument,
     TreatyAction,
     Declaration,
+    DepositaryCheckpoint,
+    OpenQuestion,
     Obligation,
     CopSession,
     Submission,

@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from instruments import domain
 from instruments.api.filters import HISTORY_RESOURCES
+from instruments.citations import citation
 from instruments.models import Declaration, Instrument, TreatyAction
 from states.api.serializers import ParticipantSerializer
 from states.models import Participant
@@ -68,6 +69,12 @@ class StatusEntrySerializer(serializers.Serializer):
     )
     denunciation_date = serializers.DateField(allow_null=True)
     denunciation_effective = serializers.DateField(allow_null=True)
+    signature_source = serializers.CharField(
+        help_text="Where the signature is recorded, as a citation; empty without signature."
+    )
+    consent_source = serializers.CharField(
+        help_text="Where the consent is recorded, as a citation; empty without consent."
+    )
     status_complete_to = serializers.DateField(
         help_text="The instrument's data are complete to this date; later actions partial."
     )
@@ -243,6 +250,7 @@ class ActionRowSerializer(serializers.Serializer):
     effective_date = serializers.DateField(allow_null=True)
     depositary_notification = serializers.CharField()
     source = serializers.CharField()
+    citation = serializers.CharField(help_text="The source as a reader cites it.")
     note = serializers.CharField()
     version = serializers.IntegerField()
 
@@ -261,6 +269,7 @@ class ActionSerializer(serializers.Serializer):
     effective_date = serializers.DateField(allow_null=True)
     depositary_notification = serializers.CharField()
     source = serializers.CharField()
+    citation = serializers.CharField(help_text="The source as a reader cites it.")
     note = serializers.CharField()
     version = serializers.IntegerField()
     created_at = serializers.DateTimeField()
@@ -277,6 +286,7 @@ def action_detail(action: TreatyAction) -> dict[str, Any]:
         "effective_date": action.effective_date,
         "depositary_notification": action.depositary_notification,
         "source": action.source,
+        "citation": citation(action.source),
         "note": action.note,
         "version": action.version,
         "created_at": action.created_at,
@@ -318,6 +328,7 @@ class DeclarationRowSerializer(serializers.Serializer):
     made_at = serializers.ChoiceField(choices=Declaration.MadeAt.choices)
     summary = serializers.CharField()
     source = serializers.CharField()
+    citation = serializers.CharField(help_text="The source as a reader cites it.")
     version = serializers.IntegerField()
 
 
@@ -336,6 +347,7 @@ class DeclarationSerializer(serializers.Serializer):
     made_at = serializers.ChoiceField(choices=Declaration.MadeAt.choices)
     summary = serializers.CharField()
     source = serializers.CharField()
+    citation = serializers.CharField(help_text="The source as a reader cites it.")
     version = serializers.IntegerField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
@@ -352,6 +364,7 @@ def declaration_detail(declaration: Declaration) -> dict[str, Any]:
         "made_at": declaration.made_at,
         "summary": declaration.summary,
         "source": declaration.source,
+        "citation": citation(declaration.source),
         "version": declaration.version,
         "created_at": declaration.created_at,
         "updated_at": declaration.updated_at,

@@ -45,10 +45,11 @@ from instruments.history import history_entries, history_feed
 from instruments.models import Declaration, Instrument, TreatyAction
 from instruments.selectors import (
     ACTION_COLUMNS,
-    DECLARATION_COLUMNS,
     action_list,
+    action_row,
     action_rows,
     declaration_list,
+    declaration_row,
     declaration_rows,
     instrument_list_at,
     status_entries,
@@ -271,10 +272,10 @@ class ActionViewSet(TreatyRecordViewSet):
         ).order_by(*ACTION_ORDERINGS[params["ordering"]])
         rows = action_rows(actions)
         if export_format(request):
-            table = Table(ACTION_COLUMNS, (dict(zip(ACTION_COLUMNS, r, strict=True)) for r in rows))
+            table = Table(ACTION_COLUMNS, (action_row(r) for r in rows))
             return export_response(request, table, "untoc-actions")
         page = paginate(request, rows, params)
-        page.results = [dict(zip(ACTION_COLUMNS, r, strict=True)) for r in page.results]
+        page.results = [action_row(r) for r in page.results]
         return Response(page.as_dict())
 
     @extend_schema(
@@ -367,7 +368,7 @@ class DeclarationViewSet(TreatyRecordViewSet):
             text=params["search"],
         )
         page = paginate(request, declaration_rows(declarations), params)
-        page.results = [dict(zip(DECLARATION_COLUMNS, r, strict=True)) for r in page.results]
+        page.results = [declaration_row(r) for r in page.results]
         return Response(page.as_dict())
 
     @extend_schema(

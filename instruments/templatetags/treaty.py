@@ -9,6 +9,7 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from instruments import domain
+from instruments.citations import citation
 from instruments.forms import ORDERING_CHOICES
 from instruments.models import TreatyAction
 
@@ -148,6 +149,12 @@ def consent_with_mark(status: domain.ParticipantStatus) -> str:
     if not status.consent_kind_recorded:
         return f"{text} (kind not recorded)"
     return f"{text} {status.consent_mark}".strip()
+
+
+@register.filter(name="citation")
+def citation_filter(source: str) -> str:
+    """A recorded source as a reader cites it (instruments.citations)."""
+    return citation(source or "")
 
 
 @register.inclusion_tag("includes/currency.html")
