@@ -260,3 +260,16 @@ def citation(source: str) -> str:
     """The citation a reader can use for a recorded source (see the module docstring)."""
     cited = [_part_citation(part) for part in _parts(source)]
     return "; ".join(c for c in cited if c)
+
+
+def from_depositary(source: str) -> bool:
+    """Whether a fact rests on the depositary alone: every part of its citation is the UN
+    Treaty Collection's own page or table (not a copy on another site). A fact with any
+    other source (a national gazette or treaty database, a ministry's release, a newspaper)
+    is weaker than the depositary's record, however good that source is."""
+    parts = _parts(citation(source))
+    return bool(parts) and all(
+        p.removeprefix("consent: ").removeprefix("date of consent: ").startswith(UNTC)
+        and "(copy at" not in p
+        for p in parts
+    )

@@ -5,4 +5,5 @@ from reports import views
 urlpatterns = [
     path("compliance/", views.compliance, name="compliance"),
     path("reports/osce-status/", views.osce_status_report, name="osce-status-report"),
+    path("data-quality/", views.data_quality_page, name="data-quality"),
 ]

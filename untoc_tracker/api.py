@@ -13,7 +13,12 @@ from instruments.api.views import (
     StateViewSet,
     StatusViewSet,
 )
-from reports.api.views import FlagViewSet, ObligationViewSet, SubmissionViewSet
+from reports.api.views import (
+    DataQualityViewSet,
+    FlagViewSet,
+    ObligationViewSet,
+    SubmissionViewSet,
+)
 
 router = DefaultRouter()
 # Formats are chosen with ?format= (json, csv, xlsx). The router's suffix routes
@@ -28,3 +33,4 @@ router.register("history", HistoryViewSet, basename="history")
 router.register("obligations", ObligationViewSet, basename="obligation")
 router.register("submissions", SubmissionViewSet, basename="submission")
 router.register("flags", FlagViewSet, basename="flag")
+router.register("data-quality", DataQualityViewSet, basename="data-quality")

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from instruments.api.views import TreatyRecordViewSet
+from instruments.selectors import instrument_list_at
 from reports import services
 from reports.api.filters import (
     FLAG_DETAIL_PARAMS,
@@ -27,6 +28,7 @@ from reports.api.filters import (
 from reports.api.serializers import (
     FINDING_NOTE,
     FLAG_COLUMNS,
+    DataQualitySerializer,
     FlagPageSerializer,
     FlagSerializer,
     ObligationPageSerializer,
@@ -37,6 +39,7 @@ from reports.api.serializers import (
     obligation_row,
     submission_row,
 )
+from reports.data_quality import data_quality, data_quality_entries
 from reports.models import ComplianceFlag, Obligation, Submission
 from reports.selectors import (
     compliance_checked_as_of,
@@ -47,6 +50,7 @@ from reports.selectors import (
     submission_list,
 )
 from states.api.filters import osce_roles
+from untoc_tracker.conditional import request_revision
 from untoc_tracker.rest.conditional import expected_version, revision_conditional
 from untoc_tracker.rest.exports import (
     FORMAT_PARAMETER,
@@ -254,3 +258,21 @@ class FlagViewSet(ApiViewSet):
         if flag is None:
             raise Http404
         return Response(flag_entry(flag, as_of))
+
+
+class DataQualityViewSet(ApiViewSet):
+    """data-quality/: the data-quality page as data (reports.data_quality)."""
+
+    @extend_schema(
+        summary="Data quality",
+        description="Per instrument: the date its data are complete to; the tracker's "
+        "signatories and parties as at each of the depositary's checkpoints beside the "
+        "depositary's counts, with the difference; the open questions (facts a source claims "
+        "that are not recorded as actions); the consents whose kind is not recorded; the "
+        "actions whose source is weaker than the depositary's own record.",
+        responses=DataQualitySerializer,
+    )
+    @revision_conditional
+    def list(self, request: Request) -> Response:
+        report = data_quality(instrument_list_at(request_revision(request)))
+        return Response({"instruments": data_quality_entries(report)})
