@@ -153,7 +153,8 @@ def test_the_shipped_post2014_files_are_what_the_candidates_sort_gives(real_data
     sort = candidates_sort()
     status = _csv_rows(DATA / "post2014_status.csv")
     questions = _csv_rows(DATA / "open_questions.csv")
-    assert list(status[0]) == STATUS_COLUMNS and list(questions[0]) == OPEN_QUESTION_COLUMNS
+    assert list(status[0]) == STATUS_COLUMNS
+    assert list(questions[0]) == OPEN_QUESTION_COLUMNS
     assert sort.status_rows() == status
     assert sort.open_question_rows() == questions
     accepted = {(d.candidate.iso3, d.candidate.instrument) for d in sort.accepted}

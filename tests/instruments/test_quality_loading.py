@@ -119,4 +119,5 @@ def test_an_open_question_is_linked_to_its_participant_once_the_tracker_lists_it
         note=question.note,
         expected_version=question.version,
     )
-    assert result.outcome == "updated" and result.instance.version == question.version + 1
+    assert result.outcome == "updated"
+    assert result.instance.version == question.version + 1

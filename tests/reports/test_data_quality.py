@@ -60,7 +60,8 @@ def test_the_numbers_behind_each_count_are_the_rows_the_linked_page_lists(client
     (fir,) = quality(client)["fir"]["checkpoints"]
     page = client.get(fir["rows"]).content.decode()
     # The instrument's table as at the checkpoint lists each party with its consent date.
-    assert "Germany" in page and "14 Oct 2021" in page
+    assert "Germany" in page
+    assert "14 Oct 2021" in page
     assert "Fiji" not in page
 
 
@@ -144,7 +145,7 @@ def size(request, db):
     TreatyAction.objects.bulk_create(
         TreatyAction(
             participant=p, instrument=fir, kind="consent", date=date(2010, 1, 1), source="synthetic"
-        )  # fmt: skip
+        )
         for p in Participant.objects.filter(source="synthetic test data")
     )
     return request.param
