@@ -78,6 +78,7 @@ ROUTES: dict[str, Access] = {
     "feed-actions": PUBLIC_READ,
     "compliance": PUBLIC_READ,
     "osce-status-report": PUBLIC_READ,
+    "data-quality": PUBLIC_READ,
     "healthz": PUBLIC_READ,
     # The API: reads are public, writes need an editor's permissions.
     "api:api-root": PUBLIC_READ,
@@ -97,6 +98,7 @@ ROUTES: dict[str, Access] = {
     "api:submission-detail": EDITORS_WRITE,
     "api:flag-list": PUBLIC_READ,
     "api:flag-detail": PUBLIC_READ,
+    "api:data-quality-list": PUBLIC_READ,
     # The token login only takes a POST, from anyone.
     "api:auth-token": Access(read=NOBODY, write=EVERYONE),
     "schema": PUBLIC_READ,
@@ -150,6 +152,12 @@ ADMIN_MODELS: dict[str, ModelAccess] = {
         view=STAFF, add=EDITORS, change=EDITORS, delete=EDITORS
     ),
     "instruments.declaration": ModelAccess(view=STAFF, add=EDITORS, change=EDITORS, delete=EDITORS),
+    "instruments.depositarycheckpoint": ModelAccess(
+        view=STAFF, add=EDITORS, change=EDITORS, delete=EDITORS
+    ),
+    "instruments.openquestion": ModelAccess(
+        view=STAFF, add=EDITORS, change=EDITORS, delete=EDITORS
+    ),
     "reports.obligation": ModelAccess(view=STAFF, add=NOBODY, change=EDITORS, delete=NOBODY),
     "reports.copsession": READ_ONLY,
     "reports.submission": ModelAccess(view=STAFF, add=EDITORS, change=EDITORS, delete=EDITORS),
