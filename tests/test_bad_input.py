@@ -44,6 +44,7 @@ PAGES = {
     "/feeds/actions/": ["instrument", "state"],
     "/compliance/": [],
     "/reports/osce-status/": ["as_of"],
+    "/data-quality/": [],
 }
 
 
