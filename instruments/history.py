@@ -21,7 +21,13 @@ from typing import Any
 
 from django.db.models import CharField, Model, OuterRef, QuerySet, Subquery, Value
 
-from instruments.models import Declaration, Instrument, TreatyAction
+from instruments.models import (
+    Declaration,
+    DepositaryCheckpoint,
+    Instrument,
+    OpenQuestion,
+    TreatyAction,
+)
 from states.models import Participant, ParticipantAlias
 from untoc_tracker.querysets import COUNT_OF_ALL, count_of_all
 
@@ -31,6 +37,8 @@ HISTORY_MODELS: dict[str, type[Model]] = {
     "instruments": Instrument,
     "states": Participant,
     "aliases": ParticipantAlias,
+    "checkpoints": DepositaryCheckpoint,
+    "questions": OpenQuestion,
 }
 TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 # Bookkeeping that changes with every save; the change itself is in the other fields.
