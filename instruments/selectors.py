@@ -79,9 +79,10 @@ class StatusMatrix:
     entries: dict[tuple[int, str], domain.ParticipantStatus] = field(default_factory=dict)
     sources: dict[int, str] = field(default_factory=dict)  # action pk -> recorded source
 
-    def source(self, ref: object) -> str:
-        """The citation of the action behind a status (see instruments.citations)."""
-        return citation(self.sources.get(ref, "")) if isinstance(ref, int) else ""
+    def source(self, ref: object) -> str | None:
+        """The citation of the action behind a status (see instruments.citations); None
+        without one."""
+        return citation(self.sources[ref]) if isinstance(ref, int) and ref in self.sources else None
 
     def status(self, participant_id: int, code: str) -> domain.ParticipantStatus:
         return self.entries.get((participant_id, code), domain.NO_STATUS)

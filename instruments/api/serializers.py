@@ -70,10 +70,12 @@ class StatusEntrySerializer(serializers.Serializer):
     denunciation_date = serializers.DateField(allow_null=True)
     denunciation_effective = serializers.DateField(allow_null=True)
     signature_source = serializers.CharField(
-        help_text="Where the signature is recorded, as a citation; empty without signature."
+        allow_null=True,
+        help_text="Where the signature is recorded, as a citation; null without signature.",
     )
     consent_source = serializers.CharField(
-        help_text="Where the consent is recorded, as a citation; empty without consent."
+        allow_null=True,
+        help_text="Where the consent is recorded, as a citation; null without consent.",
     )
     status_complete_to = serializers.DateField(
         help_text="The instrument's data are complete to this date; later actions partial."

@@ -292,4 +292,5 @@ def test_the_api_root_lists_every_resource(client):
         "obligations",
         "submissions",
         "flags",
+        "data-quality",
     }
