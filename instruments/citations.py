@@ -262,14 +262,21 @@ def citation(source: str) -> str:
     return "; ".join(c for c in cited if c)
 
 
-def from_depositary(source: str) -> bool:
-    """Whether a fact rests on the depositary alone: every part of its citation is the UN
-    Treaty Collection's own page or table (not a copy on another site). A fact with any
-    other source (a national gazette or treaty database, a ministry's release, a newspaper)
-    is weaker than the depositary's record, however good that source is."""
+def from_depositary(source: str, *, signature: bool = False) -> bool:
+    """Whether a fact rests on the depositary: the part of its citation that gives it is the
+    UN Treaty Collection's own page or table (not a copy on another site).
+
+    A row's source serves its signature and its consent alike: the signature rests on the
+    first part (the table it was read from); a consent on its "consent:" part when there is
+    one (a later source for it), else on the first part. A fact resting on any other source
+    (a national gazette or treaty database, a ministry's release, a newspaper) is weaker
+    than the depositary's record, however good that source is."""
     parts = _parts(citation(source))
-    return bool(parts) and all(
-        p.removeprefix("consent: ").removeprefix("date of consent: ").startswith(UNTC)
-        and "(copy at" not in p
-        for p in parts
-    )
+    if not parts:
+        return False
+    giving = parts[0]
+    if not signature:
+        later = [p for p in parts if p.startswith(("consent: ", "date of consent: "))]
+        if later:
+            giving = later[0].split(": ", 1)[1]
+    return giving.startswith(UNTC) and "(copy at" not in giving

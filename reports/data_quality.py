@@ -99,7 +99,7 @@ def data_quality(instruments: list[Instrument] | None = None) -> list[Instrument
         entry = report[action.instrument.code]
         if action.kind == domain.CONSENT_KIND_NOT_RECORDED:
             entry.kind_not_recorded.append(action)
-        if not from_depositary(action.source):
+        if not from_depositary(action.source, signature=action.kind == domain.SIGNATURE):
             entry.weaker_sources.append(action)
     return [report[i.code] for i in instruments]
 

@@ -83,6 +83,15 @@ def test_every_shipped_source_gives_a_citation_without_internal_notes(path: str)
         assert not INTERNAL.search(cited), cited
 
 
+def test_a_signature_rests_on_the_table_and_a_consent_on_its_own_later_source():
+    source = (
+        "UNTC status table as scraped 2014 (zmjones/untreaties@b85e1e2:treaties/18-12.csv); "
+        "consent_date, consent_kind from Korea Herald 2015-11-06 (x): y"
+    )
+    assert from_depositary(source, signature=True)
+    assert not from_depositary(source)
+
+
 def test_only_the_depositarys_own_record_counts_as_the_depositary():
     table = "UNTC status table as scraped 2014 (zmjones/untreaties@b85e1e2:treaties/18-12.csv)"
     assert from_depositary(table)
