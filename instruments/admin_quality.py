@@ -118,7 +118,7 @@ class OpenQuestionForm(VersionedForm):
 class OpenQuestionAdmin(VersionedDeleteMixin, ServiceErrorsMixin, SimpleHistoryAdmin):
     form = OpenQuestionForm
     list_display = ["participant_name", "iso3", "instrument", "claim", "confidence"]
-    list_filter = ["instrument", "confidence"]
+    list_filter = ["instrument", "confidence", "participant__osce_role"]
     search_fields = ["participant_name", "iso3", "claim", "source", "note"]
     list_select_related = ["instrument"]
 
