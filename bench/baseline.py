@@ -4,7 +4,7 @@ GET /bench/baseline/status/ sends the same bytes as GET /api/v1/status/ (first p
 entries, today, every participant and instrument, by name) from a plain function view:
 three values() queries (instruments, the page's participants with the count of all in the
 same subquery as the API's, their actions), the treaty rules of instruments.domain applied
-per participant as the API applies them (instruments.selectors.participant_statuses), and
+per participant as the API applies them (instruments.domain.participant_statuses), and
 JsonResponse. No REST framework, no parameters,
 no ETag, no throttling, no model instances. The benchmark checks the bytes are identical and
 compares the API's throughput with this one's: the API's own machinery should cost little.
@@ -17,11 +17,11 @@ from math import ceil
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 
+from core.querysets import count_of_all
 from instruments import domain
+from instruments.domain import participant_statuses
 from instruments.models import Instrument, TreatyAction
-from instruments.selectors import participant_statuses
 from states.models import Participant
-from untoc_tracker.querysets import count_of_all
 
 PAGE_SIZE = 100
 

@@ -35,12 +35,13 @@ import pycountry
 from django.db import connection, transaction
 from simple_history.utils import bulk_create_with_history
 
+from core.tables import ImportRefused, table_read
+from core.writes import revision_bump
 from instruments.domain import CONSENT_KINDS
 from instruments.importing import (
     SHIPPED_FILES,
-    ImportRefused,
+    TABLE_COLUMNS,
     TreatyDataLoad,
-    table_read,
     treaty_data_load,
 )
 from instruments.models import Declaration, Instrument, TreatyAction
@@ -49,7 +50,6 @@ from reports.models import Obligation, Submission
 from reports.services import submission_record
 from states.domain import ORGANIZATION_CODES
 from states.models import Participant
-from states.services import revision_bump
 
 SOURCE = "synthetic benchmark data (invented, not a fact)"
 NAME_PREFIX = "Synthetic participant"
@@ -324,7 +324,7 @@ def _tables_load(codes: list[str], *, bulk: bool) -> None:
         if not bulk:
             treaty_data_load(paths)
             return
-        load = TreatyDataLoad([table_read(p) for p in paths])
+        load = TreatyDataLoad([table_read(p, TABLE_COLUMNS) for p in paths])
     load.parse()
     if not load.check.errors:
         load.check_rules()

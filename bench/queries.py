@@ -17,8 +17,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from core.selectors import data_revision
 from instruments.selectors import instrument_list_at
-from states.selectors import data_revision
 
 PAGES = [
     ("home", "/"),

@@ -10,9 +10,9 @@ from dataclasses import asdict, dataclass
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.selectors import data_revision
 from reports.models import ComplianceFlag
-from reports.services import compliance_sweep
-from states.selectors import data_revision
+from reports.sweep import compliance_sweep
 
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 

@@ -35,14 +35,9 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from core.tables import ImportRefused, RowError, Table, table_read
 from instruments import domain
-from instruments.importing import (
-    CONSENT_KIND_NAMES,
-    ImportRefused,
-    RowError,
-    Table,
-    table_read,
-)
+from instruments.importing import CONSENT_KIND_NAMES
 from instruments.models import TreatyAction
 from instruments.selectors import instrument_facts
 

@@ -461,3 +461,30 @@ def new_violations(before: Iterable[Violation], after: Iterable[Violation]) -> l
     """
     seen = {(v.rule, v.ref, v.instrument) for v in before}
     return [v for v in after if (v.rule, v.ref, v.instrument) not in seen]
+
+
+def participant_statuses(
+    actions: dict[str, list[Action]],
+    facts: dict[str, InstrumentFacts],
+    as_of: date,
+) -> dict[str, ParticipantStatus]:
+    """One participant's status for each instrument it acted on.
+
+    1. The Conventions first, each from its own actions (participant_status).
+    2. Then each Protocol: a denunciation of the Convention, once it takes effect, is also a
+       denunciation of its Protocols (UNTOC art. 40(3)), so a Protocol's status ends when
+       its Convention's does, whatever the Protocol's own actions say.
+    """
+    statuses: dict[str, ParticipantStatus] = {}
+    ordered = sorted(actions, key=lambda code: facts[code].convention is not None)
+    for code in ordered:
+        instrument = facts[code]
+        denounced_on = None
+        if instrument.convention is not None:
+            convention_status = statuses.get(instrument.convention, NO_STATUS)
+            if convention_status.status == DENOUNCED:
+                denounced_on = convention_status.denunciation_effective
+        statuses[code] = participant_status(
+            actions[code], as_of, instrument.rule, instrument.entry_into_force, denounced_on
+        )
+    return statuses

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
-from instruments import selectors
+from instruments import records
 from instruments.models import TreatyAction
 from instruments.templatetags.treaty import day, kind_label
 
@@ -61,7 +61,7 @@ class ActionFeed(Feed):
         return self.request.get_full_path()
 
     def items(self, filters: FeedFilters) -> list[TreatyAction]:
-        return selectors.action_list_latest(
+        return records.action_list_latest(
             limit=FEED_LENGTH,
             instrument_codes=filters.instrument_codes,
             participant_codes=filters.participant_codes,

@@ -2,8 +2,9 @@
 
 django-simple-history keeps a row for every save and deletion of participants, aliases,
 instruments, treaty actions and declarations, with the user the services name (none for
-the system: the data loader, the compliance job). Apps that build on instruments add their
-records with `history_register` (reports: obligations, submissions, compliance flags).
+the system: the data loader, the compliance job). A feed reads the resources it is given
+(`models`, `references`): by default the treaty data's; reports.history composes the
+whole trail with its own records (obligations, submissions, compliance flags).
 These selectors read them as one feed in a fixed number of queries whatever its length:
 1. one page of it with the count of the whole feed (a UNION over the history tables, each
    row carrying the sum of each table's count, from scalar subqueries),
@@ -14,53 +15,33 @@ These selectors read them as one feed in a fixed number of queries whatever its 
 
 import operator
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from functools import reduce
 from typing import Any
 
 from django.db.models import CharField, Model, OuterRef, QuerySet, Subquery, Value
 
-from instruments.models import (
-    Declaration,
-    DepositaryCheckpoint,
-    Instrument,
-    OpenQuestion,
-    TreatyAction,
-)
+from core.querysets import COUNT_OF_ALL, count_of_all
+from instruments.models import Declaration, Instrument, TreatyAction
 from states.models import Participant, ParticipantAlias
-from untoc_tracker.querysets import COUNT_OF_ALL, count_of_all
 
-HISTORY_MODELS: dict[str, type[Model]] = {
+HISTORY_MODELS: Mapping[str, type[Model]] = {
     "actions": TreatyAction,
     "declarations": Declaration,
     "instruments": Instrument,
     "states": Participant,
     "aliases": ParticipantAlias,
-    "checkpoints": DepositaryCheckpoint,
-    "questions": OpenQuestion,
 }
 TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 # Bookkeeping that changes with every save; the change itself is in the other fields.
 NOT_A_CHANGE = {"created_at", "updated_at", "version"}
 # Foreign keys are shown by the code clients use elsewhere: field -> (label, model, code).
-REFERENCES: dict[str, tuple[str, type[Model], str]] = {
+REFERENCES: Mapping[str, tuple[str, type[Model], str]] = {
     "participant": ("state", Participant, "iso3"),
     "instrument": ("instrument", Instrument, "code"),
     "convention": ("convention", Instrument, "code"),
 }
-
-
-def history_register(
-    resource: str,
-    model: type[Model],
-    references: dict[str, tuple[str, type[Model], str]] | None = None,
-) -> None:
-    """Add another app's records to the feed as `resource`, their foreign keys in
-    `references` shown by code. Apps that depend on instruments call this from their
-    AppConfig.ready(), since instruments may not import them."""
-    HISTORY_MODELS[resource] = model
-    REFERENCES.update(references or {})
 
 
 def _has_participant(model: type[Model]) -> bool:
@@ -75,6 +56,7 @@ def history_feed(
     date_from: date | None = None,
     date_to: date | None = None,
     record: int | None = None,
+    models: Mapping[str, type[Model]] = HISTORY_MODELS,
 ) -> QuerySet:
     """Rows {history_date, resource, history_id, id, COUNT_OF_ALL}, newest first, filtered;
     each row carries the number of rows in the whole feed (COUNT_OF_ALL).
@@ -83,8 +65,8 @@ def history_feed(
     (actions, declarations, aliases, submissions, flags; not instruments or obligations).
     """
     parts: list[tuple[str, QuerySet]] = []
-    for name in resources or HISTORY_MODELS:
-        model = HISTORY_MODELS[name]
+    for name in resources or models:
+        model = models[name]
         if states is not None and name != "states" and not _has_participant(model):
             continue  # instruments, obligations: they belong to no participant
         rows = model.history.all()  # type: ignore[attr-defined]
@@ -126,11 +108,13 @@ def _code_of(field: Any) -> str:
     return f"code_of_{field.name}"
 
 
-def _values(entry: Any, fields: list[Any]) -> dict[str, Any]:
+def _values(
+    entry: Any, fields: list[Any], references: Mapping[str, tuple[str, type[Model], str]]
+) -> dict[str, Any]:
     values = {}
     for field in fields:
-        if field.name in REFERENCES:
-            label, _, _ = REFERENCES[field.name]
+        if field.name in references:
+            label, _, _ = references[field.name]
             pk = getattr(entry, field.attname)
             code = getattr(entry, _code_of(field))
             values[label] = None if pk is None else code if code is not None else pk
@@ -139,44 +123,54 @@ def _values(entry: Any, fields: list[Any]) -> dict[str, Any]:
     return values
 
 
-def history_entries(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+def _record_histories(
+    model: type[Model], records: set[int], references: Mapping[str, tuple[str, type[Model], str]]
+) -> dict[int, list[Any]]:
+    """Each record's history, oldest first, to compare each change with the one before; the
+    records it refers to by their codes (one query)."""
+    codes = {}
+    for field in _tracked(model):
+        if field.name in references:
+            _, target, code = references[field.name]
+            found = target._default_manager.filter(pk=OuterRef(field.attname))
+            codes[_code_of(field)] = Subquery(found.values(code)[:1])
+    by_record: dict[int, list[Any]] = defaultdict(list)
+    entries = (
+        model.history.filter(id__in=records)  # type: ignore[attr-defined]
+        .select_related("history_user")
+        .annotate(**codes)
+        .order_by("id", "history_date", "history_id")
+    )
+    for entry in entries:
+        by_record[entry.id].append(entry)
+    return by_record
+
+
+def history_entries(
+    rows: Iterable[dict[str, Any]],
+    *,
+    models: Mapping[str, type[Model]] = HISTORY_MODELS,
+    references: Mapping[str, tuple[str, type[Model], str]] = REFERENCES,
+) -> list[dict[str, Any]]:
     """The feed's rows (from history_feed) as entries: who, when, what changed."""
     rows = list(rows)
     wanted: dict[str, set[int]] = defaultdict(set)
     for row in rows:
         wanted[row["resource"]].add(row["id"])
 
-    # Each record's history, oldest first, to compare each change with the one before; the
-    # records it refers to by their codes.
-    histories: dict[str, dict[int, list[Any]]] = {}
-    for resource, records in wanted.items():
-        model = HISTORY_MODELS[resource]
-        codes = {}
-        for field in _tracked(model):
-            if field.name in REFERENCES:
-                _, target, code = REFERENCES[field.name]
-                found = target._default_manager.filter(pk=OuterRef(field.attname))
-                codes[_code_of(field)] = Subquery(found.values(code)[:1])
-        by_record: dict[int, list[Any]] = defaultdict(list)
-        entries = (
-            model.history.filter(id__in=records)  # type: ignore[attr-defined]
-            .select_related("history_user")
-            .annotate(**codes)
-            .order_by("id", "history_date", "history_id")
-        )
-        for entry in entries:
-            by_record[entry.id].append(entry)
-        histories[resource] = by_record
-
+    histories = {
+        resource: _record_histories(models[resource], records, references)
+        for resource, records in wanted.items()
+    }
     result = []
     for row in rows:
         resource, history_id, record = row["resource"], row["history_id"], row["id"]
-        fields = _tracked(HISTORY_MODELS[resource])
+        fields = _tracked(models[resource])
         entries = histories[resource][record]
         position = next(i for i, e in enumerate(entries) if e.history_id == history_id)
         entry = entries[position]
-        after = _values(entry, fields)
-        before = _values(entries[position - 1], fields) if position > 0 else None
+        after = _values(entry, fields, references)
+        before = _values(entries[position - 1], fields, references) if position > 0 else None
         if entry.history_type == "-":
             changes = []
         else:

@@ -3,7 +3,8 @@
 Five kinds of table are understood, told apart by their header: participants, participant
 aliases, instruments, status tables (one row per participant and instrument, with signature
 and consent columns, like the depositary's tables) and declarations. The shipped files in
-states/data/ and instruments/data/ are such tables.
+states/data/ and instruments/data/ are such tables. Participants and their aliases are read by
+states.importing (ParticipantsLoad), which also tells which participant each later row names.
 
 1. Read every file and check every row: dates, codes, kinds, required cells.
 2. Check the treaty rules on the data as it would be after the load (stored data overlaid with
@@ -15,10 +16,8 @@ states/data/ and instruments/data/ are such tables.
 A second load of the same files changes nothing.
 """
 
-import csv
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,12 +26,15 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core.tables import CellChecker, ImportRefused, ImportSummary, Table, table_read
+from core.writes import Actor
 from instruments import domain, services
+from instruments.events import treaty_changes
 from instruments.models import Declaration, Instrument, TreatyAction
 from instruments.selectors import instrument_facts_of
-from states.domain import iso3_problem
-from states.models import Participant, ParticipantAlias
-from states.services import Actor, alias_upsert, participant_upsert
+from states.importing import ALIASES, PARTICIPANTS, ParticipantsLoad
+from states.importing import TABLE_COLUMNS as PARTICIPANT_TABLE_COLUMNS
+from states.models import Participant
 
 SHIPPED_FILES = [
     Path(settings.BASE_DIR) / "states" / "data" / "participants.csv",
@@ -42,16 +44,13 @@ SHIPPED_FILES = [
     Path(settings.BASE_DIR) / "instruments" / "data" / "declarations.csv",
 ]
 
-PARTICIPANTS = "participants"
-ALIASES = "participant aliases"
 INSTRUMENTS = "instruments"
 STATUS = "status table"
 DECLARATIONS = "declarations"
 
 # The columns that identify each kind of table; a table may have more.
 TABLE_COLUMNS = {
-    PARTICIPANTS: {"iso3", "name", "short_name", "kind", "osce_role", "source"},
-    ALIASES: {"iso3", "alias", "source"},
+    **PARTICIPANT_TABLE_COLUMNS,
     INSTRUMENTS: {"code", "title", "short_title", "untc_reference", "adopted_on", "source"},
     STATUS: {"iso3", "instrument", "signature_date", "consent_date", "consent_kind", "source"},
     DECLARATIONS: {"iso3", "instrument", "article", "kind", "date", "summary", "source"},
@@ -70,141 +69,17 @@ CONSENT_KIND_NAMES = {
 }
 
 
-@dataclass(frozen=True, order=True)
-class RowError:
-    file: str
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}: row {self.row}, column {self.column}: {self.message}"
-
-
-class ImportRefused(Exception):
-    """The files break a rule; nothing was written."""
-
-    def __init__(self, errors: Iterable[RowError]) -> None:
-        self.errors = sorted(errors)
-        super().__init__(f"{len(self.errors)} problem(s); nothing was written")
-
-
-@dataclass
-class ImportSummary:
-    counts: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
-    dry_run: bool = False
-
-    def add(self, what: str, outcome: str, number: int = 1) -> None:
-        self.counts[what][outcome] += number
-
-    def lines(self) -> list[str]:
-        return [
-            f"{what}: {c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged"
-            for what, c in self.counts.items()
-        ]
-
-    @property
-    def changed(self) -> int:
-        return sum(c["created"] + c["updated"] for c in self.counts.values())
-
-
-@dataclass
-class Table:
-    path: Path
-    kind: str
-    rows: list[tuple[int, dict[str, str]]]
-
-    @property
-    def name(self) -> str:
-        return self.path.name
-
-
-def table_read(path: Path, tables: dict[str, set[str]] | None = None) -> Table:
-    """Read a CSV file and tell which kind of table it is from its header: the first of
-    `tables` (kind -> required columns; the treaty data's by default) whose columns it has."""
-    tables = tables or TABLE_COLUMNS
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            header = set(reader.fieldnames or [])
-            rows = [
-                (number, {k: (v or "").strip() for k, v in row.items() if k is not None})
-                for number, row in enumerate(reader, start=2)
-            ]
-    except UnicodeDecodeError as error:
-        raise ImportRefused(
-            [RowError(path.name, 1, "-", f"not UTF-8 text ({error.reason})")]
-        ) from None
-    for kind, columns in tables.items():
-        if columns <= header:
-            return Table(path, kind, rows)
-    closest = max(tables, key=lambda k: len(tables[k] & header))
-    missing = ", ".join(sorted(tables[closest] - header))
-    raise ImportRefused(
-        [RowError(path.name, 1, "-", f"unknown table; as a {closest} table it lacks: {missing}")]
-    )
-
-
-class _Checker:
-    """Collects row errors while turning cells into values."""
-
-    def __init__(self) -> None:
-        self.errors: list[RowError] = []
-
-    def error(self, table: Table, row: int, column: str, message: str) -> None:
-        self.errors.append(RowError(table.name, row, column, message))
-
-    def date(self, table: Table, row: int, values: dict[str, str], column: str) -> date | None:
-        text = values.get(column, "")
-        if not text:
-            return None
-        try:
-            if len(text) != 10:  # fromisoformat also takes 20001212 and week dates
-                raise ValueError(text)
-            return date.fromisoformat(text)
-        except ValueError:
-            self.error(table, row, column, f"{text!r} is not a date in the form YYYY-MM-DD")
-            return None
-
-    def required(self, table: Table, row: int, values: dict[str, str], column: str) -> str:
-        text = values.get(column, "")
-        if not text:
-            self.error(table, row, column, "is required and empty")
-        return text
-
-    def choice(
-        self, table: Table, row: int, values: dict[str, str], column: str, allowed: Iterable[str]
-    ) -> str | None:
-        text = values.get(column, "")
-        allowed = list(allowed)
-        if text not in allowed:
-            shown = ", ".join(a or "(empty)" for a in allowed)
-            self.error(table, row, column, f"{text or '(empty)'!r} is not one of: {shown}")
-            return None
-        return text
-
-
 class TreatyDataLoad:
     """One load of one or more tables; see the module docstring for the steps."""
 
     def __init__(self, tables: list[Table], *, today: date | None = None) -> None:
         self.tables = sorted(tables, key=lambda t: TABLE_ORDER.index(t.kind))
         self.today = today or timezone.localdate()
-        self.check = _Checker()
-        self.participants: dict[str, dict[str, Any]] = {}  # by iso3, from a participants table
-        self.aliases: list[tuple[Table, int, str, str, str]] = []
+        self.check = CellChecker()
+        self.participants = ParticipantsLoad(self.check, today=self.today)
         self.instruments: dict[str, dict[str, Any]] = {}
         self.status_rows: list[tuple[Table, int, str, str, dict[str, Any]]] = []
         self.declarations: list[tuple[Table, int, str, str, dict[str, Any]]] = []
-        self.new_participants: dict[str, str] = {}  # iso3 -> name, first met in a status table
-        self._names = {
-            name.casefold(): iso3 for iso3, name in Participant.objects.values_list("iso3", "name")
-        }
-        self._names.update(
-            (name.casefold(), iso3)
-            for name, iso3 in ParticipantAlias.objects.values_list("name", "participant__iso3")
-        )
-        self._known_iso3 = set(Participant.objects.values_list("iso3", flat=True))
         self._instrument_codes = set(Instrument.objects.values_list("code", flat=True))
 
     # -- 1. rows ------------------------------------------------------------------------------
@@ -212,56 +87,14 @@ class TreatyDataLoad:
     def parse(self) -> None:
         for table in self.tables:
             parse_row = {
-                PARTICIPANTS: self._participant_row,
-                ALIASES: self._alias_row,
+                PARTICIPANTS: self.participants.participant_row,
+                ALIASES: self.participants.alias_row,
                 INSTRUMENTS: self._instrument_row,
                 STATUS: self._status_row,
                 DECLARATIONS: self._declaration_row,
             }[table.kind]
             for number, values in table.rows:
                 parse_row(table, number, values)
-
-    def _participant_row(self, table: Table, row: int, values: dict[str, str]) -> None:
-        c = self.check
-        iso3 = c.required(table, row, values, "iso3")
-        kind = c.choice(table, row, values, "kind", Participant.Kind.values)
-        role = c.choice(table, row, values, "osce_role", Participant.OsceRole.values)
-        name = c.required(table, row, values, "name")
-        short_name = c.required(table, row, values, "short_name")
-        source = c.required(table, row, values, "source")
-        year_text = values.get("osce_joined_year", "")
-        year = None
-        if year_text:
-            if not (year_text.isdigit() and 1973 <= int(year_text) <= self.today.year):
-                c.error(table, row, "osce_joined_year", f"{year_text!r} is not a year since 1973")
-            else:
-                year = int(year_text)
-        if iso3 and kind:
-            problem = iso3_problem(iso3, kind)
-            if problem:
-                c.error(table, row, "iso3", f"{iso3!r} {problem}")
-                return
-        if iso3 in self.participants:
-            c.error(table, row, "iso3", f"{iso3} appears twice in this table")
-            return
-        self.participants[iso3] = {
-            "name": name,
-            "short_name": short_name,
-            "kind": kind,
-            "osce_role": role,
-            "osce_joined_year": year,
-            "source": source,
-            "osce_role_source": values.get("osce_role_source", ""),
-        }
-        self._names[name.casefold()] = iso3
-
-    def _alias_row(self, table: Table, row: int, values: dict[str, str]) -> None:
-        iso3 = self._participant_code(table, row, values)
-        alias = self.check.required(table, row, values, "alias")
-        source = self.check.required(table, row, values, "source")
-        if iso3 and alias and source:
-            self.aliases.append((table, row, iso3, alias, source))
-            self._names[alias.casefold()] = iso3
 
     def _instrument_row(self, table: Table, row: int, values: dict[str, str]) -> None:
         c = self.check
@@ -308,33 +141,9 @@ class TreatyDataLoad:
             return None
         return code
 
-    def _participant_code(self, table: Table, row: int, values: dict[str, str]) -> str | None:
-        """The participant a row is about: by code, or else by its name or a former name."""
-        iso3 = values.get("iso3", "")
-        name = values.get("participant", "")
-        if iso3:
-            if iso3 in self._known_iso3 or iso3 in self.participants:
-                return iso3
-            if table.kind == STATUS and name:
-                problem = iso3_problem(iso3, Participant.Kind.STATE)
-                if problem:
-                    self.check.error(table, row, "iso3", f"{iso3!r} {problem}")
-                    return None
-                self.new_participants.setdefault(iso3, name)
-                return iso3
-            self.check.error(table, row, "iso3", f"no participant has the code {iso3!r}")
-            return None
-        for candidate in (name, values.get("former_name", "")):
-            if candidate and candidate.casefold() in self._names:
-                return self._names[candidate.casefold()]
-        self.check.error(
-            table, row, "iso3", f"empty, and no participant or former name matches {name!r}"
-        )
-        return None
-
     def _status_row(self, table: Table, row: int, values: dict[str, str]) -> None:
         c = self.check
-        iso3 = self._participant_code(table, row, values)
+        iso3 = self.participants.participant_code(table, row, values, may_add=True)
         code = self._instrument_code(table, row, values)
         signature = c.date(table, row, values, "signature_date")
         consent = c.date(table, row, values, "consent_date")
@@ -364,7 +173,7 @@ class TreatyDataLoad:
 
     def _declaration_row(self, table: Table, row: int, values: dict[str, str]) -> None:
         c = self.check
-        iso3 = self._participant_code(table, row, values)
+        iso3 = self.participants.participant_code(table, row, values)
         code = self._instrument_code(table, row, values)
         kind = c.choice(table, row, values, "kind", Declaration.Kind.values)
         made_at = values.get("made_at") or Declaration.MadeAt.UNKNOWN
@@ -418,28 +227,9 @@ class TreatyDataLoad:
             seen[iso3, code] = row
             first_row.setdefault((iso3, code), (table, row))
             first_row.setdefault(iso3, (table, row))
-            actions = list(stored[iso3].get(code, []))
-            if record["signature_date"]:
-                ref = (table.name, row, "signature")
-                actions = [a for a in actions if a.kind != domain.SIGNATURE]
-                actions.append(domain.Action(domain.SIGNATURE, record["signature_date"], ref=ref))
-                blame[ref] = (table, row, "signature_date")
-            if record["consent_date"]:
-                ref = (table.name, row, "consent")
-                current = _current_consent(actions)
-                actions = [a for a in actions if a is not current]
-                kind = record["consent_kind"]
-                if (
-                    kind == domain.CONSENT_KIND_NOT_RECORDED
-                    and current is not None
-                    and current.date == record["consent_date"]
-                ):
-                    kind = current.kind  # an unrecorded kind does not erase a recorded one
-                actions.append(
-                    domain.Action(kind, record["consent_date"], record["effective_date"], ref=ref)
-                )
-                blame[ref] = (table, row, "consent_date")
-            proposed[iso3][code] = actions
+            proposed[iso3][code] = _row_overlaid(
+                list(stored[iso3].get(code, [])), table, row, record, blame
+            )
         for iso3, by_code in proposed.items():
             after = dict(stored[iso3]) | dict(by_code)
             before = domain.participant_violations(stored[iso3], facts, self.today)
@@ -485,36 +275,15 @@ class TreatyDataLoad:
         summary = ImportSummary(dry_run=dry_run)
         step = progress or (lambda items, total, label: items)
         with transaction.atomic():
-            self._write_participants(summary, actor)
-            self._write_instruments(summary, actor)
-            self._write_status(summary, actor, step)
-            self._write_declarations(summary, actor, step)
+            # One announcement of every participant whose treaty data changed, not one each.
+            with treaty_changes.batched():
+                self.participants.write(summary, actor)
+                self._write_instruments(summary, actor)
+                self._write_status(summary, actor, step)
+                self._write_declarations(summary, actor, step)
             if dry_run:
                 transaction.set_rollback(True)
         return summary
-
-    def _write_participants(self, summary: ImportSummary, actor: Actor) -> None:
-        for iso3, fields in self.participants.items():
-            summary.add(
-                "participants", participant_upsert(iso3=iso3, actor=actor, **fields).outcome
-            )
-        for iso3, name in self.new_participants.items():
-            if iso3 in self.participants or Participant.objects.filter(iso3=iso3).exists():
-                continue
-            result = participant_upsert(
-                iso3=iso3,
-                actor=actor,
-                name=name,
-                short_name=name,
-                kind=Participant.Kind.STATE,
-                osce_role=Participant.OsceRole.NONE,
-                source="first listed in a loaded status table",
-            )
-            summary.add("participants", result.outcome)
-        for _, _, iso3, alias, source in self.aliases:
-            participant = Participant.objects.get(iso3=iso3)
-            result = alias_upsert(participant=participant, name=alias, source=source, actor=actor)
-            summary.add("participant aliases", result.outcome)
 
     def _write_instruments(self, summary: ImportSummary, actor: Actor) -> None:
         # A Convention before its Protocols, so a Protocol can point to it.
@@ -571,6 +340,38 @@ class TreatyDataLoad:
                 summary.add("declarations", "updated")
             else:
                 summary.add("declarations", "unchanged")
+
+
+def _row_overlaid(
+    actions: list[domain.Action],
+    table: Table,
+    row: int,
+    record: dict[str, Any],
+    blame: dict[object, tuple[Table, int, str]],
+) -> list[domain.Action]:
+    """A participant's stored actions on one instrument with a status row's signature and
+    consent in place of the stored ones; `blame` learns which cell brought each."""
+    if record["signature_date"]:
+        ref = (table.name, row, "signature")
+        actions = [a for a in actions if a.kind != domain.SIGNATURE]
+        actions.append(domain.Action(domain.SIGNATURE, record["signature_date"], ref=ref))
+        blame[ref] = (table, row, "signature_date")
+    if record["consent_date"]:
+        ref = (table.name, row, "consent")
+        current = _current_consent(actions)
+        actions = [a for a in actions if a is not current]
+        kind = record["consent_kind"]
+        if (
+            kind == domain.CONSENT_KIND_NOT_RECORDED
+            and current is not None
+            and current.date == record["consent_date"]
+        ):
+            kind = current.kind  # an unrecorded kind does not erase a recorded one
+        actions.append(
+            domain.Action(kind, record["consent_date"], record["effective_date"], ref=ref)
+        )
+        blame[ref] = (table, row, "consent_date")
+    return actions
 
 
 def _current_consent(actions: Iterable[Any]) -> Any:
@@ -632,5 +433,5 @@ def treaty_data_load(
 ) -> ImportSummary:
     """Load the given CSV files (default: the shipped data); raise ImportRefused with every
     problem, having written nothing, if any row is wrong."""
-    tables = [table_read(Path(p)) for p in (paths or SHIPPED_FILES)]
+    tables = [table_read(Path(p), TABLE_COLUMNS) for p in (paths or SHIPPED_FILES)]
     return TreatyDataLoad(tables).run(actor=actor, dry_run=dry_run, progress=progress)

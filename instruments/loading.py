@@ -17,21 +17,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core.tables import CellChecker, ImportRefused, ImportSummary, Table, table_read
+from core.writes import Actor
 from instruments import quality_services
 from instruments.candidates import OPEN_QUESTION_COLUMNS
-from instruments.importing import (
-    CONSENT_KIND_NAMES,
-    SHIPPED_FILES,
-    TABLE_COLUMNS,
-    ImportRefused,
-    ImportSummary,
-    Table,
-    TreatyDataLoad,
-    _Checker,
-    table_read,
-)
+from instruments.importing import CONSENT_KIND_NAMES, SHIPPED_FILES, TABLE_COLUMNS, TreatyDataLoad
 from instruments.models import Instrument, OpenQuestion
-from states.services import Actor
 
 DATA = Path(settings.BASE_DIR) / "instruments" / "data"
 SHIPPED_LATER_FILES = [
@@ -55,7 +46,7 @@ class QualityDataLoad:
     def __init__(self, tables: list[Table], *, today: date | None = None) -> None:
         self.tables = tables
         self.today = today or timezone.localdate()
-        self.check = _Checker()
+        self.check = CellChecker()
         self.instruments = {i.code: i for i in Instrument.objects.all()}
         self.checkpoints: list[tuple[Instrument, date, dict[str, Any]]] = []
         self.questions: list[tuple[str, Instrument, dict[str, Any]]] = []

@@ -5,8 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from core.conditional import request_revision
 from instruments.forms import AsOfForm
-from untoc_tracker.conditional import request_revision
 
 # The API's status/ resource; its ?format=csv and ?format=xlsx exports take the page's filters.
 STATUS_EXPORT_PATH = "/api/v1/status/"

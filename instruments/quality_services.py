@@ -12,9 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.writes import Actor, StaleVersionError, WriteResult, revision_bump, set_history_user
 from instruments.models import DepositaryCheckpoint, Instrument, OpenQuestion
 from states.models import Participant
-from states.services import Actor, StaleVersionError, WriteResult, revision_bump, set_history_user
 
 CHECKPOINT_FIELDS = ("signatories", "parties", "source")
 OPEN_QUESTION_FIELDS = (

@@ -1,20 +1,22 @@
-"""Reads of treaty data that pages, the API and reports share, each in a fixed number of queries."""
+"""Where participants stand with the instruments, computed from the record: the status
+matrix, a participant's profile, party counts over time, each in a fixed number of queries
+that pages, the API and reports share. (The records themselves, actions and declarations as
+lists, are read in instruments.records.)"""
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import QuerySet
 
+from core.cache import cache_get, cache_set
+from core.querysets import count_of_all
 from instruments import domain
 from instruments.citations import citation
 from instruments.models import Declaration, Instrument, TreatyAction
 from states.models import Participant
-from untoc_tracker.cache import cache_get, cache_set
-from untoc_tracker.querysets import count_of_all
 
 INSTRUMENTS_SECONDS = 3600
 
@@ -165,7 +167,7 @@ def status_matrix(
         by_code = actions.get(participant.pk)
         if not by_code:
             continue
-        statuses = participant_statuses(by_code, facts, as_of)
+        statuses = domain.participant_statuses(by_code, facts, as_of)
         for code, status in statuses.items():
             if wanted is None or code in wanted:
                 matrix.entries[(participant.pk, code)] = status
@@ -219,28 +221,6 @@ def status_page_by_name(
     skip = offset - first * per_participant
     entries = status_entries(matrix, rows)[skip : skip + limit]
     return StatusPage(count=total * per_participant, matrix=matrix, entries=entries)
-
-
-def participant_statuses(
-    actions: dict[str, list[domain.Action]],
-    facts: dict[str, domain.InstrumentFacts],
-    as_of: date,
-) -> dict[str, domain.ParticipantStatus]:
-    """One participant's status for each instrument it acted on; Conventions first, so that a
-    Convention's denunciation carries to its Protocols (UNTOC art. 40(3))."""
-    statuses: dict[str, domain.ParticipantStatus] = {}
-    ordered = sorted(actions, key=lambda code: facts[code].convention is not None)
-    for code in ordered:
-        instrument = facts[code]
-        denounced_on = None
-        if instrument.convention is not None:
-            convention_status = statuses.get(instrument.convention, domain.NO_STATUS)
-            if convention_status.status == domain.DENOUNCED:
-                denounced_on = convention_status.denunciation_effective
-        statuses[code] = domain.participant_status(
-            actions[code], as_of, instrument.rule, instrument.entry_into_force, denounced_on
-        )
-    return statuses
 
 
 def participant_actions(participant: Participant) -> dict[str, list[domain.Action]]:
@@ -301,147 +281,6 @@ def status_entries(
                 }
             )
     return entries
-
-
-# The columns of an action as lists and exports show it; `state` and `instrument` are codes.
-_ACTION_FIELDS = (
-    "id",
-    "state",
-    "state_name",
-    "instrument",
-    "kind",
-    "date",
-    "effective_date",
-    "depositary_notification",
-    "source",
-    "note",
-    "version",
-)
-# `source` as recorded (for staff and editors), `citation` as a reader cites it.
-ACTION_COLUMNS = (*_ACTION_FIELDS[:9], "citation", *_ACTION_FIELDS[9:])
-_ACTION_VALUES = (
-    "id",
-    "participant__iso3",
-    "participant__name",
-    "instrument__code",
-    "kind",
-    "date",
-    "effective_date",
-    "depositary_notification",
-    "source",
-    "note",
-    "version",
-)
-
-
-def action_list(
-    *,
-    states: Iterable[str] | None = None,
-    instruments: Iterable[str] | None = None,
-    kinds: Iterable[str] | None = None,
-    osce_roles: Iterable[str] | None = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
-) -> QuerySet[TreatyAction]:
-    """Treaty actions, filtered by participant codes, instrument codes, kinds, OSCE roles and
-    an inclusive date range; by date unless the caller orders them otherwise."""
-    actions = TreatyAction.objects.order_by(
-        "date", "participant__name", "instrument__display_order", "id"
-    )
-    if states is not None:
-        actions = actions.filter(participant__iso3__in=list(states))
-    if instruments is not None:
-        actions = actions.filter(instrument__code__in=list(instruments))
-    if kinds is not None:
-        actions = actions.filter(kind__in=list(kinds))
-    if osce_roles is not None:
-        actions = actions.filter(participant__osce_role__in=list(osce_roles))
-    if date_from is not None:
-        actions = actions.filter(date__gte=date_from)
-    if date_to is not None:
-        actions = actions.filter(date__lte=date_to)
-    return actions
-
-
-def action_rows(actions: QuerySet[TreatyAction]) -> QuerySet:
-    """The actions as tuples, joined to their participant and instrument in the same
-    query; `action_row` makes each a row of ACTION_COLUMNS."""
-    return actions.values_list(*_ACTION_VALUES)
-
-
-def action_row(values: Sequence[Any]) -> dict[str, Any]:
-    row = dict(zip(_ACTION_FIELDS, values, strict=True))
-    row["citation"] = citation(row["source"])
-    return {column: row[column] for column in ACTION_COLUMNS}
-
-
-_DECLARATION_FIELDS = (
-    "id",
-    "state",
-    "state_name",
-    "instrument",
-    "kind",
-    "article",
-    "date",
-    "made_at",
-    "summary",
-    "source",
-    "version",
-)
-DECLARATION_COLUMNS = (*_DECLARATION_FIELDS[:10], "citation", *_DECLARATION_FIELDS[10:])
-_DECLARATION_VALUES = (
-    "id",
-    "participant__iso3",
-    "participant__name",
-    "instrument__code",
-    "kind",
-    "article",
-    "date",
-    "made_at",
-    "summary",
-    "source",
-    "version",
-)
-
-
-def declaration_list(
-    *,
-    states: Iterable[str] | None = None,
-    instruments: Iterable[str] | None = None,
-    kinds: Iterable[str] | None = None,
-    article: str | None = None,
-    text: str | None = None,
-) -> QuerySet[Declaration]:
-    """Declarations, filtered; `article` matches that article and its paragraphs ("18"
-    matches "18", "18(13)" and "16(14), 18(21)"); `text` searches summaries and articles."""
-    declarations = Declaration.objects.order_by(
-        "participant__name", "instrument__display_order", F("date").asc(nulls_last=True), "id"
-    )
-    if states is not None:
-        declarations = declarations.filter(participant__iso3__in=list(states))
-    if instruments is not None:
-        declarations = declarations.filter(instrument__code__in=list(instruments))
-    if kinds is not None:
-        declarations = declarations.filter(kind__in=list(kinds))
-    if article:
-        # An article reference starts the field or follows ", "; a paragraph may follow it.
-        token = re.escape(article)
-        declarations = declarations.filter(article__iregex=rf"(^|[ ,]){token}([( ,]|$)")
-    if text:
-        declarations = declarations.filter(Q(summary__icontains=text) | Q(article__icontains=text))
-    return declarations
-
-
-def declaration_rows(declarations: QuerySet[Declaration]) -> QuerySet:
-    """The declarations as tuples (one joined query); `declaration_row` makes each a row of
-    DECLARATION_COLUMNS."""
-    return declarations.values_list(*_DECLARATION_VALUES)
-
-
-def declaration_row(values: Sequence[Any]) -> dict[str, Any]:
-    row = dict(zip(_DECLARATION_FIELDS, values, strict=True))
-    row["citation"] = citation(row["source"])
-    return {column: row[column] for column in DECLARATION_COLUMNS}
 
 
 # --- Reads for the public pages and the feed ----------------------------------------------
@@ -518,36 +357,10 @@ def party_history(
     counts = {i.code: [0] * len(dates) for i in every_instrument}
     for index, when in enumerate(dates):
         for by_code in actions.values():
-            for code, status in participant_statuses(by_code, facts, when).items():
+            for code, status in domain.participant_statuses(by_code, facts, when).items():
                 if status.status == domain.PARTY:
                     counts[code][index] += 1
     return PartyHistory(dates=dates, instruments=every_instrument, counts=counts)
-
-
-def action_list_latest(
-    *,
-    limit: int = 10,
-    instrument_codes: Iterable[str] | None = None,
-    participant_codes: Iterable[str] | None = None,
-) -> list[TreatyAction]:
-    """The most recent treaty actions by their date, newest first (one query)."""
-    actions = TreatyAction.objects.select_related("participant", "instrument").order_by(
-        "-date", "-id"
-    )
-    if instrument_codes is not None:
-        actions = actions.filter(instrument__code__in=list(instrument_codes))
-    if participant_codes is not None:
-        actions = actions.filter(participant__iso3__in=list(participant_codes))
-    return list(actions[:limit])
-
-
-def declaration_search(text: str, *, limit: int = 50) -> list[Declaration]:
-    """Declarations whose summary or article contains `text`, at most `limit` (one query)."""
-    text = text.strip()
-    if not text:
-        return []
-    found = declaration_list(text=text).select_related("participant", "instrument")
-    return list(found[:limit])
 
 
 @dataclass
@@ -596,8 +409,8 @@ def participant_profile(
     for action in actions:
         action.instrument = by_pk[action.instrument_id]
         by_code[action.instrument.code].append(action_value(action))
-    statuses_today = participant_statuses(by_code, facts, today)
-    statuses_as_of = participant_statuses(by_code, facts, as_of)
+    statuses_today = domain.participant_statuses(by_code, facts, today)
+    statuses_as_of = domain.participant_statuses(by_code, facts, as_of)
     rows = [
         (
             i,

@@ -3,7 +3,7 @@
 The back office, the importer, the API and the forms all call these functions, so each
 treaty rule is checked in one place. Each write is atomic, is refused whole when it breaks a
 rule (a ValidationError naming the field and the rule), keeps its history with who made it,
-and tells followers of `treaty_data_changed` which participant changed.
+and tells followers of `treaty_data_changed` which participant changed (instruments.events).
 """
 
 from collections import defaultdict
@@ -16,12 +16,23 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.writes import (
+    Actor,
+    RuleError,
+    fields_check,
+    locked,
+    record_delete,
+    record_save,
+    record_upsert,
+    revision_bump,
+    set_history_user,
+    version_check,
+)
 from instruments import domain
-from instruments.events import treaty_data_changed
+from instruments.events import treaty_changes
 from instruments.models import Declaration, Instrument, TreatyAction
 from instruments.selectors import instrument_facts
 from states.models import Participant
-from states.services import Actor, StaleVersionError, revision_bump, set_history_user
 
 ACTION_FIELDS = (
     "instrument",
@@ -35,17 +46,13 @@ ACTION_FIELDS = (
 DECLARATION_FIELDS = ("instrument", "kind", "article", "date", "made_at", "summary", "source")
 
 
-class TreatyRuleError(ValidationError):
+class TreatyRuleError(RuleError):
     """A write that breaks a treaty rule; `violations` say which rule, field and action."""
 
+    violations: Sequence[domain.Violation]
+
     def __init__(self, violations: Sequence[domain.Violation]) -> None:
-        self.violations = list(violations)
-        by_field: dict[str, list[ValidationError]] = defaultdict(list)
-        for violation in self.violations:
-            by_field[violation.field].append(
-                ValidationError(violation.message, code=violation.rule)
-            )
-        super().__init__(dict(by_field))
+        super().__init__(violations)
 
 
 @dataclass
@@ -156,8 +163,7 @@ def actions_apply(
             stored = current.get(action.pk)
             if stored is None:
                 raise TreatyAction.DoesNotExist(f"{action} no longer exists")
-            if expected is not None and stored.version != expected:
-                raise StaleVersionError(stored, expected)
+            version_check(stored, expected)
 
         violations = actions_check(participant=participant, changes=changes)
 
@@ -191,7 +197,7 @@ def actions_apply(
             set_history_user(action, actor)
             action.save()
         revision_bump()
-        treaty_data_changed.send(sender=TreatyAction, participant_ids=[participant.pk])
+        treaty_changes.add([participant.pk])
     return touched
 
 
@@ -304,19 +310,15 @@ def _declaration_save(declaration: Declaration, actor: Actor) -> Declaration:
     violations = declaration_violations(declaration)
     if violations:
         raise TreatyRuleError(violations)
-    set_history_user(declaration, actor)
-    declaration.save()
-    revision_bump()
-    treaty_data_changed.send(sender=Declaration, participant_ids=[declaration.participant_id])
+    record_save(declaration, actor)
+    treaty_changes.add([declaration.participant_id])
     return declaration
 
 
 def declaration_record(
     *, participant: Participant, actor: Actor = None, **values: Any
 ) -> Declaration:
-    unknown = set(values) - set(DECLARATION_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown declaration fields: {sorted(unknown)}")
+    fields_check(values, DECLARATION_FIELDS, "declaration")
     with transaction.atomic():
         Participant.objects.select_for_update().get(pk=participant.pk)
         return _declaration_save(Declaration(participant=participant, **values), actor)
@@ -329,13 +331,9 @@ def declaration_update(
     expected_version: int | None = None,
     **values: Any,
 ) -> Declaration:
-    unknown = set(values) - set(DECLARATION_FIELDS)
-    if unknown:
-        raise TypeError(f"cannot change {sorted(unknown)} of a declaration")
+    fields_check(values, DECLARATION_FIELDS, "declaration")
     with transaction.atomic():
-        stored = Declaration.objects.select_for_update().get(pk=declaration.pk)
-        if expected_version is not None and stored.version != expected_version:
-            raise StaleVersionError(stored, expected_version)
+        stored = locked(Declaration, declaration.pk, expected_version)
         for name, value in values.items():
             setattr(stored, name, value)
         stored.version += 1
@@ -346,13 +344,9 @@ def declaration_delete(
     *, declaration: Declaration, actor: Actor = None, expected_version: int | None = None
 ) -> None:
     with transaction.atomic():
-        stored = Declaration.objects.select_for_update().get(pk=declaration.pk)
-        if expected_version is not None and stored.version != expected_version:
-            raise StaleVersionError(stored, expected_version)
-        set_history_user(stored, actor)
-        stored.delete()
-        revision_bump()
-        treaty_data_changed.send(sender=Declaration, participant_ids=[stored.participant_id])
+        stored = locked(Declaration, declaration.pk, expected_version)
+        record_delete(stored, actor)
+        treaty_changes.add([stored.participant_id])
 
 
 # --- Instruments ---------------------------------------------------------------------------
@@ -360,24 +354,14 @@ def declaration_delete(
 
 def instrument_upsert(*, code: str, actor: Actor = None, **values: Any) -> tuple[str, Instrument]:
     """Create or bring up to date an instrument's record (the shipped instruments.csv)."""
-    with transaction.atomic():
-        instrument = Instrument.objects.select_for_update().filter(code=code).first()
-        outcome = "created"
-        if instrument is None:
-            instrument = Instrument(code=code, **values)
-        else:
-            changed = [n for n, v in values.items() if getattr(instrument, n) != v]
-            if not changed:
-                return "unchanged", instrument
-            for name in changed:
-                setattr(instrument, name, values[name])
-            instrument.version += 1
-            outcome = "updated"
-        instrument.full_clean(validate_unique=False)
-        set_history_user(instrument, actor)
-        instrument.save()
-        revision_bump()
-    return outcome, instrument
+    result = record_upsert(
+        Instrument,
+        key={"code": code},
+        values=values,
+        actor=actor,
+        clean=lambda instrument: instrument.full_clean(validate_unique=False),
+    )
+    return result.outcome, result.instance
 
 
 def currency_problems(instrument: Instrument, status_complete_to: date) -> list[ValidationError]:
@@ -415,13 +399,7 @@ def instrument_currency_update(
     if problems:
         raise ValidationError({"status_complete_to": problems})
     with transaction.atomic():
-        stored = Instrument.objects.select_for_update().get(pk=instrument.pk)
-        if expected_version is not None and stored.version != expected_version:
-            raise StaleVersionError(stored, expected_version)
+        stored = locked(Instrument, instrument.pk, expected_version)
         stored.status_complete_to = status_complete_to
         stored.status_currency_note = status_currency_note
-        stored.version += 1
-        set_history_user(stored, actor)
-        stored.save()
-        revision_bump()
-    return stored
+        return record_save(stored, actor, new_version=True)

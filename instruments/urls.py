@@ -5,7 +5,6 @@ from instruments import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("status/", views.status_matrix, name="status"),
-    path("states/<str:iso3>/", views.participant_detail, name="participant-detail"),
     path("instruments/<slug:code>/", views.instrument_detail, name="instrument-detail"),
     path("search/", views.search, name="search"),
     path("feeds/actions/", views.action_feed, name="feed-actions"),

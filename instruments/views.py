@@ -5,14 +5,13 @@ permalink: its own URL with the filters written out. The downloads are the API's
 exactly the view on screen, built from the same canonical query.
 """
 
-import re
-
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from instruments import charts, selectors
+from core.conditional import conditional_on_revision, request_revision
+from instruments import charts, records, selectors
 from instruments.feeds import ActionFeed
 from instruments.forms import (
     OSCE_ROLE_LABELS,
@@ -23,16 +22,13 @@ from instruments.forms import (
     StatusFilterForm,
 )
 from instruments.pages import bad_request, citation, downloads
-from states.models import Participant
 from states.selectors import (
     OSCE_ROLE_GROUPS,
     participant_list,
     participant_search,
 )
-from untoc_tracker.conditional import conditional_on_revision, request_revision
 
 OSCE_AREA_ROLES = OSCE_ROLE_GROUPS["osce"]
-PARTICIPANT_CODE = re.compile(r"[A-Za-z]{3}")  # ISO 3166-1 alpha-3, or EUU
 CHART_FIRST_YEAR = 2000  # the Convention was adopted on 15 November 2000
 SEARCH_LIMIT = 50
 
@@ -80,7 +76,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "partners": [p for p in osce_area if p.is_osce_partner],
             "history": history,
             "chart": chart,
-            "latest": selectors.action_list_latest(limit=10),
+            "latest": records.action_list_latest(limit=10),
             "citation": citation(
                 request, form, "signatories and parties, worldwide and in the OSCE area"
             ),
@@ -131,54 +127,6 @@ def status_matrix(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @conditional_on_revision
-def participant_detail(request: HttpRequest, iso3: str) -> HttpResponse:
-    """A participant's standing with each instrument today and as of a date, its
-    declarations and the timeline of its actions.
-
-    Nine queries whatever the number of participants: the revision (ETag, citation,
-    instruments held in memory; one more when they are not held); the participant; its
-    former names; the profile's actions and declarations; the compliance standings' four
-    (obligations, the participant and its actions again, then submissions and notifications
-    together).
-    """
-    if not PARTICIPANT_CODE.fullmatch(iso3):
-        # No participant has such a code, and PostgreSQL refuses some characters (NUL)
-        # outright: answer 404 before any query.
-        raise Http404
-    if iso3 != iso3.upper():
-        return HttpResponsePermanentRedirect(
-            reverse("participant-detail", args=[iso3.upper()])
-            + (f"?{request.GET.urlencode()}" if request.GET else "")
-        )
-    participant = get_object_or_404(Participant.objects.prefetch_related("aliases"), iso3=iso3)
-    form = AsOfForm(request.GET)
-    if not form.is_valid():
-        return bad_request(request, form)
-    as_of = form.cleaned_data["as_of"]
-    profile = selectors.participant_profile(
-        participant,
-        as_of=as_of,
-        today=form.today,
-        instruments=selectors.instrument_list_at(request_revision(request)),
-    )
-    return render(
-        request,
-        "states/participant_detail.html",
-        {
-            "form": form,
-            "participant": participant,
-            "profile": profile,
-            "instruments": [row[0] for row in profile.rows],
-            "citation": citation(request, form, participant.name),
-            "status_url": f"{reverse('status')}?as_of={as_of.isoformat()}",
-            "report_url": f"{reverse('osce-status-report')}?as_of={as_of.isoformat()}",
-            "downloads": downloads(form, state=participant.iso3, osce_role="any"),
-        },
-    )
-
-
-@require_safe
-@conditional_on_revision
 def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
     """The depositary's table for one instrument as of a date, its counts, its
     entry-into-force rule and its declarations.
@@ -214,7 +162,7 @@ def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
             "rows": [(p, status) for p, status in rows if status.status != "none"],
             "counts": matrix.counts()[code],
             "declarations": list(
-                selectors.declaration_list(instruments=[code]).select_related(
+                records.declaration_list(instruments=[code]).select_related(
                     "participant", "instrument"
                 )
             ),
@@ -238,7 +186,7 @@ def search(request: HttpRequest) -> HttpResponse:
         return render(request, "instruments/search_results.html", {"form": form}, status=400)
     text = form.cleaned_data["q"].strip()
     participants = list(participant_search(text)[: SEARCH_LIMIT + 1]) if text else []
-    declarations = selectors.declaration_search(text, limit=SEARCH_LIMIT + 1)
+    declarations = records.declaration_search(text, limit=SEARCH_LIMIT + 1)
     return render(
         request,
         "instruments/search_results.html",

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import path, reverse
@@ -17,15 +16,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
-from instruments.admin import (
-    CheckedListMixin,
-    ServiceErrorsMixin,
-    VersionedDeleteMixin,
-    VersionedForm,
-    _show_violations,
-    expected_version,
-)
-from reports import domain, services
+from core.admin import CheckedListMixin, VersionedAdmin, VersionedForm, show_violations
+from reports import domain, services, sweep
 from reports.models import ComplianceCheck, ComplianceFlag, CopSession, Obligation, Submission
 
 RUN_CHECK_PERMISSION = "reports.run_compliance_check"
@@ -43,7 +35,7 @@ class ObligationForm(VersionedForm):
 
 
 @admin.register(Obligation)
-class ObligationAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
+class ObligationAdmin(VersionedAdmin):
     form = ObligationForm
     list_display = ["reference", "title", "owed", "applies_to", "due_rule", "grace_days"]
     list_filter = ["instrument", "due_rule", "applies_to"]
@@ -74,14 +66,15 @@ class ObligationAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def save_model(self, request: HttpRequest, obj: Obligation, form: Any, change: bool) -> None:
-        saved = services.obligation_grace_update(
+    def service_update(
+        self, request: HttpRequest, obj: Obligation, form: Any, version: int | None
+    ) -> Obligation:
+        return services.obligation_grace_update(
             obligation=obj,
             grace_days=form.cleaned_data["grace_days"],
             actor=request.user,
-            expected_version=form.cleaned_data.get("version"),
+            expected_version=version,
         )
-        obj.version = saved.version
 
 
 @admin.register(CopSession)
@@ -117,7 +110,7 @@ class SubmissionForm(VersionedForm):
             participant=cleaned.get("participant") or self.instance.participant,
             **{name: cleaned.get(name) for name in SUBMISSION_FORM_FIELDS},
         )
-        _show_violations(self, services.submission_violations(probe))
+        show_violations(self, services.submission_violations(probe))
         return cleaned
 
 
@@ -131,7 +124,7 @@ def _submission_values(cleaned: dict[str, Any]) -> dict[str, Any]:
 
 
 @admin.register(Submission)
-class SubmissionAdmin(VersionedDeleteMixin, ServiceErrorsMixin, SimpleHistoryAdmin):
+class SubmissionAdmin(VersionedAdmin):
     form = SubmissionForm
     list_display = ["participant", "obligation", "received_on", "reference"]
     list_filter = ["obligation__instrument", "obligation", "participant__osce_role"]
@@ -152,30 +145,25 @@ class SubmissionAdmin(VersionedDeleteMixin, ServiceErrorsMixin, SimpleHistoryAdm
             fields.append("participant")  # a submission stays with the participant that sent it
         return fields
 
-    def save_model(self, request: HttpRequest, obj: Submission, form: Any, change: bool) -> None:
-        values = _submission_values(form.cleaned_data)
-        if change:
-            saved = services.submission_update(
-                submission=obj,
-                actor=request.user,
-                expected_version=form.cleaned_data.get("version"),
-                **values,
-            )
-        else:
-            saved = services.submission_record(
-                participant=form.cleaned_data["participant"], actor=request.user, **values
-            )
-        obj.pk, obj.version = saved.pk, saved.version
-
-    def delete_model(self, request: HttpRequest, obj: Submission) -> None:
-        services.submission_delete(
-            submission=obj, actor=request.user, expected_version=expected_version(request)
+    def service_record(self, request: HttpRequest, form: Any) -> Submission:
+        return services.submission_record(
+            participant=form.cleaned_data["participant"],
+            actor=request.user,
+            **_submission_values(form.cleaned_data),
         )
 
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
-        with transaction.atomic():  # all or nothing
-            for submission in queryset:
-                services.submission_delete(submission=submission, actor=request.user)
+    def service_update(
+        self, request: HttpRequest, obj: Submission, form: Any, version: int | None
+    ) -> Submission:
+        return services.submission_update(
+            submission=obj,
+            actor=request.user,
+            expected_version=version,
+            **_submission_values(form.cleaned_data),
+        )
+
+    def service_delete(self, request: HttpRequest, obj: Submission, version: int | None) -> None:
+        services.submission_delete(submission=obj, actor=request.user, expected_version=version)
 
 
 class OpenFilter(admin.SimpleListFilter):
@@ -283,7 +271,7 @@ class ComplianceFlagAdmin(CheckedListMixin, SimpleHistoryAdmin):
         """Run the compliance check now, as the daily job does, and say what it did."""
         if not request.user.has_perm(RUN_CHECK_PERMISSION):
             raise PermissionDenied
-        result = services.compliance_sweep(actor=request.user)
+        result = sweep.compliance_sweep(actor=request.user)
         messages.success(
             request,
             f"Compliance checked as of {result.as_of:%d %b %Y}: {result.open} open flag(s) - "

@@ -16,11 +16,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
-from instruments.importing import ImportRefused, ImportSummary, RowError, table_read
+from core.tables import ImportRefused, ImportSummary, RowError, table_read
+from core.writes import Actor
 from instruments.models import Instrument
 from reports import services
 from reports.models import Obligation
-from states.services import Actor
 
 SHIPPED_FILES = [
     Path(settings.BASE_DIR) / "reports" / "data" / "obligations.csv",

@@ -36,6 +36,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import IntegrityError, connection, models, transaction
 
+from core.writes import revision_bump
 from instruments.models import (
     Declaration,
     DepositaryCheckpoint,
@@ -45,7 +46,6 @@ from instruments.models import (
 )
 from reports.models import ComplianceCheck, ComplianceFlag, CopSession, Obligation, Submission
 from states.models import Participant, ParticipantAlias
-from states.services import revision_bump
 
 FORMAT = "untoc-tracker-snapshot"
 VERSION = 1

@@ -1,31 +1,85 @@
-"""The compliance page and the printable OSCE status report.
+"""The pages that compose several apps: a participant's page (its treaty status and what it
+owes the COP), the compliance page and the printable OSCE status report.
 
-They live in reports because the compliance data they show (once recorded) belong here;
-reports may read instruments and states, never the other way round.
+They live in reports, the top app, the only one that may read instruments and states as well
+as its own compliance data; no app below may import reports.
 """
 
+import re
+from typing import Any
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from core.conditional import conditional_on_revision, request_revision
 from instruments import domain as treaty
 from instruments import selectors
 from instruments.forms import AsOfForm
-from instruments.pages import EXPORT_FORMATS, bad_request, citation
+from instruments.pages import EXPORT_FORMATS, bad_request, citation, downloads
 from reports import domain
 from reports.data_quality import data_quality
 from reports.forms import ComplianceFilterForm
-from reports.selectors import compliance_checked_as_of, obligation_list, obligation_standings
+from reports.selectors import compliance_checked_as_of, obligation_list
+from reports.standings import obligation_standings
 from states.models import Participant
 from states.selectors import participant_list
-from untoc_tracker.conditional import conditional_on_revision, request_revision
 
+PARTICIPANT_CODE = re.compile(r"[A-Za-z]{3}")  # ISO 3166-1 alpha-3, or EUU
 REPORT_TITLE = (
     "Status of the UN Convention against Transnational Organized Crime and its Protocols "
     "in the OSCE area"
 )
+
+
+@require_safe
+@conditional_on_revision
+def participant_detail(request: HttpRequest, iso3: str) -> HttpResponse:
+    """A participant's standing with each instrument today and as of a date, its
+    declarations and the timeline of its actions.
+
+    Nine queries whatever the number of participants: the revision (ETag, citation,
+    instruments held in memory; one more when they are not held); the participant; its
+    former names; the profile's actions and declarations; the compliance standings' four
+    (obligations, the participant and its actions again, then submissions and notifications
+    together).
+    """
+    if not PARTICIPANT_CODE.fullmatch(iso3):
+        # No participant has such a code, and PostgreSQL refuses some characters (NUL)
+        # outright: answer 404 before any query.
+        raise Http404
+    if iso3 != iso3.upper():
+        return HttpResponsePermanentRedirect(
+            reverse("participant-detail", args=[iso3.upper()])
+            + (f"?{request.GET.urlencode()}" if request.GET else "")
+        )
+    participant = get_object_or_404(Participant.objects.prefetch_related("aliases"), iso3=iso3)
+    form = AsOfForm(request.GET)
+    if not form.is_valid():
+        return bad_request(request, form)
+    as_of = form.cleaned_data["as_of"]
+    profile = selectors.participant_profile(
+        participant,
+        as_of=as_of,
+        today=form.today,
+        instruments=selectors.instrument_list_at(request_revision(request)),
+    )
+    return render(
+        request,
+        "reports/participant_detail.html",
+        {
+            "form": form,
+            "participant": participant,
+            "profile": profile,
+            "instruments": [row[0] for row in profile.rows],
+            "citation": citation(request, form, participant.name),
+            "status_url": f"{reverse('status')}?as_of={as_of.isoformat()}",
+            "report_url": f"{reverse('osce-status-report')}?as_of={as_of.isoformat()}",
+            "downloads": downloads(form, state=participant.iso3, osce_role="any"),
+        },
+    )
 
 
 @require_safe
@@ -77,6 +131,30 @@ def compliance(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _report_sections(
+    matrix: selectors.StatusMatrix, groups: list[tuple[str, list[Participant]]]
+) -> list[dict[str, Any]]:
+    """One section per instrument: each group's statuses, and who is not a party. No query."""
+    sections = []
+    for instrument in matrix.instruments:
+        code = instrument.code
+        sections.append(
+            {
+                "instrument": instrument,
+                "groups": [
+                    (title, [(p, matrix.status(p.pk, code)) for p in members])
+                    for title, members in groups
+                ],
+                "not_party": [
+                    (p, matrix.status(p.pk, code))
+                    for p in matrix.participants
+                    if matrix.status(p.pk, code).status != treaty.PARTY
+                ],
+            }
+        )
+    return sections
+
+
 @require_safe
 @conditional_on_revision
 def osce_status_report(request: HttpRequest) -> HttpResponse:
@@ -113,24 +191,6 @@ def osce_status_report(request: HttpRequest) -> HttpResponse:
         (obligation, [summaries[index] for summaries in group_summaries])
         for index, obligation in enumerate(standings.obligations)
     ]
-    sections = []
-    for instrument in matrix.instruments:
-        code = instrument.code
-        not_party = [
-            (p, matrix.status(p.pk, code))
-            for p in matrix.participants
-            if matrix.status(p.pk, code).status != treaty.PARTY
-        ]
-        sections.append(
-            {
-                "instrument": instrument,
-                "groups": [
-                    (title, [(p, matrix.status(p.pk, code)) for p in members])
-                    for title, members in groups
-                ],
-                "not_party": not_party,
-            }
-        )
     return render(
         request,
         "reports/osce_status_report.html",
@@ -143,7 +203,7 @@ def osce_status_report(request: HttpRequest) -> HttpResponse:
             "summary_rows": [
                 (i, [counts[i.code] for counts in group_counts]) for i in matrix.instruments
             ],
-            "sections": sections,
+            "sections": _report_sections(matrix, groups),
             "compliance": compliance_rows,
             "citation": citation(request, form, "OSCE participating States and Partners"),
             "participant_kinds": Participant.Kind,

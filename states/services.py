@@ -1,52 +1,22 @@
 """Every write to participants goes through here."""
 
-from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 
+from core.writes import (
+    Actor,
+    WriteResult,
+    fields_check,
+    locked,
+    record_delete,
+    record_save,
+    record_upsert,
+    set_history_user,
+)
 from states.domain import iso3_problem
-from states.models import DataRevision, Participant, ParticipantAlias
-
-Actor = AbstractBaseUser | AnonymousUser | None
-
-
-class StaleVersionError(Exception):
-    """The record changed after the editor loaded it; saving would overwrite that change."""
-
-    def __init__(self, instance: Any, expected: int) -> None:
-        self.instance = instance
-        self.expected = expected
-        self.current = instance.version
-        super().__init__(
-            f"{instance} was changed by someone else since you loaded it (version "
-            f"{expected}, now {instance.version}). Reload it and apply your change again."
-        )
-
-
-@dataclass(frozen=True)
-class WriteResult:
-    """What a write did: `created`, `updated` or `unchanged`, and the row."""
-
-    outcome: str
-    instance: Any
-
-
-def revision_bump() -> None:
-    """Count one committed change; call inside the writing transaction."""
-    updated = DataRevision.objects.filter(pk=1).update(number=F("number") + 1)
-    if not updated:
-        DataRevision.objects.get_or_create(pk=1, defaults={"number": 1})
-
-
-def set_history_user(instance: Any, actor: Actor) -> None:
-    """Name the person behind the next history row of `instance` (None: the system)."""
-    if actor is not None and getattr(actor, "is_authenticated", False):
-        instance._history_user = actor
-
+from states.models import Participant, ParticipantAlias
 
 PARTICIPANT_FIELDS = (
     "name",
@@ -68,35 +38,15 @@ def participant_upsert(
     problem = iso3_problem(iso3, kind)
     if problem:
         raise ValidationError({"iso3": f"{iso3!r} {problem}"}, code="iso3_invalid")
-    unknown = set(fields) - set(PARTICIPANT_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown participant fields: {sorted(unknown)}")
-    with transaction.atomic():
-        participant = Participant.objects.select_for_update().filter(iso3=iso3).first()
-        if (
-            participant is not None
-            and expected_version is not None
-            and participant.version != expected_version
-        ):
-            raise StaleVersionError(participant, expected_version)
-        if participant is None:
-            participant = Participant(iso3=iso3, **fields)
-            participant.full_clean()
-            set_history_user(participant, actor)
-            participant.save()
-            revision_bump()
-            return WriteResult("created", participant)
-        changed = [f for f, v in fields.items() if getattr(participant, f) != v]
-        if not changed:
-            return WriteResult("unchanged", participant)
-        for field in changed:
-            setattr(participant, field, fields[field])
-        participant.version += 1
-        participant.full_clean()
-        set_history_user(participant, actor)
-        participant.save()
-        revision_bump()
-        return WriteResult("updated", participant)
+    fields_check(fields, PARTICIPANT_FIELDS, "participant")
+    return record_upsert(
+        Participant,
+        key={"iso3": iso3},
+        values=fields,
+        actor=actor,
+        clean=Participant.full_clean,
+        expected_version=expected_version,
+    )
 
 
 def participant_delete(
@@ -106,15 +56,11 @@ def participant_delete(
     actions, declarations or compliance records cannot be deleted: the database protects
     them (ProtectedError), and the back office lists them instead."""
     with transaction.atomic():
-        stored = Participant.objects.select_for_update().get(pk=participant.pk)
-        if expected_version is not None and stored.version != expected_version:
-            raise StaleVersionError(stored, expected_version)
+        stored = locked(Participant, participant.pk, expected_version)
         for alias in stored.aliases.all():
             set_history_user(alias, actor)
             alias.delete()
-        set_history_user(stored, actor)
-        stored.delete()
-        revision_bump()
+        record_delete(stored, actor)
 
 
 def alias_upsert(
@@ -130,22 +76,14 @@ def alias_upsert(
                     code="alias_is_a_name",
                 )
             alias = ParticipantAlias(participant=participant, name=name, source=source)
-            set_history_user(alias, actor)
-            alias.save()
-            revision_bump()
-            return WriteResult("created", alias)
+            return WriteResult("created", record_save(alias, actor))
         if alias.participant_id == participant.pk and alias.source == source:
             return WriteResult("unchanged", alias)
         alias.participant = participant
         alias.source = source
-        set_history_user(alias, actor)
-        alias.save()
-        revision_bump()
-        return WriteResult("updated", alias)
+        return WriteResult("updated", record_save(alias, actor))
 
 
 def alias_delete(*, alias: ParticipantAlias, actor: Actor = None) -> None:
     with transaction.atomic():
-        set_history_user(alias, actor)
-        alias.delete()
-        revision_bump()
+        record_delete(alias, actor)

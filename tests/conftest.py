@@ -10,6 +10,7 @@ from django.db import connection
 
 from instruments.models import Instrument
 from instruments.services import action_record
+from reports import sweep
 from states.roles import DELEGATION_VIEWERS, SPMU_EDITORS
 from tests.factories import participant
 
@@ -175,7 +176,7 @@ def compliance_records(real_data):
     from reports.models import Obligation
     from states.models import Participant
 
-    services.compliance_sweep(as_of=date(2010, 1, 1))
+    sweep.compliance_sweep(as_of=date(2010, 1, 1))
     services.submission_record(
         participant=Participant.objects.get(iso3="DEU"),
         obligation=Obligation.objects.get(code="untoc-cop-2007"),

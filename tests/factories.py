@@ -1,7 +1,8 @@
 """The standard cast for tests that write: participants the shipped data do not contain."""
 
+from core.writes import revision_bump
 from states.models import Participant
-from states.services import participant_upsert, revision_bump
+from states.services import participant_upsert
 
 
 def participant(iso3: str = "SSD", name: str = "South Sudan", **fields) -> Participant:

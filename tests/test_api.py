@@ -205,7 +205,7 @@ def test_a_conflict_the_database_refused_is_409_in_the_error_shape():
     from rest_framework.request import Request
     from rest_framework.test import APIRequestFactory
 
-    from untoc_tracker.rest.errors import exception_handler
+    from core.rest.errors import exception_handler
 
     request = Request(APIRequestFactory().post("/api/v1/declarations/"))
     response = exception_handler(IntegrityError("duplicate key"), {"request": request})

@@ -23,10 +23,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from core.rest.conditional import version_etag
 from instruments.models import Declaration, TreatyAction
 from reports.models import ComplianceFlag, Submission
 from tests.apiclient import token_headers
-from untoc_tracker.rest.conditional import version_etag
 
 # At least 100 generated requests per operation (hypothesis adds its explicit and boundary
 # cases): about 1,700 requests, some 100 s on SQLite.

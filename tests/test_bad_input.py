@@ -9,7 +9,8 @@ from django.urls import get_resolver
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 
-from instruments.admin import ACTION_FORM_FIELDS, DECLARATION_FORM_FIELDS
+from instruments.admin.actions import ACTION_FORM_FIELDS
+from instruments.admin.declarations import DECLARATION_FORM_FIELDS
 from instruments.models import Declaration, TreatyAction
 from reports.models import ComplianceFlag, Submission
 from reports.services import SUBMISSION_FIELDS

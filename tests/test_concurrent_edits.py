@@ -18,12 +18,12 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from core.admin import VersionedForm
+from core.writes import StaleVersionError
 from instruments import services
-from instruments.admin import VersionedForm
 from instruments.models import Instrument, TreatyAction
 from reports import services as report_services
 from states import services as state_services
-from states.services import StaleVersionError
 from tests.apiclient import API, token_headers
 from tests.instruments.test_admin import existing_row, participant_page_data
 from tests.reports.conftest import obligation, state

@@ -37,13 +37,13 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
-from reports import services
+from core import cache as tolerant_cache
+from reports import sweep
 from reports.models import ComplianceCheck, ComplianceFlag
 from reports.tasks import PAUSE_VARIABLE, flag_overdue_states
 from tests.apiclient import token_headers
 from tests.factories import participant
 from tests.reports.conftest import obligation, state
-from untoc_tracker import cache as tolerant_cache
 from untoc_tracker.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -236,7 +236,7 @@ def test_with_redis_down_pages_answer_writes_succeed_fast_and_the_next_sweep_cat
 ):
     base, redis_url, log = redis_down_server
     today = timezone.localdate()
-    services.compliance_sweep(as_of=today)
+    sweep.compliance_sweep(as_of=today)
     germany_cop = ComplianceFlag.objects.get(
         participant=state("DEU"), obligation__code="untoc-cop-2007"
     )
@@ -367,7 +367,7 @@ def cache_without_redis():
     tolerant_cache._Outage.until = 0.0
     location = f"redis://127.0.0.1:{free_port()}/7"
     backend = {
-        "BACKEND": "untoc_tracker.cache.FaultTolerantRedisCache",
+        "BACKEND": "core.cache.FaultTolerantRedisCache",
         "LOCATION": location,
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
@@ -424,7 +424,7 @@ def test_pages_and_the_api_answer_with_the_cache_s_redis_down(cache_without_redi
 def test_with_redis_up_the_cache_keeps_values_in_redis():
     tolerant_cache._Outage.until = 0.0
     backend = {
-        "BACKEND": "untoc_tracker.cache.FaultTolerantRedisCache",
+        "BACKEND": "core.cache.FaultTolerantRedisCache",
         "LOCATION": os.environ["REDIS_URL"],
         "KEY_PREFIX": "fault-test",
     }
@@ -441,7 +441,7 @@ def test_with_redis_up_the_cache_keeps_values_in_redis():
 
 VISIBILITY_TIMEOUT = 5  # seconds; the deployment's default is an hour
 AS_OF = date(2010, 1, 1)
-FLAG_FIELDS = ["participant_id", "obligation_id", *services.FLAG_FIELDS]
+FLAG_FIELDS = ["participant_id", "obligation_id", *sweep.FLAG_FIELDS]
 
 
 def flag_rows() -> list[tuple]:
@@ -481,7 +481,7 @@ def test_a_worker_killed_mid_sweep_leaves_the_task_to_the_next_and_the_flags_are
     tmp_path,
 ):
     # What an undisturbed run leaves; then back to before it.
-    services.compliance_sweep(as_of=AS_OF)
+    sweep.compliance_sweep(as_of=AS_OF)
     undisturbed = flag_rows()
     assert len(undisturbed) > 300
     ComplianceFlag.objects.all().delete()

@@ -44,6 +44,7 @@ from django.utils.regex_helper import normalize
 from rest_framework.authtoken.models import Token
 
 from reports import services as report_services
+from reports import sweep
 from reports.models import Obligation
 from states.models import Participant
 from states.roles import SPMU_EDITORS
@@ -259,7 +260,7 @@ def cast(real_data, editor, viewer) -> dict[str, Any]:
         received_on=date(2005, 1, 10),
         reference="CTOC/COP/2005/TEST",
     )
-    report_services.compliance_sweep(as_of=date(2010, 1, 1), notify=False)
+    sweep.compliance_sweep(as_of=date(2010, 1, 1), notify=False)
     # A login and then a failed one give the login lock's tables a record each (in this
     # order: a login clears the earlier failures).
     Client().post(

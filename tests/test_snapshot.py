@@ -12,7 +12,7 @@ from django.db import connection
 
 from instruments import services as treaty_services
 from instruments.models import Declaration, Instrument, TreatyAction
-from reports import services
+from reports import services, sweep
 from reports.models import ComplianceFlag, Submission
 from reports.snapshot import MODELS, snapshot_write, tracker_data_counts
 from states.models import Participant
@@ -73,7 +73,7 @@ def every_kind_of_record(editor):
         reference="CTOC/COP/2008/CRP.1",
         actor=editor,
     )
-    services.compliance_sweep(as_of=date(2010, 1, 1))
+    sweep.compliance_sweep(as_of=date(2010, 1, 1))
     assert ComplianceFlag.objects.exists()
 
 

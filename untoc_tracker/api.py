@@ -1,6 +1,6 @@
 """The one API router: every resource of every app is registered here, under /api/v1/.
 
-Resources build on untoc_tracker.rest (ApiViewSet, error shape, parameters, ETags, exports).
+Resources build on core.rest (ApiViewSet, error shape, parameters, ETags, exports).
 """
 
 from rest_framework.routers import DefaultRouter
@@ -8,7 +8,6 @@ from rest_framework.routers import DefaultRouter
 from instruments.api.views import (
     ActionViewSet,
     DeclarationViewSet,
-    HistoryViewSet,
     InstrumentViewSet,
     StateViewSet,
     StatusViewSet,
@@ -16,6 +15,7 @@ from instruments.api.views import (
 from reports.api.views import (
     DataQualityViewSet,
     FlagViewSet,
+    HistoryViewSet,
     ObligationViewSet,
     SubmissionViewSet,
 )

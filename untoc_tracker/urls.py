@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from core.rest.auth import TokenLoginView
 from untoc_tracker.api import router
 from untoc_tracker.health import healthz
-from untoc_tracker.rest.auth import TokenLoginView
 
 admin.site.site_header = "UNTOC Tracker back office"
 admin.site.site_title = "UNTOC Tracker"
@@ -29,5 +29,5 @@ urlpatterns = [
 ]
 
 # Under /api/ a missing URL or a server failure answers in the API's error shape.
-handler404 = "untoc_tracker.rest.errors.not_found"
-handler500 = "untoc_tracker.rest.errors.server_error"
+handler404 = "core.rest.errors.not_found"
+handler500 = "core.rest.errors.server_error"

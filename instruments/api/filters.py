@@ -1,20 +1,18 @@
-"""Query parameters of the treaty-data resources (status/, instruments/, actions/,
-declarations/, history/), declared once for parsing and for the schema."""
+"""Query parameters of the treaty-data resources (status/, instruments/, actions/ and
+declarations/), declared once for parsing and for the schema."""
 
-from instruments.history import HISTORY_MODELS
-from instruments.models import Declaration, TreatyAction
-from instruments.selectors import instrument_list
-from states.api.filters import OSCE_ROLE, STATE
-from untoc_tracker.rest.params import (
+from core.rest.params import (
     ChoiceParam,
     CodesParam,
     DateParam,
-    IntParam,
     Params,
     PatternParam,
     TextParam,
     ordering_choices,
 )
+from instruments.models import Declaration, TreatyAction
+from instruments.selectors import instrument_list
+from states.api.filters import OSCE_ROLE, STATE
 
 
 def unknown_instruments(codes: list[str]) -> set[str]:
@@ -118,23 +116,4 @@ DECLARATION_PARAMS = Params(
         example="18 or 18(13)",
     ),
     TextParam("search", "Text in the summary or the article reference."),
-)
-
-# Every resource registered by then (reports adds its own when the apps are ready).
-HISTORY_RESOURCES = tuple(HISTORY_MODELS)
-
-HISTORY_PARAMS = Params(
-    CodesParam(
-        "resource",
-        "Which records: " + ", ".join(HISTORY_RESOURCES) + ".",
-        pattern=r"[a-z]+",
-        unknown=lambda names: set(names) - set(HISTORY_MODELS),
-        example="actions,declarations",
-        choices=HISTORY_RESOURCES,
-    ),
-    STATE,
-    TextParam("user", "Changes made by this username.", max_length=150),
-    DateParam("date_from", "Changes made on or after this day (UTC), YYYY-MM-DD."),
-    DateParam("date_to", "Changes made on or before this day (UTC), YYYY-MM-DD."),
-    IntParam("record", "The id of one record (with resource): its whole history.", minimum=1),
 )

@@ -11,13 +11,12 @@ from typing import Any
 
 from rest_framework import serializers
 
+from core.rest.pagination import page_serializer
 from instruments import domain
-from instruments.api.filters import HISTORY_RESOURCES
 from instruments.citations import citation
 from instruments.models import Declaration, Instrument, TreatyAction
 from states.api.serializers import ParticipantSerializer
 from states.models import Participant
-from untoc_tracker.rest.pagination import page_serializer
 
 STATUSES = (domain.NONE, domain.SIGNATORY, domain.PARTY, domain.DENOUNCED)
 CONSENT_KINDS = (
@@ -389,37 +388,3 @@ class DeclarationWriteSerializer(serializers.Serializer):
     )
     summary = serializers.CharField(help_text="A short factual summary in our own words.")
     source = serializers.CharField()
-
-
-# --- history/ --------------------------------------------------------------------------------
-
-
-class ChangeSerializer(serializers.Serializer):
-    field = serializers.CharField()
-    old = serializers.JSONField(allow_null=True)
-    new = serializers.JSONField(allow_null=True)
-
-
-class HistoryEntrySerializer(serializers.Serializer):
-    resource = serializers.ChoiceField(choices=HISTORY_RESOURCES)
-    record = serializers.IntegerField(help_text="The id of the record changed.")
-    type = serializers.ChoiceField(choices=("created", "changed", "deleted"))
-    at = serializers.DateTimeField()
-    user = serializers.CharField(
-        allow_null=True,
-        help_text="Who made the change; null for the system: the data loader, or the daily "
-        "compliance check (its reason says so).",
-    )
-    reason = serializers.CharField(
-        allow_null=True, help_text='Why, where recorded: e.g. "compliance check (system)".'
-    )
-    changes = ChangeSerializer(
-        many=True, help_text="Each field that differs from the record before this change."
-    )
-    values = serializers.DictField(
-        child=serializers.JSONField(allow_null=True),
-        help_text="The record's values after this change (for a deletion, as it was when deleted).",
-    )
-
-
-HistoryPageSerializer = page_serializer("HistoryPage", HistoryEntrySerializer)

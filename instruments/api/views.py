@@ -1,5 +1,5 @@
 """The treaty-data resources: status/, instruments/, states/ (with the status detail),
-actions/, declarations/ and history/.
+actions/ and declarations/.
 
 Each method parses its parameters, calls selectors or services, and renders plain dicts.
 """
@@ -7,18 +7,26 @@ Each method parses its parameters, calls selectors or services, and renders plai
 from typing import Any
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, status
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.reverse import reverse
 
+from core.conditional import request_revision
+from core.rest.conditional import revision_conditional
+from core.rest.exports import (
+    FORMAT_PARAMETER,
+    Table,
+    export_format,
+    export_response,
+    export_schema_responses,
+)
+from core.rest.pagination import PAGE_PARAMS, page_of, paginate
+from core.rest.views import ApiViewSet, RecordWriteViewSet
 from instruments import services
 from instruments.api.filters import (
     ACTION_ORDERINGS,
     ACTION_PARAMS,
     DECLARATION_PARAMS,
-    HISTORY_PARAMS,
     INSTRUMENT_PARAMS,
     STATE_DETAIL_PARAMS,
     STATUS_PARAMS,
@@ -31,7 +39,6 @@ from instruments.api.serializers import (
     DeclarationPageSerializer,
     DeclarationSerializer,
     DeclarationWriteSerializer,
-    HistoryPageSerializer,
     InstrumentPageSerializer,
     InstrumentSerializer,
     StateDetailSerializer,
@@ -41,9 +48,8 @@ from instruments.api.serializers import (
     declaration_detail,
     instrument_row,
 )
-from instruments.history import history_entries, history_feed
 from instruments.models import Declaration, Instrument, TreatyAction
-from instruments.selectors import (
+from instruments.records import (
     ACTION_COLUMNS,
     action_list,
     action_row,
@@ -51,6 +57,8 @@ from instruments.selectors import (
     declaration_list,
     declaration_row,
     declaration_rows,
+)
+from instruments.selectors import (
     instrument_list_at,
     status_entries,
     status_matrix,
@@ -60,18 +68,6 @@ from instruments.selectors import (
 from states.api.filters import osce_roles
 from states.api.views import ParticipantViewSet, participant_rows, participant_values
 from states.selectors import participant_list
-from untoc_tracker.conditional import request_revision
-from untoc_tracker.rest.conditional import expected_version, revision_conditional
-from untoc_tracker.rest.exports import (
-    FORMAT_PARAMETER,
-    Table,
-    export_format,
-    export_response,
-    export_schema_responses,
-)
-from untoc_tracker.rest.pagination import PAGE_PARAMS, page_of, paginate
-from untoc_tracker.rest.permissions import StaffOnly
-from untoc_tracker.rest.views import ApiViewSet, VersionedViewSet
 
 
 class StatusViewSet(ApiViewSet):
@@ -218,31 +214,33 @@ class StateViewSet(ParticipantViewSet):
         )
 
 
-class TreatyRecordViewSet(VersionedViewSet):
-    """Actions and declarations: records of one participant, which an edit cannot change."""
-
-    service_field_names = {"participant": "state"}
-
-    def write_values(self, request: Request, record: Any, *, partial: bool) -> dict[str, Any]:
-        """The validated body as service keyword arguments; the participant cannot change."""
-        serializer = self.get_serializer(data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        values = dict(serializer.validated_data)
-        participant = values.pop("state", None)
-        if participant is not None and participant.pk != record.participant_id:
-            raise exceptions.ValidationError(
-                {
-                    "state": exceptions.ErrorDetail(
-                        f"This record belongs to {record.participant.iso3}; delete it and "
-                        "record it anew for another participant.",
-                        code="fixed",
-                    )
-                }
-            )
-        return values
-
-
-class ActionViewSet(TreatyRecordViewSet):
+@extend_schema_view(
+    create=extend_schema(
+        summary="Record a treaty action",
+        description="SPMU editors only. The treaty rules are checked as in the back office; a "
+        "broken rule answers 400 naming the field and the rule.",
+        request=ActionWriteSerializer,
+        responses={201: ActionSerializer},
+    ),
+    update=extend_schema(
+        summary="Change a treaty action",
+        description="Send every field; If-Match must carry the action's ETag.",
+        request=ActionWriteSerializer,
+        responses=ActionSerializer,
+    ),
+    partial_update=extend_schema(
+        summary="Change some fields of a treaty action",
+        description="If-Match must carry the action's ETag.",
+        request=ActionWriteSerializer,
+        responses=ActionSerializer,
+    ),
+    destroy=extend_schema(
+        summary="Remove a treaty action",
+        description="If-Match must carry the action's ETag. Refused (400) when another action "
+        "depends on it, e.g. a Protocol consent on the Convention consent.",
+    ),
+)
+class ActionViewSet(RecordWriteViewSet):
     """actions/: treaty actions; writes go through instruments.services.action_*."""
 
     queryset = TreatyAction.objects.select_related("participant", "instrument")
@@ -286,63 +284,44 @@ class ActionViewSet(TreatyRecordViewSet):
     def retrieve(self, request: Request, pk: str) -> Response:
         return super().retrieve(request, pk)
 
-    @extend_schema(
-        summary="Record a treaty action",
-        description="SPMU editors only. The treaty rules are checked as in the back office; a "
-        "broken rule answers 400 naming the field and the rule.",
-        request=ActionWriteSerializer,
-        responses={201: ActionSerializer},
-    )
-    def create(self, request: Request) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        values = dict(serializer.validated_data)
-        action = services.action_record(
-            participant=values.pop("state"), actor=request.user, **values
+    def service_create(self, owner: Any, values: dict[str, Any], actor: Any) -> TreatyAction:
+        return services.action_record(participant=owner, actor=actor, **values)
+
+    def service_update(
+        self, record: TreatyAction, values: dict[str, Any], actor: Any, version: int | None
+    ) -> TreatyAction:
+        return services.action_update(
+            action=record, actor=actor, expected_version=version, **values
         )
-        response = self.answer(action, status.HTTP_201_CREATED)
-        response["Location"] = reverse("action-detail", args=[action.pk], request=request)
-        return response
 
-    @extend_schema(
-        summary="Change a treaty action",
-        description="Send every field; If-Match must carry the action's ETag.",
-        request=ActionWriteSerializer,
-        responses=ActionSerializer,
-    )
-    def update(self, request: Request, pk: str, partial: bool = False) -> Response:
-        action = self.record(pk)
-        version = expected_version(request, action)
-        values = self.write_values(request, action, partial=partial)
-        if not values:
-            return self.answer(action)  # a PATCH that changes nothing saves nothing
-        updated = services.action_update(
-            action=action, actor=request.user, expected_version=version, **values
-        )
-        return self.answer(updated)
-
-    @extend_schema(
-        summary="Change some fields of a treaty action",
-        description="If-Match must carry the action's ETag.",
-        request=ActionWriteSerializer,
-        responses=ActionSerializer,
-    )
-    def partial_update(self, request: Request, pk: str) -> Response:
-        return self.update(request, pk, partial=True)
-
-    @extend_schema(
-        summary="Remove a treaty action",
-        description="If-Match must carry the action's ETag. Refused (400) when another action "
-        "depends on it, e.g. a Protocol consent on the Convention consent.",
-    )
-    def destroy(self, request: Request, pk: str) -> Response:
-        action = self.record(pk)
-        version = expected_version(request, action)
-        services.action_delete(action=action, actor=request.user, expected_version=version)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def service_delete(self, record: TreatyAction, actor: Any, version: int | None) -> None:
+        services.action_delete(action=record, actor=actor, expected_version=version)
 
 
-class DeclarationViewSet(TreatyRecordViewSet):
+@extend_schema_view(
+    create=extend_schema(
+        summary="Record a declaration",
+        description="SPMU editors only; checked by the same rules as in the back office.",
+        request=DeclarationWriteSerializer,
+        responses={201: DeclarationSerializer},
+    ),
+    update=extend_schema(
+        summary="Change a declaration",
+        description="Send every field; If-Match must carry the declaration's ETag.",
+        request=DeclarationWriteSerializer,
+        responses=DeclarationSerializer,
+    ),
+    partial_update=extend_schema(
+        summary="Change some fields of a declaration",
+        description="If-Match must carry the declaration's ETag.",
+        request=DeclarationWriteSerializer,
+        responses=DeclarationSerializer,
+    ),
+    destroy=extend_schema(
+        summary="Remove a declaration", description="If-Match must carry its ETag."
+    ),
+)
+class DeclarationViewSet(RecordWriteViewSet):
     """declarations/: writes go through instruments.services.declaration_*."""
 
     queryset = Declaration.objects.select_related("participant", "instrument")
@@ -379,82 +358,15 @@ class DeclarationViewSet(TreatyRecordViewSet):
     def retrieve(self, request: Request, pk: str) -> Response:
         return super().retrieve(request, pk)
 
-    @extend_schema(
-        summary="Record a declaration",
-        description="SPMU editors only; checked by the same rules as in the back office.",
-        request=DeclarationWriteSerializer,
-        responses={201: DeclarationSerializer},
-    )
-    def create(self, request: Request) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        values = dict(serializer.validated_data)
-        declaration = services.declaration_record(
-            participant=values.pop("state"), actor=request.user, **values
+    def service_create(self, owner: Any, values: dict[str, Any], actor: Any) -> Declaration:
+        return services.declaration_record(participant=owner, actor=actor, **values)
+
+    def service_update(
+        self, record: Declaration, values: dict[str, Any], actor: Any, version: int | None
+    ) -> Declaration:
+        return services.declaration_update(
+            declaration=record, actor=actor, expected_version=version, **values
         )
-        response = self.answer(declaration, status.HTTP_201_CREATED)
-        response["Location"] = reverse("declaration-detail", args=[declaration.pk], request=request)
-        return response
 
-    @extend_schema(
-        summary="Change a declaration",
-        description="Send every field; If-Match must carry the declaration's ETag.",
-        request=DeclarationWriteSerializer,
-        responses=DeclarationSerializer,
-    )
-    def update(self, request: Request, pk: str, partial: bool = False) -> Response:
-        declaration = self.record(pk)
-        version = expected_version(request, declaration)
-        values = self.write_values(request, declaration, partial=partial)
-        if not values:
-            return self.answer(declaration)  # a PATCH that changes nothing saves nothing
-        updated = services.declaration_update(
-            declaration=declaration, actor=request.user, expected_version=version, **values
-        )
-        return self.answer(updated)
-
-    @extend_schema(
-        summary="Change some fields of a declaration",
-        description="If-Match must carry the declaration's ETag.",
-        request=DeclarationWriteSerializer,
-        responses=DeclarationSerializer,
-    )
-    def partial_update(self, request: Request, pk: str) -> Response:
-        return self.update(request, pk, partial=True)
-
-    @extend_schema(summary="Remove a declaration", description="If-Match must carry its ETag.")
-    def destroy(self, request: Request, pk: str) -> Response:
-        declaration = self.record(pk)
-        version = expected_version(request, declaration)
-        services.declaration_delete(
-            declaration=declaration, actor=request.user, expected_version=version
-        )
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class HistoryViewSet(ApiViewSet):
-    """history/: the audit trail, from instruments.history."""
-
-    permission_classes = [StaffOnly]
-
-    @extend_schema(
-        summary="Audit trail (staff only)",
-        description="Every change to treaty data, newest first: which record, who, when, the "
-        "fields that changed and the record's values after the change.",
-        parameters=[*HISTORY_PARAMS.openapi(), *PAGE_PARAMS.openapi()],
-        responses=HistoryPageSerializer,
-    )
-    @revision_conditional
-    def list(self, request: Request) -> Response:
-        params = (HISTORY_PARAMS + PAGE_PARAMS).parse(request)
-        feed = history_feed(
-            resources=params["resource"],
-            states=params["state"],
-            username=params["user"],
-            date_from=params["date_from"],
-            date_to=params["date_to"],
-            record=params["record"],
-        )
-        page = paginate(request, feed, params, counted=True)
-        page.results = history_entries(page.results)
-        return Response(page.as_dict())
+    def service_delete(self, record: Declaration, actor: Any, version: int | None) -> None:
+        services.declaration_delete(declaration=record, actor=actor, expected_version=version)

@@ -1,13 +1,15 @@
-"""Query parameters of obligations/, submissions/ and flags/, declared once for parsing and
+"""Query parameters of obligations/, submissions/, flags/ and history/ (every app's
+records), declared once for parsing and
 for the schema. The choices are reports.selectors' own (FLAG_STATUSES, the ageing buckets),
 so the API and the pages filter by the same words."""
 
+from core.rest.params import ChoiceParam, CodesParam, DateParam, IntParam, Params, TextParam
 from instruments.api.filters import INSTRUMENT
 from reports import domain
+from reports.history import HISTORY_MODELS, HISTORY_RESOURCES
 from reports.models import Obligation
 from reports.selectors import FLAG_STATUSES
 from states.api.filters import OSCE_ROLE, STATE
-from untoc_tracker.rest.params import ChoiceParam, CodesParam, DateParam, Params
 
 
 def unknown_obligations(codes: list[str]) -> set[str]:
@@ -66,3 +68,19 @@ FLAG_PARAMS = Params(
 )
 
 FLAG_DETAIL_PARAMS = Params(FLAG_AS_OF)
+
+HISTORY_PARAMS = Params(
+    CodesParam(
+        "resource",
+        "Which records: " + ", ".join(HISTORY_RESOURCES) + ".",
+        pattern=r"[a-z]+",
+        unknown=lambda names: set(names) - set(HISTORY_MODELS),
+        example="actions,declarations",
+        choices=HISTORY_RESOURCES,
+    ),
+    STATE,
+    TextParam("user", "Changes made by this username.", max_length=150),
+    DateParam("date_from", "Changes made on or after this day (UTC), YYYY-MM-DD."),
+    DateParam("date_to", "Changes made on or before this day (UTC), YYYY-MM-DD."),
+    IntParam("record", "The id of one record (with resource): its whole history.", minimum=1),
+)

@@ -9,12 +9,13 @@ from typing import Any
 
 from rest_framework import serializers
 
+from core.rest.pagination import page_serializer
 from instruments.api.serializers import CodeField, state_field
 from reports import domain
 from reports.api.filters import OBLIGATION_CODE
+from reports.history import HISTORY_RESOURCES
 from reports.models import ComplianceFlag, Obligation, Submission
 from states.models import Participant
-from untoc_tracker.rest.pagination import page_serializer
 
 FINDING = domain.STANDING_LABELS[domain.NO_SUBMISSION_ON_RECORD]  # "no submission on record"
 FINDING_NOTE = (
@@ -204,6 +205,40 @@ FlagPageSerializer = page_serializer(
     ),
     note=serializers.CharField(help_text=FINDING_NOTE),
 )
+
+
+# --- history/ --------------------------------------------------------------------------------
+
+
+class ChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    old = serializers.JSONField(allow_null=True)
+    new = serializers.JSONField(allow_null=True)
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    resource = serializers.ChoiceField(choices=HISTORY_RESOURCES)
+    record = serializers.IntegerField(help_text="The id of the record changed.")
+    type = serializers.ChoiceField(choices=("created", "changed", "deleted"))
+    at = serializers.DateTimeField()
+    user = serializers.CharField(
+        allow_null=True,
+        help_text="Who made the change; null for the system: the data loader, or the daily "
+        "compliance check (its reason says so).",
+    )
+    reason = serializers.CharField(
+        allow_null=True, help_text='Why, where recorded: e.g. "compliance check (system)".'
+    )
+    changes = ChangeSerializer(
+        many=True, help_text="Each field that differs from the record before this change."
+    )
+    values = serializers.DictField(
+        child=serializers.JSONField(allow_null=True),
+        help_text="The record's values after this change (for a deletion, as it was when deleted).",
+    )
+
+
+HistoryPageSerializer = page_serializer("HistoryPage", HistoryEntrySerializer)
 
 
 # --- data-quality/ ---------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""obligations/, submissions/ and flags/: COP reporting obligations, what arrived, and where
-no submission is on record.
+"""obligations/, submissions/, flags/ and history/: COP reporting obligations, what arrived,
+where no submission is on record, and the audit trail of every app's records.
 
 Each method parses its parameters, calls reports.selectors or reports.services, and renders
 plain dicts. Submissions are versioned records like treaty actions: SPMU editors write them,
@@ -9,18 +9,28 @@ the history names the author, and edits need If-Match.
 from typing import Any
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.reverse import reverse
 
-from instruments.api.views import TreatyRecordViewSet
+from core.conditional import request_revision
+from core.rest.conditional import revision_conditional
+from core.rest.exports import (
+    FORMAT_PARAMETER,
+    Table,
+    export_format,
+    export_response,
+    export_schema_responses,
+)
+from core.rest.pagination import PAGE_PARAMS, paginate
+from core.rest.permissions import StaffOnly
+from core.rest.views import ApiViewSet, RecordWriteViewSet
 from instruments.selectors import instrument_list_at
 from reports import services
 from reports.api.filters import (
     FLAG_DETAIL_PARAMS,
     FLAG_PARAMS,
+    HISTORY_PARAMS,
     OBLIGATION_CODE,
     OBLIGATION_PARAMS,
     SUBMISSION_PARAMS,
@@ -31,6 +41,7 @@ from reports.api.serializers import (
     DataQualitySerializer,
     FlagPageSerializer,
     FlagSerializer,
+    HistoryPageSerializer,
     ObligationPageSerializer,
     ObligationSerializer,
     SubmissionPageSerializer,
@@ -40,6 +51,7 @@ from reports.api.serializers import (
     submission_row,
 )
 from reports.data_quality import data_quality, data_quality_entries
+from reports.history import history_entries, history_feed
 from reports.models import ComplianceFlag, Obligation, Submission
 from reports.selectors import (
     compliance_checked_as_of,
@@ -50,17 +62,6 @@ from reports.selectors import (
     submission_list,
 )
 from states.api.filters import osce_roles
-from untoc_tracker.conditional import request_revision
-from untoc_tracker.rest.conditional import expected_version, revision_conditional
-from untoc_tracker.rest.exports import (
-    FORMAT_PARAMETER,
-    Table,
-    export_format,
-    export_response,
-    export_schema_responses,
-)
-from untoc_tracker.rest.pagination import PAGE_PARAMS, paginate
-from untoc_tracker.rest.views import ApiViewSet
 
 
 class ObligationViewSet(ApiViewSet):
@@ -99,7 +100,35 @@ class ObligationViewSet(ApiViewSet):
         return Response(obligation_row(obligation))
 
 
-class SubmissionViewSet(TreatyRecordViewSet):
+@extend_schema_view(
+    create=extend_schema(
+        summary="Record a submission",
+        description="SPMU editors only, as in the back office: received on a past date, after "
+        "the instrument was adopted, once per participant, obligation and day. Once saved, "
+        "the participant's flags are re-checked, so a flag it answers is resolved.",
+        request=SubmissionWriteSerializer,
+        responses={201: SubmissionSerializer},
+    ),
+    update=extend_schema(
+        summary="Change a submission",
+        description="Send every field; If-Match must carry the submission's ETag. The "
+        "participant cannot change.",
+        request=SubmissionWriteSerializer,
+        responses=SubmissionSerializer,
+    ),
+    partial_update=extend_schema(
+        summary="Change some fields of a submission",
+        description="If-Match must carry the submission's ETag.",
+        request=SubmissionWriteSerializer,
+        responses=SubmissionSerializer,
+    ),
+    destroy=extend_schema(
+        summary="Remove a submission",
+        description="If-Match must carry its ETag. A flag it resolved opens again when the "
+        "participant is re-checked.",
+    ),
+)
+class SubmissionViewSet(RecordWriteViewSet):
     """submissions/: writes go through reports.services.submission_*, which re-check the
     participant's flags once the write has committed."""
 
@@ -143,64 +172,18 @@ class SubmissionViewSet(TreatyRecordViewSet):
     def retrieve(self, request: Request, pk: str) -> Response:
         return super().retrieve(request, pk)
 
-    @extend_schema(
-        summary="Record a submission",
-        description="SPMU editors only, as in the back office: received on a past date, after "
-        "the instrument was adopted, once per participant, obligation and day. Once saved, "
-        "the participant's flags are re-checked, so a flag it answers is resolved.",
-        request=SubmissionWriteSerializer,
-        responses={201: SubmissionSerializer},
-    )
-    def create(self, request: Request) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        values = dict(serializer.validated_data)
-        submission = services.submission_record(
-            participant=values.pop("state"), actor=request.user, **values
-        )
-        response = self.answer(submission, status.HTTP_201_CREATED)
-        response["Location"] = reverse("submission-detail", args=[submission.pk], request=request)
-        return response
+    def service_create(self, owner: Any, values: dict[str, Any], actor: Any) -> Submission:
+        return services.submission_record(participant=owner, actor=actor, **values)
 
-    @extend_schema(
-        summary="Change a submission",
-        description="Send every field; If-Match must carry the submission's ETag. The "
-        "participant cannot change.",
-        request=SubmissionWriteSerializer,
-        responses=SubmissionSerializer,
-    )
-    def update(self, request: Request, pk: str, partial: bool = False) -> Response:
-        submission = self.record(pk)
-        version = expected_version(request, submission)
-        values = self.write_values(request, submission, partial=partial)
-        if not values:
-            return self.answer(submission)  # a PATCH that changes nothing saves nothing
-        updated = services.submission_update(
-            submission=submission, actor=request.user, expected_version=version, **values
+    def service_update(
+        self, record: Submission, values: dict[str, Any], actor: Any, version: int | None
+    ) -> Submission:
+        return services.submission_update(
+            submission=record, actor=actor, expected_version=version, **values
         )
-        return self.answer(updated)
 
-    @extend_schema(
-        summary="Change some fields of a submission",
-        description="If-Match must carry the submission's ETag.",
-        request=SubmissionWriteSerializer,
-        responses=SubmissionSerializer,
-    )
-    def partial_update(self, request: Request, pk: str) -> Response:
-        return self.update(request, pk, partial=True)
-
-    @extend_schema(
-        summary="Remove a submission",
-        description="If-Match must carry its ETag. A flag it resolved opens again when the "
-        "participant is re-checked.",
-    )
-    def destroy(self, request: Request, pk: str) -> Response:
-        submission = self.record(pk)
-        version = expected_version(request, submission)
-        services.submission_delete(
-            submission=submission, actor=request.user, expected_version=version
-        )
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def service_delete(self, record: Submission, actor: Any, version: int | None) -> None:
+        services.submission_delete(submission=record, actor=actor, expected_version=version)
 
 
 class FlagViewSet(ApiViewSet):
@@ -276,3 +259,31 @@ class DataQualityViewSet(ApiViewSet):
     def list(self, request: Request) -> Response:
         report = data_quality(instrument_list_at(request_revision(request)))
         return Response({"instruments": data_quality_entries(report)})
+
+
+class HistoryViewSet(ApiViewSet):
+    """history/: the audit trail of every app's records, from reports.history."""
+
+    permission_classes = [StaffOnly]
+
+    @extend_schema(
+        summary="Audit trail (staff only)",
+        description="Every change to treaty data, newest first: which record, who, when, the "
+        "fields that changed and the record's values after the change.",
+        parameters=[*HISTORY_PARAMS.openapi(), *PAGE_PARAMS.openapi()],
+        responses=HistoryPageSerializer,
+    )
+    @revision_conditional
+    def list(self, request: Request) -> Response:
+        params = (HISTORY_PARAMS + PAGE_PARAMS).parse(request)
+        feed = history_feed(
+            resources=params["resource"],
+            states=params["state"],
+            username=params["user"],
+            date_from=params["date_from"],
+            date_to=params["date_to"],
+            record=params["record"],
+        )
+        page = paginate(request, feed, params, counted=True)
+        page.results = history_entries(page.results)
+        return Response(page.as_dict())

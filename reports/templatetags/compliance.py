@@ -9,7 +9,7 @@ from datetime import date
 from django import template
 
 from reports import domain
-from reports.selectors import obligation_standings
+from reports.standings import obligation_standings
 from states.models import Participant
 
 register = template.Library()

@@ -1,8 +1,8 @@
 """Query parameters about participants, shared by every resource that filters by them."""
 
+from core.rest.params import ChoiceParam, CodesParam, Params, TextParam, ordering_choices
 from states.models import Participant
 from states.selectors import OSCE_ROLE_GROUPS, participant_list
-from untoc_tracker.rest.params import ChoiceParam, CodesParam, Params, TextParam, ordering_choices
 
 
 def unknown_states(codes: list[str]) -> set[str]:

@@ -8,20 +8,20 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from states.api.filters import PARTICIPANT_ORDERINGS, PARTICIPANT_PARAMS
-from states.api.serializers import PARTICIPANT_COLUMNS, ParticipantSerializer
-from states.models import Participant
-from states.selectors import alias_names, participant_list, participant_search
-from untoc_tracker.rest.conditional import revision_conditional
-from untoc_tracker.rest.exports import (
+from core.rest.conditional import revision_conditional
+from core.rest.exports import (
     FORMAT_PARAMETER,
     Table,
     export_format,
     export_response,
     export_schema_responses,
 )
-from untoc_tracker.rest.pagination import PAGE_PARAMS, page_serializer, paginate
-from untoc_tracker.rest.views import ApiViewSet
+from core.rest.pagination import PAGE_PARAMS, page_serializer, paginate
+from core.rest.views import ApiViewSet
+from states.api.filters import PARTICIPANT_ORDERINGS, PARTICIPANT_PARAMS
+from states.api.serializers import PARTICIPANT_COLUMNS, ParticipantSerializer
+from states.models import Participant
+from states.selectors import alias_names, participant_list, participant_search
 
 _VALUES = ("id", *(c for c in PARTICIPANT_COLUMNS if c != "aliases"))
 

@@ -6,10 +6,10 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from core.selectors import data_revision
 from instruments import services
 from instruments.models import Instrument, TreatyAction
 from states.models import Participant
-from states.selectors import data_revision
 from states.services import alias_upsert
 from tests.factories import participant
 

@@ -362,7 +362,7 @@ def test_a_change_saved_between_the_check_and_the_write_is_412(
     editor_client, signature, monkeypatch
 ):
     """The service's own version check closes the window after the If-Match check."""
-    from instruments.api import views
+    from core.rest import views
 
     def checked_then_overtaken(request, instance):
         services.action_update(action=instance, expected_version=instance.version, note="other")

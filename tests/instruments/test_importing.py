@@ -6,11 +6,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import OperationalError
 
+from core.selectors import data_revision
+from core.tables import ImportRefused
 from instruments import services
-from instruments.importing import ImportRefused, treaty_data_load
+from instruments.events import treaty_data_changed
+from instruments.importing import treaty_data_load
 from instruments.models import Declaration, TreatyAction
 from states.models import Participant, ParticipantAlias
-from states.selectors import data_revision
 
 pytestmark = pytest.mark.usefixtures("real_data")
 
@@ -198,3 +200,27 @@ def test_a_failure_while_writing_leaves_nothing_of_the_load(tmp_path, monkeypatc
     assert written  # the first participant's actions had been written
     assert not Participant.objects.filter(iso3__in=["SOM", "SSD"]).exists()
     assert (TreatyAction.objects.count(), history_rows(), data_revision()) == before
+
+
+def test_a_load_announces_the_participants_it_changed_once_after_all_its_writes(tmp_path):
+    """Followers (the compliance re-check) hear of a whole load once, not once per row."""
+    path = write(
+        tmp_path,
+        "status.csv",
+        HEADER
+        + "Somalia,SOM,,UNTOC,,2021-07-20,accession,test table\n"
+        + "South Sudan,SSD,,UNTOC,,2021-08-02,accession,test table\n",
+    )
+    heard = []
+
+    def listener(sender, participant_ids, **kwargs):
+        heard.append(participant_ids)
+
+    treaty_data_changed.connect(listener)
+    try:
+        treaty_data_load([path])
+    finally:
+        treaty_data_changed.disconnect(listener)
+    assert heard == [
+        sorted(Participant.objects.filter(iso3__in=["SOM", "SSD"]).values_list("pk", flat=True))
+    ]

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from instruments import selectors, services
+from instruments import records, selectors, services
 from instruments.models import Instrument
 from states.models import Participant
 from states.selectors import OSCE_ROLE_GROUPS, participant_list
@@ -289,7 +289,7 @@ def test_a_participant_page_gives_declarations_with_their_text_and_a_timeline(cl
     timeline = re.search(r'<ol class="timeline">(.*?)</ol>', html, re.S).group(1)
     dates = re.findall(r'<time datetime="([\d-]+)"', timeline)
     assert dates == sorted(dates)
-    actions = selectors.action_list_latest(limit=100, participant_codes=["AUT"])
+    actions = records.action_list_latest(limit=100, participant_codes=["AUT"])
     assert {f'id="action-{a.pk}"' for a in actions} <= set(re.findall(r'id="action-\d+"', timeline))
     assert "Entry into force of the Convention for Austria" in timeline
     assert '<time datetime="2004-10-23">' in timeline  # 30 days after the 23 Sep 2004 deposit
@@ -419,7 +419,7 @@ def test_the_feed_is_atom_with_the_latest_actions_newest_first(client):
     feed = ElementTree.fromstring(response.content)
     entries = feed.findall(f"{ATOM}entry")
     assert len(entries) == 50
-    latest = selectors.action_list_latest(limit=1)[0]
+    latest = records.action_list_latest(limit=1)[0]
     assert entries[0].find(f"{ATOM}id").text == f"untoc-tracker:action:{latest.pk}"
     link = entries[0].find(f"{ATOM}link").get("href")
     assert link.endswith(f"/states/{latest.participant.iso3}/#action-{latest.pk}")

@@ -5,10 +5,11 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
+from core.selectors import data_revision
+from core.writes import StaleVersionError
 from instruments import services
 from instruments.events import treaty_data_changed
 from instruments.models import Instrument, TreatyAction
-from states.selectors import data_revision
 from tests.factories import participant
 
 pytestmark = pytest.mark.usefixtures("real_data")
@@ -79,7 +80,7 @@ def test_field_errors_name_the_field(south_sudan, untoc):
 def test_an_update_with_a_stale_version_is_refused(south_sudan, untoc):
     accession = record(south_sudan, untoc, "accession", date(2012, 8, 1))
     services.action_update(action=accession, expected_version=1, note="first editor")
-    with pytest.raises(services.StaleVersionError):
+    with pytest.raises(StaleVersionError):
         services.action_update(action=accession, expected_version=1, note="second editor")
     accession.refresh_from_db()
     assert (accession.note, accession.version) == ("first editor", 2)

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from reports import services
+from reports import services, sweep
 from reports.models import ComplianceFlag, Submission
 from reports.tasks import participant_compliance_recheck
 from tests.reports.conftest import obligation, open_flags, state
@@ -27,7 +27,7 @@ def submission_form(**overrides):
 def test_an_editor_records_a_submission_and_after_the_job_runs_the_flag_is_resolved(
     editor_client, editor, django_capture_on_commit_callbacks
 ):
-    services.compliance_sweep(as_of=date(2010, 1, 1))
+    sweep.compliance_sweep(as_of=date(2010, 1, 1))
     changelist = editor_client.get(
         reverse("admin:reports_complianceflag_changelist"), {"status": "open", "q": "Germany"}
     )
@@ -40,7 +40,7 @@ def test_an_editor_records_a_submission_and_after_the_job_runs_the_flag_is_resol
     assert submission.history.get().history_user == editor
 
     (recheck,) = callbacks
-    participant_compliance_recheck.apply(args=[sorted(recheck.participant_ids)])
+    participant_compliance_recheck.apply(args=[recheck.args[0]])
     flag = ComplianceFlag.objects.get(participant=state("DEU"), obligation__code="untoc-cop-2007")
     assert (flag.resolution, flag.submission, flag.evidence_on) == (
         "submission",

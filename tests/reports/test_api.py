@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 import time_machine
 
-from reports import services
+from reports import services, sweep
 from reports.models import ComplianceFlag
 from tests.apiclient import (
     API,
@@ -43,7 +43,7 @@ CATALOGUE = [
 
 @pytest.fixture
 def swept():
-    return services.compliance_sweep(as_of=date(2010, 1, 1))
+    return sweep.compliance_sweep(as_of=date(2010, 1, 1))
 
 
 @pytest.fixture
@@ -295,7 +295,7 @@ def test_a_resolved_flag_names_what_resolved_it_and_was_open_before(client, swep
         received_on=date(2010, 2, 1),
         reference="CTOC/COP/2010/CRP.1",
     )
-    services.compliance_sweep(as_of=date(2010, 3, 1))
+    sweep.compliance_sweep(as_of=date(2010, 3, 1))
     params = {"state": "DEU", "obligation": "untoc-cop-2007"}
     (resolved,) = get_json(client, "flags/", {**params, "as_of": "2010-03-01"})["results"]
     assert {k: resolved[k] for k in ("open", "resolved_on", "resolution", "received_on")} == {
@@ -318,7 +318,7 @@ def test_a_resolved_flag_names_what_resolved_it_and_was_open_before(client, swep
 
 def test_flags_answer_for_today_unless_as_of_is_given(client):
     with time_machine.travel(date(2010, 6, 1), tick=False):
-        services.compliance_sweep(as_of=date(2010, 1, 1))
+        sweep.compliance_sweep(as_of=date(2010, 1, 1))
         body = get_json(client, "flags/", {"state": "DEU"})
     assert body["as_of"] == "2010-06-01"
     assert body["results"][1]["days_overdue"] == 1067
@@ -450,7 +450,7 @@ def test_a_flag_detail_is_304_until_a_check_changes_the_flags(client, swept):
         obligation=obligation("untoc-cop-2007"),
         received_on=date(2010, 2, 1),
     )
-    services.compliance_sweep(as_of=date(2010, 3, 1))
+    sweep.compliance_sweep(as_of=date(2010, 3, 1))
     changed = client.get(path, HTTP_IF_NONE_MATCH=tag)
     assert changed.status_code == 200
     assert changed.json()["open"] is False

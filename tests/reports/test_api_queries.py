@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import pytest
 
 from instruments.models import Instrument
-from reports import services
+from reports import sweep
 from reports.models import Obligation, Submission
 from tests.apiclient import API, token_headers
 from tests.factories import synthetic_participants
@@ -62,7 +62,7 @@ def size(request, db):
 @pytest.fixture
 def swept(size):
     """The flags of the shipped and synthetic participants as of AS_OF."""
-    services.compliance_sweep(as_of=AS_OF)
+    sweep.compliance_sweep(as_of=AS_OF)
     return size
 
 

@@ -45,7 +45,7 @@ def test_a_submission_is_the_editor_s_and_the_re_check_it_causes_is_the_system_s
             actor=editor,
         )
     (recheck,) = callbacks
-    participant_compliance_recheck.apply(args=[sorted(recheck.participant_ids)])
+    participant_compliance_recheck.apply(args=[recheck.args[0]])
 
     (submitted,) = get_json(viewer_client, "history/", {"resource": "submissions"})["results"]
     assert (submitted["user"], submitted["values"]["obligation"]) == (

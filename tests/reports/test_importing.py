@@ -8,11 +8,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import OperationalError
 
-from instruments.importing import ImportRefused
+from core.selectors import data_revision
+from core.tables import ImportRefused
 from reports import services
 from reports.importing import SHIPPED_FILES, catalogue_load
 from reports.models import CopSession, Obligation
-from states.selectors import data_revision
 from tests.reports.conftest import obligation
 
 pytestmark = pytest.mark.usefixtures("real_data")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from instruments import selectors
-from reports.selectors import obligation_standings
+from reports.standings import obligation_standings
 from states.selectors import participant_list
 
 pytestmark = pytest.mark.usefixtures("real_data")

@@ -6,14 +6,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reports import services
+from reports import services, sweep
 from reports.selectors import (
     flag_entries,
     flag_filters,
     flag_list,
-    obligation_standings,
     submission_list,
 )
+from reports.standings import obligation_standings
 from tests.factories import synthetic_participants
 from tests.reports.conftest import obligation, state
 
@@ -24,7 +24,7 @@ AS_OF = date(2010, 1, 1)
 
 @pytest.fixture
 def swept():
-    return services.compliance_sweep(as_of=AS_OF)
+    return sweep.compliance_sweep(as_of=AS_OF)
 
 
 def test_flags_filter_by_state_obligation_instrument_and_status(swept):
@@ -49,7 +49,7 @@ def test_a_resolved_flag_is_open_as_of_a_date_before_its_resolution(swept):
         obligation=obligation("untoc-cop-2007"),
         received_on=date(2010, 2, 1),
     )
-    services.compliance_sweep(as_of=date(2010, 3, 1))
+    sweep.compliance_sweep(as_of=date(2010, 3, 1))
     assert flag_list(state="DEU", status="resolved", as_of=date(2010, 3, 1)).count() == 1
     (entry,) = flag_entries(
         flag_list(state="DEU", obligation="untoc-cop-2007", as_of=date(2010, 2, 15)),
@@ -95,7 +95,7 @@ def test_the_flag_list_and_its_rows_take_one_query_at_two_sizes():
     counts = []
     for size in (5, 40):
         synthetic_participants(size)
-        services.compliance_sweep(as_of=AS_OF)
+        sweep.compliance_sweep(as_of=AS_OF)
         with CaptureQueriesContext(connection) as queries:
             # 1 the flags with their participant, obligation, instrument and submission
             rows = flag_entries(flag_list(status="open", as_of=AS_OF), AS_OF)

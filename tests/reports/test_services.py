@@ -6,11 +6,11 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from instruments.services import StaleVersionError
+from core.selectors import data_revision
+from core.writes import StaleVersionError
 from reports import services
 from reports.models import Submission
-from reports.tasks import PendingRecheck
-from states.selectors import data_revision
+from reports.tasks import flag_overdue_states, participant_compliance_recheck, rechecks
 from tests.reports.conftest import obligation, state
 
 pytestmark = pytest.mark.usefixtures("real_data")
@@ -42,20 +42,24 @@ def test_recording_a_submission_keeps_its_history_and_counts_the_revision(
     assert (entry.history_user, entry.history_type) == (editor, "+")
     assert data_revision() == revision + 1
     (recheck,) = callbacks
-    assert isinstance(recheck, PendingRecheck)
-    assert recheck.participant_ids == {state("ALB").pk}
+    assert recheck.func == participant_compliance_recheck.delay
+    assert recheck.args == ([state("ALB").pk],)
 
 
-def test_writes_to_several_participants_in_one_transaction_send_one_re_check(
+def test_writes_to_several_participants_in_one_batch_send_one_re_check(
     django_capture_on_commit_callbacks,
 ):
     from django.db import transaction
 
-    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+    with (
+        django_capture_on_commit_callbacks() as callbacks,
+        transaction.atomic(),
+        rechecks.batched(),
+    ):
         record()
         record(participant=state("FRA"))
     (recheck,) = callbacks
-    assert recheck.participant_ids == {state("ALB").pk, state("FRA").pk}
+    assert recheck.args == (sorted([state("ALB").pk, state("FRA").pk]),)
 
 
 def test_a_submission_from_the_future_is_refused_naming_the_field():
@@ -115,6 +119,6 @@ def test_a_grace_period_change_is_kept_with_history_and_schedules_a_sweep(
     assert cop.grace_days == 90
     assert cop.history.order_by("-history_id").first().history_user == editor
     (sweep,) = callbacks
-    assert sweep.task.name == "reports.tasks.flag_overdue_states"
+    assert sweep.func == flag_overdue_states.delay
     with pytest.raises(StaleVersionError):
         services.obligation_grace_update(obligation=cop, grace_days=10, expected_version=1)

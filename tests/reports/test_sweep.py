@@ -8,12 +8,12 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.selectors import data_revision
 from instruments import services as treaty_services
 from instruments.models import Instrument
-from reports import services
+from reports import services, sweep
 from reports.models import ComplianceFlag
 from reports.selectors import flag_entry, flag_list
-from states.selectors import data_revision
 from tests.factories import synthetic_participants
 from tests.reports.conftest import obligation, open_flags, state
 
@@ -23,7 +23,7 @@ COP_DEADLINE = date(2007, 6, 30)
 
 
 def test_parties_by_the_deadline_without_a_submission_are_flagged_from_30_june_2007():
-    services.compliance_sweep(as_of=date(2010, 1, 1))
+    sweep.compliance_sweep(as_of=date(2010, 1, 1))
     flags = open_flags(obligation__code="untoc-cop-2007")
     germany = flags["DEU", "untoc-cop-2007"]
     assert germany.due_on == COP_DEADLINE
@@ -36,23 +36,23 @@ def test_parties_by_the_deadline_without_a_submission_are_flagged_from_30_june_2
 
 
 def test_no_flag_is_raised_the_day_of_the_deadline_only_after_it():
-    services.compliance_sweep(as_of=COP_DEADLINE)
+    sweep.compliance_sweep(as_of=COP_DEADLINE)
     assert ("DEU", "untoc-cop-2007") not in open_flags()
-    services.compliance_sweep(as_of=date(2007, 7, 1))
+    sweep.compliance_sweep(as_of=date(2007, 7, 1))
     assert ("DEU", "untoc-cop-2007") in open_flags()
 
 
 def test_a_grace_period_delays_the_flag_by_its_days():
     cop = obligation("untoc-cop-2007")
     services.obligation_grace_update(obligation=cop, grace_days=30)
-    services.compliance_sweep(as_of=date(2007, 7, 30))
+    sweep.compliance_sweep(as_of=date(2007, 7, 30))
     assert ("DEU", "untoc-cop-2007") not in open_flags()
-    services.compliance_sweep(as_of=date(2007, 7, 31))
+    sweep.compliance_sweep(as_of=date(2007, 7, 31))
     assert open_flags()["DEU", "untoc-cop-2007"].due_on == COP_DEADLINE
 
 
 def test_non_parties_are_never_flagged():
-    services.compliance_sweep(as_of=date(2025, 1, 1))
+    sweep.compliance_sweep(as_of=date(2025, 1, 1))
     # Iran signed and never ratified; Japan is a party only from 2017; the Congo has not acted.
     flagged = {iso3 for iso3, _ in open_flags()}
     assert "IRN" not in flagged
@@ -61,23 +61,23 @@ def test_non_parties_are_never_flagged():
 
 
 def test_a_state_that_became_a_party_after_the_deadline_is_due_from_its_own_entry_into_force():
-    services.compliance_sweep(as_of=date(2010, 1, 1))
+    sweep.compliance_sweep(as_of=date(2010, 1, 1))
     assert not ComplianceFlag.objects.filter(participant=state("JPN")).exists()
 
     # Japan acceded on 11 July 2017 and is bound from 10 August 2017.
-    services.compliance_sweep(as_of=date(2017, 8, 1))
+    sweep.compliance_sweep(as_of=date(2017, 8, 1))
     japan = {code: f for (iso3, code), f in open_flags().items() if iso3 == "JPN"}
     assert japan["untoc-18-13"].due_on == date(2017, 7, 11)  # at deposit
     assert "untoc-cop-2007" not in japan  # not due before Japan is bound
 
-    services.compliance_sweep(as_of=date(2017, 8, 11))
+    sweep.compliance_sweep(as_of=date(2017, 8, 11))
     assert open_flags()["JPN", "untoc-cop-2007"].due_on == date(2017, 8, 10)
     # Liechtenstein, a party since 2008, is due from its entry into force, not from 2007.
     assert open_flags()["LIE", "untoc-cop-2007"].due_on == date(2008, 3, 21)
 
 
 def test_notifications_already_in_the_treaty_data_count_as_received_on_their_dates():
-    services.compliance_sweep(as_of=date(2010, 1, 1))
+    sweep.compliance_sweep(as_of=date(2010, 1, 1))
     flags = open_flags()
     # Latvia notified its central authority and languages with its ratification in 2001.
     assert ("LVA", "untoc-18-13") not in flags
@@ -92,9 +92,9 @@ def test_notifications_already_in_the_treaty_data_count_as_received_on_their_dat
 
 def test_a_notification_counts_only_from_its_date():
     # Spain notified its central authority on 17 April 2007, after its 2002 deposit.
-    services.compliance_sweep(as_of=date(2007, 1, 1))
+    sweep.compliance_sweep(as_of=date(2007, 1, 1))
     assert open_flags()["ESP", "untoc-18-13"].due_on == date(2002, 3, 1)
-    services.compliance_sweep(as_of=date(2007, 4, 17))
+    sweep.compliance_sweep(as_of=date(2007, 4, 17))
     spain = ComplianceFlag.objects.get(participant=state("ESP"), obligation__code="untoc-18-13")
     assert (spain.resolution, spain.evidence_on) == ("notification", date(2007, 4, 17))
 
@@ -102,7 +102,7 @@ def test_a_notification_counts_only_from_its_date():
 def test_a_notification_staff_record_later_resolves_the_flag_on_re_check(
     django_capture_on_commit_callbacks,
 ):
-    services.compliance_sweep(as_of=date(2025, 1, 1))
+    sweep.compliance_sweep(as_of=date(2025, 1, 1))
     assert ("DEU", "untoc-18-14") in open_flags()
     with django_capture_on_commit_callbacks() as callbacks:
         treaty_services.declaration_record(
@@ -116,14 +116,14 @@ def test_a_notification_staff_record_later_resolves_the_flag_on_re_check(
             source="test",
         )
     (recheck,) = callbacks
-    assert recheck.participant_ids == {state("DEU").pk}
-    services.compliance_recheck(participant_ids=sorted(recheck.participant_ids))
+    assert recheck.args == ([state("DEU").pk],)
+    sweep.compliance_recheck(participant_ids=recheck.args[0])
     flag = ComplianceFlag.objects.get(participant=state("DEU"), obligation__code="untoc-18-14")
     assert (flag.resolution, flag.evidence_on) == ("notification", date(2006, 6, 14))
 
 
 def test_organizations_and_articles_without_a_date_raise_no_flags():
-    services.compliance_sweep(as_of=date(2025, 1, 1))
+    sweep.compliance_sweep(as_of=date(2025, 1, 1))
     assert not ComplianceFlag.objects.filter(participant=state("EUU")).exists()
     assert not ComplianceFlag.objects.filter(
         obligation__code__in=["untoc-31-6", "untoc-32-5", "som-8-6", "fir-13-2"]
@@ -138,7 +138,7 @@ def test_organizations_and_articles_without_a_date_raise_no_flags():
 def test_a_submission_resolves_the_flag_and_its_lateness_is_kept(
     django_capture_on_commit_callbacks,
 ):
-    services.compliance_sweep(as_of=date(2010, 1, 1))
+    sweep.compliance_sweep(as_of=date(2010, 1, 1))
     germany = state("DEU")
     with (
         django_capture_on_commit_callbacks(),
@@ -150,7 +150,7 @@ def test_a_submission_resolves_the_flag_and_its_lateness_is_kept(
             received_on=date(2009, 5, 1),
             reference="CTOC/COP/2008/CRP.1",
         )
-    result = services.compliance_sweep(as_of=date(2010, 1, 2))
+    result = sweep.compliance_sweep(as_of=date(2010, 1, 2))
     assert result.resolved == 1
     flag = ComplianceFlag.objects.get(participant=germany, obligation__code="untoc-cop-2007")
     assert (flag.resolved_on, flag.resolution, flag.submission) == (
@@ -167,17 +167,17 @@ def test_a_submission_resolves_the_flag_and_its_lateness_is_kept(
 
 
 def test_deleting_the_submission_reopens_the_flag(django_capture_on_commit_callbacks):
-    services.compliance_sweep(as_of=date(2010, 1, 1))
+    sweep.compliance_sweep(as_of=date(2010, 1, 1))
     with django_capture_on_commit_callbacks():
         submission = services.submission_record(
             participant=state("DEU"),
             obligation=obligation("untoc-cop-2007"),
             received_on=date(2009, 5, 1),
         )
-    services.compliance_sweep(as_of=date(2010, 1, 2))
+    sweep.compliance_sweep(as_of=date(2010, 1, 2))
     with django_capture_on_commit_callbacks():
         services.submission_delete(submission=submission)
-    result = services.compliance_sweep(as_of=date(2010, 1, 3))
+    result = sweep.compliance_sweep(as_of=date(2010, 1, 3))
     assert result.reopened == 1
     flag = open_flags()["DEU", "untoc-cop-2007"]
     assert (flag.raised_on, flag.submission, flag.resolution) == (date(2010, 1, 3), None, "")
@@ -186,15 +186,13 @@ def test_deleting_the_submission_reopens_the_flag(django_capture_on_commit_callb
 def test_a_corrected_deposit_moves_the_due_date_of_the_open_flag(
     django_capture_on_commit_callbacks,
 ):
-    services.compliance_sweep(as_of=date(2010, 1, 1))
+    sweep.compliance_sweep(as_of=date(2010, 1, 1))
     germany = state("DEU")
     ratification = germany.actions.get(instrument__code="untoc", kind="ratification")
     with django_capture_on_commit_callbacks() as callbacks:
         treaty_services.action_update(action=ratification, date=date(2006, 6, 1))
     (recheck,) = callbacks
-    result = services.compliance_recheck(
-        participant_ids=sorted(recheck.participant_ids), as_of=date(2010, 1, 1)
-    )
+    result = sweep.compliance_recheck(participant_ids=recheck.args[0], as_of=date(2010, 1, 1))
     assert result.updated == 1
     assert open_flags()["DEU", "untoc-18-14"].due_on == date(2006, 6, 1)
 
@@ -206,7 +204,7 @@ def test_days_overdue_and_ageing_buckets_on_frozen_dates():
     # Germany: languages (art. 18(14)) due at its deposit, 14 June 2006; the COP deadline,
     # 30 June 2007.
     with time_machine.travel(date(2008, 6, 29), tick=False):
-        services.compliance_sweep()
+        sweep.compliance_sweep()
         (cop,) = flag_list(state="DEU", obligation="untoc-cop-2007")
         entry = flag_entry(cop, date(2008, 6, 29))
         assert (entry["days_overdue"], entry["ageing_bucket"]) == (365, "under_1_year")
@@ -225,11 +223,11 @@ def test_a_second_run_changes_nothing_and_sends_no_second_digest(
     editor_with_email, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        first = services.compliance_sweep(as_of=date(2010, 1, 1))
+        first = sweep.compliance_sweep(as_of=date(2010, 1, 1))
     revision = data_revision()
     flags = set(ComplianceFlag.objects.values_list("participant_id", "obligation_id", "due_on"))
     with django_capture_on_commit_callbacks(execute=True):
-        second = services.compliance_sweep(as_of=date(2010, 1, 1))
+        second = sweep.compliance_sweep(as_of=date(2010, 1, 1))
     assert first.raised > 300
     assert first.digest_flags == first.raised
     assert (second.changed, second.unchanged, second.digest_flags) == (0, first.raised, 0)
@@ -247,23 +245,23 @@ def test_a_second_run_changes_nothing_and_sends_no_second_digest(
 def test_flags_a_re_check_raised_reach_editors_in_the_next_sweep_s_digest(
     editor_with_email, django_capture_on_commit_callbacks
 ):
-    services.compliance_recheck(participant_ids=[state("DEU").pk], as_of=date(2010, 1, 1))
+    sweep.compliance_recheck(participant_ids=[state("DEU").pk], as_of=date(2010, 1, 1))
     assert len(open_flags()) == 2
     with django_capture_on_commit_callbacks(execute=True):
-        result = services.compliance_sweep(as_of=date(2010, 1, 1))
+        result = sweep.compliance_sweep(as_of=date(2010, 1, 1))
     assert result.digest_flags == result.raised + 2
     (digest,) = mail.outbox
     assert "Germany: UNTOC COP deadline" in digest.body
 
 
 def test_the_sweep_s_writes_appear_in_the_history_as_the_system_s():
-    services.compliance_sweep(as_of=date(2010, 1, 1))
+    sweep.compliance_sweep(as_of=date(2010, 1, 1))
     revision = data_revision()
     flag = ComplianceFlag.objects.get(participant=state("DEU"), obligation__code="untoc-18-14")
     (entry,) = flag.history.all()
     assert (entry.history_user, entry.history_type) == (None, "+")
     assert entry.history_change_reason == "compliance check (system)"
-    services.compliance_sweep(as_of=date(2010, 1, 1))
+    sweep.compliance_sweep(as_of=date(2010, 1, 1))
     assert data_revision() == revision
 
 
@@ -271,7 +269,7 @@ def test_each_history_row_copies_its_flag_as_written_and_names_who_ran_the_check
     django_capture_on_commit_callbacks, editor
 ):
     with time_machine.travel(datetime(2010, 1, 1, 9, 30, tzinfo=UTC), tick=False):
-        first = services.compliance_sweep(as_of=date(2010, 1, 1))
+        first = sweep.compliance_sweep(as_of=date(2010, 1, 1))
     germany = state("DEU")
     with django_capture_on_commit_callbacks():
         services.submission_record(
@@ -279,7 +277,7 @@ def test_each_history_row_copies_its_flag_as_written_and_names_who_ran_the_check
             obligation=obligation("untoc-cop-2007"),
             received_on=date(2009, 5, 1),
         )
-    services.compliance_sweep(as_of=date(2010, 1, 2), actor=editor)
+    sweep.compliance_sweep(as_of=date(2010, 1, 2), actor=editor)
 
     History = ComplianceFlag.history.model
     assert History.objects.filter(history_type="+").count() == first.raised
@@ -308,19 +306,19 @@ def test_each_history_row_copies_its_flag_as_written_and_names_who_ran_the_check
 
 def test_a_dry_run_reports_what_would_change_and_writes_nothing():
     revision = data_revision()
-    result = services.compliance_sweep(as_of=date(2010, 1, 1), dry_run=True)
+    result = sweep.compliance_sweep(as_of=date(2010, 1, 1), dry_run=True)
     assert result.raised > 300
     assert not ComplianceFlag.objects.exists()
     assert data_revision() == revision
 
 
 def test_the_sweep_runs_the_same_statements_for_5_and_400_more_participants(editor_with_email):
-    services.compliance_sweep(as_of=date(2010, 1, 1))
+    sweep.compliance_sweep(as_of=date(2010, 1, 1))
     counts = []
     for size in (5, 400):
         synthetic_participants(size)
         with CaptureQueriesContext(connection) as queries:
-            result = services.compliance_sweep(as_of=date(2010, 1, 1))
+            result = sweep.compliance_sweep(as_of=date(2010, 1, 1))
         assert result.raised == 3 * size  # art. 18(13), 18(14) and the COP deadline each
         counts.append(len(queries))
     # 1 take turns (update the ComplianceCheck row); 2 obligations with their instruments

@@ -13,8 +13,8 @@ from django.db import connection
 
 from instruments import services as treaty_services
 from instruments.models import Instrument
-from reports import services
 from reports.models import ComplianceFlag
+from reports.sweep import compliance_sweep
 from reports.tasks import flag_overdue_states, participant_compliance_recheck
 from tests.factories import participant
 from untoc_tracker.celery import app as celery_app
@@ -46,7 +46,7 @@ def test_recording_a_treaty_action_re_checks_that_participant_after_commit(
         )
     assert not ComplianceFlag.objects.exists()  # nothing runs before the commit
     (recheck,) = callbacks
-    summary = participant_compliance_recheck.apply(args=[sorted(recheck.participant_ids)]).get()
+    summary = participant_compliance_recheck.apply(args=[recheck.args[0]]).get()
     assert summary["participants"] == 1
     flags = ComplianceFlag.objects.filter(participant=south_sudan)
     assert {(f.obligation.code, f.due_on) for f in flags} == {
@@ -89,7 +89,7 @@ def _purge_broker() -> None:
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.usefixtures("real_data")
 def test_a_worker_takes_the_sweep_from_the_broker_and_the_flags_appear_in_the_database():
-    expected = services.compliance_sweep(as_of=AS_OF, dry_run=True).raised
+    expected = compliance_sweep(as_of=AS_OF, dry_run=True).raised
     _purge_broker()
     hijack = celery_app.conf.worker_hijack_root_logger
     celery_app.conf.worker_hijack_root_logger = False  # keep pytest's log capture
@@ -113,14 +113,14 @@ def test_a_worker_takes_the_sweep_from_the_broker_and_the_flags_appear_in_the_da
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.usefixtures("real_data")
 def test_two_sweeps_at_once_raise_each_flag_once_and_send_one_digest(editor_with_email):
-    expected = services.compliance_sweep(as_of=AS_OF, dry_run=True).raised
+    expected = compliance_sweep(as_of=AS_OF, dry_run=True).raised
     start = threading.Barrier(2)
     results, errors = [], []
 
     def sweep():
         try:
             start.wait()
-            results.append(services.compliance_sweep(as_of=AS_OF))
+            results.append(compliance_sweep(as_of=AS_OF))
         except Exception as error:  # reported below, with the other thread's outcome
             errors.append(error)
         finally:

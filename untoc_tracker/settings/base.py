@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "untoc_tracker.apps.TrackerConfig",
+    "core",
     "states",
     "instruments",
     "reports",
@@ -208,9 +209,9 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 # --- Cache --------------------------------------------------------------------------------
 # "default": Redis, shared by the web processes; a Redis that is down or stalls makes a cache
-# miss, never an error page (untoc_tracker/cache.py), and costs one request at most half a
+# miss, never an error page (core/cache.py), and costs one request at most half a
 # second. "local": each process's own memory, for pages and reference data keyed by the data
-# revision (untoc_tracker/conditional.py); it needs no Redis and cannot fail a request.
+# revision (core/conditional.py); it needs no Redis and cannot fail a request.
 LOCAL_CACHE = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "untoc-tracker-local",
@@ -219,7 +220,7 @@ LOCAL_CACHE = {
 CACHES = {
     "default": (
         {
-            "BACKEND": "untoc_tracker.cache.FaultTolerantRedisCache",
+            "BACKEND": "core.cache.FaultTolerantRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
@@ -236,9 +237,9 @@ EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "untoc-tracker@localhost")
 
 # --- REST framework -----------------------------------------------------------------------
-# The API's shared machinery lives in untoc_tracker/rest/ (errors, parameters, ETags, exports).
+# The API's shared machinery lives in core/rest/ (errors, parameters, ETags, exports).
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "untoc_tracker.rest.schema.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.rest.schema.AutoSchema",
     # Token first: its WWW-Authenticate header makes "not signed in" a 401 rather than a 403.
     # No Basic authentication: passwords are not sent with every request.
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -246,13 +247,13 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
-        "untoc_tracker.rest.permissions.ReadsPublicWritesByPermission",
+        "core.rest.permissions.ReadsPublicWritesByPermission",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": ("untoc_tracker.rest.negotiation.StrictFormatNegotiation"),
-    "EXCEPTION_HANDLER": "untoc_tracker.rest.errors.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["untoc_tracker.rest.throttling.AnonymousThrottle"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": ("core.rest.negotiation.StrictFormatNegotiation"),
+    "EXCEPTION_HANDLER": "core.rest.errors.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["core.rest.throttling.AnonymousThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": env_rate("API_ANON_THROTTLE_RATE", "120/minute")},
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -355,8 +356,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Administrators can review every failed login (the last 1000 per username) in the back office.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-AXES_LOCKOUT_CALLABLE = "untoc_tracker.security.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "untoc_tracker.security.client_address"
+AXES_LOCKOUT_CALLABLE = "core.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "core.security.client_address"
 # How many proxies in front of the web process append to X-Forwarded-For; 0 reads the
 # address of the connection itself (a client could write X-Forwarded-For to dodge the lock).
 PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)

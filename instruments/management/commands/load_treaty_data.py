@@ -1,11 +1,11 @@
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from instruments.importing import ImportRefused, ImportSummary
+from core.tables import load_and_report
 from instruments.loading import data_load
 
 
@@ -30,7 +30,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, paths: list[str], dry_run: bool, **options: Any) -> None:
-        files = _csv_files(paths) if paths else None  # None: the shipped data
+        files = _csv_files(paths) if paths else None  # None: the shipped data, in two steps
         show_progress = sys.stderr.isatty() and options["verbosity"] > 0
         load_and_report(
             self,
@@ -39,23 +39,6 @@ class Command(BaseCommand):
             ),
             dry_run=dry_run,
         )
-
-
-def load_and_report(
-    command: BaseCommand, load: Callable[[], ImportSummary], *, dry_run: bool
-) -> None:
-    """Run a validate-first load; print what it changed, or every problem and fail."""
-    try:
-        summary = load()
-    except ImportRefused as refused:
-        for error in refused.errors:
-            command.stderr.write(str(error))
-        problems = len(refused.errors)
-        raise CommandError(f"{problems} problem(s) found; nothing was written.") from None
-    for line in summary.lines():
-        command.stdout.write(line)
-    verb = "would change" if dry_run else "changed"
-    command.stdout.write(command.style.SUCCESS(f"Done: {verb} {summary.changed} record(s)."))
 
 
 def _csv_files(paths: list[str]) -> list[Path]:

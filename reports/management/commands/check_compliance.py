@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from reports import domain
-from reports.services import compliance_sweep
+from reports.sweep import compliance_sweep
 
 
 def _date(text: str) -> date:

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from instruments.management.commands.load_treaty_data import load_and_report
+from core.tables import load_and_report
 from reports.importing import catalogue_load
 
 

@@ -1,7 +1,7 @@
 """ETags for the API: conditional GET on every read, optimistic concurrency on every edit.
 
 - Reads: `revision_conditional` decorates a list or retrieve; its ETag is the data revision
-  plus what selects the answer (untoc_tracker.conditional.revision_etag), found in one query
+  plus what selects the answer (core.conditional.revision_etag), found in one query
   before any other work, so If-None-Match answers 304 cheaply. A client that is not signed
   in and holds a current copy of a public read is answered before the REST framework runs
   at all (`public_not_modified`): no authentication, content negotiation or throttling, so
@@ -24,8 +24,8 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from untoc_tracker.conditional import revision_etag
-from untoc_tracker.rest.errors import PreconditionFailed, PreconditionRequired, Problem
+from core.conditional import revision_etag
+from core.rest.errors import PreconditionFailed, PreconditionRequired, Problem
 
 
 def _tags(header: str | None) -> list[str]:

@@ -1,13 +1,13 @@
 """Conditional GET and cached answers for pages and the API, from the data revision.
 
-Every committed change to tracker data bumps one counter (states.models.DataRevision), so an
+Every committed change to tracker data bumps one counter (core.models.DataRevision), so an
 answer's validator is the revision plus what selects the answer: the path, the query string,
 the negotiated format, whether the viewer is signed in, and today's date (an answer "as at
 today" changes at midnight without any change to the data). One cheap query decides whether a
 client's copy is current; a 304 skips all the work of building the answer.
 
 The same validator keys the pages' cache: a page built for anonymous visitors is kept in the
-process's memory (untoc_tracker.cache) under its ETag, so the next visitor asking the same
+process's memory (core.cache) under its ETag, so the next visitor asking the same
 thing on the same day at the same revision gets it without a query beyond the revision's.
 A write bumps the revision and so changes every key: the next request after a write is built
 anew. The cache lives in the process (no Redis needed) and a failing cache never fails a page.
@@ -26,8 +26,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.text import compress_string
 from django.views.decorators.http import condition
 
-from states.selectors import data_revision
-from untoc_tracker.cache import cache_get, cache_set
+from core.cache import cache_get, cache_set
+from core.selectors import data_revision
 
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 PAGE_SECONDS = 300  # a bound on staleness should a write ever bypass the services

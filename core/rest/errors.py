@@ -24,7 +24,7 @@ from django.views import defaults
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 
-from instruments.services import StaleVersionError, TreatyRuleError
+from core.writes import RuleError, StaleVersionError
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ def _serializer_problems(details: Any, prefix: str = "") -> list[Problem]:
 
 
 def _django_problems(error: DjangoValidationError, renames: Mapping[str, str]) -> list[Problem]:
-    if isinstance(error, TreatyRuleError):
+    if isinstance(error, RuleError):
         return [Problem(_field_name(v.field, renames), v.rule, v.message) for v in error.violations]
     if hasattr(error, "error_dict"):
         return [
@@ -123,6 +123,31 @@ def _django_problems(error: DjangoValidationError, renames: Mapping[str, str]) -
         for item in error.error_list
         for message in item
     ]
+
+
+def _refusal_response(exc: Exception, renames: Mapping[str, str]) -> Response | None:
+    """The answer to a refusal by this API or by a service, or None for anything else."""
+    if isinstance(exc, RequestRefused):
+        return error_response(exc.status_code, str(exc.detail), exc.problems, exc.headers)
+    if isinstance(exc, StaleVersionError):
+        return error_response(
+            412,
+            PreconditionFailed.summary,
+            [Problem("If-Match", "stale_version", str(exc))],
+        )
+    if isinstance(exc, DjangoValidationError):
+        return error_response(
+            400, "The change breaks a rule; nothing was saved.", _django_problems(exc, renames)
+        )
+    if isinstance(exc, IntegrityError):
+        # The services check every rule first; this is a concurrent write that got in
+        # between, which the database's constraints refused.
+        return error_response(
+            409,
+            "The change conflicts with a record saved at the same time; nothing was saved.",
+            [Problem(None, "conflict", "Reload the data and try again.")],
+        )
+    return None
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -139,30 +164,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     view = context.get("view")
     renames: Mapping[str, str] = getattr(view, "service_field_names", {})
 
-    if isinstance(exc, RequestRefused):
+    refusal = _refusal_response(exc, renames)
+    if refusal is not None:
         set_rollback()
-        return error_response(exc.status_code, str(exc.detail), exc.problems, exc.headers)
-    if isinstance(exc, StaleVersionError):
-        set_rollback()
-        return error_response(
-            412,
-            PreconditionFailed.summary,
-            [Problem("If-Match", "stale_version", str(exc))],
-        )
-    if isinstance(exc, DjangoValidationError):
-        set_rollback()
-        return error_response(
-            400, "The change breaks a rule; nothing was saved.", _django_problems(exc, renames)
-        )
-    if isinstance(exc, IntegrityError):
-        # The services check every rule first; this is a concurrent write that got in
-        # between, which the database's constraints refused.
-        set_rollback()
-        return error_response(
-            409,
-            "The change conflicts with a record saved at the same time; nothing was saved.",
-            [Problem(None, "conflict", "Reload the data and try again.")],
-        )
+        return refusal
     if isinstance(exc, ObjectDoesNotExist) and not isinstance(exc, Http404):
         exc = exceptions.NotFound(str(exc) or "Not found.")
     elif isinstance(exc, PermissionDenied):

@@ -3,7 +3,7 @@
     POST /api/v1/auth/token/  {"username": "amira", "password": "..."}  ->  {"token": "..."}
 
 The token then goes in `Authorization: Token ...`. The login counts towards the same
-brute-force lock as the back office's (untoc_tracker.security): five failures for one username
+brute-force lock as the back office's (core.security): five failures for one username
 from one address, and that pair is refused for fifteen minutes, also with the right password.
 """
 
@@ -17,8 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from untoc_tracker.rest.errors import ErrorSerializer, Problem, RequestRefused
-from untoc_tracker.security import lockout_response
+from core.rest.errors import ErrorSerializer, Problem, RequestRefused
+from core.security import lockout_response
 
 
 class LoginRefused(RequestRefused):

@@ -9,7 +9,7 @@ socket timeouts in the settings bound the one request that finds it down. Django
 RedisCache would raise instead, turning every page that reads the cache into a 500.
 
 "local": memory of one server process, for pages and reference data (cache_get/cache_set).
-They are kept under keys that carry the data revision (see untoc_tracker/conditional.py), so
+They are kept under keys that carry the data revision (see core/conditional.py), so
 a write makes every older entry unreachable at once; it needs no Redis, and a cache that
 fails is skipped, never the request.
 """

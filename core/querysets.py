@@ -2,7 +2,7 @@
 
 from django.db.models import Count, IntegerField, QuerySet, Subquery, Value
 
-# The name under which rows carry count_of_all (see untoc_tracker.rest.pagination).
+# The name under which rows carry count_of_all (see core.rest.pagination).
 COUNT_OF_ALL = "rows_in_all_pages"
 
 

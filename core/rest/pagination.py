@@ -17,9 +17,9 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from untoc_tracker.querysets import COUNT_OF_ALL, count_of_all
-from untoc_tracker.rest.errors import ParameterError, Problem
-from untoc_tracker.rest.params import IntParam, Params
+from core.querysets import COUNT_OF_ALL, count_of_all
+from core.rest.errors import ParameterError, Problem
+from core.rest.params import IntParam, Params
 
 PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000

@@ -17,7 +17,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.request import Request
 
-from untoc_tracker.rest.errors import ParameterError, Problem
+from core.rest.errors import ParameterError, Problem
 
 # Control characters never belong in a parameter, and PostgreSQL refuses NUL outright.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")

@@ -11,8 +11,8 @@ from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
-from untoc_tracker.rest.errors import ErrorSerializer
-from untoc_tracker.rest.permissions import StaffOnly
+from core.rest.errors import ErrorSerializer
+from core.rest.permissions import StaffOnly
 
 ERROR_DESCRIPTIONS = {
     "400": "A query parameter, the request body or a treaty rule refused the request.",
@@ -34,7 +34,7 @@ ETAG_HEADER_DESCRIPTION = (
 
 class AutoSchema(SpectacularAutoSchema):
     def _is_list_view(self, serializer: Any = None) -> bool:
-        # Lists answer with their own envelope (untoc_tracker.rest.pagination), never a bare
+        # Lists answer with their own envelope (core.rest.pagination), never a bare
         # array, so a list's response is described as given.
         return False
 

@@ -16,13 +16,13 @@ from django.http import HttpRequest
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from instruments import quality_services
-from instruments.admin import (
+from core.admin import (
     ServiceErrorsMixin,
     VersionedDeleteMixin,
     VersionedForm,
     expected_version,
 )
+from instruments import quality_services
 from instruments.models import DepositaryCheckpoint, OpenQuestion
 
 

@@ -11,7 +11,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 
-from untoc_tracker.rest.errors import ParameterError, Problem
+from core.rest.errors import ParameterError, Problem
 
 
 class StrictFormatNegotiation(DefaultContentNegotiation):

@@ -17,7 +17,7 @@ WRITE_ACTIONS = {"POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "d
 class ReadsPublicWritesByPermission(BasePermission):
     """Reads for anyone; writes need the model permission. The model is the view's queryset's."""
 
-    reads_public = True  # see untoc_tracker.rest.conditional.public_not_modified
+    reads_public = True  # see core.rest.conditional.public_not_modified
 
     def has_permission(self, request: Request, view: Any) -> bool:
         if request.method in SAFE_METHODS:

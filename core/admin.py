@@ -1,0 +1,267 @@
+"""The back-office kit every app's admin builds on: thin forms over the services.
+
+- VersionedForm carries the version the editor opened, so a save over someone else's change
+  is refused when the form is sent (and again by the service, under a row lock).
+- ServiceErrorsMixin shows a refusal the service makes at save or delete time on the form or
+  as a message, never as an error page; CheckedListMixin refuses list parameters that the
+  database cannot read with a 400 naming them.
+- VersionedDeleteMixin makes the delete confirmation carry the version it shows.
+- VersionedAdmin puts them together for a record its service writes: subclasses name only
+  the service calls.
+"""
+
+import re
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    QueryDict,
+)
+from django.urls import reverse
+from simple_history.admin import SimpleHistoryAdmin
+
+from core.writes import StaleVersionError
+
+RECORD_ID = re.compile(r"[1-9][0-9]{0,17}")  # a positive whole number a bigint holds
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+DATE_PARTS = {"year": 9999, "month": 12, "day": 31}  # the largest each may be
+
+
+class YearFilter(admin.SimpleListFilter):
+    title = "year"
+    parameter_name = "year"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        years = model_admin.get_queryset(request).dates("date", "year", order="DESC")
+        return [(str(d.year), str(d.year)) for d in years]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(date__year=int(value))
+        return queryset
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the editor loaded, so a save over someone else's change is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        if self.is_bound:
+            self._refuse_impossible_ids()
+
+    def _refuse_impossible_ids(self) -> None:
+        """Make a submitted record id that is no id at all ("x", 10**20) an invalid choice.
+
+        Django passes it to the database both when it checks the choice and when the
+        autocomplete widget shows the form again, and the database raises (not a number,
+        out of range): a server error instead of "Select a valid choice".
+        """
+        data = self.data.copy()
+        for name, field in self.fields.items():
+            key = self.add_prefix(name)
+            value = data.get(key)
+            if (
+                isinstance(field, forms.ModelChoiceField)
+                and value not in (None, "")
+                and not RECORD_ID.fullmatch(str(value))
+            ):
+                data[key] = "0"  # no record has the id 0
+        self.data = data
+
+    def check_version(self) -> int | None:
+        seen = self.cleaned_data.get("version")
+        if self.instance.pk and seen is not None:
+            stored = (
+                type(self.instance)
+                .objects.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if stored is not None and stored != seen:
+                self.add_error(
+                    None,
+                    ValidationError(
+                        "Someone else changed this record after you opened it. Reload the page "
+                        "to see their change, then apply yours again.",
+                        code="stale_version",
+                    ),
+                )
+        return seen
+
+
+def show_violations(form: forms.BaseForm, violations: list) -> None:
+    """Put each broken rule on the field it names (on the form if it has no such field)."""
+    for violation in violations:
+        field = violation.field if violation.field in form.fields else None
+        form.add_error(field, ValidationError(violation.message, code=violation.rule))
+
+
+def list_params_problem(params: QueryDict) -> str | None:
+    """Why a list's query parameters cannot be read, if they cannot.
+
+    Django's list filters pass a control character on to the database (PostgreSQL refuses
+    NUL outright) and a year like -1 or 10**20 on to the calendar, which raise: each would
+    be a server error instead of a clear refusal.
+    """
+    for name, values in params.lists():
+        for value in values:
+            if CONTROL_CHARACTERS.search(name + value):
+                return f"The parameter {name} contains a control character."
+            part = name.rsplit("__", 1)[-1]
+            largest = DATE_PARTS.get(part)
+            number = int(value) if re.fullmatch(r"[0-9]{1,4}", value) else 0
+            if largest and not 1 <= number <= largest:
+                return f"{name}={value} is not a {part} (1 to {largest})."
+    return None
+
+
+class CheckedListMixin:
+    """Refuses a list whose query parameters cannot be read with a 400 naming the parameter."""
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        problem = list_params_problem(request.GET)
+        if problem:
+            return HttpResponseBadRequest(f"{problem} Remove it from the address.")
+        return super().changelist_view(request, extra_context)  # type: ignore[misc]
+
+
+def _refusal_text(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
+
+
+REFUSALS = (StaleVersionError, ValidationError)
+
+
+class ServiceErrorsMixin(CheckedListMixin):
+    """Shows a refusal by the services that happens at save or delete time (a race with
+    another editor, a treaty rule a deletion would break) instead of an error page: a
+    refused save shows the form again with what the editor typed and the refusal on top; a
+    refused deletion, a message. The write was atomic, so nothing of it is left."""
+
+    def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().changeform_view(request, *args, **kwargs)  # type: ignore[misc]
+        except REFUSALS as error:
+            if request.method != "POST" or hasattr(request, "_save_refused"):
+                raise
+            # The form again, with what the editor typed and the refusal at its top: the
+            # same request checked once more, now failing with the refusal (get_form).
+            request._save_refused = f"Nothing was saved. {_refusal_text(error)}"  # type: ignore[attr-defined]
+            return super().changeform_view(request, *args, **kwargs)  # type: ignore[misc]
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)  # type: ignore[misc]
+        refusal = getattr(request, "_save_refused", None)
+        if refusal is None:
+            return form
+
+        class RefusedForm(form):  # type: ignore[valid-type, misc]
+            def check_version(self) -> Any:
+                return self.cleaned_data.get("version")  # the refusal already says why
+
+            def clean(self) -> Any:
+                cleaned = super().clean()
+                self.add_error(None, ValidationError(refusal, code="refused_at_save"))
+                return cleaned
+
+        return RefusedForm
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        try:
+            return super().delete_view(request, object_id, extra_context)  # type: ignore[misc]
+        except REFUSALS as error:
+            messages.error(request, f"Nothing was deleted. {_refusal_text(error)}")
+            return HttpResponseRedirect(self._change_url(object_id))
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        try:
+            return super().changelist_view(request, extra_context)
+        except REFUSALS as error:  # from an action on the selected rows: delete_queryset
+            messages.error(request, f"Nothing was deleted. {_refusal_text(error)}")
+            return HttpResponseRedirect(request.get_full_path())
+
+    def _change_url(self, object_id: str) -> str:
+        meta = self.model._meta  # type: ignore[attr-defined]
+        return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[object_id])
+
+
+class VersionedDeleteMixin:
+    """The delete confirmation carries the version of the record it shows; deleting is
+    refused if the record has changed since (the service compares it, under lock), as an
+    edit would be. `delete_model` passes `expected_version(request)` to the service."""
+
+    delete_confirmation_template = "admin/versioned_delete_confirmation.html"
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        if request.method == "POST" and "post" in request.POST:
+            seen = request.POST.get("version", "")
+            if not seen.isdigit():
+                messages.error(
+                    request,
+                    "Nothing was deleted: the confirmation did not say which version of the "
+                    "record you saw. Open the record again and delete it from there.",
+                )
+                return HttpResponseRedirect(self._change_url(object_id))  # type: ignore[attr-defined]
+            request._expected_version = int(seen)  # type: ignore[attr-defined]
+        return super().delete_view(request, object_id, extra_context)  # type: ignore[misc]
+
+
+def expected_version(request: HttpRequest) -> int | None:
+    """The version the delete confirmation showed (VersionedDeleteMixin)."""
+    return getattr(request, "_expected_version", None)
+
+
+class VersionedAdmin(VersionedDeleteMixin, ServiceErrorsMixin, SimpleHistoryAdmin):
+    """The back office of a versioned record that only its service writes.
+
+    The form carries the version the editor opened (VersionedForm); saving and deleting call
+    the service with it, and a refusal shows on the form (ServiceErrorsMixin). Subclasses
+    give `service_record(request, form)` for a new record, `service_update(request, obj,
+    form, version)` for an edit and, where records may be deleted,
+    `service_delete(request, obj, version)`. Deleting selected rows is all or nothing.
+    """
+
+    def service_record(self, request: HttpRequest, form: Any) -> Any:
+        raise NotImplementedError
+
+    def service_update(self, request: HttpRequest, obj: Any, form: Any, version: int | None) -> Any:
+        raise NotImplementedError
+
+    def service_delete(self, request: HttpRequest, obj: Any, version: int | None) -> None:
+        raise NotImplementedError
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change:
+            saved = self.service_update(request, obj, form, form.cleaned_data.get("version"))
+        else:
+            saved = self.service_record(request, form)
+        obj.pk, obj.version = saved.pk, saved.version
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        self.service_delete(request, obj, expected_version(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        with transaction.atomic():  # all or nothing
+            for obj in queryset:
+                self.service_delete(request, obj, None)

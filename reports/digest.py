@@ -1,0 +1,55 @@
+"""The e-mail digest of new compliance flags, worded as the record allows."""
+
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage
+
+from reports import domain
+from reports.standings import Standings
+from states.roles import SPMU_EDITORS
+
+
+def digest_recipients() -> list[str]:
+    """The e-mail addresses of active SPMU editors (one query)."""
+    users = get_user_model().objects.filter(is_active=True, groups__name=SPMU_EDITORS)
+    return sorted(set(users.exclude(email="").values_list("email", flat=True)))
+
+
+def digest_order(standings: Standings, keys: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """By participant name, then the catalogue's order of obligations."""
+    names = {p.pk: p.name for p in standings.participants}
+    orders = {o.pk: o.display_order for o in standings.obligations}
+    return sorted(keys, key=lambda key: (names.get(key[0], ""), orders.get(key[1], 0)))
+
+
+def digest_message(
+    standings: Standings,
+    flags: list[tuple[tuple[int, int], domain.FlagState]],
+    as_of: date,
+) -> EmailMessage:
+    """One e-mail listing new flags, worded as the record allows: no submission on record."""
+    names = {p.pk: p.name for p in standings.participants}
+    obligations = {o.pk: o for o in standings.obligations}
+    lines = [
+        f"The compliance check as of {as_of:%d %B %Y} found {len(flags)} new case(s) where no "
+        "submission is on record past the due date and grace period.",
+        "",
+        "The tracker knows only what was recorded: a submission or notification may exist "
+        "that is not yet entered.",
+        "",
+    ]
+    for (participant_id, obligation_id), flag in flags:
+        obligation = obligations[obligation_id]
+        lines.append(
+            f"- {names.get(participant_id, participant_id)}: {obligation.reference} "
+            f"({obligation.title}) - no submission on record; due {flag.due_on:%d %b %Y}, "
+            f"{domain.days_overdue(flag.due_on, as_of)} days overdue"
+        )
+    lines += ["", "Record a submission in the back office once it has arrived."]
+    return EmailMessage(
+        subject=f"UNTOC Tracker: {len(flags)} new flag(s) - no submission on record",
+        body="\n".join(lines),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+    )
