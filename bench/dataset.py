@@ -49,7 +49,7 @@ from reports.importing import catalogue_load
 from reports.models import Obligation, Submission
 from reports.services import submission_record
 from states.domain import ORGANIZATION_CODES
-from states.models import Participant
+from states.models import OsceRolePeriod, Participant
 
 SOURCE = "synthetic benchmark data (invented, not a fact)"
 NAME_PREFIX = "Synthetic participant"
@@ -165,6 +165,25 @@ def _participants_create(codes: list[str], existing: int) -> None:
                 for index, code in enumerate(codes)
             ],
             Participant,
+            batch_size=BATCH,
+            default_change_reason="synthetic benchmark participants",
+        )
+        # Pages count OSCE roles by their dated periods: give each role one, held since 2000.
+        created = Participant.objects.filter(iso3__in=codes).exclude(
+            osce_role=Participant.OsceRole.NONE
+        )
+        bulk_create_with_history(
+            [
+                OsceRolePeriod(
+                    participant=who,
+                    role=who.osce_role,
+                    valid_from=date(2000, 1, 1),
+                    held_from=date(2000, 1, 1),
+                    source=SOURCE,
+                )
+                for who in created
+            ],
+            OsceRolePeriod,
             batch_size=BATCH,
             default_change_reason="synthetic benchmark participants",
         )

@@ -383,7 +383,7 @@ def page_weight(port: int, path: str) -> PageWeight:
 def browser_foreign_requests(port: int, paths: list[str]) -> dict[str, list[str]] | None:
     """Every request a real Chromium makes while loading each page, to another host; None
     when Chromium or Playwright is not installed (the HTML and CSS check still runs)."""
-    chromium = Path("/usr/bin/chromium")
+    chromium = Path(os.environ.get("CHROMIUM_PATH", "").strip() or "/usr/bin/chromium")
     if not chromium.exists():
         return None
     try:

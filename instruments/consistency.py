@@ -2,13 +2,16 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.utils import timezone
 
 from instruments import domain
 from instruments.models import Declaration, TreatyAction
 from instruments.selectors import computed_entry_into_force, instrument_facts, instrument_list
+from states import domain as states_domain
 from states.models import Participant
+from states.selectors import role_periods
 
 
 @dataclass
@@ -24,9 +27,11 @@ def data_check() -> DataCheckReport:
 
     1. Each participant's actions against the rules in instruments.domain.
     2. Each instrument's entry into force computed from the deposits against the recorded one.
-    3. Gaps: consents whose kind is not recorded, successions without a date of succession,
-       declarations without a date or content, and actions after the date to which the
-       status table is complete.
+    3. Each participant's OSCE role periods against states.domain.role_period_problems, and
+       its stored role of today against the role its periods give.
+    4. Gaps: consents whose kind is not recorded, successions without a date of succession,
+       declarations without a date or content, actions after the date to which the status
+       table is complete, and OSCE roles whose start or end is known only to the year.
     """
     report = DataCheckReport()
     today = timezone.localdate()
@@ -73,6 +78,7 @@ def data_check() -> DataCheckReport:
                 f"{computed or 'not reached'}, but {instrument.entry_into_force_on} is recorded "
                 "[instrument_entry_into_force]"
             )
+    _role_check(report, today)
     for declaration in Declaration.objects.select_related("participant", "instrument"):
         if declaration.date is None:
             report.gaps.append(
@@ -81,3 +87,28 @@ def data_check() -> DataCheckReport:
                 "without a date"
             )
     return report
+
+
+def _role_check(report: DataCheckReport, today: date) -> None:
+    periods = role_periods()
+    year_only: list[str] = []
+    for participant in Participant.objects.filter(osce_role_periods__isnull=False).distinct():
+        own = periods[participant.pk]
+        for problem in states_domain.role_period_problems(own, today):
+            report.violations.append(
+                f"{participant.name}, OSCE role periods: {problem.message} [{problem.rule}]"
+            )
+        derived = states_domain.role_on(own, today)
+        if participant.osce_role != derived:
+            report.violations.append(
+                f"{participant.name}: stored OSCE role {participant.osce_role!r}, but its role "
+                f"periods give {derived!r} today [osce_role_from_periods]"
+            )
+        if any(states_domain.PRECISION_YEAR in (p.from_precision, p.to_precision) for p in own):
+            year_only.append(participant.name)
+    if year_only:
+        report.gaps.append(
+            f"OSCE roles of {len(year_only)} participants begin or end on a date known only to "
+            "the year (counted from the end of that year, until the end of the year before): "
+            + ", ".join(year_only)
+        )

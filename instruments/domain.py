@@ -4,8 +4,26 @@ Nothing here reads the database: callers pass what they know and get an answer b
 treaty lawyer can read each rule next to the article it comes from, and tests need no data.
 
 Article references: UNTOC art. 36 (signature, ratification, accession), 37 (relation with the
-Protocols), 38 (entry into force), 40 (denunciation); the Protocols repeat the entry-into-force
-rule in TIP art. 17, SOM art. 22 and FIR art. 18.
+Protocols), 38 (entry into force), 40 (denunciation); the Protocols repeat the signature rule in
+TIP art. 16, SOM art. 21 and FIR art. 17, and the entry-into-force rule in TIP art. 17, SOM
+art. 22 and FIR art. 18. Successions follow the Vienna Convention on Succession of States in
+respect of Treaties (1978), arts. 23(1) and 34.
+
+The rules, numbered as the refusals and check_data name them:
+  R1  no action before the instrument's adoption (a succession's "bound from" date included);
+  R2  a signature only while the instrument is open for signature (UNTOC art. 36(1), TIP
+      art. 16(1), SOM art. 21(1), FIR art. 17(1): until 12 December 2002);
+  R3  one signature, before any consent; ratification, acceptance, approval and formal
+      confirmation confirm a signature (art. 36(2)-(3));
+  R4  one consent in effect at a time; only a party denounces (art. 40(1));
+  R5  a Protocol consent needs a Convention consent in effect that day (art. 37(2));
+  R6  a Convention denunciation ends the Protocols for that participant (art. 40(3)) for
+      good: a later accession to the Convention alone does not revive them;
+  R7  a Protocol is never in force for a participant before the Convention is (art. 37(2));
+  R8  a succession binds from the date of succession, before its notification (Vienna
+      Convention on Succession of States in respect of Treaties, arts. 23(1) and 34): "status
+      as at" a date counts it from then (the view in law); the record as it stood that day
+      is the other view, named RECORD_VIEW.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -58,6 +76,23 @@ SIGNATORY = "signatory"
 PARTY = "party"
 DENOUNCED = "denounced"
 
+# The two readings of "status as at DATE" (R8). In law, a succession counts from the date of
+# succession it declares; in the record as it stood that day, only from its notification.
+LAW_VIEW = "law"
+RECORD_VIEW = "record"
+VIEWS = {
+    LAW_VIEW: "In law: successions count from the date of succession",
+    RECORD_VIEW: "As the record stood: each action counts from its own date",
+}
+
+# Where each instrument says until when it is open for signature (R2).
+SIGNATURE_ARTICLES = {
+    "untoc": "UNTOC art. 36(1)",
+    "tip": "TIP art. 16(1)",
+    "som": "SOM art. 21(1)",
+    "fir": "FIR art. 17(1)",
+}
+
 # On one day, a signature comes before a consent, and a consent before a denunciation.
 _SAME_DAY_ORDER = {SIGNATURE: 0, DENUNCIATION: 2}
 
@@ -80,6 +115,8 @@ class InstrumentFacts:
     rule: EntryIntoForceRule = EntryIntoForceRule()
     convention: str | None = None  # the Convention's code, for a Protocol
     entry_into_force: date | None = None  # as recorded
+    signature_opens: date | None = None  # None: the opening day is not verified
+    signature_closes: date | None = None  # None: no closing day recorded
 
 
 @dataclass(frozen=True)
@@ -134,6 +171,21 @@ class ParticipantStatus:
 
 
 NO_STATUS = ParticipantStatus()
+
+
+# Where an instrument itself stood on a date (R1: nothing exists before adoption).
+NOT_ADOPTED = "not_adopted"
+NOT_IN_FORCE = "not_in_force"
+IN_FORCE = "in_force"
+
+
+def instrument_standing(adopted_on: date, entry_into_force: date | None, as_of: date) -> str:
+    """NOT_ADOPTED before the adoption, IN_FORCE from the entry into force, else NOT_IN_FORCE."""
+    if as_of < adopted_on:
+        return NOT_ADOPTED
+    if entry_into_force is not None and entry_into_force <= as_of:
+        return IN_FORCE
+    return NOT_IN_FORCE
 
 
 def denunciation_takes_effect(received: date) -> date:
@@ -200,18 +252,32 @@ def participant_entry_into_force(
     return max(later_deposit, instrument_entry_into_force)
 
 
+def counts_by(action: Action, as_of: date, view: str = LAW_VIEW) -> bool:
+    """Whether `action` is part of the record "as at" `as_of` in this view (R8)."""
+    if action.date <= as_of:
+        return True
+    return (
+        view == LAW_VIEW
+        and action.kind == SUCCESSION
+        and action.effective_date is not None
+        and action.effective_date <= as_of
+    )
+
+
 def participant_status(
     actions: Sequence[Action],
     as_of: date,
     rule: EntryIntoForceRule,
     instrument_entry_into_force: date | None,
     convention_denounced_on: date | None = None,
+    view: str = LAW_VIEW,
 ) -> ParticipantStatus:
     """Where a participant stood with one instrument on `as_of`, from its actions.
 
-    The status follows the depositary's record as it stood that day: an action counts from
-    the date it was signed, deposited or received.
-    1. Take the actions dated on or before `as_of`, in order.
+    An action counts from the date it was signed, deposited or received; in the view in law
+    (the default) a succession counts from the date of succession it declares, since the
+    successor is bound from then (R8), and in RECORD_VIEW only from its notification.
+    1. Take the actions that count by `as_of`, in order.
     2. The signature is the first signature; the consent is the latest consent, and a
        denunciation counts only against the consent before it.
     3. A denunciation takes effect a year after receipt (art. 40(1)); until then the
@@ -222,7 +288,7 @@ def participant_status(
        of succession is not recorded is in force once the instrument is: it was bound by the
        day it notified at the latest.
     """
-    known = sorted((a for a in actions if a.date <= as_of), key=lambda a: a.sort_key)
+    known = sorted((a for a in actions if counts_by(a, as_of, view)), key=lambda a: a.sort_key)
     signature = next((a for a in known if a.kind == SIGNATURE), None)
     consent: Action | None = None
     denunciation: Action | None = None
@@ -275,6 +341,104 @@ def participant_status(
     return replace(party, in_force=in_force)
 
 
+def convention_denunciations_effective(
+    convention_actions: Sequence[Action], as_of: date, view: str = LAW_VIEW
+) -> list[date]:
+    """The days, on or before `as_of`, on which a denunciation of the Convention took
+    effect for this participant (art. 40(1)), oldest first.
+
+    R6: on each such day the Protocols it had consented to ended too (art. 40(3)), whatever
+    the participant did with the Convention afterwards: a later accession to the Convention
+    alone does not revive them; only a new Protocol instrument does.
+    """
+    days: list[date] = []
+    bound = False
+    for action in sorted(
+        (a for a in convention_actions if counts_by(a, as_of, view)), key=lambda a: a.sort_key
+    ):
+        if action.kind in CONSENT_KINDS:
+            bound = True
+        elif action.kind == DENUNCIATION and bound:
+            bound = False
+            effective = denunciation_takes_effect(action.date)
+            if effective <= as_of:
+                days.append(effective)
+    return sorted(days)
+
+
+def convention_denounced_after(
+    protocol_actions: Sequence[Action],
+    convention_days: Sequence[date],
+    as_of: date,
+    view: str = LAW_VIEW,
+) -> date | None:
+    """The first day in `convention_days` on or after the Protocol consent in effect on
+    `as_of`: the day that consent ended under art. 40(3) (R6), or None."""
+    consents = [
+        a.date for a in protocol_actions if a.kind in CONSENT_KINDS and counts_by(a, as_of, view)
+    ]
+    if not consents:
+        return None
+    consented = max(consents)
+    return next((day for day in convention_days if day >= consented), None)
+
+
+def protocol_status_under_convention(
+    protocol: ParticipantStatus, convention: ParticipantStatus, as_of: date
+) -> ParticipantStatus:
+    """R7: a Protocol is never in force for a participant before the Convention is
+    (art. 37(2)); its entry into force waits for the Convention's for that participant."""
+    if protocol.status != PARTY:
+        return protocol
+    if convention.status != PARTY or not convention.in_force:
+        return replace(
+            protocol,
+            in_force=False,
+            entry_into_force=_later(protocol.entry_into_force, convention.entry_into_force),
+        )
+    entry = _later(protocol.entry_into_force, convention.entry_into_force)
+    in_force = protocol.in_force if entry is None else entry <= as_of
+    return replace(protocol, entry_into_force=entry, in_force=in_force)
+
+
+def _later(first: date | None, second: date | None) -> date | None:
+    if first is None or second is None:
+        return first
+    return max(first, second)
+
+
+def statuses_by_instrument(
+    actions: Mapping[str, Sequence[Action]],
+    facts: Mapping[str, InstrumentFacts],
+    as_of: date,
+    view: str = LAW_VIEW,
+) -> dict[str, ParticipantStatus]:
+    """One participant's status for each instrument it acted on, on `as_of`.
+
+    1. The Convention first, from its own actions.
+    2. Each Protocol from its actions, ended by any Convention denunciation that took effect
+       after the Protocol consent (R6, art. 40(3)),
+    3. and never in force before the Convention is for the participant (R7, art. 37(2)).
+    """
+    statuses: dict[str, ParticipantStatus] = {}
+    for code in sorted(actions, key=lambda code: facts[code].convention is not None):
+        instrument = facts[code]
+        convention = instrument.convention
+        denounced_on = None
+        if convention is not None:
+            days = convention_denunciations_effective(actions.get(convention, ()), as_of, view)
+            denounced_on = convention_denounced_after(actions[code], days, as_of, view)
+        status = participant_status(
+            actions[code], as_of, instrument.rule, instrument.entry_into_force, denounced_on, view
+        )
+        if convention is not None:
+            status = protocol_status_under_convention(
+                status, statuses.get(convention, NO_STATUS), as_of
+            )
+        statuses[code] = status
+    return statuses
+
+
 def _kind_label(kind: str) -> str:
     if kind == CONSENT_KIND_NOT_RECORDED:
         return "consent"
@@ -302,7 +466,17 @@ def _action_violations(
             "they have happened.",
             action.ref,
         )
+    if action.kind == SIGNATURE:
+        yield from _signature_window_violations(action, instrument)
     if action.effective_date is not None:
+        if action.effective_date < instrument.adopted_on:
+            yield Violation(
+                "succession_before_adoption",
+                "effective_date",
+                f"A successor cannot be bound by the {title} from {action.effective_date:%d %b %Y}"
+                f", before it was adopted ({instrument.adopted_on:%d %b %Y}).",
+                action.ref,
+            )
         if action.kind != SUCCESSION:
             yield Violation(
                 "effective_date_only_for_succession",
@@ -321,8 +495,35 @@ def _action_violations(
             )
 
 
-def _sequence_violations(actions: Sequence[Action], instrument: InstrumentFacts) -> list[Violation]:
-    """Rules on the order of one participant's actions on one instrument (art. 36, 40)."""
+def _signature_window_violations(
+    action: Action, instrument: InstrumentFacts
+) -> Iterable[Violation]:
+    """R2: a signature only while the instrument is open for signature."""
+    article = SIGNATURE_ARTICLES.get(instrument.code, "its signature article")
+    opens, closes = instrument.signature_opens, instrument.signature_closes
+    window = (f"from {opens:%d %b %Y} " if opens else "") + (
+        f"until {closes:%d %b %Y}" if closes else ""
+    )
+    if (opens and action.date < opens) or (closes and action.date > closes):
+        yield Violation(
+            "signature_outside_window",
+            "date",
+            f"The {instrument.short_title} was open for signature {window} ({article}); a "
+            f"signature of {action.date:%d %b %Y} is outside it. A State that did not sign "
+            "accedes instead.",
+            action.ref,
+        )
+
+
+def _sequence_violations(
+    actions: Sequence[Action],
+    instrument: InstrumentFacts,
+    ended_on: Sequence[date] = (),
+) -> list[Violation]:
+    """Rules on the order of one participant's actions on one instrument (art. 36, 40).
+
+    `ended_on`: for a Protocol, the days a Convention denunciation took effect, each of
+    which ended the Protocol consent then in effect (R6, art. 40(3))."""
     title = instrument.short_title
     violations: list[Violation] = []
     ordered = sorted(actions, key=lambda a: a.sort_key)
@@ -331,6 +532,8 @@ def _sequence_violations(actions: Sequence[Action], instrument: InstrumentFacts)
     consent: Action | None = None  # the consent in effect, if any
     any_consent: Action | None = None
     for action in ordered:
+        if consent is not None and any(consent.date <= d <= action.date for d in ended_on):
+            consent = None
         if action.kind == SIGNATURE:
             if signature is not None:
                 violations.append(
@@ -402,19 +605,28 @@ def participant_violations(
     """Every rule that one participant's actions break, over all instruments.
 
     `actions` maps instrument codes to that participant's actions on the instrument.
-    1. Each action alone: no date before adoption or after today; a 'bound from' date only
-       on a succession, and not after its notification.
+    1. Each action alone: no date before adoption or after today (R1); a signature within
+       the signature window (R2); a 'bound from' date only on a succession, not before the
+       adoption and not after its notification.
     2. Each instrument's actions in order: one signature, which precedes consent; a
        ratification, acceptance, approval or formal confirmation needs a signature;
        at most one consent in effect; only a party denounces.
+       A Protocol consent ended by a Convention denunciation (R6, art. 40(3)) is no longer
+       in effect, so a new Protocol instrument may follow it.
     3. UNTOC art. 37(2): a participant must be a Party to the Convention to become a Party
-       to a Protocol, so each Protocol consent needs a Convention consent in effect that day.
+       to a Protocol, so each Protocol consent needs a Convention consent in effect that day
+       (R5).
     """
     violations: list[Violation] = []
     for code, instrument_actions in actions.items():
         instrument = instruments[code]
         found = [v for a in instrument_actions for v in _action_violations(a, instrument, today)]
-        found += _sequence_violations(instrument_actions, instrument)
+        ended_on: list[date] = []
+        if instrument.convention is not None:
+            ended_on = convention_denunciations_effective(
+                actions.get(instrument.convention, ()), today
+            )
+        found += _sequence_violations(instrument_actions, instrument, ended_on)
         if instrument.convention is not None:
             found += _protocol_violations(
                 instrument_actions,
@@ -464,27 +676,11 @@ def new_violations(before: Iterable[Violation], after: Iterable[Violation]) -> l
 
 
 def participant_statuses(
-    actions: dict[str, list[Action]],
-    facts: dict[str, InstrumentFacts],
+    actions: Mapping[str, Sequence[Action]],
+    facts: Mapping[str, InstrumentFacts],
     as_of: date,
 ) -> dict[str, ParticipantStatus]:
-    """One participant's status for each instrument it acted on.
-
-    1. The Conventions first, each from its own actions (participant_status).
-    2. Then each Protocol: a denunciation of the Convention, once it takes effect, is also a
-       denunciation of its Protocols (UNTOC art. 40(3)), so a Protocol's status ends when
-       its Convention's does, whatever the Protocol's own actions say.
-    """
-    statuses: dict[str, ParticipantStatus] = {}
-    ordered = sorted(actions, key=lambda code: facts[code].convention is not None)
-    for code in ordered:
-        instrument = facts[code]
-        denounced_on = None
-        if instrument.convention is not None:
-            convention_status = statuses.get(instrument.convention, NO_STATUS)
-            if convention_status.status == DENOUNCED:
-                denounced_on = convention_status.denunciation_effective
-        statuses[code] = participant_status(
-            actions[code], as_of, instrument.rule, instrument.entry_into_force, denounced_on
-        )
-    return statuses
+    """One participant's status for each instrument it acted on, in the view in law: the
+    Conventions first, then each Protocol under R6 (art. 40(3), no revival) and R7
+    (art. 37(2)); see statuses_by_instrument."""
+    return statuses_by_instrument(actions, facts, as_of)

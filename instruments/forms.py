@@ -26,7 +26,7 @@ OSCE_ROLE_CHOICES = [
     ("partner", "OSCE Partners for Co-operation"),
     ("partner_mediterranean", "Mediterranean Partners for Co-operation"),
     ("partner_asian", "Asian Partners for Co-operation"),
-    ("none", "Participants outside the OSCE"),
+    ("none", "Neither OSCE participating States nor Partners"),
     ("any", "All participants"),
 ]
 OSCE_ROLE_LABELS = dict(OSCE_ROLE_CHOICES)

@@ -1,8 +1,9 @@
 """Loading treaty data from CSV files: every row is checked before anything is written.
 
-Five kinds of table are understood, told apart by their header: participants, participant
-aliases, instruments, status tables (one row per participant and instrument, with signature
-and consent columns, like the depositary's tables) and declarations. The shipped files in
+Six kinds of table are understood, told apart by their header: participants, participant
+aliases, OSCE role periods (states.importing_roles), instruments, status tables (one row
+per participant and instrument, with signature and consent columns, like the depositary's
+tables) and declarations. The shipped files in
 states/data/ and instruments/data/ are such tables. Participants and their aliases are read by
 states.importing (ParticipantsLoad), which also tells which participant each later row names.
 
@@ -34,11 +35,13 @@ from instruments.models import Declaration, Instrument, TreatyAction
 from instruments.selectors import instrument_facts_of
 from states.importing import ALIASES, PARTICIPANTS, ParticipantsLoad
 from states.importing import TABLE_COLUMNS as PARTICIPANT_TABLE_COLUMNS
+from states.importing_roles import ROLE_PERIODS, RolePeriodRows
 from states.models import Participant
 
 SHIPPED_FILES = [
     Path(settings.BASE_DIR) / "states" / "data" / "participants.csv",
     Path(settings.BASE_DIR) / "states" / "data" / "participant_aliases.csv",
+    Path(settings.BASE_DIR) / "states" / "data" / "osce_role_periods.csv",
     Path(settings.BASE_DIR) / "instruments" / "data" / "instruments.csv",
     Path(settings.BASE_DIR) / "instruments" / "data" / "treaty_status.csv",
     Path(settings.BASE_DIR) / "instruments" / "data" / "declarations.csv",
@@ -51,12 +54,13 @@ DECLARATIONS = "declarations"
 # The columns that identify each kind of table; a table may have more.
 TABLE_COLUMNS = {
     **PARTICIPANT_TABLE_COLUMNS,
+    ROLE_PERIODS: {"role", "valid_from", "source"},
     INSTRUMENTS: {"code", "title", "short_title", "untc_reference", "adopted_on", "source"},
     STATUS: {"iso3", "instrument", "signature_date", "consent_date", "consent_kind", "source"},
     DECLARATIONS: {"iso3", "instrument", "article", "kind", "date", "summary", "source"},
 }
 # Load order: what later tables refer to comes first.
-TABLE_ORDER = [PARTICIPANTS, ALIASES, INSTRUMENTS, STATUS, DECLARATIONS]
+TABLE_ORDER = [PARTICIPANTS, ALIASES, ROLE_PERIODS, INSTRUMENTS, STATUS, DECLARATIONS]
 
 CONSENT_KIND_NAMES = {
     "ratification": domain.RATIFICATION,
@@ -80,6 +84,7 @@ class TreatyDataLoad:
         self.instruments: dict[str, dict[str, Any]] = {}
         self.status_rows: list[tuple[Table, int, str, str, dict[str, Any]]] = []
         self.declarations: list[tuple[Table, int, str, str, dict[str, Any]]] = []
+        self.role_periods = RolePeriodRows(self.participants, self.check, today=self.today)
         self._instrument_codes = set(Instrument.objects.values_list("code", flat=True))
 
     # -- 1. rows ------------------------------------------------------------------------------
@@ -89,6 +94,7 @@ class TreatyDataLoad:
             parse_row = {
                 PARTICIPANTS: self.participants.participant_row,
                 ALIASES: self.participants.alias_row,
+                ROLE_PERIODS: self.role_periods.parse,
                 INSTRUMENTS: self._instrument_row,
                 STATUS: self._status_row,
                 DECLARATIONS: self._declaration_row,
@@ -116,7 +122,11 @@ class TreatyDataLoad:
             record[column] = c.date(table, row, values, column)
             if record[column] is None and not values.get(column):
                 c.error(table, row, column, "is required and empty")
-        for column in ("opened_for_signature_on", "entry_into_force_on"):
+        for column in (
+            "opened_for_signature_on",
+            "open_for_signature_until",
+            "entry_into_force_on",
+        ):
             record[column] = c.date(table, row, values, column)
         for column in ("eif_threshold", "eif_days_after_threshold", "eif_days_after_later_deposit"):
             text = values.get(column, "")
@@ -270,6 +280,7 @@ class TreatyDataLoad:
         self.parse()
         if not self.check.errors:
             self.check_rules()
+            self.role_periods.check_rules()
         if self.check.errors:
             raise ImportRefused(self.check.errors)
         summary = ImportSummary(dry_run=dry_run)
@@ -278,6 +289,7 @@ class TreatyDataLoad:
             # One announcement of every participant whose treaty data changed, not one each.
             with treaty_changes.batched():
                 self.participants.write(summary, actor)
+                self.role_periods.write(summary, actor)
                 self._write_instruments(summary, actor)
                 self._write_status(summary, actor, step)
                 self._write_declarations(summary, actor, step)

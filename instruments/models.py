@@ -26,6 +26,12 @@ class Instrument(models.Model):
     opened_for_signature_on = models.DateField(
         null=True, blank=True, help_text="Empty where the reference has not verified it."
     )
+    open_for_signature_until = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The last day a signature is accepted (UNTOC art. 36(1), TIP art. 16(1), "
+        "SOM art. 21(1), FIR art. 17(1): 12 December 2002).",
+    )
     signature_note = models.TextField(blank=True)
     entry_into_force_on = models.DateField(
         "entry into force (recorded)",

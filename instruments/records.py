@@ -11,6 +11,7 @@ from django.db.models import F, Q, QuerySet
 
 from instruments.citations import citation
 from instruments.models import Declaration, TreatyAction
+from states.selectors import participants_holding
 
 # The columns of an action as lists and exports show it; `state` and `instrument` are codes.
 _ACTION_FIELDS = (
@@ -51,6 +52,7 @@ def action_list(
     osce_roles: Iterable[str] | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
+    roles_on: date | None = None,
 ) -> QuerySet[TreatyAction]:
     """Treaty actions, filtered by participant codes, instrument codes, kinds, OSCE roles and
     an inclusive date range; by date unless the caller orders them otherwise."""
@@ -64,7 +66,10 @@ def action_list(
     if kinds is not None:
         actions = actions.filter(kind__in=list(kinds))
     if osce_roles is not None:
-        actions = actions.filter(participant__osce_role__in=list(osce_roles))
+        # The roles held on `roles_on` (default today): the one rule, participants_holding.
+        actions = actions.filter(
+            participant__in=participants_holding(osce_roles, as_of=roles_on).values("pk")
+        )
     if date_from is not None:
         actions = actions.filter(date__gte=date_from)
     if date_to is not None:

@@ -9,14 +9,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from core.cache import cache_get, cache_set
 from core.querysets import count_of_all
 from instruments import domain
 from instruments.citations import citation
 from instruments.models import Declaration, Instrument, TreatyAction
+from states import domain as states_domain
 from states.models import Participant
+from states.selectors import participant_list, role_periods
 
 INSTRUMENTS_SECONDS = 3600
 
@@ -52,6 +54,8 @@ def instrument_facts_of(
         ),
         convention=convention_code,
         entry_into_force=instrument.entry_into_force_on,
+        signature_opens=instrument.opened_for_signature_on,
+        signature_closes=instrument.open_for_signature_until,
     )
 
 
@@ -65,6 +69,12 @@ def instrument_facts(
         i.code: instrument_facts_of(i, codes[i.convention_id] if i.convention_id else None)
         for i in instruments
     }
+
+
+def counted_by(as_of: date) -> Q:
+    """The actions that count "as at" `as_of` in the view in law (domain.counts_by, R8):
+    those dated by then, and successions whose date of succession has come."""
+    return Q(date__lte=as_of) | Q(kind=domain.SUCCESSION, effective_date__lte=as_of)
 
 
 def action_value(action: TreatyAction) -> domain.Action:
@@ -136,9 +146,9 @@ def status_matrix(
     facts = instrument_facts(every_instrument)
     wanted = set(instrument_codes) if instrument_codes is not None else None
     shown = [i for i in every_instrument if wanted is None or i.code in wanted]
-    actions_query = TreatyAction.objects.filter(date__lte=as_of).order_by()  # order: no use
+    actions_query = TreatyAction.objects.filter(counted_by(as_of)).order_by()  # order: no use
     if participants is None:
-        participants = Participant.objects.order_by("name")
+        participants = participant_list(as_of=as_of)
     elif isinstance(participants, QuerySet):
         actions_query = actions_query.filter(participant__in=participants.values("pk"))
     else:
@@ -264,7 +274,8 @@ def status_entries(
                 {
                     "state": participant.iso3,
                     "state_name": participant.name,
-                    "osce_role": participant.osce_role,
+                    # The role held on the matrix's date (participant_list annotates it).
+                    "osce_role": getattr(participant, "role_on", participant.osce_role),
                     "instrument": instrument.code,
                     "status": status.status,
                     "in_force": status.in_force,
@@ -335,18 +346,22 @@ def party_history(
     today: date,
     instruments: Iterable[Instrument] | None = None,
 ) -> PartyHistory:
-    """Parties among the participants with these OSCE roles at the end of each year from
-    `first_year`, and today for the current year.
+    """Parties among the participants holding one of these OSCE roles on each date: the end
+    of each year from `first_year`, and today for the current year (a participant counts
+    only in the years it held the role, states.domain.role_on).
 
-    Two queries whatever the number of participants:
+    Three queries whatever the number of participants:
     1. the instruments (with their Conventions), unless given (every instrument),
-    2. the actions of the participants with these roles, as bare values.
+    2. the role periods of every participant that ever held one of these roles,
+    3. those participants' actions, as bare values.
     """
     every_instrument = list(instrument_list() if instruments is None else instruments)
     facts = instrument_facts(every_instrument)
     code_of = {i.pk: i.code for i in every_instrument}
+    roles = set(osce_roles)
+    periods = role_periods(ever_held=roles)
     actions: dict[int, dict[str, list[domain.Action]]] = defaultdict(lambda: defaultdict(list))
-    rows = TreatyAction.objects.filter(participant__osce_role__in=list(osce_roles)).values_list(
+    rows = TreatyAction.objects.filter(participant_id__in=list(periods)).values_list(
         "participant_id", "instrument_id", "kind", "date", "effective_date", "pk"
     )
     for participant_id, instrument_id, kind, when, effective, pk in rows:
@@ -356,7 +371,9 @@ def party_history(
     dates = [date(year, 12, 31) for year in range(first_year, today.year)] + [today]
     counts = {i.code: [0] * len(dates) for i in every_instrument}
     for index, when in enumerate(dates):
-        for by_code in actions.values():
+        for participant_id, by_code in actions.items():
+            if states_domain.role_on(periods[participant_id], when) not in roles:
+                continue
             for code, status in domain.participant_statuses(by_code, facts, when).items():
                 if status.status == domain.PARTY:
                     counts[code][index] += 1
@@ -381,6 +398,9 @@ class ParticipantProfile:
     rows: list[tuple[Instrument, domain.ParticipantStatus, domain.ParticipantStatus]]
     actions: list[TreatyAction]
     declarations: list[Declaration]
+    # Where the record as it stood on `as_of` (domain.RECORD_VIEW) says otherwise than the
+    # view in law the rows give: a succession notified after `as_of` that binds from before.
+    as_recorded: list[tuple[Instrument, domain.ParticipantStatus]] = field(default_factory=list)
 
     @property
     def timeline(self) -> list[TimelineEvent]:
@@ -411,6 +431,12 @@ def participant_profile(
         by_code[action.instrument.code].append(action_value(action))
     statuses_today = domain.participant_statuses(by_code, facts, today)
     statuses_as_of = domain.participant_statuses(by_code, facts, as_of)
+    recorded = domain.statuses_by_instrument(by_code, facts, as_of, view=domain.RECORD_VIEW)
+    as_recorded = [
+        (i, recorded.get(i.code, domain.NO_STATUS))
+        for i in every_instrument
+        if recorded.get(i.code, domain.NO_STATUS) != statuses_as_of.get(i.code, domain.NO_STATUS)
+    ]
     rows = [
         (
             i,
@@ -433,4 +459,5 @@ def participant_profile(
         rows=rows,
         actions=actions,
         declarations=declarations,
+        as_recorded=as_recorded,
     )

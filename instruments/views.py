@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from core.conditional import conditional_on_revision, request_revision
-from instruments import charts, records, selectors
+from instruments import charts, domain, records, selectors
 from instruments.feeds import ActionFeed
 from instruments.forms import (
     OSCE_ROLE_LABELS,
@@ -22,13 +22,16 @@ from instruments.forms import (
     StatusFilterForm,
 )
 from instruments.pages import bad_request, citation, downloads
+from states.models import Participant
 from states.selectors import (
     OSCE_ROLE_GROUPS,
     participant_list,
     participant_search,
 )
 
-OSCE_AREA_ROLES = OSCE_ROLE_GROUPS["osce"]
+# The participating States and the Partners for Co-operation (the "OSCE area" is the
+# participating States alone).
+OSCE_PARTICIPANTS_AND_PARTNERS = OSCE_ROLE_GROUPS["osce"]
 CHART_FIRST_YEAR = 2000  # the Convention was adopted on 15 November 2000
 SEARCH_LIMIT = 50
 
@@ -36,8 +39,9 @@ SEARCH_LIMIT = 50
 @require_safe
 @conditional_on_revision
 def home(request: HttpRequest) -> HttpResponse:
-    """Counts as at a date (today by default), worldwide and in the OSCE area; the latest
-    actions; OSCE-area parties over the years.
+    """Counts as at a date (today by default), worldwide and among the OSCE participating
+    States and Partners holding that role on the date; the latest actions; their parties
+    over the years.
 
     Five queries whatever the number of participants: the revision (ETag, citation, and
     the key of the instruments held in memory; a sixth when they are not held); the status
@@ -49,10 +53,12 @@ def home(request: HttpRequest) -> HttpResponse:
         return bad_request(request, form)
     as_of = form.cleaned_data["as_of"]
     instruments = selectors.instrument_list_at(request_revision(request))
-    matrix = selectors.status_matrix(as_of=as_of, instruments=instruments)
-    osce_area = [p for p in matrix.participants if p.osce_role in OSCE_AREA_ROLES]
+    matrix = selectors.status_matrix(
+        as_of=as_of, participants=participant_list(as_of=as_of), instruments=instruments
+    )
+    osce = [p for p in matrix.participants if p.role_on in OSCE_PARTICIPANTS_AND_PARTNERS]
     history = selectors.party_history(
-        osce_roles=OSCE_AREA_ROLES,
+        osce_roles=OSCE_PARTICIPANTS_AND_PARTNERS,
         first_year=CHART_FIRST_YEAR,
         today=form.today,
         instruments=instruments,
@@ -62,7 +68,7 @@ def home(request: HttpRequest) -> HttpResponse:
         [(i.code, i.short_title, history.counts[i.code]) for i in history.instruments],
     )
     worldwide = matrix.counts()
-    in_osce_area = matrix.counts([p.pk for p in osce_area])
+    in_osce = matrix.counts([p.pk for p in osce])
     return render(
         request,
         "instruments/home.html",
@@ -70,15 +76,18 @@ def home(request: HttpRequest) -> HttpResponse:
             "form": form,
             "as_of": as_of,
             "instruments": matrix.instruments,
-            "counts": [(i, worldwide[i.code], in_osce_area[i.code]) for i in matrix.instruments],
-            "osce_area_size": len(osce_area),
-            "participating": [p for p in osce_area if p.is_osce_participating_state],
-            "partners": [p for p in osce_area if p.is_osce_partner],
+            "counts": [(i, worldwide[i.code], in_osce[i.code]) for i in matrix.instruments],
+            "osce_size": len(osce),
+            "participating": [p for p in osce if p.role_on == Participant.OsceRole.PARTICIPATING],
+            "partners": [p for p in osce if p.role_on != Participant.OsceRole.PARTICIPATING],
             "history": history,
             "chart": chart,
             "latest": records.action_list_latest(limit=10),
             "citation": citation(
-                request, form, "signatories and parties, worldwide and in the OSCE area"
+                request,
+                form,
+                "signatories and parties, worldwide and among the OSCE participating States "
+                "and Partners",
             ),
         },
     )
@@ -100,7 +109,7 @@ def status_matrix(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "instruments/status_matrix.html", context, status=400)
     filters = form.filters()
-    participants = participant_list(osce_role=filters.osce_role)
+    participants = participant_list(osce_role=filters.osce_role, as_of=filters.as_of)
     if filters.states:
         participants = participants.filter(iso3__in=filters.states)
     matrix = selectors.status_matrix(
@@ -145,7 +154,7 @@ def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
     data = form.cleaned_data
     matrix = selectors.status_matrix(
         as_of=data["as_of"],
-        participants=participant_list(osce_role=data["osce_role"]),
+        participants=participant_list(osce_role=data["osce_role"], as_of=data["as_of"]),
         instrument_codes=[code],
         instruments=instruments,
     )
@@ -159,6 +168,9 @@ def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
             "form": form,
             "instrument": instrument,
             "instruments": [instrument],
+            "standing": domain.instrument_standing(
+                instrument.adopted_on, instrument.entry_into_force_on, data["as_of"]
+            ),
             "rows": [(p, status) for p, status in rows if status.status != "none"],
             "counts": matrix.counts()[code],
             "declarations": list(

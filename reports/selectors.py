@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from reports import domain
 from reports.models import ComplianceCheck, ComplianceFlag, CopSession, Obligation, Submission
+from states.selectors import participants_holding, role_on_expression
 
 FLAG_STATUSES = ("open", "resolved")
 CODE = re.compile(r"[A-Za-z0-9_-]{1,40}")
@@ -107,6 +108,7 @@ def flag_list(
         .filter(raised_on__lte=as_of)
         .order_by("due_on", "participant__name", "obligation__display_order", "id")
     )
+    flags = flags.annotate(participant_role_on=role_on_expression(as_of, "participant_id"))
     open_on_date = Q(resolved_on__isnull=True) | Q(resolved_on__gt=as_of)
     if states := _codes(state):
         flags = flags.filter(participant__iso3__in=states)
@@ -115,7 +117,9 @@ def flag_list(
     if instruments := _codes(instrument):
         flags = flags.filter(obligation__instrument__code__in=instruments)
     if osce_roles is not None:
-        flags = flags.filter(participant__osce_role__in=list(osce_roles))
+        flags = flags.filter(
+            participant__in=participants_holding(osce_roles, as_of=as_of).values("pk")
+        )
     if status == "open":
         flags = flags.filter(open_on_date)
     elif status == "resolved":
@@ -198,7 +202,8 @@ def flag_entry(flag: ComplianceFlag, as_of: date) -> dict[str, Any]:
         "id": flag.pk,
         "state": flag.participant.iso3,
         "state_name": flag.participant.name,
-        "osce_role": flag.participant.osce_role,
+        # The role held on `as_of` (flag_list annotates it), else today's.
+        "osce_role": getattr(flag, "participant_role_on", flag.participant.osce_role),
         "instrument": flag.obligation.instrument.code,
         "obligation": flag.obligation.code,
         "obligation_reference": flag.obligation.reference,

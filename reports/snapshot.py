@@ -45,7 +45,7 @@ from instruments.models import (
     TreatyAction,
 )
 from reports.models import ComplianceCheck, ComplianceFlag, CopSession, Obligation, Submission
-from states.models import Participant, ParticipantAlias
+from states.models import OsceRolePeriod, Participant, ParticipantAlias
 
 FORMAT = "untoc-tracker-snapshot"
 VERSION = 1
@@ -54,6 +54,7 @@ HISTORY_USER = "history_user"  # the column naming a history row's author by use
 RECORDS: list[type[models.Model]] = [
     Participant,
     ParticipantAlias,
+    OsceRolePeriod,
     Instrument,
     TreatyAction,
     Declaration,

@@ -25,12 +25,12 @@ from reports.forms import ComplianceFilterForm
 from reports.selectors import compliance_checked_as_of, obligation_list
 from reports.standings import obligation_standings
 from states.models import Participant
-from states.selectors import participant_list
+from states.selectors import participant_list, participant_roles, roles_uncertain_on
 
 PARTICIPANT_CODE = re.compile(r"[A-Za-z]{3}")  # ISO 3166-1 alpha-3, or EUU
 REPORT_TITLE = (
-    "Status of the UN Convention against Transnational Organized Crime and its Protocols "
-    "in the OSCE area"
+    "Status of the UN Convention against Transnational Organized Crime and its Protocols: "
+    "OSCE participating States and Partners"
 )
 
 
@@ -40,11 +40,11 @@ def participant_detail(request: HttpRequest, iso3: str) -> HttpResponse:
     """A participant's standing with each instrument today and as of a date, its
     declarations and the timeline of its actions.
 
-    Nine queries whatever the number of participants: the revision (ETag, citation,
+    Ten queries whatever the number of participants: the revision (ETag, citation,
     instruments held in memory; one more when they are not held); the participant; its
-    former names; the profile's actions and declarations; the compliance standings' four
-    (obligations, the participant and its actions again, then submissions and notifications
-    together).
+    former names; its OSCE role periods; the profile's actions and declarations; the
+    compliance standings' four (obligations, the participant and its actions again, then
+    submissions and notifications together).
     """
     if not PARTICIPANT_CODE.fullmatch(iso3):
         # No participant has such a code, and PostgreSQL refuses some characters (NUL)
@@ -55,7 +55,9 @@ def participant_detail(request: HttpRequest, iso3: str) -> HttpResponse:
             reverse("participant-detail", args=[iso3.upper()])
             + (f"?{request.GET.urlencode()}" if request.GET else "")
         )
-    participant = get_object_or_404(Participant.objects.prefetch_related("aliases"), iso3=iso3)
+    participant = get_object_or_404(
+        Participant.objects.prefetch_related("aliases", "osce_role_periods"), iso3=iso3
+    )
     form = AsOfForm(request.GET)
     if not form.is_valid():
         return bad_request(request, form)
@@ -73,6 +75,7 @@ def participant_detail(request: HttpRequest, iso3: str) -> HttpResponse:
             "form": form,
             "participant": participant,
             "profile": profile,
+            "roles": participant_roles(participant, as_of),
             "instruments": [row[0] for row in profile.rows],
             "citation": citation(request, form, participant.name),
             "status_url": f"{reverse('status')}?as_of={as_of.isoformat()}",
@@ -98,7 +101,9 @@ def compliance(request: HttpRequest) -> HttpResponse:
         return bad_request(request, form)
     data = form.cleaned_data
     as_of = data["as_of"]
-    ids = list(participant_list(osce_role=data["osce_role"]).values_list("pk", flat=True))
+    ids = list(
+        participant_list(osce_role=data["osce_role"], as_of=as_of).values_list("pk", flat=True)
+    )
     standings = obligation_standings(as_of=as_of, participant_ids=ids)
     summaries = [
         s
@@ -172,15 +177,19 @@ def osce_status_report(request: HttpRequest) -> HttpResponse:
     as_of = form.cleaned_data["as_of"]
     matrix = selectors.status_matrix(
         as_of=as_of,
-        participants=participant_list(osce_role="osce"),
+        participants=participant_list(osce_role="osce", as_of=as_of),
         instruments=selectors.instrument_list_at(request_revision(request)),
     )
+    participating = Participant.OsceRole.PARTICIPATING
     groups = [
         (
             "OSCE participating States",
-            [p for p in matrix.participants if p.is_osce_participating_state],
+            [p for p in matrix.participants if p.role_on == participating],
         ),
-        ("OSCE Partners for Co-operation", [p for p in matrix.participants if p.is_osce_partner]),
+        (
+            "OSCE Partners for Co-operation",
+            [p for p in matrix.participants if p.role_on != participating],
+        ),
     ]
     group_counts = [matrix.counts([p.pk for p in members]) for _, members in groups]
     standings = obligation_standings(
@@ -206,6 +215,7 @@ def osce_status_report(request: HttpRequest) -> HttpResponse:
             "sections": _report_sections(matrix, groups),
             "compliance": compliance_rows,
             "citation": citation(request, form, "OSCE participating States and Partners"),
+            "roles_uncertain": roles_uncertain_on(as_of),
             "participant_kinds": Participant.Kind,
         },
     )

@@ -95,3 +95,84 @@ class ParticipantAlias(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OsceRolePeriod(models.Model):
+    """One OSCE role a participant held, from when and until when, and on whose word.
+
+    Participant.osce_role is today's role, derived from these periods by the service that
+    writes them (states.services.osce_role_period_upsert); "as at" a date, every page, filter,
+    count and report reads the periods (states.selectors.participants_holding).
+    """
+
+    class Role(models.TextChoices):
+        PARTICIPATING = "participating", "OSCE participating State"
+        PARTNER_MEDITERRANEAN = "partner_mediterranean", "Mediterranean Partner for Co-operation"
+        PARTNER_ASIAN = "partner_asian", "Asian Partner for Co-operation"
+
+    class Precision(models.TextChoices):
+        DAY = "day", "Day"
+        YEAR = "year", "Year only (stored as 1 January)"
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="osce_role_periods"
+    )
+    role = models.CharField(max_length=24, choices=Role.choices)
+    valid_from = models.DateField(help_text="The first day the role was held.")
+    valid_from_precision = models.CharField(
+        max_length=4, choices=Precision.choices, default=Precision.DAY
+    )
+    valid_to = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The first day the role was no longer held; empty while it is held.",
+    )
+    valid_to_precision = models.CharField(
+        max_length=4, choices=Precision.choices, default=Precision.DAY
+    )
+    # The first day the role was certainly held, and the first day it possibly was not
+    # (states.domain.RolePeriod), kept so that "as at" filters are one indexed SQL condition.
+    held_from = models.DateField(editable=False)
+    held_until = models.DateField(null=True, blank=True, editable=False)
+    source = models.TextField(help_text="The OSCE decision or list that gives the dates.")
+    note = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["participant__name", "valid_from"]
+        indexes = [models.Index(fields=["role", "held_from"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "valid_from"], name="osce_role_period_unique_start"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_to__gt=models.F("valid_from")),
+                name="osce_role_period_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    role__in=["participating", "partner_mediterranean", "partner_asian"]
+                ),
+                name="osce_role_period_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant}: {self.get_role_display()} from {self.valid_from_text}"
+
+    @property
+    def valid_from_text(self) -> str:
+        return _dated_text(self.valid_from, self.valid_from_precision)
+
+    @property
+    def valid_to_text(self) -> str:
+        return _dated_text(self.valid_to, self.valid_to_precision) if self.valid_to else ""
+
+
+def _dated_text(when, precision: str) -> str:  # type: ignore[no-untyped-def]
+    if precision == OsceRolePeriod.Precision.YEAR:
+        return str(when.year)
+    return f"{when.day} {when:%B %Y}"

@@ -22,6 +22,47 @@ def pytest_report_header() -> list[str]:
     ]
 
 
+# --- Running in parallel (pytest-xdist) -----------------------------------------------------
+# Each test process has its own test database (pytest-django names it after the worker); what
+# the processes could still share is made per worker here: the Celery queue on a real broker,
+# the ports the fault tests listen on, and gunicorn's control socket.
+
+
+def xdist_worker() -> str:
+    """This test process's name under pytest-xdist ("gw0", "gw1", ...), or "main" without."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def worker_slice(ports: range) -> range:
+    """This process's share of a range of ports, so that two processes never pick the same."""
+    count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    index = int(xdist_worker().removeprefix("gw")) if xdist_worker() != "main" else 0
+    size = len(ports) // max(count, 1)
+    return ports[index * size : (index + 1) * size]
+
+
+def pytest_configure(config) -> None:
+    # gunicorn (25.1 and later) opens a control socket at one fixed path in the home folder:
+    # two servers started by two test processes at once would fight over it.
+    arguments = os.environ.get("GUNICORN_CMD_ARGS", "")
+    if "control-socket" not in arguments:
+        os.environ["GUNICORN_CMD_ARGS"] = f"{arguments} --no-control-socket".strip()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _celery_queue_per_worker():
+    """Tasks sent by this process go to a queue of its own: on a real broker, a worker that a
+    test starts must not run another process's tasks against its own database. The queue is
+    emptied at the end, so that nothing piles up in the broker from run to run."""
+    from untoc_tracker.celery import app as celery_app
+
+    celery_app.conf.task_default_queue = f"untoc-test-{xdist_worker()}"
+    yield
+    if celery_app.conf.broker_url.startswith("redis"):
+        with celery_app.connection_for_write() as conn:
+            conn.default_channel.queue_purge(celery_app.conf.task_default_queue)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database, migrated and loaded once with the shipped treaty data.
@@ -111,7 +152,7 @@ def ensure_staff_groups() -> None:
     report = import_module("reports.migrations.0002_back_office_permissions")
     grants = [(app, model, actions) for app, model, actions in treaty.TREATY_MODELS]
     grants += [("reports", model, actions) for model, actions in report.REPORT_MODELS]
-    quality = import_module("instruments.migrations.0005_back_office_quality_permissions")
+    quality = import_module("instruments.migrations.0006_back_office_quality_permissions")
     grants += [("instruments", model, ["add", "change", "delete"]) for model in quality.MODELS]
     for app, model, actions in grants:
         for action in ["view", *actions]:
@@ -161,7 +202,7 @@ def signed(real_data):
         participant=who,
         instrument=Instrument.objects.get(code="untoc"),
         kind="signature",
-        date=date(2012, 1, 10),
+        date=date(2001, 1, 10),
         source="test",
     )
     return who

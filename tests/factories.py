@@ -1,7 +1,7 @@
 """The standard cast for tests that write: participants the shipped data do not contain."""
 
 from core.writes import revision_bump
-from states.models import Participant
+from states.models import OsceRolePeriod, Participant
 from states.services import participant_upsert
 
 
@@ -71,5 +71,17 @@ def synthetic_participants(count: int, *, osce_role: str = Participant.OsceRole.
             ),
         ]
     TreatyAction.objects.bulk_create(actions)
+    if osce_role != Participant.OsceRole.NONE:
+        # Their role since 2000, as a dated period: pages count roles by their dates.
+        OsceRolePeriod.objects.bulk_create(
+            OsceRolePeriod(
+                participant=who,
+                role=osce_role,
+                valid_from=date(2000, 1, 1),
+                held_from=date(2000, 1, 1),
+                source="synthetic",
+            )
+            for who in participants
+        )
     revision_bump()  # a write like any other: pages and answers held in memory are stale
     return participants

@@ -3,9 +3,14 @@
 Reads go anonymous (the staff-only history as a delegation viewer); writes go as an SPMU
 editor with a token, so that they get past the permission check and reach the services.
 A compliance check and a recorded submission give flags/ and submissions/ records to find.
+
+One test per operation, named after it (`test_get_api_v1_actions_id_answers_as_documented`),
+so that a slow or failing operation shows by name and pytest-xdist can spread them.
 """
 
 import json
+import os
+import re
 
 import pytest
 import schemathesis
@@ -28,9 +33,12 @@ from instruments.models import Declaration, TreatyAction
 from reports.models import ComplianceFlag, Submission
 from tests.apiclient import token_headers
 
-# At least 100 generated requests per operation (hypothesis adds its explicit and boundary
-# cases): about 1,700 requests, some 100 s on SQLite.
-MAX_EXAMPLES = 100
+pytestmark = pytest.mark.slow
+
+# At least this many generated requests per operation (hypothesis adds its explicit and
+# boundary cases); 100, as CI runs it, unless SCHEMATHESIS_MAX_EXAMPLES says otherwise: about
+# 1,700 requests, some 100 s on SQLite.
+MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES") or 100)
 
 # No server error, and every answer as documented: its status, media type, headers and body.
 # (Not schemathesis's "positive data acceptance": a schema cannot say which codes exist,
@@ -69,17 +77,9 @@ def connection_kept_open():
     signals.request_finished.connect(close_old_connections)
 
 
-@schema.parametrize()
-@settings(
-    max_examples=MAX_EXAMPLES,
-    deadline=None,
-    database=None,
-    # Fixtures hold the loaded data and the users for every example of an operation.
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-def test_the_api_answers_every_generated_request_as_its_schema_says(
+def answers_as_documented(
     case, real_data, compliance_records, editor, viewer, connection_kept_open
-):
+) -> None:
     # Schemathesis calls the WSGI app directly and does not undo a Content-Encoding; ask for
     # the answers as they are (GZipMiddleware compresses for clients that accept gzip).
     headers = {"Accept-Encoding": "identity"}
@@ -89,6 +89,34 @@ def test_the_api_answers_every_generated_request_as_its_schema_says(
         headers["Authorization"] = token_headers(viewer)["HTTP_AUTHORIZATION"]
     aim_at_a_real_record(case)
     case.call_and_validate(headers=headers, checks=CHECKS)
+
+
+def operation_test(method: str, path: str):
+    """The schemathesis test of one operation, as a test function named after it."""
+    label = f"{method} {path}"
+
+    def test(case, real_data, compliance_records, editor, viewer, connection_kept_open):
+        answers_as_documented(
+            case, real_data, compliance_records, editor, viewer, connection_kept_open
+        )
+
+    test.__name__ = "test_" + re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")
+    test.__name__ += "_answers_as_documented"
+    test.__doc__ = f"{label}: no server error, every answer as documented."
+    return schema.include(method=method, path=path).parametrize()(
+        settings(
+            max_examples=MAX_EXAMPLES,
+            deadline=None,
+            database=None,
+            # Fixtures hold the loaded data and the users for every example of an operation.
+            suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+        )(test)
+    )
+
+
+for _operation in (result.ok() for result in schema.get_all_operations()):
+    _test = operation_test(_operation.method.upper(), _operation.path)
+    globals()[_test.__name__] = _test
 
 
 def aim_at_a_real_record(case) -> None:

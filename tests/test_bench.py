@@ -14,12 +14,15 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pytest
+
 from bench.load import python_run
 from bench.serving import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow
 def test_the_quick_benchmark_runs_every_step_and_writes_its_report(tmp_path):
     finished = subprocess.run(
         [sys.executable, "-m", "bench", "--quick", "--output", str(tmp_path)],

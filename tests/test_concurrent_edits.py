@@ -44,7 +44,7 @@ def _action(who):
             "participant": who.pk,
             "instrument": action.instrument_id,
             "kind": "signature",
-            "date": "2012-01-10",
+            "date": "2001-01-10",
             "effective_date": "",
             "depositary_notification": "C.N.mine",
             "source": "test",

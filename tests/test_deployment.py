@@ -59,6 +59,7 @@ def deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess:
 # --- the deployment check --------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_production_configuration_of_env_example_passes_the_deployment_check():
     env = production_environment()
     assert env["DJANGO_DEBUG"] == "false"
@@ -67,6 +68,7 @@ def test_the_production_configuration_of_env_example_passes_the_deployment_check
     assert "System check identified no issues" in result.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("changes", "warning"),
     [
@@ -81,6 +83,7 @@ def test_the_deployment_check_fails_when_production_is_weakened(changes, warning
     assert warning in result.stderr
 
 
+@pytest.mark.slow
 def test_the_placeholder_secret_key_of_env_example_stops_the_process():
     placeholder = env_example()["DJANGO_SECRET_KEY"]
     result = settings_in({"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": placeholder})
@@ -88,6 +91,7 @@ def test_the_placeholder_secret_key_of_env_example_stops_the_process():
     assert "DJANGO_SECRET_KEY is too short" in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("env", "message"),
     [
@@ -138,6 +142,7 @@ print(json.dumps({
 """
 
 
+@pytest.mark.slow
 def test_in_production_http_redirects_to_https_and_answers_carry_the_security_headers(tmp_path):
     env = production_environment(
         DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}",
@@ -220,6 +225,7 @@ def test_healthz_is_503_when_the_database_raises(client):
     assert response.json()["database"] == {"state": "down", "error": "OperationalError"}
 
 
+@pytest.mark.slow
 def test_healthz_is_503_when_the_database_is_at_a_closed_port():
     env = production_environment(
         DATABASE_URL=f"postgres://postgres@127.0.0.1:{closed_port()}/untoc_down",

@@ -42,12 +42,13 @@ from reports import sweep
 from reports.models import ComplianceCheck, ComplianceFlag
 from reports.tasks import PAUSE_VARIABLE, flag_overdue_states
 from tests.apiclient import token_headers
+from tests.conftest import worker_slice, xdist_worker
 from tests.factories import participant
 from tests.reports.conftest import obligation, state
 from untoc_tracker.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parent.parent
-PORTS = range(18300, 18400)  # the ports these tests may use
+PORTS = worker_slice(range(18300, 18400))  # the ports these tests may use in this process
 WRITE_LIMIT = 2.0  # seconds a staff write may take with Redis down
 
 
@@ -229,6 +230,7 @@ def redis_down_server(tmp_path) -> Iterator[tuple[str, str, Path]]:
         yield base, redis_url, log
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.usefixtures("real_data")
 def test_with_redis_down_pages_answer_writes_succeed_fast_and_the_next_sweep_catches_up(
@@ -275,7 +277,7 @@ def test_with_redis_down_pages_answer_writes_succeed_fast_and_the_next_sweep_cat
             "state": "SSD",
             "instrument": "untoc",
             "kind": "signature",
-            "date": "2012-01-10",
+            "date": "2001-01-10",
             "source": "test",
         }
     )
@@ -328,6 +330,7 @@ def test_with_redis_down_pages_answer_writes_succeed_fast_and_the_next_sweep_cat
     assert ComplianceFlag.objects.filter(participant=state("SSD"), resolved_on=None).exists()
 
 
+@pytest.mark.slow
 def test_a_redis_that_never_answers_costs_a_write_seconds_not_a_hang(tmp_path):
     """A broker that accepts the connection and then stays silent (a stalled host): the
     send gives up on the socket timeout, and the write it follows stands."""
@@ -376,6 +379,7 @@ def cache_without_redis():
     tolerant_cache._Outage.until = 0.0
 
 
+@pytest.mark.slow
 def test_the_production_cache_is_the_fault_tolerant_redis_backend():
     result = subprocess.run(
         [
@@ -426,7 +430,7 @@ def test_with_redis_up_the_cache_keeps_values_in_redis():
     backend = {
         "BACKEND": "core.cache.FaultTolerantRedisCache",
         "LOCATION": os.environ["REDIS_URL"],
-        "KEY_PREFIX": "fault-test",
+        "KEY_PREFIX": f"fault-test-{xdist_worker()}",
     }
     with override_settings(CACHES={"default": backend}):
         cache = caches["default"]
@@ -462,6 +466,7 @@ def worker(log: Path, **env: str):
     command = [
         *(sys.executable, "-m", "celery", "--app", "untoc_tracker", "worker"),
         *("--pool", "solo", "--loglevel", "INFO"),
+        *("--queues", celery_app.conf.task_default_queue),  # this test process's own queue
         *("--without-heartbeat", "--without-gossip", "--without-mingle"),
     ]
     environment = process_env(
@@ -470,6 +475,7 @@ def worker(log: Path, **env: str):
     return started(command, environment, log)
 
 
+@pytest.mark.slow
 @pytest.mark.worker
 @pytest.mark.skipif(
     not os.environ.get("REDIS_URL"),

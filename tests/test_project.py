@@ -30,6 +30,7 @@ def settings_in(env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("env", "message"),
     [
@@ -48,6 +49,7 @@ def test_a_malformed_setting_stops_the_process_naming_the_variable(env, message)
     assert message in result.stderr
 
 
+@pytest.mark.slow
 def test_good_settings_load():
     result = settings_in(
         {
@@ -83,11 +85,11 @@ def test_compose_and_env_example_use_the_same_variable_names():
     assert used - env_example_names() == set()
 
 
-def test_compose_has_the_five_services_from_one_image():
+def test_compose_has_the_six_services_from_one_image():
     services = compose()["services"]
-    assert set(services) == {"db", "redis", "web", "worker", "beat"}
+    assert set(services) == {"db", "redis", "bootstrap", "web", "worker", "beat"}
     assert services["db"]["image"] == "postgres:15"
-    for name in ("web", "worker", "beat"):
+    for name in ("bootstrap", "web", "worker", "beat"):
         assert services[name]["build"] == "."
         assert services[name]["env_file"] == ".env"
     assert (ROOT / "Dockerfile").exists()
@@ -102,7 +104,7 @@ def test_each_service_command_names_modules_that_exist():
     web = command_of("web")
     module, attribute = re.search(r"gunicorn (\S+):(\S+)", web).groups()
     assert callable(getattr(importlib.import_module(module), attribute))
-    assert "manage.py migrate" in web
+    assert command_of("bootstrap") == "python manage.py bootstrap"
     assert (ROOT / "manage.py").exists()
     for service, verb in (("worker", "worker"), ("beat", "beat")):
         command = command_of(service)
@@ -144,4 +146,4 @@ def test_the_makefile_offers_the_two_commands():
     makefile = (ROOT / "Makefile").read_text()
     assert re.search(r"^run:", makefile, re.MULTILINE)
     assert re.search(r"^test:", makefile, re.MULTILINE)
-    assert "load_treaty_data" in makefile
+    assert "manage.py bootstrap" in makefile

@@ -48,7 +48,7 @@ def every_kind_of_record(editor):
         participant=south_sudan,
         instrument=untoc,
         kind="signature",
-        date=date(2012, 1, 10),
+        date=date(2001, 1, 10),
         source="test",
         actor=editor,
     )
@@ -94,7 +94,7 @@ def test_the_file_holds_every_record_and_history_row_with_iso_dates(every_kind_o
     ids = [row[0] for row in actions["rows"]]
     assert ids == sorted(ids)  # rows by primary key
     row = dict(zip(actions["columns"], actions["rows"][-1], strict=True))
-    assert row["date"] == "2012-01-10"
+    assert row["date"] == "2001-01-10"
     assert row["created_at"].endswith("+00:00")
     history = tables["instruments.historicaldeclaration"]
     deleted = [dict(zip(history["columns"], r, strict=True)) for r in history["rows"]][-1]

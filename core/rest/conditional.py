@@ -126,6 +126,21 @@ def expected_version(request: Request, instance: Any) -> int:
             ]
         )
     current = version_etag(instance)
+    if current not in tags and f"W/{current}" in tags:
+        # A weak validator never matches If-Match (RFC 9110, 13.1.1). Ours turn weak only
+        # when an answer is compressed on the way (gzip), so say so rather than "stale".
+        raise PreconditionFailed(
+            [
+                Problem(
+                    "If-Match",
+                    "weak_etag",
+                    f"If-Match compares ETags strongly (RFC 9110, section 13.1.1), and W/{current} "
+                    "is weak: the W/ prefix was added when the answer was compressed. Send "
+                    f"If-Match: {current} (the same tag without W/); nothing was saved.",
+                )
+            ],
+            headers={"ETag": current},
+        )
     if current not in tags:
         raise PreconditionFailed(
             [

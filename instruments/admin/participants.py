@@ -25,7 +25,7 @@ from instruments.admin.declarations import (
 )
 from instruments.models import Declaration, TreatyAction
 from states import services as state_services
-from states.models import Participant, ParticipantAlias
+from states.models import OsceRolePeriod, Participant, ParticipantAlias
 
 
 class ActionInlineForm(VersionedForm):
@@ -102,6 +102,28 @@ class AliasInline(admin.TabularInline):
     extra = 0
 
 
+class RolePeriodInline(admin.TabularInline):
+    """The dated OSCE roles, shown for reading: they are written by loading an OSCE role
+    periods table (load_treaty_data), which checks them and derives today's role."""
+
+    model = OsceRolePeriod
+    fields = [
+        "role",
+        "valid_from",
+        "valid_from_precision",
+        "valid_to",
+        "valid_to_precision",
+        "source",
+    ]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "OSCE role periods (today's OSCE role is derived from them)"
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class ParticipantForm(VersionedForm):
     class Meta:
         model = Participant
@@ -119,7 +141,7 @@ class ParticipantAdmin(VersionedAdmin):
     list_display = ["name", "iso3", "short_name", "kind", "osce_role"]
     list_filter = ["kind", "osce_role"]
     search_fields = ["name", "short_name", "iso3", "aliases__name"]
-    inlines = [AliasInline, TreatyActionInline, DeclarationInline]
+    inlines = [AliasInline, RolePeriodInline, TreatyActionInline, DeclarationInline]
     fields = [
         "name",
         "iso3",

@@ -155,6 +155,9 @@ class InstrumentSerializer(serializers.Serializer):
     adopted_place = serializers.CharField()
     ga_resolution = serializers.CharField()
     opened_for_signature_on = serializers.DateField(allow_null=True)
+    open_for_signature_until = serializers.DateField(
+        allow_null=True, help_text="The last day a signature is accepted."
+    )
     signature_note = serializers.CharField()
     entry_into_force = serializers.DateField(
         allow_null=True, help_text="As the depositary records it."
@@ -181,6 +184,7 @@ def instrument_row(instrument: Instrument, counts: dict[str, int], as_of: date) 
         "adopted_place": instrument.adopted_place,
         "ga_resolution": instrument.ga_resolution,
         "opened_for_signature_on": instrument.opened_for_signature_on,
+        "open_for_signature_until": instrument.open_for_signature_until,
         "signature_note": instrument.signature_note,
         "entry_into_force": instrument.entry_into_force_on,
         "entry_into_force_rule": {

@@ -92,7 +92,7 @@ class StatusViewSet(ApiViewSet):
         participants (for a page by name: that page's, with the count of all); their actions.
         """
         params = (STATUS_PARAMS + PAGE_PARAMS).parse(request)
-        participants = participant_list(osce_role=params["osce_role"])
+        participants = participant_list(osce_role=params["osce_role"], as_of=params["as_of"])
         if params["state"]:
             participants = participants.filter(iso3__in=params["state"])
         as_of = params["as_of"]

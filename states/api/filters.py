@@ -21,9 +21,10 @@ STATE = CodesParam(
 
 OSCE_ROLE = ChoiceParam(
     "osce_role",
-    "Participants by OSCE role: participating (the 57 participating States), partner (the "
-    "11 Partners for Co-operation), partner_mediterranean, partner_asian, osce (all 68), "
-    "none (outside the OSCE) or any.",
+    "Participants by the OSCE role they held on the date asked about (as_of where the "
+    "resource has it, else today): participating (the participating States: 57 today), "
+    "partner (the Partners for Co-operation: 11 today), partner_mediterranean, "
+    "partner_asian, osce (participating States and Partners), none (neither) or any.",
     choices=(*OSCE_ROLE_GROUPS, "any"),
     default="any",
 )

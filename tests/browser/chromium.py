@@ -1,5 +1,6 @@
 """Where the browser tests find Chromium, and what they do when it is missing.
 
+Chromium is CHROMIUM_PATH, or /usr/bin/chromium (Debian's package) when that is not set.
 On a developer's machine without Chromium the browser tests say so and skip; in CI
 (`CI=true`) a missing browser is a failure, never a skip, so the suite cannot go green
 without having driven a real browser.
@@ -10,7 +11,14 @@ import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
-CHROMIUM = Path("/usr/bin/chromium")
+DEFAULT_CHROMIUM = Path("/usr/bin/chromium")
+
+
+def chromium_path(environ: Mapping[str, str] = os.environ) -> Path:
+    return Path(environ.get("CHROMIUM_PATH", "").strip() or DEFAULT_CHROMIUM)
+
+
+CHROMIUM = chromium_path()
 LAUNCH_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -29,7 +37,10 @@ def missing_browser(
     if not playwright_installed:
         return "Playwright for Python is not installed (make install installs the dev extras)"
     if not (chromium.is_file() and os.access(chromium, os.X_OK)):
-        return f"Chromium is not installed at {chromium} (apt-get install chromium)"
+        return (
+            f"Chromium is not installed at {chromium} (apt-get install chromium, or name "
+            "another with CHROMIUM_PATH)"
+        )
     return None
 
 

@@ -2,14 +2,27 @@
 
 from pathlib import Path
 
-from tests.browser.chromium import in_ci, missing_browser, outcome_without_browser
+from tests.browser.chromium import (
+    DEFAULT_CHROMIUM,
+    chromium_path,
+    in_ci,
+    missing_browser,
+    outcome_without_browser,
+)
 
 
 def test_a_missing_chromium_is_named(tmp_path):
     reason = missing_browser(tmp_path / "chromium", playwright_installed=True)
-    assert (
-        reason == f"Chromium is not installed at {tmp_path / 'chromium'} (apt-get install chromium)"
+    assert reason == (
+        f"Chromium is not installed at {tmp_path / 'chromium'} (apt-get install chromium, or "
+        "name another with CHROMIUM_PATH)"
     )
+
+
+def test_chromium_path_names_the_browser_and_debian_s_is_the_default():
+    assert chromium_path({"CHROMIUM_PATH": "/opt/chromium/chrome"}) == Path("/opt/chromium/chrome")
+    assert chromium_path({"CHROMIUM_PATH": ""}) == DEFAULT_CHROMIUM
+    assert chromium_path({}) == Path("/usr/bin/chromium")
 
 
 def test_a_file_that_cannot_run_is_not_a_browser(tmp_path):

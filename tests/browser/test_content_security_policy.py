@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from instruments.models import TreatyAction
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PASSWORD = "a-long-test-password"  # the fixtures' (tests/conftest.py)
 

@@ -17,7 +17,7 @@ from states.models import Participant
 from states.selectors import participant_list
 from tests.browser.conftest import SCREENSHOTS
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ON = date(2007, 6, 30)
 
@@ -32,7 +32,9 @@ def test_a_delegation_finds_its_state_sets_the_date_filters_and_prints_the_repor
 
     # Home: the counts and the chart are there; the delegation searches for its State.
     page.goto("/")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("in the OSCE area")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(
+        "OSCE participating States and Partners"
+    )
     expect(page.locator("svg.chart")).to_be_visible()
     page.get_by_role("searchbox", name="Search participants and declarations").fill("Austria")
     page.get_by_role("button", name="Search", exact=True).click()
@@ -64,12 +66,12 @@ def test_a_delegation_finds_its_state_sets_the_date_filters_and_prints_the_repor
     page.get_by_label("Participants:", exact=True).select_option("participating")
     page.get_by_role("main").get_by_role("button", name="Show").click()
     expect(page).to_have_url(re.compile(r"/status/\?as_of=2007-06-30&osce_role=participating"))
-    participating = list(participant_list(osce_role="participating"))
+    participating = list(participant_list(osce_role="participating", as_of=ON))
     rows = page.locator("table.status-table tbody tr")
     expect(rows).to_have_count(len(participating))
     expect(rows.locator("th")).to_have_text([p.name + " " + p.iso3 for p in participating])
     matrix = selectors.status_matrix(
-        as_of=ON, participants=participant_list(osce_role="participating")
+        as_of=ON, participants=participant_list(osce_role="participating", as_of=ON)
     )
     words = {"party": "Party", "signatory": "Signatory", "none": "No action on record"}
     for index, who in enumerate(participating):
@@ -103,11 +105,13 @@ def test_a_delegation_finds_its_state_sets_the_date_filters_and_prints_the_repor
     page.get_by_role("link", name="The OSCE status report as at 30 June 2007").click()
     expect(page).to_have_url(re.compile(r"/reports/osce-status/\?as_of=2007-06-30$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Status of the UN Convention against Transnational Organized Crime and its Protocols "
-        "in the OSCE area"
+        "Status of the UN Convention against Transnational Organized Crime and its Protocols: "
+        "OSCE participating States and Partners"
     )
-    osce = selectors.status_matrix(as_of=ON, participants=participant_list(osce_role="osce"))
-    participating_ids = [p.pk for p in osce.participants if p.is_osce_participating_state]
+    osce = selectors.status_matrix(
+        as_of=ON, participants=participant_list(osce_role="osce", as_of=ON)
+    )
+    participating_ids = [p.pk for p in osce.participants if p.role_on == "participating"]
     summary = osce.counts(participating_ids)
     summary_rows = page.locator("#summary-caption").locator("xpath=..").locator("tbody tr")
     for index, instrument in enumerate(osce.instruments):
@@ -150,7 +154,9 @@ def test_the_download_gives_the_rows_on_screen(browsing):
     assert austria["untoc"]["status"] == "party"
     assert austria["untoc"]["consent_date"] == "2004-09-23"
     assert austria["som"]["status"] == "signatory"  # ratified on 30 Nov 2007
-    participating = set(participant_list(osce_role="participating").values_list("iso3", flat=True))
+    participating = set(
+        participant_list(osce_role="participating", as_of=ON).values_list("iso3", flat=True)
+    )
     assert {row["state"] for row in rows} <= participating
 
     with page.expect_download() as download:

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 # Each kind of page once, at a size that shows its whole layout; axe-core takes seconds on
 # a table of every participant and finds nothing more there.

@@ -65,11 +65,11 @@ def test_a_viewer_sees_but_cannot_change(viewer_client, signed):
     assert add.status_code == 403
     change = viewer_client.post(
         reverse("admin:instruments_treatyaction_change", args=[action.pk]),
-        action_form(signed, kind="signature", date="2012-01-11", version=action.version),
+        action_form(signed, kind="signature", date="2001-01-11", version=action.version),
     )
     assert change.status_code == 403
     action.refresh_from_db()
-    assert action.date == date(2012, 1, 10)
+    assert action.date == date(2001, 1, 10)
 
 
 def test_a_second_editor_saving_over_a_newer_version_is_refused(editor_client, signed):
@@ -77,12 +77,12 @@ def test_a_second_editor_saving_over_a_newer_version_is_refused(editor_client, s
     services.action_update(action=action, note="saved first by a colleague")
     url = reverse("admin:instruments_treatyaction_change", args=[action.pk])
     response = editor_client.post(
-        url, action_form(signed, kind="signature", date="2012-01-11", version=1)
+        url, action_form(signed, kind="signature", date="2001-01-11", version=1)
     )
     assert response.status_code == 200
     assert "Someone else changed this record" in response.content.decode()
     action.refresh_from_db()
-    assert (action.date, action.note) == (date(2012, 1, 10), "saved first by a colleague")
+    assert (action.date, action.note) == (date(2001, 1, 10), "saved first by a colleague")
 
 
 def test_lists_filter_by_instrument_kind_osce_role_and_year_and_search_aliases(editor_client):

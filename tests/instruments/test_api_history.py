@@ -24,11 +24,11 @@ def edited(editor):
         participant=who,
         instrument=untoc,
         kind="signature",
-        date=date(2012, 1, 10),
+        date=date(2001, 1, 10),
         source="test",
         actor=editor,
     )
-    services.action_update(action=signature, date=date(2012, 1, 11), note="corrected", actor=editor)
+    services.action_update(action=signature, date=date(2001, 1, 11), note="corrected", actor=editor)
     declaration = services.declaration_record(
         participant=who,
         instrument=untoc,
@@ -72,7 +72,7 @@ def test_staff_read_who_changed_what_and_when_newest_first(viewer_client, editor
     assert {r["user"] for r in rows[:5]} == {editor.username}
     assert changed["record"] == edited.pk
     assert changed["changes"] == [
-        {"field": "date", "old": "2012-01-10", "new": "2012-01-11"},
+        {"field": "date", "old": "2001-01-10", "new": "2001-01-11"},
         {"field": "note", "old": "", "new": "corrected"},
     ]
     assert {"field": "kind", "old": None, "new": "signature"} in created["changes"]

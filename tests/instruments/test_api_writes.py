@@ -96,7 +96,7 @@ def write_requests(signature, declaration, client):
     declaration_path = f"declarations/{declaration.pk}/"
     return [
         ("POST", "actions/", ratification(), 201),
-        ("PUT", action_path, ratification(kind="signature", date="2012-01-11"), 200),
+        ("PUT", action_path, ratification(kind="signature", date="2001-01-11"), 200),
         ("PATCH", action_path, {"note": "checked"}, 200),
         ("DELETE", action_path, None, 204),
         ("POST", "declarations/", new_declaration(), 201),
@@ -200,7 +200,8 @@ def test_a_ratification_without_signature_is_refused_naming_field_and_rule(edito
 
 
 def test_a_protocol_consent_before_the_convention_is_refused(editor_client, signed):
-    send(editor_client, "POST", "actions/", ratification(instrument="tip", kind="signature"))
+    signature = ratification(instrument="tip", kind="signature", date="2001-01-10")
+    send(editor_client, "POST", "actions/", signature)
     response = send(editor_client, "POST", "actions/", ratification(instrument="tip"))
     assert response.status_code == 400
     body = response.json()
@@ -302,7 +303,7 @@ def test_a_patch_that_changes_nothing_saves_nothing(editor_client, signature):
 def test_a_put_replaces_every_field(editor_client, signature):
     path = f"actions/{signature.pk}/"
     send(editor_client, "PATCH", path, {"note": "a note"}, HTTP_IF_MATCH=etag(editor_client, path))
-    body = ratification(kind="signature", date="2012-01-10")
+    body = ratification(kind="signature", date="2001-01-10")
     response = send(editor_client, "PUT", path, body, HTTP_IF_MATCH=etag(editor_client, path))
     assert response.status_code == 200
     assert response.json()["note"] == ""
@@ -356,6 +357,12 @@ def test_a_weak_etag_does_not_satisfy_if_match(editor_client, signature):
     weak = "W/" + etag(editor_client, path)
     response = send(editor_client, "PATCH", path, {"note": "x"}, HTTP_IF_MATCH=weak)
     assert response.status_code == 412
+    (problem,) = response.json()["errors"]
+    # Says why (a weak tag, as a gzipped answer carries), not "stale": RFC 9110, 13.1.1.
+    assert problem["rule"] == "weak_etag"
+    assert "without W/" in problem["message"]
+    signature.refresh_from_db()
+    assert signature.note != "x"
 
 
 def test_a_change_saved_between_the_check_and_the_write_is_412(

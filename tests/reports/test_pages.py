@@ -27,7 +27,7 @@ def test_the_report_has_its_title_date_purpose_and_numbered_sections(client):
     html = report(client)
     assert (
         '<h1 id="report-title">Status of the UN Convention against Transnational Organized '
-        "Crime and its Protocols in the OSCE area</h1>" in html
+        "Crime and its Protocols: OSCE participating States and Partners</h1>" in html
     )
     assert "Status as at <strong>30 June 2007</strong>" in html
     headings = re.findall(r"<h2 id=\"[\w-]+\">(.*?)</h2>", html)
@@ -45,11 +45,15 @@ def test_the_report_has_its_title_date_purpose_and_numbered_sections(client):
 
 def test_the_summary_counts_participating_states_and_partners_separately(client):
     html = report(client)
-    matrix = selectors.status_matrix(as_of=ON, participants=participant_list(osce_role="osce"))
-    participating = [p.pk for p in matrix.participants if p.is_osce_participating_state]
-    partners = [p.pk for p in matrix.participants if p.is_osce_partner]
-    assert (len(participating), len(partners)) == (57, 11)
-    assert "OSCE participating States (57)" in html
+    matrix = selectors.status_matrix(
+        as_of=ON, participants=participant_list(osce_role="osce", as_of=ON)
+    )
+    participating = [p.pk for p in matrix.participants if p.role_on == "participating"]
+    partners = [p.pk for p in matrix.participants if p.role_on != "participating"]
+    # On 30 June 2007: 56 participating States (Mongolia joined in 2012) and 11 Partners
+    # (Mongolia among them, Australia not yet: Partner from 2009).
+    assert (len(participating), len(partners)) == (56, 11)
+    assert "OSCE participating States (56)" in html
     assert "OSCE Partners for Co-operation (11)" in html
     first, second = (matrix.counts(ids) for ids in (participating, partners))
     summary = re.search(r'id="summary-caption".*?<tbody>(.*?)</tbody>', html, re.S).group(1)
@@ -69,9 +73,11 @@ def test_each_instrument_table_lists_every_participating_state_and_partner(clien
     html = report(client)
     section = re.search(r'id="section-som".*?</table>', html, re.S).group(0)
     names = re.findall(r'<tr><th scope="row">(.*?)</th>', section)
-    assert names == [p.name for p in participant_list(osce_role="participating")] + [
-        p.name for p in participant_list(osce_role="osce") if p.osce_role != "participating"
+    assert names == [p.name for p in participant_list(osce_role="participating", as_of=ON)] + [
+        p.name for p in participant_list(osce_role="partner", as_of=ON)
     ]
+    assert "Mongolia" in names[56:]  # an Asian Partner then
+    assert "Australia" not in names
     austria = re.search(r'<tr><th scope="row">Austria</th>(.*?)</tr>', section).group(1)
     assert "Signatory" in austria  # ratified on 30 Nov 2007
     montenegro = re.search(r'<tr><th scope="row">Montenegro</th>(.*?)</tr>', section).group(1)
@@ -81,7 +87,9 @@ def test_each_instrument_table_lists_every_participating_state_and_partner(clien
 def test_states_not_yet_party_are_listed_per_instrument(client):
     html = report(client)
     listed = re.search(r'id="not-party-heading".*?</section>', html, re.S).group(0)
-    matrix = selectors.status_matrix(as_of=ON, participants=participant_list(osce_role="osce"))
+    matrix = selectors.status_matrix(
+        as_of=ON, participants=participant_list(osce_role="osce", as_of=ON)
+    )
     for instrument in matrix.instruments:
         not_party = [
             p for p in matrix.participants if matrix.status(p.pk, instrument.code).status != "party"
@@ -97,7 +105,9 @@ def test_the_report_gives_the_compliance_overview_per_group(client):
     overview = overview[: overview.index("</section>")]
     standings = obligation_standings(
         as_of=date(2010, 1, 1),
-        participant_ids=participant_list(osce_role="participating").values_list("pk", flat=True),
+        participant_ids=participant_list(
+            osce_role="participating", as_of=date(2010, 1, 1)
+        ).values_list("pk", flat=True),
     )
     by_code = {s.obligation.code: s for s in standings.summary()}
     central = by_code["untoc-18-13"]

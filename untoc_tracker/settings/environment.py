@@ -1,12 +1,14 @@
 """Reading settings from the environment, strictly.
 
 django-environ quietly reads "maybe" as False and accepts any URL scheme; a settings typo
-should stop the process with a message naming the variable instead.
+should stop the process with a message naming the variable instead, and with that message
+alone (`settings_or_exit`): the traceback through Django's start-up would only bury it.
 """
 
 import os
 import re
-from typing import Any
+import sys
+from typing import Any, NoReturn
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -100,3 +102,23 @@ def env_proxy_ssl_header(name: str) -> tuple[str, str] | None:
             "e.g. X-Forwarded-Proto"
         )
     return ("HTTP_" + raw.upper().replace("-", "_"), "https")
+
+
+def exit_for_bad_setting(error: ImproperlyConfigured, *, code: int = 1) -> NoReturn:
+    """End the process with the message naming the variable, and nothing else."""
+    print(f"Configuration error: {error}", file=sys.stderr, flush=True)
+    raise SystemExit(code)
+
+
+def settings_or_exit(*, code: int = 1) -> None:
+    """Read the settings now, so that a bad one stops the process with its message alone.
+
+    Only the loading of the settings is guarded: an ImproperlyConfigured raised later, by
+    code, keeps its traceback, which is what its reader needs.
+    """
+    from django.conf import settings
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 (reading a setting imports the settings module)
+    except ImproperlyConfigured as error:
+        exit_for_bad_setting(error, code=code)

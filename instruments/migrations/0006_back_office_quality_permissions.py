@@ -40,7 +40,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("instruments", "0004_depositary_checkpoints_open_questions"),
+        ("instruments", "0005_depositary_checkpoints_open_questions"),
         ("auth", "0012_alter_user_first_name_max_length"),
     ]
 

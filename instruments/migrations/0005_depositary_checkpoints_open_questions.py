@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('instruments', '0003_instrument_version'),
+        ('instruments', '0004_instrument_open_for_signature_until'),
         ('states', '0002_participant_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

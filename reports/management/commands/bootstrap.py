@@ -1,0 +1,100 @@
+"""One command for what a new deployment needs, used by `make run` and docker-compose alike."""
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.apps import AppConfig, apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+
+class Command(BaseCommand):
+    help = (
+        "Make the database ready to serve: apply the migrations, load the shipped treaty data "
+        "and the obligations catalogue, compile the message catalogues if there are any, and "
+        "run the compliance check. Safe to run again: each step changes only what is missing "
+        "or out of date, and a second run changes nothing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--skip-compliance",
+            action="store_true",
+            help="Do not run the compliance check (the daily job will).",
+        )
+
+    def handle(self, *args: Any, skip_compliance: bool, **options: Any) -> None:
+        steps: list[tuple[str, Callable[[], str]]] = [
+            ("database", migrations_apply),
+            ("treaty data", lambda: last_line_of("load_treaty_data")),
+            ("obligations", lambda: last_line_of("load_obligations")),
+            ("messages", messages_compile),
+        ]
+        if not skip_compliance:
+            steps.append(("compliance", compliance_check))
+        for name, step in steps:
+            self.stdout.write(f"{name + ':':<13} {step()}")
+        if not get_user_model().objects.filter(is_staff=True, is_active=True).exists():
+            self.stdout.write(
+                "No staff login yet: manage.py create_staff_user --editor NAME (or --viewer)"
+            )
+        self.stdout.write(self.style.SUCCESS("Ready."))
+
+
+def migrations_apply() -> str:
+    executor = MigrationExecutor(connection)
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    call_command("migrate", interactive=False, verbosity=0)
+    if not pending:
+        return "up to date, no migration to apply"
+    return f"applied {len(pending)} migration(s)"
+
+
+def last_line_of(command: str, **options: Any) -> str:
+    """Run a command quietly and keep its summary (its last line)."""
+    out = io.StringIO()
+    call_command(command, stdout=out, **options)
+    lines = [line.strip() for line in out.getvalue().splitlines() if line.strip()]
+    return lines[-1].removeprefix("Done: ") if lines else "done"
+
+
+def compliance_check() -> str:
+    out = io.StringIO()
+    call_command("check_compliance", stdout=out)
+    lines = [line.strip() for line in out.getvalue().splitlines() if line.strip()]
+    # The first line says as of when and how many flags are open; the last what changed.
+    return f"{lines[0]} {lines[-1].removeprefix('Done: ')}"
+
+
+def catalogues() -> list[Path]:
+    """The tracker's own .po files: in LOCALE_PATHS and in its apps' locale/ folders (never
+    in installed packages, whose catalogues come compiled)."""
+    folders = [Path(p) for p in settings.LOCALE_PATHS]
+    folders += [Path(config.path) / "locale" for config in apps.get_app_configs() if own(config)]
+    return sorted(po for folder in folders if folder.is_dir() for po in folder.rglob("*.po"))
+
+
+def own(config: AppConfig) -> bool:
+    """An app of the tracker's own, not one installed in a virtual environment inside it."""
+    path = Path(config.path).resolve()
+    base = Path(settings.BASE_DIR).resolve()
+    if not path.is_relative_to(base):
+        return False
+    parts = path.relative_to(base).parts
+    return not any(part.startswith(".") or part == "site-packages" for part in parts)
+
+
+def messages_compile() -> str:
+    found = catalogues()
+    if not found:
+        return "no message catalogues, nothing to compile"
+    # compilemessages walks the working directory: leave out hidden folders (.venv, .git)
+    # and collected static files, whose packages' catalogues come compiled.
+    call_command("compilemessages", verbosity=0, ignore_patterns=[".*", "staticfiles"])
+    return f"compiled {len(found)} catalogue(s)"
