@@ -155,6 +155,10 @@ class ParticipantStatus:
     entry_into_force: date | None = None
     denunciation_date: date | None = None
     denunciation_effective: date | None = None
+    # The caller's handles (Action.ref) of the signature and the consent behind this status,
+    # so that a view can give each fact's source.
+    signature_ref: object = dataclass_field(default=None, compare=False)
+    consent_ref: object = dataclass_field(default=None, compare=False)
 
     @property
     def consent_kind_recorded(self) -> bool:
@@ -297,7 +301,9 @@ def participant_status(
     signature_date = signature.date if signature else None
     if consent is None:
         return ParticipantStatus(
-            status=SIGNATORY if signature else NONE, signature_date=signature_date
+            status=SIGNATORY if signature else NONE,
+            signature_date=signature_date,
+            signature_ref=signature.ref if signature else None,
         )
 
     consent_kind = None if consent.kind == CONSENT_KIND_NOT_RECORDED else consent.kind
@@ -318,6 +324,8 @@ def participant_status(
         entry_into_force=entry_into_force,
         denunciation_date=denunciation_date,
         denunciation_effective=effective,
+        signature_ref=signature.ref if signature else None,
+        consent_ref=consent.ref,
     )
     if effective is not None and effective <= as_of:
         return replace(party, status=DENOUNCED, in_force=False)

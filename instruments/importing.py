@@ -194,7 +194,7 @@ class TreatyDataLoad:
                 "made_at",
                 f"{made_at!r} is not one of: {', '.join(Declaration.MadeAt.values)}",
             )
-        record = {
+        record: dict[str, Any] = {
             "kind": kind,
             "article": c.required(table, row, values, "article"),
             "date": c.date(table, row, values, "date"),

@@ -3,16 +3,18 @@ searches show them, each in one query. (Where participants stand, computed from 
 records, is in instruments.selectors.)"""
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import Any
 
 from django.db.models import F, Q, QuerySet
 
+from instruments.citations import citation
 from instruments.models import Declaration, TreatyAction
 from states.selectors import in_osce_role
 
 # The columns of an action as lists and exports show it; `state` and `instrument` are codes.
-ACTION_COLUMNS = (
+_ACTION_FIELDS = (
     "id",
     "state",
     "state_name",
@@ -25,6 +27,8 @@ ACTION_COLUMNS = (
     "note",
     "version",
 )
+# `source` as recorded (for staff and editors), `citation` as a reader cites it.
+ACTION_COLUMNS = (*_ACTION_FIELDS[:9], "citation", *_ACTION_FIELDS[9:])
 _ACTION_VALUES = (
     "id",
     "participant__iso3",
@@ -76,7 +80,7 @@ def action_rows(actions: QuerySet[TreatyAction]) -> QuerySet:
     return actions.values_list(*_ACTION_VALUES)
 
 
-DECLARATION_COLUMNS = (
+_DECLARATION_FIELDS = (
     "id",
     "state",
     "state_name",
@@ -89,6 +93,7 @@ DECLARATION_COLUMNS = (
     "source",
     "version",
 )
+DECLARATION_COLUMNS = (*_DECLARATION_FIELDS[:10], "citation", *_DECLARATION_FIELDS[10:])
 _DECLARATION_VALUES = (
     "id",
     "participant__iso3",
@@ -161,3 +166,17 @@ def declaration_search(text: str, *, limit: int = 50) -> list[Declaration]:
         return []
     found = declaration_list(text=text).select_related("participant", "instrument")
     return list(found[:limit])
+
+
+def action_row(values: Sequence[Any]) -> dict[str, Any]:
+    """One row of action_rows as a dict of ACTION_COLUMNS, with its citation."""
+    row = dict(zip(_ACTION_FIELDS, values, strict=True))
+    row["citation"] = citation(row["source"])
+    return {column: row[column] for column in ACTION_COLUMNS}
+
+
+def declaration_row(values: Sequence[Any]) -> dict[str, Any]:
+    """One row of declaration_rows as a dict of DECLARATION_COLUMNS, with its citation."""
+    row = dict(zip(_DECLARATION_FIELDS, values, strict=True))
+    row["citation"] = citation(row["source"])
+    return {column: row[column] for column in DECLARATION_COLUMNS}

@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 
 from core.cache import cache_get, cache_set
 from instruments import domain
+from instruments.citations import citation
 from instruments.models import Declaration, Instrument, TreatyAction
 from states import domain as states_domain
 from states.models import Participant
@@ -87,6 +88,12 @@ class StatusMatrix:
     instruments: list[Instrument]
     participants: list[Participant]
     entries: dict[tuple[int, str], domain.ParticipantStatus] = field(default_factory=dict)
+    sources: dict[int, str] = field(default_factory=dict)  # action pk -> recorded source
+
+    def source(self, ref: object) -> str | None:
+        """The citation of the action behind a status (see instruments.citations); None
+        without one."""
+        return citation(self.sources[ref]) if isinstance(ref, int) and ref in self.sources else None
 
     def status(self, participant_id: int, code: str) -> domain.ParticipantStatus:
         return self.entries.get((participant_id, code), domain.NO_STATUS)
@@ -150,17 +157,21 @@ def status_matrix(
     code_of = {i.pk: i.code for i in every_instrument}
     actions: dict[int, dict[str, list[domain.Action]]] = defaultdict(lambda: defaultdict(list))
     rows = actions_query.values_list(
-        "participant_id", "instrument_id", "kind", "date", "effective_date", "pk"
+        "participant_id", "instrument_id", "kind", "date", "effective_date", "pk", "source"
     )
-    for participant_id, instrument_id, kind, when, effective, pk in rows:
+    sources: dict[int, str] = {}
+    for participant_id, instrument_id, kind, when, effective, pk, source in rows:
         # Actions on instruments not considered are dropped here rather than in SQL: a
         # filter on the instrument would steer the database to the (instrument, date) index
         # and past the participants' own (measured: 6 ms instead of 0.3 for a page).
         code = code_of.get(instrument_id)
         if code is not None:
             actions[participant_id][code].append(domain.Action(kind, when, effective, ref=pk))
+            sources[pk] = source
 
-    matrix = StatusMatrix(as_of=as_of, instruments=shown, participants=participant_rows)
+    matrix = StatusMatrix(
+        as_of=as_of, instruments=shown, participants=participant_rows, sources=sources
+    )
     for participant in participant_rows:
         by_code = actions.get(participant.pk)
         if not by_code:
@@ -225,6 +236,8 @@ def status_entries(
                     "entry_into_force": status.entry_into_force,
                     "denunciation_date": status.denunciation_date,
                     "denunciation_effective": status.denunciation_effective,
+                    "signature_source": matrix.source(status.signature_ref),
+                    "consent_source": matrix.source(status.consent_ref),
                     "status_complete_to": instrument.status_complete_to,
                 }
             )

@@ -37,7 +37,13 @@ from django.core.management.color import no_style
 from django.db import IntegrityError, connection, models, transaction
 
 from core.writes import revision_bump
-from instruments.models import Declaration, Instrument, TreatyAction
+from instruments.models import (
+    Declaration,
+    DepositaryCheckpoint,
+    Instrument,
+    OpenQuestion,
+    TreatyAction,
+)
 from reports.models import (
     ComplianceCheck,
     ComplianceFlag,
@@ -59,6 +65,8 @@ RECORDS: list[type[models.Model]] = [
     Instrument,
     TreatyAction,
     Declaration,
+    DepositaryCheckpoint,
+    OpenQuestion,
     Obligation,
     CopSession,
     Submission,

@@ -6,4 +6,5 @@ urlpatterns = [
     path("states/<str:iso3>/", views.participant_detail, name="participant-detail"),
     path("compliance/", views.compliance, name="compliance"),
     path("reports/osce-status/", views.osce_status_report, name="osce-status-report"),
+    path("data-quality/", views.data_quality_page, name="data-quality"),
 ]

@@ -153,6 +153,8 @@ def ensure_staff_groups() -> None:
     report = import_module("reports.migrations.0002_back_office_permissions")
     grants = [(app, model, actions) for app, model, actions in treaty.TREATY_MODELS]
     grants += [("reports", model, actions) for model, actions in report.REPORT_MODELS]
+    quality = import_module("instruments.migrations.0007_back_office_quality_permissions")
+    grants += [("instruments", model, ["add", "change", "delete"]) for model in quality.MODELS]
     for app, model, actions in grants:
         for action in ["view", *actions]:
             codename = report._codename(action, model)

@@ -80,6 +80,7 @@ ROUTES: dict[str, Access] = {
     "feed-actions": PUBLIC_READ,
     "compliance": PUBLIC_READ,
     "osce-status-report": PUBLIC_READ,
+    "data-quality": PUBLIC_READ,
     "healthz": PUBLIC_READ,
     # The API: reads are public, writes need an editor's permissions.
     "api:api-root": PUBLIC_READ,
@@ -100,6 +101,7 @@ ROUTES: dict[str, Access] = {
     "api:flag-list": PUBLIC_READ,
     "api:flag-detail": PUBLIC_READ,
     "api:standing-list": PUBLIC_READ,
+    "api:data-quality-list": PUBLIC_READ,
     # The token login only takes a POST, from anyone.
     "api:auth-token": Access(read=NOBODY, write=EVERYONE),
     "schema": PUBLIC_READ,
@@ -157,6 +159,12 @@ ADMIN_MODELS: dict[str, ModelAccess] = {
     # Editors load depositary tables and decide their proposals; the record stays.
     "instruments.depositarybatch": ModelAccess(
         view=STAFF, add=EDITORS, change=EDITORS, delete=NOBODY
+    ),
+    "instruments.depositarycheckpoint": ModelAccess(
+        view=STAFF, add=EDITORS, change=EDITORS, delete=EDITORS
+    ),
+    "instruments.openquestion": ModelAccess(
+        view=STAFF, add=EDITORS, change=EDITORS, delete=EDITORS
     ),
     "reports.obligation": ModelAccess(view=STAFF, add=NOBODY, change=EDITORS, delete=NOBODY),
     "reports.copsession": READ_ONLY,

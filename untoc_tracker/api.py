@@ -13,6 +13,7 @@ from instruments.api.views import (
     StatusViewSet,
 )
 from reports.api.views import (
+    DataQualityViewSet,
     FlagViewSet,
     HistoryViewSet,
     ObligationViewSet,
@@ -34,3 +35,4 @@ router.register("obligations", ObligationViewSet, basename="obligation")
 router.register("submissions", SubmissionViewSet, basename="submission")
 router.register("flags", FlagViewSet, basename="flag")
 router.register("standings", StandingViewSet, basename="standing")
+router.register("data-quality", DataQualityViewSet, basename="data-quality")

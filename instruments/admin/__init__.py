@@ -2,6 +2,13 @@
 record, one module per record (the kit they share is core.admin). Importing the package
 registers them all."""
 
-from instruments.admin import actions, declarations, depositary, instruments, participants
+from instruments.admin import (
+    actions,
+    declarations,
+    depositary,
+    instruments,
+    participants,
+    quality,
+)
 
-__all__ = ["actions", "declarations", "depositary", "instruments", "participants"]
+__all__ = ["actions", "declarations", "depositary", "instruments", "participants", "quality"]

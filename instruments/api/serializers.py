@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from core.rest.pagination import page_serializer
 from instruments import domain
+from instruments.citations import citation
 from instruments.models import Declaration, Instrument, TreatyAction
 from states.api.serializers import ParticipantSerializer
 from states.models import Participant
@@ -65,6 +66,14 @@ class StatusEntrySerializer(serializers.Serializer):
     )
     denunciation_date = serializers.DateField(allow_null=True)
     denunciation_effective = serializers.DateField(allow_null=True)
+    signature_source = serializers.CharField(
+        allow_null=True,
+        help_text="Where the signature is recorded, as a citation; null without signature.",
+    )
+    consent_source = serializers.CharField(
+        allow_null=True,
+        help_text="Where the consent is recorded, as a citation; null without consent.",
+    )
     status_complete_to = serializers.DateField(
         help_text="The instrument's data are complete to this date; later actions partial."
     )
@@ -244,6 +253,7 @@ class ActionRowSerializer(serializers.Serializer):
     effective_date = serializers.DateField(allow_null=True)
     depositary_notification = serializers.CharField()
     source = serializers.CharField()
+    citation = serializers.CharField(help_text="The source as a reader cites it.")
     note = serializers.CharField()
     version = serializers.IntegerField()
 
@@ -262,6 +272,7 @@ class ActionSerializer(serializers.Serializer):
     effective_date = serializers.DateField(allow_null=True)
     depositary_notification = serializers.CharField()
     source = serializers.CharField()
+    citation = serializers.CharField(help_text="The source as a reader cites it.")
     note = serializers.CharField()
     version = serializers.IntegerField()
     created_at = serializers.DateTimeField()
@@ -278,6 +289,7 @@ def action_detail(action: TreatyAction) -> dict[str, Any]:
         "effective_date": action.effective_date,
         "depositary_notification": action.depositary_notification,
         "source": action.source,
+        "citation": citation(action.source),
         "note": action.note,
         "version": action.version,
         "created_at": action.created_at,
@@ -319,6 +331,7 @@ class DeclarationRowSerializer(serializers.Serializer):
     made_at = serializers.ChoiceField(choices=Declaration.MadeAt.choices)
     summary = serializers.CharField()
     source = serializers.CharField()
+    citation = serializers.CharField(help_text="The source as a reader cites it.")
     version = serializers.IntegerField()
 
 
@@ -337,6 +350,7 @@ class DeclarationSerializer(serializers.Serializer):
     made_at = serializers.ChoiceField(choices=Declaration.MadeAt.choices)
     summary = serializers.CharField()
     source = serializers.CharField()
+    citation = serializers.CharField(help_text="The source as a reader cites it.")
     version = serializers.IntegerField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
@@ -353,6 +367,7 @@ def declaration_detail(declaration: Declaration) -> dict[str, Any]:
         "made_at": declaration.made_at,
         "summary": declaration.summary,
         "source": declaration.source,
+        "citation": citation(declaration.source),
         "version": declaration.version,
         "created_at": declaration.created_at,
         "updated_at": declaration.updated_at,

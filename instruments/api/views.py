@@ -50,10 +50,11 @@ from instruments.filters import (
 from instruments.models import Declaration, Instrument, TreatyAction
 from instruments.records import (
     ACTION_COLUMNS,
-    DECLARATION_COLUMNS,
     action_list,
+    action_row,
     action_rows,
     declaration_list,
+    declaration_row,
     declaration_rows,
 )
 from instruments.selectors import (
@@ -253,10 +254,10 @@ class ActionViewSet(RecordWriteViewSet):
         ).order_by(*ACTION_ORDERINGS[params["ordering"]])
         rows = action_rows(actions)
         if export_format(request):
-            table = Table(ACTION_COLUMNS, (dict(zip(ACTION_COLUMNS, r, strict=True)) for r in rows))
+            table = Table(ACTION_COLUMNS, (action_row(r) for r in rows))
             return export_response(request, table, "untoc-actions")
         page = paginate(request, rows, params)
-        page.results = [dict(zip(ACTION_COLUMNS, r, strict=True)) for r in page.results]
+        page.results = [action_row(r) for r in page.results]
         return Response(page.as_dict())
 
     @extend_schema(
@@ -330,7 +331,7 @@ class DeclarationViewSet(RecordWriteViewSet):
             text=params["search"],
         )
         page = paginate(request, declaration_rows(declarations), params)
-        page.results = [dict(zip(DECLARATION_COLUMNS, r, strict=True)) for r in page.results]
+        page.results = [declaration_row(r) for r in page.results]
         return Response(page.as_dict())
 
     @extend_schema(

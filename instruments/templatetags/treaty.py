@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from instruments import domain
+from instruments.citations import citation
 from instruments.filters import ORDERING_CHOICES
 from instruments.models import TreatyAction
 
@@ -112,6 +113,12 @@ def consent_with_mark(status: domain.ParticipantStatus) -> str:
     if not status.consent_kind_recorded:
         return f"{text} (kind not recorded)"
     return f"{text} {status.consent_mark}".strip()
+
+
+@register.filter(name="citation")
+def citation_filter(source: str) -> str:
+    """A recorded source as a reader cites it (instruments.citations)."""
+    return citation(source or "")
 
 
 @register.inclusion_tag("includes/currency.html")

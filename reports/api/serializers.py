@@ -293,3 +293,55 @@ class HistoryEntrySerializer(serializers.Serializer):
 
 
 HistoryPageSerializer = page_serializer("HistoryPage", HistoryEntrySerializer)
+
+
+# --- data-quality/ ---------------------------------------------------------------------------
+
+
+class CountsSerializer(serializers.Serializer):
+    signatories = serializers.IntegerField()
+    parties = serializers.IntegerField()
+
+
+class CheckpointComparisonSerializer(serializers.Serializer):
+    as_at = serializers.DateField(help_text="The depositary's 'Status as at' date.")
+    source = serializers.CharField(help_text="Where the depositary's counts were read.")
+    depositary = CountsSerializer()
+    tracker = CountsSerializer(help_text="Computed as at the same date from the records.")
+    difference = CountsSerializer(help_text="Tracker minus depositary.")
+    rows = serializers.CharField(help_text="The page listing the tracker's rows behind it.")
+
+
+class OpenQuestionSerializer(serializers.Serializer):
+    state = serializers.CharField()
+    state_name = serializers.CharField()
+    claim = serializers.CharField()
+    claimed_kind = serializers.CharField(allow_null=True)
+    claimed_date = serializers.DateField(allow_null=True)
+    confidence = serializers.ChoiceField(choices=["high", "medium", "low"])
+    reason = serializers.CharField(help_text="Why it is not recorded as an action.")
+    source = serializers.CharField()
+
+
+class QualityActionSerializer(serializers.Serializer):
+    state = serializers.CharField()
+    state_name = serializers.CharField()
+    kind = serializers.CharField()
+    date = serializers.DateField()
+    citation = serializers.CharField()
+
+
+class InstrumentQualitySerializer(serializers.Serializer):
+    instrument = serializers.CharField()
+    short_title = serializers.CharField()
+    status_complete_to = serializers.DateField()
+    checkpoints = CheckpointComparisonSerializer(many=True)
+    open_questions = OpenQuestionSerializer(many=True)
+    kind_not_recorded = QualityActionSerializer(many=True)
+    weaker_sources = QualityActionSerializer(
+        many=True, help_text="Actions whose source is not the depositary's own record."
+    )
+
+
+class DataQualitySerializer(serializers.Serializer):
+    instruments = InstrumentQualitySerializer(many=True)

@@ -32,6 +32,7 @@ from reports.api.serializers import (
     FINDING_NOTE,
     FLAG_COLUMNS,
     STANDING_COLUMNS,
+    DataQualitySerializer,
     FlagPageSerializer,
     FlagSerializer,
     HistoryPageSerializer,
@@ -44,6 +45,7 @@ from reports.api.serializers import (
     obligation_row,
     submission_row,
 )
+from reports.data_quality import data_quality, data_quality_entries
 from reports.filters import (
     OBLIGATION_CODE,
     FlagDetailFilterSet,
@@ -294,6 +296,24 @@ class StandingViewSet(ApiViewSet):
             return export_response(request, table, f"untoc-standings-{as_of.isoformat()}")
         page = paginate(request, view.rows, params)
         return Response({"as_of": as_of, "note": FINDING_NOTE} | page.as_dict())
+
+
+class DataQualityViewSet(ApiViewSet):
+    """data-quality/: the data-quality page as data (reports.data_quality)."""
+
+    @extend_schema(
+        summary="Data quality",
+        description="Per instrument: the date its data are complete to; the tracker's "
+        "signatories and parties as at each of the depositary's checkpoints beside the "
+        "depositary's counts, with the difference; the open questions (facts a source claims "
+        "that are not recorded as actions); the consents whose kind is not recorded; the "
+        "actions whose source is weaker than the depositary's own record.",
+        responses=DataQualitySerializer,
+    )
+    @revision_conditional
+    def list(self, request: Request) -> Response:
+        report = data_quality(instrument_list_at(request_revision(request)))
+        return Response({"instruments": data_quality_entries(report)})
 
 
 class HistoryViewSet(ApiViewSet):

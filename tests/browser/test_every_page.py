@@ -23,6 +23,7 @@ PAGES = [
     ("instrument", "/instruments/tip/?osce_role=osce"),
     ("compliance", "/compliance/"),
     ("report", "/reports/osce-status/?as_of=2007-06-30"),
+    ("data-quality", "/data-quality/"),
     ("search", "/search/?q=central authority"),
     ("bad-request", "/states/AUT/?as_of=2007-13-45"),
     ("not-found", "/states/XXX/"),

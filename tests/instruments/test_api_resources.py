@@ -183,7 +183,16 @@ def test_actions_order_by_a_whitelisted_field(client, ordering, key, descending)
 
 def test_actions_order_by_instrument(client):
     rows = all_results(client, "actions/", {"ordering": "-instrument", "state": "DEU"})
-    assert [r["instrument"] for r in rows] == ["fir", "som", "som", "tip", "tip", "untoc", "untoc"]
+    assert [r["instrument"] for r in rows] == [
+        "fir",
+        "fir",
+        "som",
+        "som",
+        "tip",
+        "tip",
+        "untoc",
+        "untoc",
+    ]
 
 
 def test_the_actions_csv_has_the_same_rows_as_the_json(client):
@@ -284,4 +293,5 @@ def test_the_api_root_lists_every_resource(client):
         "submissions",
         "flags",
         "standings",
+        "data-quality",
     }

@@ -287,7 +287,8 @@ def test_a_participant_page_shows_each_instrument_today_and_as_of_the_date(clien
 def test_a_participant_page_gives_declarations_with_their_text_and_a_timeline(client):
     html = page(client, "/states/AUT/")
     assert "Objection to Belarus's interpretative declaration" in html
-    assert "Austrian BGBl III 57/2025" in html  # its source
+    # Its source, as a citation.
+    assert "Austrian Federal Law Gazette (BGBl.) III No. 57/2025 (scope announcement)" in html
     timeline = re.search(r'<ol class="timeline">(.*?)</ol>', html, re.S).group(1)
     dates = re.findall(r'<time datetime="([\d-]+)"', timeline)
     assert dates == sorted(dates)

@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.tables import load_and_report
-from instruments.importing import SHIPPED_FILES, treaty_data_load
+from instruments.loading import data_load
 
 
 class Command(BaseCommand):
@@ -22,18 +22,19 @@ class Command(BaseCommand):
             nargs="*",
             metavar="PATH",
             help="CSV files or folders of CSV files: participants, aliases, instruments, "
-            "status tables, declarations (told apart by their header).",
+            "status tables, declarations, depositary checkpoints, open questions (told apart "
+            "by their header).",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="Check and count, then write nothing."
         )
 
     def handle(self, *args: Any, paths: list[str], dry_run: bool, **options: Any) -> None:
-        files = _csv_files(paths) if paths else SHIPPED_FILES
+        files = _csv_files(paths) if paths else None  # None: the shipped data, in two steps
         show_progress = sys.stderr.isatty() and options["verbosity"] > 0
         load_and_report(
             self,
-            lambda: treaty_data_load(
+            lambda: data_load(
                 files, dry_run=dry_run, progress=_progress_bar if show_progress else None
             ),
             dry_run=dry_run,

@@ -1,0 +1,47 @@
+"""Every status row, in the API and in its downloads, says where its facts come from."""
+
+import pytest
+
+from tests.apiclient import API, all_results, csv_rows
+
+pytestmark = pytest.mark.usefixtures("real_data")
+
+
+def test_every_status_row_with_a_signature_or_consent_carries_its_citation(client):
+    rows = all_results(client, "status/", {"osce_role": "any", "as_of": "2025-01-01"})
+    for row in rows:
+        assert (row["signature_source"] is not None) == (row["signature_date"] is not None)
+        assert (row["consent_source"] is not None) == (row["consent_date"] is not None)
+        for source in (row["signature_source"], row["consent_source"]):
+            assert source is None or ("zmjones" not in source and "scrape" not in source)
+
+
+def test_germanys_firearms_consent_cites_the_dutch_treaty_database_and_its_derivation(client):
+    (row,) = all_results(client, "status/", {"state": "DEU", "instrument": "fir"})
+    assert (row["status"], row["consent_date"]) == ("party", "2021-10-14")
+    assert row["consent_source"].startswith(
+        "Netherlands treaty database (Verdragenbank), Firearms Protocol party list (as at 2024)"
+    )
+    assert "entry into force 13 November 2021" in row["consent_source"]
+    assert row["signature_source"] == (
+        "UN Treaty Collection, chapter XVIII-12-c, status as at 10 July 2014"
+    )
+
+
+def test_the_status_download_carries_the_sources_too(client):
+    response = client.get(API + "status/", {"state": "JPN", "format": "csv"})
+    rows = {row["instrument"]: row for row in csv_rows(response)}
+    assert rows["untoc"]["consent_kind"] == "acceptance"
+    assert "mofa.go.jp" in rows["untoc"]["consent_source"]
+    assert rows["fir"]["consent_source"] == ""  # no consent, no source
+    assert rows["fir"]["signature_source"].startswith("UN Treaty Collection")
+
+
+def test_actions_carry_the_recorded_source_and_its_citation(client):
+    rows = all_results(client, "actions/", {"state": "KOR", "instrument": "untoc"})
+    consent = next(r for r in rows if r["kind"] != "signature")
+    assert "koreaherald" in consent["source"]  # as recorded, for staff
+    assert consent["citation"] == (
+        "UN Treaty Collection, chapter XVIII-12, status as at 27 January 2014; "
+        "consent: The Korea Herald, 6 November 2015"
+    )
