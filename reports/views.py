@@ -92,10 +92,10 @@ def compliance(request: HttpRequest) -> HttpResponse:
 
     The tables' rows come from reports.standings.standing_view, as do standings/ and the
     page's downloads (the same filters in the same order), so the three give one answer.
-    Nine queries whatever the number of participants: the revision (ETag and citation); the
-    obligations (for the filter); the participants of the chosen group; the standings' five
-    (obligations, participants, actions, submissions and notifications, coverage); the date
-    of the last compliance check.
+    Ten queries whatever the number of participants: the revision (ETag and citation); the
+    instruments (for the as_of rules); the obligations (for the filter); the participants of
+    the chosen group; the standings' five (obligations, participants, actions, submissions
+    and notifications, evidence coverage); the date of the last compliance check.
     """
     filters = ComplianceFilterSet(
         request.GET,

@@ -227,3 +227,12 @@ def compliance_records(real_data):
         received_on=date(2009, 5, 1),
         reference="CTOC/COP/2008/CRP.1",
     )
+
+
+@pytest.fixture
+def records_checked(real_data):
+    """Every participant's records under every obligation marked known complete today, as
+    staff would after a check (the shipped data claim no coverage)."""
+    from tests.reports.conftest import records_checked_for_all
+
+    records_checked_for_all()

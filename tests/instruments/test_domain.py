@@ -307,21 +307,22 @@ def test_new_violations_leave_out_what_was_already_broken():
 
 CONVENTION = domain.Adoption("United Nations Convention", date(2000, 11, 15))
 FIREARMS = domain.Adoption("Firearms Protocol", date(2001, 5, 31))
-TODAY = date(2026, 1, 15)
+# Its own "today": the module's TODAY above is the one the treaty-rule tests use.
+AS_OF_TODAY = date(2026, 1, 15)
 
 
 def test_as_of_today_or_between_adoption_and_today_is_accepted():
-    for as_of in (TODAY, date(2000, 11, 15), date(2007, 6, 30)):
-        assert domain.as_of_violation(as_of, today=TODAY, adoptions=[CONVENTION]) is None
+    for as_of in (AS_OF_TODAY, date(2000, 11, 15), date(2007, 6, 30)):
+        assert domain.as_of_violation(as_of, today=AS_OF_TODAY, adoptions=[CONVENTION]) is None
 
 
 def test_as_of_after_today_is_refused():
-    violation = domain.as_of_violation(date(2026, 1, 16), today=TODAY, adoptions=[CONVENTION])
+    violation = domain.as_of_violation(date(2026, 1, 16), today=AS_OF_TODAY, adoptions=[CONVENTION])
     assert (violation.field, violation.rule) == ("as_of", "after_today")
 
 
 def test_as_of_before_the_adoption_of_the_instrument_asked_about_is_refused():
-    violation = domain.as_of_violation(date(2001, 1, 1), today=TODAY, adoptions=[FIREARMS])
+    violation = domain.as_of_violation(date(2001, 1, 1), today=AS_OF_TODAY, adoptions=[FIREARMS])
     assert violation.rule == "before_adoption"
     assert "2001-05-31" in violation.message
     assert "Firearms Protocol" in violation.message
@@ -329,8 +330,8 @@ def test_as_of_before_the_adoption_of_the_instrument_asked_about_is_refused():
 
 def test_as_of_needs_only_the_earliest_of_several_instruments_adopted():
     both = [FIREARMS, CONVENTION]
-    assert domain.as_of_violation(date(2001, 1, 1), today=TODAY, adoptions=both) is None
-    violation = domain.as_of_violation(date(2000, 11, 14), today=TODAY, adoptions=both)
+    assert domain.as_of_violation(date(2001, 1, 1), today=AS_OF_TODAY, adoptions=both) is None
+    violation = domain.as_of_violation(date(2000, 11, 14), today=AS_OF_TODAY, adoptions=both)
     assert violation.rule == "before_adoption"
     assert "United Nations Convention" in violation.message
 

@@ -47,8 +47,3 @@ def records_checked_for_all(as_of: date | None = None) -> None:
     as_of = as_of or timezone.localdate()
     for row in Obligation.objects.select_related("instrument"):
         coverage_set(obligation=row, participant=None, source=CHECKED_AGAINST, checked_as_of=as_of)
-
-
-@pytest.fixture
-def records_checked(real_data):
-    records_checked_for_all()

@@ -11,7 +11,7 @@ from django.core import mail
 from instruments import tasks
 from instruments.depositary import fetch
 from instruments.models import DepositaryBatch, TreatyAction
-from tests.instruments.depositary.conftest import AS_AT, GERMANY_FIREARMS
+from tests.instruments.depositary.conftest import AS_AT, GERMANY_FIREARMS, kinds_we_lack
 from tests.instruments.depositary.tables import html_page, table_lines
 
 pytestmark = pytest.mark.usefixtures("real_data")
@@ -20,7 +20,7 @@ TIMEOUT = 0.5  # seconds; the slow page waits four times as long
 
 
 @pytest.fixture
-def depositary(real_data):
+def depositary(germany_firearms_unrecorded):
     """A server on 127.0.0.1 with the status pages, a failing page, a slow one and garbage."""
     pages = {
         "/untoc": html_page("untoc", AS_AT, table_lines("untoc", AS_AT)),
@@ -78,7 +78,9 @@ def test_the_job_reads_the_pages_and_records_each_failure_with_its_reason(
     with caplog.at_level(logging.INFO, logger="instruments.depositary.fetch"):
         summary = tasks.depositary_check.apply().get()
 
-    assert summary["untoc"] == "2 proposal(s)"
+    # A table equal to our records proposes the kinds we lack (kinds_we_lack: Sierra Leone's).
+    assert summary["untoc"] == f"{len(kinds_we_lack('untoc'))} proposal(s)"
+    assert kinds_we_lack("untoc") == {"SLE"}
     assert "answered 500 Internal Server Error, not 200" in summary["tip"]
     assert "did not answer within 0.5 seconds" in summary["som"]
     assert "does not read as the Firearms Protocol's status table" in summary["fir"]
@@ -105,7 +107,8 @@ def test_a_page_already_read_is_not_stored_again(depositary, job_on):
     first = tasks.depositary_check.apply().get()
     second = tasks.depositary_check.apply().get()
 
-    assert first == {"fir": "3 proposal(s)"}
+    # Germany's consent, and each consent whose kind we lack (kinds_we_lack).
+    assert first == {"fir": f"{len(kinds_we_lack('fir')) + 1} proposal(s)"}
     assert second == {"fir": "unchanged"}
     batch = DepositaryBatch.objects.get()
     assert batch.source_form == "web"

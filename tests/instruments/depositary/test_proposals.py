@@ -12,7 +12,7 @@ from instruments.depositary.parsers import StatusRow, TableRefused, status_table
 from instruments.depositary.proposals import depositary_source, proposals_build, table_import
 from instruments.models import DepositaryBatch, DepositaryProposal, Instrument, TreatyAction
 from states.models import Participant
-from tests.instruments.depositary.conftest import AS_AT, GERMANY_FIREARMS
+from tests.instruments.depositary.conftest import AS_AT, GERMANY_FIREARMS, kinds_we_lack
 from tests.instruments.depositary.tables import Line, csv_table, html_page, pasted_text, table_lines
 
 pytestmark = pytest.mark.usefixtures("real_data")
@@ -39,10 +39,11 @@ def _action_state():
 def test_a_table_equal_to_our_records_proposes_only_the_kinds_we_lack():
     _, proposals = _import("untoc", table_lines("untoc", AS_AT))
 
-    # Japan and Sierra Leone signed; our record leaves their consent's kind open, and an
-    # unmarked date on the depositary's page is a ratification.
+    # Sierra Leone signed; our record leaves its consent's kind open, and an unmarked date on
+    # the depositary's page is a ratification. (Japan's consent is now recorded as the
+    # acceptance of 2017, post2014_status.csv, so it is no longer proposed.)
+    assert kinds_we_lack("untoc") == {"SLE"}
     assert {(p.participant.iso3, p.change, p.old_kind, p.new_kind) for p in proposals} == {
-        ("JPN", Change.CHANGED_KIND, domain.CONSENT_KIND_NOT_RECORDED, domain.RATIFICATION),
         ("SLE", Change.CHANGED_KIND, domain.CONSENT_KIND_NOT_RECORDED, domain.RATIFICATION),
     }
 
@@ -52,11 +53,23 @@ def test_germany_firearms_consent_is_proposed_and_nothing_is_written(firearms_li
 
     batch, proposals = _import("fir", firearms_lines, actor=editor)
 
-    assert [(p.participant.iso3, p.change, p.new_kind, p.new_date) for p in proposals] == [
-        ("BRB", Change.CHANGED_KIND, domain.RATIFICATION, date(2014, 11, 11)),
-        ("DEU", Change.NEW_ACTION, domain.RATIFICATION, date(2021, 10, 14)),
-        ("SLE", Change.CHANGED_KIND, domain.RATIFICATION, date(2014, 8, 12)),
+    # In the table's order (by participant name): Germany's consent is new; each consent
+    # whose kind we lack is proposed as a ratification. The post-2014 facts add some of these
+    # (China's of 19 Dec 2023) to Barbados's and Sierra Leone's.
+    assert {"BRB", "CHN", "SLE"} <= kinds_we_lack("fir")
+    expected = [
+        (
+            line.iso3,
+            Change.NEW_ACTION if line.iso3 == "DEU" else Change.CHANGED_KIND,
+            domain.RATIFICATION,
+            line.consent,
+        )
+        for line in firearms_lines
+        if line.iso3 == "DEU" or line.iso3 in kinds_we_lack("fir")
     ]
+    assert [(p.participant.iso3, p.change, p.new_kind, p.new_date) for p in proposals] == expected
+    assert ("DEU", Change.NEW_ACTION, domain.RATIFICATION, date(2021, 10, 14)) in expected
+    assert ("CHN", Change.CHANGED_KIND, domain.RATIFICATION, date(2023, 12, 19)) in expected
     assert _of(proposals, "DEU").line is not None
     assert batch.pk is not None
     assert (batch.uploaded_by, batch.status_as_at) == (editor, AS_AT)
@@ -166,7 +179,8 @@ def test_accepting_writes_through_the_services_and_moves_complete_to(firearms_li
         proposal=_of(proposals, "DEU"), accept=True, actor=editor, expected_version=1
     )
     assert Instrument.objects.get(code="fir").status_complete_to == date(2014, 7, 10)
-    for other in ("BRB", "SLE"):
+    # Every other proposal (the kinds we lack, kinds_we_lack) is rejected to finish the review.
+    for other in kinds_we_lack("fir"):
         proposal_decide(
             proposal=_of(proposals, other), accept=False, actor=editor, expected_version=1
         )
