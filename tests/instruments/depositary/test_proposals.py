@@ -270,7 +270,7 @@ def test_accepting_an_action_the_table_lacks_removes_it_through_the_services(edi
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
-def test_two_editors_deciding_at_once_one_wins(real_data, editor, viewer):
+def test_two_editors_deciding_at_once_one_wins(germany_firearms_unrecorded, editor, viewer):
     lines = table_lines("fir", AS_AT, [GERMANY_FIREARMS])
     _, proposals = _import("fir", lines, actor=editor)
     proposal = _of(proposals, "DEU")
