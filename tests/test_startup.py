@@ -61,13 +61,11 @@ def test_a_bad_setting_stops_gunicorn_naming_the_variable_without_a_traceback():
     (gunicorn's exit status 4, "App failed to load") instead of booting worker after worker."""
     result = started_with_a_bad_setting(
         *(str(BIN / "gunicorn"), "untoc_tracker.wsgi:application"),
-        *("--bind", f"127.0.0.1:{free_port()}", "--workers", "2"),
+        # One worker: with two, both can exit while the master reaps the first, and gunicorn's
+        # arbiter then raises its HaltServer inside the signal handler (exit status 1).
+        *("--bind", f"127.0.0.1:{free_port()}", "--workers", "1"),
     )
     assert result.returncode == 4, result.stderr
-    # No traceback of the settings error. (gunicorn's master may print its own HaltServer
-    # traceback when both workers exit while it is reaping one: a race inside gunicorn's
-    # arbiter, not the application's error.)
-    assert "ImproperlyConfigured" not in result.stderr
-    assert "settings/environment.py" not in result.stderr
+    assert "Traceback" not in result.stderr
     assert MESSAGE in result.stderr.splitlines()
     assert "Reason: App failed to load." in result.stderr
