@@ -499,7 +499,7 @@ def test_a_worker_killed_mid_sweep_leaves_the_task_to_the_next_and_the_flags_are
     with worker(first_log, **{PAUSE_VARIABLE: "120"}) as first:
         flag_overdue_states.delay(as_of=AS_OF.isoformat())
         # The sweep has written every flag and waits to commit: kill it there.
-        wait_for(lambda: "the sweep waits" in first_log.read_text(), 60, "the sweep to run")
+        wait_for(lambda: "the sweep waits" in first_log.read_text(), 100, "the sweep to run")
         os.kill(first.pid, signal.SIGKILL)
         first.wait(10)
     assert not ComplianceFlag.objects.exists()  # its transaction died with it
