@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from instruments import domain
 from instruments.models import Declaration, TreatyAction
-from instruments.selectors import computed_entry_into_force, instrument_facts, instrument_list
+from instruments.selectors import deposits_by_instrument, instrument_facts
 from states import domain as states_domain
 from states.models import Participant
 from states.selectors import role_periods
@@ -36,7 +36,6 @@ def data_check() -> DataCheckReport:
     report = DataCheckReport()
     today = timezone.localdate()
     facts = instrument_facts()
-    instruments = {i.code: i for i in instrument_list()}
     actions: dict[int, dict[str, list[domain.Action]]] = defaultdict(lambda: defaultdict(list))
     rows = {}
     for action in TreatyAction.objects.select_related("participant", "instrument"):
@@ -70,14 +69,10 @@ def data_check() -> DataCheckReport:
                 f"{names[participant_id]}, {facts[violation.instrument].short_title}, {where}: "
                 f"{violation.message} [{violation.rule}]"
             )
-    for code, instrument in instruments.items():
-        computed = computed_entry_into_force(code)
-        if computed != instrument.entry_into_force_on:
-            report.violations.append(
-                f"{instrument.short_title}: entry into force computed from the deposits is "
-                f"{computed or 'not reached'}, but {instrument.entry_into_force_on} is recorded "
-                "[instrument_entry_into_force]"
-            )
+    for violation in domain.entry_into_force_violations(deposits_by_instrument(), facts):
+        report.violations.append(
+            f"{facts[violation.instrument].short_title}: {violation.message} [{violation.rule}]"
+        )
     _role_check(report, today)
     for declaration in Declaration.objects.select_related("participant", "instrument"):
         if declaration.date is None:

@@ -230,6 +230,46 @@ def instrument_entry_into_force(
     return in_force
 
 
+def entry_into_force_violations(
+    deposits: Mapping[str, Sequence[tuple[date, bool]]],
+    facts: Mapping[str, InstrumentFacts],
+) -> list[Violation]:
+    """Each instrument whose entry into force computed from the deposits of consent is not
+    the one recorded (art. 38(1)).
+
+    The recorded date is the depositary's; a deposit added, moved or removed before it (a
+    back-dated ratification, say) would change the computed one, so such a write breaks the
+    record. `deposits` maps instrument codes to (date of deposit, by an organization) pairs.
+    A Protocol's date is computed from the Convention's computed date (TIP art. 17(1)).
+    """
+    computed: dict[str, date | None] = {}
+    violations = []
+    for code in sorted(facts, key=lambda code: facts[code].convention is not None):
+        instrument = facts[code]
+        convention = instrument.convention
+        computed[code] = instrument_entry_into_force(
+            instrument.rule,
+            deposits.get(code, ()),
+            computed.get(convention) if convention else None,
+            is_protocol=convention is not None,
+        )
+        if computed[code] != instrument.entry_into_force:
+            found = computed[code]
+            recorded = instrument.entry_into_force
+            violations.append(
+                Violation(
+                    "instrument_entry_into_force",
+                    "date",
+                    f"The deposits of consent would put the {instrument.short_title}'s entry "
+                    f"into force on {f'{found:%d %b %Y}' if found else 'no date yet'}, but the "
+                    f"depositary records {f'{recorded:%d %b %Y}' if recorded else 'none'} "
+                    "(art. 38(1)); check the date of the deposit.",
+                    instrument=code,
+                )
+            )
+    return violations
+
+
 def participant_entry_into_force(
     rule: EntryIntoForceRule, consent: Action, instrument_entry_into_force: date | None
 ) -> date | None:

@@ -18,7 +18,8 @@ A second load of the same files changes nothing.
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -82,6 +83,7 @@ class TreatyDataLoad:
         self.check = CellChecker()
         self.participants = ParticipantsLoad(self.check, today=self.today)
         self.instruments: dict[str, dict[str, Any]] = {}
+        self.instrument_rows: dict[str, tuple[Table, int]] = {}
         self.status_rows: list[tuple[Table, int, str, str, dict[str, Any]]] = []
         self.declarations: list[tuple[Table, int, str, str, dict[str, Any]]] = []
         self.role_periods = RolePeriodRows(self.participants, self.check, today=self.today)
@@ -140,6 +142,7 @@ class TreatyDataLoad:
         record["display_order"] = int(order) if order.isdigit() else 0
         record["convention"] = values.get("convention", "").lower() or None
         self.instruments[code] = record
+        self.instrument_rows[code] = (table, row)
 
     def _instrument_code(self, table: Table, row: int, values: dict[str, str]) -> str | None:
         code = values.get("instrument", "").lower()
@@ -286,8 +289,9 @@ class TreatyDataLoad:
         summary = ImportSummary(dry_run=dry_run)
         step = progress or (lambda items, total, label: items)
         with transaction.atomic():
-            # One announcement of every participant whose treaty data changed, not one each.
-            with treaty_changes.batched():
+            # One announcement of every participant whose treaty data changed, not one each,
+            # and the entry-into-force rule checked on the load as a whole.
+            with treaty_changes.batched(), self._entry_into_force_checked():
                 self.participants.write(summary, actor)
                 self.role_periods.write(summary, actor)
                 self._write_instruments(summary, actor)
@@ -296,6 +300,22 @@ class TreatyDataLoad:
             if dry_run:
                 transaction.set_rollback(True)
         return summary
+
+    @contextmanager
+    def _entry_into_force_checked(self) -> Iterator[None]:
+        """services.entry_into_force_checked_once, its refusal told as row errors: on the
+        instrument's row if the load has one, else on its first status row."""
+        try:
+            with services.entry_into_force_checked_once():
+                yield
+        except services.TreatyRuleError as refused:
+            rows = {code: (table, row) for table, row, _, code, _ in reversed(self.status_rows)}
+            rows |= self.instrument_rows
+            for violation in refused.violations:
+                table, row = rows[violation.instrument]
+                column = "entry_into_force_on" if table.kind == INSTRUMENTS else "consent_date"
+                self.check.error(table, row, column, f"{violation.message} [{violation.rule}]")
+            raise ImportRefused(self.check.errors) from refused
 
     def _write_instruments(self, summary: ImportSummary, actor: Actor) -> None:
         # A Convention before its Protocols, so a Protocol can point to it.

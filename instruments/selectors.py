@@ -209,6 +209,20 @@ def computed_entry_into_force(instrument_code: str) -> date | None:
     )
 
 
+def deposits_by_instrument(
+    exclude_participant: Participant | None = None,
+) -> dict[str, list[tuple[date, bool]]]:
+    """Every deposit of consent as (date, by an organization), by instrument code, for the
+    entry-into-force rule (domain.entry_into_force_violations); one query."""
+    deposits = TreatyAction.objects.filter(kind__in=domain.CONSENT_KINDS).order_by()
+    if exclude_participant is not None:
+        deposits = deposits.exclude(participant=exclude_participant)
+    by_code: dict[str, list[tuple[date, bool]]] = defaultdict(list)
+    for code, when, kind in deposits.values_list("instrument__code", "date", "participant__kind"):
+        by_code[code].append((when, kind == Participant.Kind.REIO))
+    return dict(by_code)
+
+
 def status_entries(
     matrix: StatusMatrix, participants: Iterable[Participant] | None = None
 ) -> list[dict[str, Any]]:

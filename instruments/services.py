@@ -7,7 +7,9 @@ and tells followers of `treaty_data_changed` which participant changed (instrume
 """
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -31,7 +33,7 @@ from core.writes import (
 from instruments import domain
 from instruments.events import treaty_changes
 from instruments.models import Declaration, Instrument, TreatyAction
-from instruments.selectors import instrument_facts
+from instruments.selectors import deposits_by_instrument, instrument_facts
 from states.models import Participant
 
 ACTION_FIELDS = (
@@ -99,8 +101,9 @@ def _proposed_actions(
     return [after[ref] for ref in after], after
 
 
-def _domain_actions(actions: Mapping[Any, TreatyAction]) -> dict[str, list[domain.Action]]:
-    codes = {i.pk: i.code for i in Instrument.objects.all()}
+def _domain_actions(
+    actions: Mapping[Any, TreatyAction], codes: Mapping[int, str]
+) -> dict[str, list[domain.Action]]:
     by_code: dict[str, list[domain.Action]] = defaultdict(list)
     for ref, action in actions.items():
         by_code[codes[action.instrument_id]].append(
@@ -109,23 +112,75 @@ def _domain_actions(actions: Mapping[Any, TreatyAction]) -> dict[str, list[domai
     return by_code
 
 
+# Inside entry_into_force_checked_once(), writes leave the entry-into-force rule to its end.
+_entry_into_force_deferred: ContextVar[bool] = ContextVar("eif_deferred", default=False)
+
+
+def _rule_violations(
+    participant: Participant,
+    actions: Mapping[Any, TreatyAction],
+    others: Mapping[str, list[tuple[date, bool]]] | None,
+    today: date,
+) -> list[domain.Violation]:
+    """Every rule the participant's `actions` break, with the entry-into-force rule over
+    them and the other participants' deposits (`others`; None: not checked here)."""
+    facts = instrument_facts()
+    codes = dict(Instrument.objects.values_list("pk", "code"))
+    by_code = _domain_actions(actions, codes)
+    violations = domain.participant_violations(by_code, facts, today)
+    if others is not None:
+        by_organization = participant.kind == Participant.Kind.REIO
+        deposits = {code: list(dates) for code, dates in others.items()}
+        for code, own in by_code.items():
+            deposits.setdefault(code, []).extend(
+                (a.date, by_organization) for a in own if a.kind in domain.CONSENT_KINDS
+            )
+        violations += domain.entry_into_force_violations(deposits, facts)
+    return violations
+
+
 def actions_check(
     *, participant: Participant, changes: ActionChanges, today: date | None = None
 ) -> list[domain.Violation]:
-    """The treaty rules `changes` would break, without writing anything.
+    """The treaty rules `changes` would break, without writing anything: the same rules
+    check_data applies to the stored record (instruments.consistency).
 
     Violations of created actions carry the ref "new-N" (N: index in `changes.create`);
     others carry the primary key of the action concerned.
     """
     today = today or timezone.localdate()
     current = {a.pk: a for a in participant.actions.all()} if participant.pk else {}
-    before = domain.participant_violations(_domain_actions(current), instrument_facts(), today)
+    others = None
+    if not _entry_into_force_deferred.get():
+        others = deposits_by_instrument(exclude_participant=participant)
+    before = _rule_violations(participant, current, others, today)
     fresh = {pk: TreatyAction(**_field_values(a)) for pk, a in current.items()}
     for pk, action in fresh.items():
         action.pk = pk
     _, after_refs = _proposed_actions(fresh, changes, participant)
-    after = domain.participant_violations(_domain_actions(after_refs), instrument_facts(), today)
+    after = _rule_violations(participant, after_refs, others, today)
     return domain.new_violations(before, after)
+
+
+@contextmanager
+def entry_into_force_checked_once() -> Iterator[None]:
+    """Check the entry-into-force rule once, over the whole record, when the block ends,
+    rather than at each write inside it: a load writes participant after participant, and
+    only the record it leaves counts. Refuses (TreatyRuleError) what the block newly breaks;
+    call inside the block's transaction so that a refusal undoes it all."""
+    if _entry_into_force_deferred.get():
+        yield
+        return
+    before = domain.entry_into_force_violations(deposits_by_instrument(), instrument_facts())
+    token = _entry_into_force_deferred.set(True)
+    try:
+        yield
+    finally:
+        _entry_into_force_deferred.reset(token)
+    after = domain.entry_into_force_violations(deposits_by_instrument(), instrument_facts())
+    violations = domain.new_violations(before, after)
+    if violations:
+        raise TreatyRuleError(violations)
 
 
 def _field_values(action: TreatyAction) -> dict[str, Any]:
