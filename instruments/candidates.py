@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from core.tables import ImportRefused, RowError, Table, table_read
 from instruments import domain
-from instruments.importing import CONSENT_KIND_NAMES
+from instruments.importing_status import CONSENT_KIND_NAMES
 from instruments.models import TreatyAction
 from instruments.selectors import instrument_facts
 

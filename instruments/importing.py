@@ -32,6 +32,7 @@ from core.tables import CellChecker, ImportRefused, ImportSummary, Table, table_
 from core.writes import Actor
 from instruments import domain, services
 from instruments.events import treaty_changes
+from instruments.importing_status import CONSENT_KIND_NAMES, row_overlaid, row_plan
 from instruments.models import Declaration, Instrument, TreatyAction
 from instruments.selectors import instrument_facts_of
 from states.importing import ALIASES, PARTICIPANTS, ParticipantsLoad
@@ -62,16 +63,6 @@ TABLE_COLUMNS = {
 }
 # Load order: what later tables refer to comes first.
 TABLE_ORDER = [PARTICIPANTS, ALIASES, ROLE_PERIODS, INSTRUMENTS, STATUS, DECLARATIONS]
-
-CONSENT_KIND_NAMES = {
-    "ratification": domain.RATIFICATION,
-    "acceptance": domain.ACCEPTANCE,
-    "approval": domain.APPROVAL,
-    "accession": domain.ACCESSION,
-    "succession": domain.SUCCESSION,
-    "formal_confirmation": domain.FORMAL_CONFIRMATION,
-    "": domain.CONSENT_KIND_NOT_RECORDED,
-}
 
 
 class TreatyDataLoad:
@@ -240,7 +231,7 @@ class TreatyDataLoad:
             seen[iso3, code] = row
             first_row.setdefault((iso3, code), (table, row))
             first_row.setdefault(iso3, (table, row))
-            proposed[iso3][code] = _row_overlaid(
+            proposed[iso3][code] = row_overlaid(
                 list(stored[iso3].get(code, [])), table, row, record, blame
             )
         for iso3, by_code in proposed.items():
@@ -343,7 +334,7 @@ class TreatyDataLoad:
             unchanged = 0
             for code, record in by_participant[iso3]:
                 instrument = instruments[code]
-                unchanged += _plan_row(changes, stored[instrument.pk], instrument, record)
+                unchanged += row_plan(changes, stored[instrument.pk], instrument, record)
             services.actions_apply(participant=participant, changes=changes, actor=actor)
             summary.add("treaty actions", "created", len(changes.create))
             summary.add("treaty actions", "updated", len(changes.update))
@@ -372,88 +363,6 @@ class TreatyDataLoad:
                 summary.add("declarations", "updated")
             else:
                 summary.add("declarations", "unchanged")
-
-
-def _row_overlaid(
-    actions: list[domain.Action],
-    table: Table,
-    row: int,
-    record: dict[str, Any],
-    blame: dict[object, tuple[Table, int, str]],
-) -> list[domain.Action]:
-    """A participant's stored actions on one instrument with a status row's signature and
-    consent in place of the stored ones; `blame` learns which cell brought each."""
-    if record["signature_date"]:
-        ref = (table.name, row, "signature")
-        actions = [a for a in actions if a.kind != domain.SIGNATURE]
-        actions.append(domain.Action(domain.SIGNATURE, record["signature_date"], ref=ref))
-        blame[ref] = (table, row, "signature_date")
-    if record["consent_date"]:
-        ref = (table.name, row, "consent")
-        current = _current_consent(actions)
-        actions = [a for a in actions if a is not current]
-        kind = record["consent_kind"]
-        if (
-            kind == domain.CONSENT_KIND_NOT_RECORDED
-            and current is not None
-            and current.date == record["consent_date"]
-        ):
-            kind = current.kind  # an unrecorded kind does not erase a recorded one
-        actions.append(
-            domain.Action(kind, record["consent_date"], record["effective_date"], ref=ref)
-        )
-        blame[ref] = (table, row, "consent_date")
-    return actions
-
-
-def _current_consent(actions: Iterable[Any]) -> Any:
-    """The latest consent among a participant's actions on one instrument (domain values or
-    model rows alike), or None."""
-    consents = [a for a in actions if a.kind in domain.CONSENT_KINDS]
-    return max(consents, key=lambda a: a.date) if consents else None
-
-
-def _plan_row(
-    changes: services.ActionChanges,
-    stored: list[TreatyAction],
-    instrument: Instrument,
-    record: dict[str, Any],
-) -> int:
-    """Add to `changes` what one status row asks for; return how many actions it leaves
-    as they are. A row never removes an action: an empty cell means "not in this table"."""
-    unchanged = 0
-    source = record["source"]
-    if record["signature_date"]:
-        signature = next((a for a in stored if a.kind == domain.SIGNATURE), None)
-        wanted = {"date": record["signature_date"], "source": source}
-        if signature is None:
-            changes.create.append({"instrument": instrument, "kind": domain.SIGNATURE, **wanted})
-        elif any(getattr(signature, k) != v for k, v in wanted.items()):
-            changes.update.append((signature, wanted, None))
-        else:
-            unchanged += 1
-    if record["consent_date"]:
-        consent = _current_consent(stored)
-        kind = record["consent_kind"]
-        if (
-            kind == domain.CONSENT_KIND_NOT_RECORDED
-            and consent is not None
-            and consent.date == record["consent_date"]
-        ):
-            kind = consent.kind
-        wanted = {
-            "kind": kind,
-            "date": record["consent_date"],
-            "effective_date": record["effective_date"],
-            "source": source,
-        }
-        if consent is None:
-            changes.create.append({"instrument": instrument, **wanted})
-        elif any(getattr(consent, k) != v for k, v in wanted.items()):
-            changes.update.append((consent, wanted, None))
-        else:
-            unchanged += 1
-    return unchanged
 
 
 def treaty_data_load(

@@ -21,7 +21,8 @@ from core.tables import CellChecker, ImportRefused, ImportSummary, Table, table_
 from core.writes import Actor
 from instruments import quality_services
 from instruments.candidates import OPEN_QUESTION_COLUMNS
-from instruments.importing import CONSENT_KIND_NAMES, SHIPPED_FILES, TABLE_COLUMNS, TreatyDataLoad
+from instruments.importing import SHIPPED_FILES, TABLE_COLUMNS, TreatyDataLoad
+from instruments.importing_status import CONSENT_KIND_NAMES
 from instruments.models import Instrument, OpenQuestion
 
 DATA = Path(settings.BASE_DIR) / "instruments" / "data"

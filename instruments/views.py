@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from core.conditional import conditional_on_revision, request_revision
-from instruments import charts, domain, records, selectors
+from instruments import charts, domain, profiles, records, selectors
 from instruments.feeds import ActionFeed
 from instruments.filters import (
     ActionFeedFilterSet,
@@ -57,7 +57,7 @@ def home(request: HttpRequest) -> HttpResponse:
         as_of=as_of, participants=participant_list(as_of=as_of), instruments=instruments
     )
     osce = [p for p in matrix.participants if p.role_on in OSCE_PARTICIPANTS_AND_PARTNERS]
-    history = selectors.party_history(
+    history = profiles.party_history(
         osce_roles=OSCE_PARTICIPANTS_AND_PARTNERS,
         first_year=CHART_FIRST_YEAR,
         today=filters.today,

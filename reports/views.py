@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 
 from core.conditional import conditional_on_revision, request_revision
 from instruments import domain as treaty
-from instruments import selectors
+from instruments import profiles, selectors
 from instruments.filters import AsOfFilterSet
 from instruments.pages import EXPORT_FORMATS, bad_request, citation, downloads
 from reports import domain
@@ -63,7 +63,7 @@ def participant_detail(request: HttpRequest, iso3: str) -> HttpResponse:
     if not filters.is_valid():
         return bad_request(request, filters)
     as_of = filters.form.cleaned_data["as_of"]
-    profile = selectors.participant_profile(
+    profile = profiles.participant_profile(
         participant, as_of=as_of, today=filters.today, instruments=instruments
     )
     return render(

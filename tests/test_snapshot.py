@@ -15,7 +15,8 @@ from instruments.models import Declaration, Instrument, TreatyAction
 from reports import services, sweep
 from reports.coverage import coverage_set
 from reports.models import ComplianceFlag, Submission
-from reports.snapshot import MODELS, snapshot_write, tracker_data_counts
+from reports.snapshot import snapshot_write, tracker_data_counts
+from reports.snapshot_format import MODELS
 from states.models import Participant
 from states.services import alias_upsert
 from tests.factories import participant

@@ -1,7 +1,7 @@
 """ApiViewSet: the base of every resource under /api/v1/; VersionedViewSet for records
 whose service counts a version; RecordWriteViewSet for such records that clients write."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.http import Http404
@@ -19,7 +19,8 @@ from core.rest.conditional import (
     version_conditional,
     version_etag,
 )
-from core.rest.exports import CSVRenderer, XLSXRenderer
+from core.rest.exports import CSVRenderer, Table, XLSXRenderer, export_format, export_response
+from core.rest.pagination import paginate
 from core.rest.schema import FilterSetSchema
 
 
@@ -57,6 +58,33 @@ class ApiViewSet(viewsets.GenericViewSet):
                 del response["Content-Disposition"]
         patch_vary_headers(response, VARY)
         return response
+
+
+class ExportingListMixin:
+    """For a list that also answers as CSV or XLSX (its action in `export_actions`): the
+    whole filtered list as a table, unpaginated, or a page of it as JSON."""
+
+    def list_answer(
+        self,
+        request: Request,
+        params: dict[str, Any],
+        rows: Any,
+        *,
+        columns: Sequence[str],
+        filename: str,
+        entries: Callable[[Iterable[Any]], Iterable[Any]] | None = None,
+        extra: Callable[[], dict[str, Any]] | None = None,
+    ) -> Response:
+        """`rows` (a list or a query) as a download or a page; `entries` turns rows into
+        the plain dicts both show (default: the rows are such dicts already); `extra` adds
+        keys to the JSON page only."""
+        if export_format(request):
+            table = Table(columns, entries(rows) if entries else rows)
+            return export_response(request, table, filename)
+        page = paginate(request, rows, params)
+        if entries is not None:
+            page.results = list(entries(page.results))
+        return Response((extra() if extra else {}) | page.as_dict())
 
 
 class VersionedViewSet(ApiViewSet):

@@ -15,13 +15,10 @@ from core.conditional import request_revision
 from core.rest.conditional import revision_conditional
 from core.rest.exports import (
     FORMAT_PARAMETER,
-    Table,
-    export_format,
-    export_response,
     export_schema_responses,
 )
 from core.rest.pagination import paged, paginate
-from core.rest.views import ApiViewSet, RecordWriteViewSet
+from core.rest.views import ApiViewSet, ExportingListMixin, RecordWriteViewSet
 from instruments import services
 from instruments.api.serializers import (
     STATUS_COLUMNS,
@@ -68,7 +65,7 @@ from states.models import Participant
 from states.selectors import participant_list
 
 
-class StatusViewSet(ApiViewSet):
+class StatusViewSet(ExportingListMixin, ApiViewSet):
     """status/: the status matrix, from instruments.selectors.status_matrix."""
 
     export_actions = ("list",)
@@ -104,14 +101,13 @@ class StatusViewSet(ApiViewSet):
         )
         # The same order as the status page, so a download matches the table on screen.
         entries = status_entries(matrix, status_order(matrix, params["ordering"]))
-        if export_format(request):
-            return export_response(
-                request, Table(STATUS_COLUMNS, entries), f"untoc-status-{as_of.isoformat()}"
-            )
-        page = paginate(request, entries, params)
-        return Response(
-            {"as_of": as_of, "instruments": completeness(matrix.instruments, as_of)}
-            | page.as_dict()
+        return self.list_answer(
+            request,
+            params,
+            entries,
+            columns=STATUS_COLUMNS,
+            filename=f"untoc-status-{as_of.isoformat()}",
+            extra=lambda: {"as_of": as_of, "instruments": completeness(matrix.instruments, as_of)},
         )
 
 
@@ -223,7 +219,7 @@ class StateViewSet(ParticipantViewSet):
         "depends on it, e.g. a Protocol consent on the Convention consent.",
     ),
 )
-class ActionViewSet(RecordWriteViewSet):
+class ActionViewSet(ExportingListMixin, RecordWriteViewSet):
     """actions/: treaty actions; writes go through instruments.services.action_*."""
 
     queryset = TreatyAction.objects.select_related("participant", "instrument")
@@ -252,13 +248,14 @@ class ActionViewSet(RecordWriteViewSet):
             date_from=params["date_from"],
             date_to=params["date_to"],
         ).order_by(*ACTION_ORDERINGS[params["ordering"]])
-        rows = action_rows(actions)
-        if export_format(request):
-            table = Table(ACTION_COLUMNS, (action_row(r) for r in rows))
-            return export_response(request, table, "untoc-actions")
-        page = paginate(request, rows, params)
-        page.results = [action_row(r) for r in page.results]
-        return Response(page.as_dict())
+        return self.list_answer(
+            request,
+            params,
+            action_rows(actions),
+            columns=ACTION_COLUMNS,
+            filename="untoc-actions",
+            entries=lambda rows: (action_row(r) for r in rows),
+        )
 
     @extend_schema(
         summary="One treaty action",

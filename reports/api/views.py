@@ -18,14 +18,11 @@ from core.conditional import request_revision
 from core.rest.conditional import revision_conditional
 from core.rest.exports import (
     FORMAT_PARAMETER,
-    Table,
-    export_format,
-    export_response,
     export_schema_responses,
 )
 from core.rest.pagination import paged, paginate
 from core.rest.permissions import StaffOnly
-from core.rest.views import ApiViewSet, RecordWriteViewSet
+from core.rest.views import ApiViewSet, ExportingListMixin, RecordWriteViewSet
 from instruments.models import Instrument
 from instruments.selectors import instrument_list_at
 from reports import services
@@ -192,7 +189,7 @@ class SubmissionViewSet(RecordWriteViewSet):
         services.submission_delete(submission=record, actor=actor, expected_version=version)
 
 
-class FlagViewSet(ApiViewSet):
+class FlagViewSet(ExportingListMixin, ApiViewSet):
     """flags/: read-only; the compliance check alone writes flags."""
 
     queryset = ComplianceFlag.objects.all()
@@ -225,16 +222,20 @@ class FlagViewSet(ApiViewSet):
             as_of=as_of,
             osce_role=params["osce_role"],
         )
-        if export_format(request):
-            table = Table(FLAG_COLUMNS, flag_entries(flags, as_of))
-            return export_response(request, table, f"untoc-flags-{as_of.isoformat()}")
         # Queries: the count, the page of flags joined to their participants, obligations,
         # instruments and submissions, and the date of the last check.
-        page = paginate(request, flags, params)
-        page.results = flag_entries(page.results, as_of)
-        return Response(
-            {"as_of": as_of, "checked_as_of": compliance_checked_as_of(), "note": FINDING_NOTE}
-            | page.as_dict()
+        return self.list_answer(
+            request,
+            params,
+            flags,
+            columns=FLAG_COLUMNS,
+            filename=f"untoc-flags-{as_of.isoformat()}",
+            entries=lambda rows: flag_entries(rows, as_of),
+            extra=lambda: {
+                "as_of": as_of,
+                "checked_as_of": compliance_checked_as_of(),
+                "note": FINDING_NOTE,
+            },
         )
 
     @extend_schema(
@@ -254,7 +255,7 @@ class FlagViewSet(ApiViewSet):
         return Response(flag_entry(flag, as_of))
 
 
-class StandingViewSet(ApiViewSet):
+class StandingViewSet(ExportingListMixin, ApiViewSet):
     """standings/: computed for the date asked, as the compliance page computes them;
     flags/ stays what the nightly check recorded."""
 
@@ -292,11 +293,14 @@ class StandingViewSet(ApiViewSet):
             standing=[params["standing"]] if params["standing"] else None,
             bucket=params["bucket"],
         )
-        if export_format(request):
-            table = Table(STANDING_COLUMNS, view.rows)
-            return export_response(request, table, f"untoc-standings-{as_of.isoformat()}")
-        page = paginate(request, view.rows, params)
-        return Response({"as_of": as_of, "note": FINDING_NOTE} | page.as_dict())
+        return self.list_answer(
+            request,
+            params,
+            view.rows,
+            columns=STANDING_COLUMNS,
+            filename=f"untoc-standings-{as_of.isoformat()}",
+            extra=lambda: {"as_of": as_of, "note": FINDING_NOTE},
+        )
 
 
 class DataQualityViewSet(ApiViewSet):

@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from instruments import selectors
+from instruments import profiles, selectors
 from states.models import Participant
 from states.selectors import participant_list
 from tests.browser.conftest import SCREENSHOTS
@@ -48,7 +48,7 @@ def test_a_delegation_finds_its_state_sets_the_date_filters_and_prints_the_repor
     page.get_by_role("main").get_by_role("button", name="Show").click()
     expect(page).to_have_url(re.compile(r"/states/AUT/\?as_of=2007-06-30$"))
     austria = Participant.objects.get(iso3="AUT")
-    profile = selectors.participant_profile(austria, as_of=ON, today=timezone.localdate())
+    profile = profiles.participant_profile(austria, as_of=ON, today=timezone.localdate())
     standing = page.locator("table.standing tbody tr")
     expect(standing).to_have_count(4)
     for index, (instrument, _, as_of) in enumerate(profile.rows):

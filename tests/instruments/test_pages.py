@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from instruments import records, selectors, services
+from instruments import profiles, records, selectors, services
 from instruments.models import Instrument
 from states.models import Participant
 from states.selectors import OSCE_ROLE_GROUPS, participant_list
@@ -104,7 +104,7 @@ def test_home_lists_the_latest_actions_newest_first_and_a_new_one_comes_first(cl
 def test_the_chart_and_its_table_give_the_same_numbers(client):
     html = page(client, "/")
     today = timezone.localdate()
-    history = selectors.party_history(
+    history = profiles.party_history(
         osce_roles=OSCE_ROLE_GROUPS["osce"], first_year=2000, today=today
     )
     table = re.search(r'id="parties-table-caption".*?<tbody>(.*?)</tbody>', html, re.S).group(1)

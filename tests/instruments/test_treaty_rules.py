@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from instruments import domain, services
 from instruments.domain import Action, EntryIntoForceRule, InstrumentFacts
 from instruments.models import Instrument
-from instruments.selectors import participant_profile, status_matrix
+from instruments.profiles import participant_profile
+from instruments.selectors import status_matrix
 from states.models import Participant
 
 RULE = EntryIntoForceRule()

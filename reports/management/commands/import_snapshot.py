@@ -3,13 +3,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from reports.snapshot import (
-    DatabaseNotEmpty,
-    SnapshotRefused,
-    snapshot_read,
-    snapshot_restore,
-    summary_lines,
-)
+from reports.snapshot import DatabaseNotEmpty, snapshot_read, snapshot_restore, summary_lines
+from reports.snapshot_check import SnapshotRefused
 
 
 class Command(BaseCommand):
