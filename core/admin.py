@@ -240,7 +240,15 @@ class VersionedAdmin(VersionedDeleteMixin, ServiceErrorsMixin, SimpleHistoryAdmi
     give `service_record(request, form)` for a new record, `service_update(request, obj,
     form, version)` for an edit and, where records may be deleted,
     `service_delete(request, obj, version)`. Deleting selected rows is all or nothing.
+    `fixed_fields` (a natural key) are read-only once the record exists: a different key is
+    a different record.
     """
+
+    fixed_fields: list[str] = []
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*self.fixed_fields, *readonly] if obj is not None else readonly
 
     def service_record(self, request: HttpRequest, form: Any) -> Any:
         raise NotImplementedError

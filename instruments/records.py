@@ -4,6 +4,7 @@ records, is in instruments.selectors.)"""
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -13,35 +14,82 @@ from instruments.citations import citation
 from instruments.models import Declaration, TreatyAction
 from states.selectors import in_osce_role
 
-# The columns of an action as lists and exports show it; `state` and `instrument` are codes.
-_ACTION_FIELDS = (
-    "id",
-    "state",
-    "state_name",
-    "instrument",
-    "kind",
-    "date",
-    "effective_date",
-    "depositary_notification",
-    "source",
-    "note",
-    "version",
+
+@dataclass(frozen=True)
+class RecordColumns:
+    """How one kind of record is listed and exported: each column beside the value the query
+    reads for it (`state` and `instrument` are codes), and the reader's `citation` of the
+    recorded `source` right after it. One joined query gives every row."""
+
+    values: tuple[tuple[str, str], ...]  # (column, field path in the query)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        names = tuple(column for column, _ in self.values)
+        after = names.index("source") + 1
+        return (*names[:after], "citation", *names[after:])
+
+    def rows(self, records: QuerySet) -> QuerySet:
+        """The records as tuples, read in one query; `row` makes each a dict."""
+        return records.values_list(*(path for _, path in self.values))
+
+    def row(self, values: Sequence[Any]) -> dict[str, Any]:
+        row = dict(zip((column for column, _ in self.values), values, strict=True))
+        row["citation"] = citation(row["source"])
+        return {column: row[column] for column in self.columns}
+
+
+# The fields every treaty record is listed with, first and last.
+_OWNER = (
+    ("id", "id"),
+    ("state", "participant__iso3"),
+    ("state_name", "participant__name"),
+    ("instrument", "instrument__code"),
+)
+ACTIONS = RecordColumns(
+    (
+        *_OWNER,
+        ("kind", "kind"),
+        ("date", "date"),
+        ("effective_date", "effective_date"),
+        ("depositary_notification", "depositary_notification"),
+        ("source", "source"),
+        ("note", "note"),
+        ("version", "version"),
+    )
+)
+DECLARATIONS = RecordColumns(
+    (
+        *_OWNER,
+        ("kind", "kind"),
+        ("article", "article"),
+        ("date", "date"),
+        ("made_at", "made_at"),
+        ("summary", "summary"),
+        ("source", "source"),
+        ("version", "version"),
+    )
 )
 # `source` as recorded (for staff and editors), `citation` as a reader cites it.
-ACTION_COLUMNS = (*_ACTION_FIELDS[:9], "citation", *_ACTION_FIELDS[9:])
-_ACTION_VALUES = (
-    "id",
-    "participant__iso3",
-    "participant__name",
-    "instrument__code",
-    "kind",
-    "date",
-    "effective_date",
-    "depositary_notification",
-    "source",
-    "note",
-    "version",
-)
+ACTION_COLUMNS = ACTIONS.columns
+DECLARATION_COLUMNS = DECLARATIONS.columns
+
+
+def _by_codes(
+    records: QuerySet,
+    states: Iterable[str] | None,
+    instruments: Iterable[str] | None,
+    kinds: Iterable[str] | None,
+) -> QuerySet:
+    """The filters every list of treaty records takes: participant codes, instrument codes
+    and kinds (None: any)."""
+    if states is not None:
+        records = records.filter(participant__iso3__in=list(states))
+    if instruments is not None:
+        records = records.filter(instrument__code__in=list(instruments))
+    if kinds is not None:
+        records = records.filter(kind__in=list(kinds))
+    return records
 
 
 def action_list(
@@ -60,12 +108,7 @@ def action_list(
     actions = TreatyAction.objects.order_by(
         "date", "participant__name", "instrument__display_order", "id"
     )
-    if states is not None:
-        actions = actions.filter(participant__iso3__in=list(states))
-    if instruments is not None:
-        actions = actions.filter(instrument__code__in=list(instruments))
-    if kinds is not None:
-        actions = actions.filter(kind__in=list(kinds))
+    actions = _by_codes(actions, states, instruments, kinds)
     actions = actions.filter(in_osce_role(osce_role, through="participant__", as_of=roles_on))
     if date_from is not None:
         actions = actions.filter(date__gte=date_from)
@@ -77,36 +120,7 @@ def action_list(
 def action_rows(actions: QuerySet[TreatyAction]) -> QuerySet:
     """The actions as tuples in ACTION_COLUMNS order, joined to their participant and
     instrument in the same query; `dict(zip(ACTION_COLUMNS, row))` makes a row."""
-    return actions.values_list(*_ACTION_VALUES)
-
-
-_DECLARATION_FIELDS = (
-    "id",
-    "state",
-    "state_name",
-    "instrument",
-    "kind",
-    "article",
-    "date",
-    "made_at",
-    "summary",
-    "source",
-    "version",
-)
-DECLARATION_COLUMNS = (*_DECLARATION_FIELDS[:10], "citation", *_DECLARATION_FIELDS[10:])
-_DECLARATION_VALUES = (
-    "id",
-    "participant__iso3",
-    "participant__name",
-    "instrument__code",
-    "kind",
-    "article",
-    "date",
-    "made_at",
-    "summary",
-    "source",
-    "version",
-)
+    return ACTIONS.rows(actions)
 
 
 def declaration_list(
@@ -122,12 +136,7 @@ def declaration_list(
     declarations = Declaration.objects.order_by(
         "participant__name", "instrument__display_order", F("date").asc(nulls_last=True), "id"
     )
-    if states is not None:
-        declarations = declarations.filter(participant__iso3__in=list(states))
-    if instruments is not None:
-        declarations = declarations.filter(instrument__code__in=list(instruments))
-    if kinds is not None:
-        declarations = declarations.filter(kind__in=list(kinds))
+    declarations = _by_codes(declarations, states, instruments, kinds)
     if article:
         # An article reference starts the field or follows ", "; a paragraph may follow it.
         token = re.escape(article)
@@ -139,7 +148,7 @@ def declaration_list(
 
 def declaration_rows(declarations: QuerySet[Declaration]) -> QuerySet:
     """The declarations as tuples in DECLARATION_COLUMNS order (one joined query)."""
-    return declarations.values_list(*_DECLARATION_VALUES)
+    return DECLARATIONS.rows(declarations)
 
 
 def action_list_latest(
@@ -170,13 +179,9 @@ def declaration_search(text: str, *, limit: int = 50) -> list[Declaration]:
 
 def action_row(values: Sequence[Any]) -> dict[str, Any]:
     """One row of action_rows as a dict of ACTION_COLUMNS, with its citation."""
-    row = dict(zip(_ACTION_FIELDS, values, strict=True))
-    row["citation"] = citation(row["source"])
-    return {column: row[column] for column in ACTION_COLUMNS}
+    return ACTIONS.row(values)
 
 
 def declaration_row(values: Sequence[Any]) -> dict[str, Any]:
     """One row of declaration_rows as a dict of DECLARATION_COLUMNS, with its citation."""
-    row = dict(zip(_DECLARATION_FIELDS, values, strict=True))
-    row["citation"] = citation(row["source"])
-    return {column: row[column] for column in DECLARATION_COLUMNS}
+    return DECLARATIONS.row(values)

@@ -145,12 +145,7 @@ class SubmissionAdmin(VersionedAdmin):
     autocomplete_fields = ["participant"]
     date_hierarchy = "received_on"
     readonly_fields = ["created_at", "updated_at"]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None:
-            fields.append("participant")  # a submission stays with the participant that sent it
-        return fields
+    fixed_fields = ["participant"]  # a submission stays with the participant that sent it
 
     def service_record(self, request: HttpRequest, form: Any) -> Submission:
         return services.submission_record(
@@ -201,6 +196,7 @@ class EvidenceCoverageAdmin(VersionedAdmin):
     by itself mark anything complete."""
 
     form = EvidenceCoverageForm
+    fixed_fields = ["obligation", "participant"]  # a check stays with what it covered
     list_display = ["obligation", "who", "complete", "source", "checked_as_of"]
     list_filter = ["obligation", "complete", "participant__osce_role"]
     search_fields = ["participant__name", "participant__iso3", "source"]
@@ -210,11 +206,6 @@ class EvidenceCoverageAdmin(VersionedAdmin):
     @admin.display(description="participant", ordering="participant__name")
     def who(self, row: EvidenceCoverage) -> str:
         return str(row.participant) if row.participant else "all participants"
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        if obj is not None:
-            return ["obligation", "participant"]  # a check stays with what it covered
-        return []
 
     def _save(
         self, request: HttpRequest, obj: Any, form: Any, version: int | None

@@ -74,12 +74,7 @@ class TreatyActionAdmin(VersionedAdmin):
     autocomplete_fields = ["participant"]
     date_hierarchy = "date"
     readonly_fields = ["created_at", "updated_at"]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None:
-            fields.append("participant")  # an action stays with the participant that took it
-        return fields
+    fixed_fields = ["participant"]  # an action stays with the participant that took it
 
     def service_record(self, request: HttpRequest, form: Any) -> TreatyAction:
         return services.action_record(

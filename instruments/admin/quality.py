@@ -3,25 +3,18 @@
 Thin like the rest of the back office: the forms carry the version the editor opened, every
 save and deletion goes through instruments.quality_services, and the history names the
 editor. The record's key (instrument and date; participant code and instrument) is fixed
-once recorded: a different key is a different record.
+once recorded (core.admin.VersionedAdmin's `fixed_fields`): a different key is a different
+record.
 """
 
 from typing import Any
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import (
-    ServiceErrorsMixin,
-    VersionedDeleteMixin,
-    VersionedForm,
-    expected_version,
-)
+from core.admin import VersionedAdmin, VersionedForm
 from instruments import quality_services
 from instruments.models import DepositaryCheckpoint, OpenQuestion
 
@@ -53,35 +46,32 @@ class CheckpointForm(VersionedForm):
 
 
 @admin.register(DepositaryCheckpoint)
-class DepositaryCheckpointAdmin(VersionedDeleteMixin, ServiceErrorsMixin, SimpleHistoryAdmin):
+class DepositaryCheckpointAdmin(VersionedAdmin):
     form = CheckpointForm
+    fixed_fields = ["instrument", "as_at"]
     list_display = ["instrument", "as_at", "signatories", "parties"]
     list_filter = ["instrument"]
     list_select_related = ["instrument"]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return ["instrument", "as_at"] if obj is not None else []
+    def service_record(self, request: HttpRequest, form: Any) -> DepositaryCheckpoint:
+        return self.service_update(request, form.instance, form, None)
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+    def service_update(
+        self, request: HttpRequest, obj: Any, form: Any, version: int | None
+    ) -> DepositaryCheckpoint:
         values = {n: form.cleaned_data[n] for n in quality_services.CHECKPOINT_FIELDS}
-        result = quality_services.checkpoint_upsert(
+        return quality_services.checkpoint_upsert(
             instrument=obj.instrument,
             as_at=obj.as_at,
             actor=request.user,
-            expected_version=form.cleaned_data.get("version") if change else None,
+            expected_version=version,
             **values,
-        )
-        obj.pk, obj.version = result.instance.pk, result.instance.version
+        ).instance
 
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+    def service_delete(self, request: HttpRequest, obj: Any, version: int | None) -> None:
         quality_services.checkpoint_delete(
-            checkpoint=obj, actor=request.user, expected_version=expected_version(request)
+            checkpoint=obj, actor=request.user, expected_version=version
         )
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
-        with transaction.atomic():  # all or nothing
-            for checkpoint in queryset:
-                quality_services.checkpoint_delete(checkpoint=checkpoint, actor=request.user)
 
 
 class OpenQuestionForm(VersionedForm):
@@ -115,35 +105,32 @@ class OpenQuestionForm(VersionedForm):
 
 
 @admin.register(OpenQuestion)
-class OpenQuestionAdmin(VersionedDeleteMixin, ServiceErrorsMixin, SimpleHistoryAdmin):
+class OpenQuestionAdmin(VersionedAdmin):
     form = OpenQuestionForm
+    fixed_fields = ["iso3", "instrument"]
     list_display = ["participant_name", "iso3", "instrument", "claim", "confidence"]
     list_filter = ["instrument", "confidence", "participant__osce_role"]
     search_fields = ["participant_name", "iso3", "claim", "source", "note"]
     list_select_related = ["instrument"]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return ["iso3", "instrument"] if obj is not None else []
+    def service_record(self, request: HttpRequest, form: Any) -> OpenQuestion:
+        return self.service_update(request, form.instance, form, None)
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+    def service_update(
+        self, request: HttpRequest, obj: Any, form: Any, version: int | None
+    ) -> OpenQuestion:
         values = {n: form.cleaned_data.get(n) for n in quality_services.OPEN_QUESTION_FIELDS}
         for name in ("claimed_kind", "source_as_of", "note"):
             values[name] = values[name] or ""
-        result = quality_services.open_question_upsert(
+        return quality_services.open_question_upsert(
             iso3=obj.iso3,
             instrument=obj.instrument,
             actor=request.user,
-            expected_version=form.cleaned_data.get("version") if change else None,
+            expected_version=version,
             **values,
-        )
-        obj.pk, obj.version = result.instance.pk, result.instance.version
+        ).instance
 
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+    def service_delete(self, request: HttpRequest, obj: Any, version: int | None) -> None:
         quality_services.open_question_delete(
-            question=obj, actor=request.user, expected_version=expected_version(request)
+            question=obj, actor=request.user, expected_version=version
         )
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
-        with transaction.atomic():  # all or nothing
-            for question in queryset:
-                quality_services.open_question_delete(question=question, actor=request.user)
