@@ -1,6 +1,10 @@
+import fcntl
 import io
 import os
+import shutil
+import sqlite3
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -63,19 +67,112 @@ def _celery_queue_per_worker():
             conn.default_channel.queue_purge(celery_app.conf.task_default_queue)
 
 
+# --- One test database built per run (SQLite under pytest-xdist) ------------------------------
+# Migrating and loading the shipped data costs each test process most of its start-up. Under
+# pytest-xdist on SQLite, the first process to start builds its database as usual and leaves a
+# copy (with the shipped snapshot) in the run's shared temporary folder; every other process
+# copies that file as its own test database and keeps it (pytest-django's keepdb), so Django
+# only finds it migrated. PostgreSQL, --reuse-db and a single process build as before.
+
+
+class DatabaseTemplate:
+    """The run's built test database, shared by the processes of one xdist run."""
+
+    def __init__(self, folder: Path) -> None:
+        self.database = folder / "test-database.sqlite3"
+        self.snapshot = folder / "shipped-snapshot.json"
+        # What Django serialized of the freshly migrated database (for serialized_rollback).
+        self.migrated = folder / "migrated-database.json"
+        self._lock = open(folder / "test-database.lock", "w")  # noqa: SIM115 (held open)
+        # Wait while another process builds; the lock goes with a process that dies.
+        fcntl.flock(self._lock, fcntl.LOCK_EX)
+
+    @property
+    def built(self) -> bool:
+        return self.database.exists() and self.snapshot.exists() and self.migrated.exists()
+
+    def save(self, snapshot: str, migrated: str) -> None:
+        """Keep this process's freshly loaded database (a consistent copy, through SQLite's
+        backup), the snapshot of its data and its migrated state for the others."""
+        partial = self.database.with_suffix(".partial")
+        target = sqlite3.connect(partial)
+        with target:
+            connection.ensure_connection()
+            connection.connection.backup(target)
+        target.close()
+        self.snapshot.write_text(snapshot, encoding="utf-8")
+        self.migrated.write_text(migrated, encoding="utf-8")
+        partial.rename(self.database)
+
+    def use(self) -> None:
+        """Make this process's test database a copy of the template, and let Django serialize
+        the copy as the template's migrated state (what a serialized_rollback test restores),
+        not the loaded data it holds."""
+        shutil.copyfile(self.database, connection.settings_dict["TEST"]["NAME"])
+        SHIPPED_SNAPSHOT.write(self.snapshot.read_text(encoding="utf-8"))
+        migrated = self.migrated.read_text(encoding="utf-8")
+        connection.creation.serialize_db_to_string = lambda: migrated
+
+    def release(self) -> None:
+        fcntl.flock(self._lock, fcntl.LOCK_UN)
+        self._lock.close()
+
+
+TEMPLATE: DatabaseTemplate | None = None
+
+
+def _template_applies(request) -> bool:
+    from django.conf import settings
+
+    return (
+        xdist_worker() != "main"
+        and settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+        and not request.config.getvalue("reuse_db")
+        and not request.config.getvalue("create_db")
+    )
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_keepdb(request, tmp_path_factory, django_db_modify_db_settings) -> bool:
+    """Keep (and so reuse) the test database when it was copied from the run's template."""
+    global TEMPLATE
+    if not _template_applies(request):
+        return request.config.getvalue("reuse_db")
+    # The folder every process of this run shares (pytest-xdist's recipe for once-per-run).
+    TEMPLATE = DatabaseTemplate(tmp_path_factory.getbasetemp().parent)
+    if not TEMPLATE.built:
+        return False  # this process builds it (django_db_setup saves it, then releases)
+    TEMPLATE.use()
+    TEMPLATE.release()
+    return True
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, django_db_keepdb):
     """The test database, migrated and loaded once with the shipped treaty data.
 
     When DATABASE_URL names PostgreSQL the suite must really run there: a silent fallback
     to SQLite would hide every PostgreSQL-only fault.
     """
+    copied = TEMPLATE is not None and django_db_keepdb
     with django_db_blocker.unblock():
         if os.environ.get("DATABASE_URL", "").startswith("postgres"):
             assert connection.vendor == "postgresql", "DATABASE_URL is set but not in use"
-        call_command("load_treaty_data", verbosity=0)
-        call_command("load_obligations", verbosity=0)
-        SHIPPED_SNAPSHOT.write(_snapshot())
+        if not copied:
+            call_command("load_treaty_data", verbosity=0)
+            call_command("load_obligations", verbosity=0)
+            SHIPPED_SNAPSHOT.write(_snapshot())
+            if TEMPLATE is not None:
+                migrated = getattr(connection, "_test_serialized_contents", None) or "[]"
+                TEMPLATE.save(SHIPPED_SNAPSHOT.getvalue(), migrated)
+                TEMPLATE.release()
+    if copied:
+        del connection.creation.serialize_db_to_string  # Django's own again
+    yield
+    if copied:  # kept from pytest-django's teardown (keepdb): this process's copy goes here
+        name = connection.settings_dict["NAME"]
+        connection.close()
+        Path(name).unlink(missing_ok=True)
 
 
 # The shipped data as loaded at the start of the session, as export_snapshot writes them:
