@@ -116,17 +116,23 @@ def _domain_actions(
 _entry_into_force_deferred: ContextVar[bool] = ContextVar("eif_deferred", default=False)
 
 
+@dataclass(frozen=True)
+class _Record:
+    """What a check of one participant's actions reads once: the instruments' facts, their
+    codes by primary key, the other participants' deposits (None: not checked here)."""
+
+    facts: Mapping[str, domain.InstrumentFacts]
+    codes: Mapping[int, str]
+    others: Mapping[str, list[tuple[date, bool]]] | None
+
+
 def _rule_violations(
-    participant: Participant,
-    actions: Mapping[Any, TreatyAction],
-    others: Mapping[str, list[tuple[date, bool]]] | None,
-    today: date,
+    participant: Participant, actions: Mapping[Any, TreatyAction], record: _Record, today: date
 ) -> list[domain.Violation]:
     """Every rule the participant's `actions` break, with the entry-into-force rule over
-    them and the other participants' deposits (`others`; None: not checked here)."""
-    facts = instrument_facts()
-    codes = dict(Instrument.objects.values_list("pk", "code"))
-    by_code = _domain_actions(actions, codes)
+    them and the other participants' deposits."""
+    facts, others = record.facts, record.others
+    by_code = _domain_actions(actions, record.codes)
     violations = domain.participant_violations(by_code, facts, today)
     if others is not None:
         by_organization = participant.kind == Participant.Kind.REIO
@@ -150,15 +156,19 @@ def actions_check(
     """
     today = today or timezone.localdate()
     current = {a.pk: a for a in participant.actions.all()} if participant.pk else {}
-    others = None
-    if not _entry_into_force_deferred.get():
-        others = deposits_by_instrument(exclude_participant=participant)
-    before = _rule_violations(participant, current, others, today)
+    record = _Record(
+        facts=instrument_facts(),
+        codes=dict(Instrument.objects.values_list("pk", "code")),
+        others=None
+        if _entry_into_force_deferred.get()
+        else deposits_by_instrument(exclude_participant=participant),
+    )
+    before = _rule_violations(participant, current, record, today)
     fresh = {pk: TreatyAction(**_field_values(a)) for pk, a in current.items()}
     for pk, action in fresh.items():
         action.pk = pk
     _, after_refs = _proposed_actions(fresh, changes, participant)
-    after = _rule_violations(participant, after_refs, others, today)
+    after = _rule_violations(participant, after_refs, record, today)
     return domain.new_violations(before, after)
 
 
