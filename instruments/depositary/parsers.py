@@ -109,7 +109,8 @@ class StatusRow:
     """One participant's line: dates as the source gives them, kinds as domain names.
 
     `consent_kind` is domain.CONSENT_KIND_NOT_RECORDED when the source leaves it open; `source`
-    is set only where a row has its own (else the table's source applies)."""
+    is set only where a row has its own (else the table's source applies), `confidence` only
+    for a fact from a source other than the depositary's table."""
 
     line: int
     participant: str
@@ -119,6 +120,7 @@ class StatusRow:
     iso3: str = ""
     former_name: str = ""
     source: str = ""
+    confidence: str = ""
 
 
 @dataclass

@@ -16,6 +16,7 @@ def test_every_status_row_with_a_signature_or_consent_carries_its_citation(clien
             assert source is None or ("zmjones" not in source and "scrape" not in source)
 
 
+@pytest.mark.usefixtures("post2014_facts_accepted")
 def test_germanys_firearms_consent_cites_the_dutch_treaty_database_and_its_derivation(client):
     (row,) = all_results(client, "status/", {"state": "DEU", "instrument": "fir"})
     assert (row["status"], row["consent_date"]) == ("party", "2021-10-14")
@@ -28,6 +29,7 @@ def test_germanys_firearms_consent_cites_the_dutch_treaty_database_and_its_deriv
     )
 
 
+@pytest.mark.usefixtures("post2014_facts_accepted")
 def test_the_status_download_carries_the_sources_too(client):
     response = client.get(API + "status/", {"state": "JPN", "format": "csv"})
     rows = {row["instrument"]: row for row in csv_rows(response)}
