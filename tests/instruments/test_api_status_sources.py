@@ -3,17 +3,33 @@
 import pytest
 
 from tests.apiclient import API, all_results, csv_rows
+from tests.instruments.test_citations import citation_problems
 
 pytestmark = pytest.mark.usefixtures("real_data")
 
 
+@pytest.mark.usefixtures("post2014_facts_accepted")
 def test_every_status_row_with_a_signature_or_consent_carries_its_citation(client):
     rows = all_results(client, "status/", {"osce_role": "any", "as_of": "2025-01-01"})
     for row in rows:
         assert (row["signature_source"] is not None) == (row["signature_date"] is not None)
         assert (row["consent_source"] is not None) == (row["consent_date"] is not None)
         for source in (row["signature_source"], row["consent_source"]):
-            assert source is None or ("zmjones" not in source and "scrape" not in source)
+            assert source is None or citation_problems(source) == [], source
+
+
+@pytest.mark.usefixtures("post2014_facts_accepted")
+def test_every_citation_the_exports_and_the_data_quality_api_give_is_readable(client):
+    actions = csv_rows(client.get(API + "actions/", {"format": "csv", "osce_role": "any"}))
+    declarations = all_results(client, "declarations/", {"osce_role": "any"})
+    cited = [row["citation"] for row in [*actions, *declarations]]
+    quality = client.get(API + "data-quality/").json()["instruments"]
+    for entry in quality:
+        cited += [c["source"] for c in entry["checkpoints"]]
+        cited += [q["source"] for q in entry["open_questions"]]
+        cited += [a["citation"] for a in entry["weaker_sources"] + entry["kind_not_recorded"]]
+    assert len(cited) > 1000
+    assert {text: citation_problems(text) for text in cited if citation_problems(text)} == {}
 
 
 @pytest.mark.usefixtures("post2014_facts_accepted")
@@ -21,7 +37,8 @@ def test_germanys_firearms_consent_cites_the_dutch_treaty_database_and_its_deriv
     (row,) = all_results(client, "status/", {"state": "DEU", "instrument": "fir"})
     assert (row["status"], row["consent_date"]) == ("party", "2021-10-14")
     assert row["consent_source"].startswith(
-        "Netherlands treaty database (Verdragenbank), Firearms Protocol party list (as at 2024)"
+        "Netherlands Treaty Database (verdragenbank.overheid.nl), Firearms Protocol party list, "
+        "as at 2024"
     )
     assert "entry into force 13 November 2021" in row["consent_source"]
     assert row["signature_source"] == (
