@@ -27,7 +27,8 @@ _ACTION_FIELDS = (
     "note",
     "version",
 )
-# `source` as recorded (for staff and editors), `citation` as a reader cites it.
+# `source` as recorded (for signed-in staff; the citation for everyone else: the recorded text
+# may hold working notes), `citation` as a reader cites it.
 ACTION_COLUMNS = (*_ACTION_FIELDS[:9], "citation", *_ACTION_FIELDS[9:])
 _ACTION_VALUES = (
     "id",
@@ -168,15 +169,21 @@ def declaration_search(text: str, *, limit: int = 50) -> list[Declaration]:
     return list(found[:limit])
 
 
-def action_row(values: Sequence[Any]) -> dict[str, Any]:
-    """One row of action_rows as a dict of ACTION_COLUMNS, with its citation."""
+def action_row(values: Sequence[Any], *, recorded_source: bool = True) -> dict[str, Any]:
+    """One row of action_rows as a dict of ACTION_COLUMNS, with its citation; `source` is
+    the recorded text only for staff (`recorded_source`), else the citation too."""
     row = dict(zip(_ACTION_FIELDS, values, strict=True))
     row["citation"] = citation(row["source"])
+    if not recorded_source:
+        row["source"] = row["citation"]
     return {column: row[column] for column in ACTION_COLUMNS}
 
 
-def declaration_row(values: Sequence[Any]) -> dict[str, Any]:
-    """One row of declaration_rows as a dict of DECLARATION_COLUMNS, with its citation."""
+def declaration_row(values: Sequence[Any], *, recorded_source: bool = True) -> dict[str, Any]:
+    """One row of declaration_rows as a dict of DECLARATION_COLUMNS, with its citation;
+    `source` as in action_row."""
     row = dict(zip(_DECLARATION_FIELDS, values, strict=True))
     row["citation"] = citation(row["source"])
+    if not recorded_source:
+        row["source"] = row["citation"]
     return {column: row[column] for column in DECLARATION_COLUMNS}

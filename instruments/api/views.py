@@ -11,7 +11,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.conditional import request_revision
+from core.conditional import request_revision, signed_in
 from core.rest.conditional import revision_conditional
 from core.rest.exports import (
     FORMAT_PARAMETER,
@@ -232,7 +232,7 @@ class ActionViewSet(RecordWriteViewSet):
     filterset_class = paged(ActionFilterSet)
 
     def representation(self, record: TreatyAction) -> dict[str, Any]:
-        return action_detail(record)
+        return action_detail(record, recorded_source=signed_in(self.request))
 
     @extend_schema(
         summary="Treaty actions",
@@ -253,11 +253,12 @@ class ActionViewSet(RecordWriteViewSet):
             date_to=params["date_to"],
         ).order_by(*ACTION_ORDERINGS[params["ordering"]])
         rows = action_rows(actions)
+        staff = signed_in(request)  # only staff read the recorded source (action_row)
         if export_format(request):
-            table = Table(ACTION_COLUMNS, (action_row(r) for r in rows))
+            table = Table(ACTION_COLUMNS, (action_row(r, recorded_source=staff) for r in rows))
             return export_response(request, table, "untoc-actions")
         page = paginate(request, rows, params)
-        page.results = [action_row(r) for r in page.results]
+        page.results = [action_row(r, recorded_source=staff) for r in page.results]
         return Response(page.as_dict())
 
     @extend_schema(
@@ -313,7 +314,7 @@ class DeclarationViewSet(RecordWriteViewSet):
     filterset_class = paged(DeclarationFilterSet)
 
     def representation(self, record: Declaration) -> dict[str, Any]:
-        return declaration_detail(record)
+        return declaration_detail(record, recorded_source=signed_in(self.request))
 
     @extend_schema(
         summary="Declarations, reservations, notifications and objections",
@@ -331,7 +332,8 @@ class DeclarationViewSet(RecordWriteViewSet):
             text=params["search"],
         )
         page = paginate(request, declaration_rows(declarations), params)
-        page.results = [declaration_row(r) for r in page.results]
+        staff = signed_in(request)
+        page.results = [declaration_row(r, recorded_source=staff) for r in page.results]
         return Response(page.as_dict())
 
     @extend_schema(

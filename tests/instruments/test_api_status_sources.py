@@ -56,11 +56,31 @@ def test_the_status_download_carries_the_sources_too(client):
     assert rows["fir"]["signature_source"].startswith("UN Treaty Collection")
 
 
-def test_actions_carry_the_recorded_source_and_its_citation(client):
-    rows = all_results(client, "actions/", {"state": "KOR", "instrument": "untoc"})
+KOREA_CITATION = (
+    "UN Treaty Collection, chapter XVIII-12, status as at 27 January 2014; "
+    "consent: The Korea Herald, 6 November 2015"
+)
+
+
+def test_staff_read_the_recorded_source_beside_its_citation(viewer_client):
+    rows = all_results(viewer_client, "actions/", {"state": "KOR", "instrument": "untoc"})
     consent = next(r for r in rows if r["kind"] != "signature")
     assert "koreaherald" in consent["source"]  # as recorded, for staff
-    assert consent["citation"] == (
-        "UN Treaty Collection, chapter XVIII-12, status as at 27 January 2014; "
-        "consent: The Korea Herald, 6 November 2015"
-    )
+    assert "zmjones" in consent["source"]
+    assert consent["citation"] == KOREA_CITATION
+    detail = viewer_client.get(API + f"actions/{consent['id']}/").json()
+    assert detail["source"] == consent["source"]
+
+
+def test_everyone_else_reads_the_citation_as_the_source_too(client):
+    rows = all_results(client, "actions/", {"state": "KOR", "instrument": "untoc"})
+    consent = next(r for r in rows if r["kind"] != "signature")
+    assert consent["source"] == consent["citation"] == KOREA_CITATION
+    assert client.get(API + f"actions/{consent['id']}/").json()["source"] == KOREA_CITATION
+    exported = csv_rows(client.get(API + "actions/", {"state": "KOR", "format": "csv"}))
+    assert {row["source"] for row in exported} == {row["citation"] for row in exported}
+    declarations = all_results(client, "declarations/", {"osce_role": "any"})
+    assert all(d["source"] == d["citation"] for d in declarations)
+    feed = client.get("/feeds/actions/", {"state": "KOR"}).content.decode()
+    assert "Source: UN Treaty Collection, chapter XVIII-12" in feed
+    assert "zmjones" not in feed
