@@ -14,7 +14,7 @@ The recorded source is never changed; staff see it in the back office and the hi
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 
 # The depositary's 2014 tables (UN Treaty Collection chapter XVIII-12 and its Protocols,
 # -a, -b, -c): the date each was "as at", as the shipped data's README records it.
@@ -33,6 +33,12 @@ CHAPTERS = {
     "Firearms": "XVIII-12-c",
 }
 UNTC = "UN Treaty Collection"
+# Ministries whose releases the sources name by an abbreviation or only by their address.
+MINISTRIES = {
+    "Singapore MFA": "Ministry of Foreign Affairs of Singapore",
+    "MHA": "Ministry of Home Affairs of Singapore",
+    "https://www.mofa.go.jp": "Ministry of Foreign Affairs of Japan",
+}
 GAZETTE_AT = "Austrian Federal Law Gazette (BGBl.) III No."
 
 
@@ -76,6 +82,23 @@ def _zaki(m: re.Match) -> str:
     return (
         f"{UNTC}, chapter {chapter}, status as at {long_day(_dotted(m['day']))} (copy at zaki.ru)"
     )
+
+
+def _month_day(text: str) -> str:
+    """ "29 Sep 2015" as "29 September 2015"."""
+    return long_day(datetime.strptime(text, "%d %b %Y").date())
+
+
+def _dutch_list(m: re.Match) -> str:
+    text = f"Netherlands Treaty Database (verdragenbank.overheid.nl), {m['what']}"
+    return text + (f", as at {m['as_at']}" if m["as_at"] else "")
+
+
+def _press_release(who: str, day: str | None, url: str | None) -> str:
+    text = f"{MINISTRIES[who]}, press release"
+    if day:
+        text += f" of {_month_day(day)}"
+    return text + (f" ({url})" if url else "")
 
 
 def _dutch_treaty(m: re.Match) -> str:
@@ -153,6 +176,34 @@ RULES: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
         ),
     ),
     (
+        re.compile(
+            r"Netherlands treaty database \(Verdragenbank\), (?P<what>[^()]+?)"
+            r"(?: \(as at (?P<as_at>\d{4})\))?"
+        ),
+        _dutch_list,
+    ),
+    (
+        re.compile(
+            r"(?P<who>Singapore MFA|MHA) press(?: release)? (?P<day>\d{1,2} \w{3} \d{4})"
+            r"(?: \((?P<url>https?://\S+)\))?"
+        ),
+        lambda m: _press_release(m["who"], m["day"], m["url"]),
+    ),
+    (
+        re.compile(r"(?P<url>(?P<who>https://www\.mofa\.go\.jp)/mofaj/press/release/\S+\.html)"),
+        lambda m: _press_release(m["who"], None, m["url"]),
+    ),
+    (
+        re.compile(
+            r"corroborated by UNODC statement (?P<day>\d{1,2} \w{3} \d{4}) \((?P<url>\S+)\)"
+        ),
+        lambda m: f"UNODC statement of {_month_day(m['day'])} ({m['url']})",
+    ),
+    (
+        re.compile(r"Inferred: Austrian BGBl III (?P<number>\d+/\d{4}) \(.*\) records .*"),
+        lambda m: f"{GAZETTE_AT} {m['number']}",
+    ),
+    (
         re.compile(r"Korea Herald (?P<d>\d{4}-\d{2}-\d{2}) \(.*"),
         lambda m: f"The Korea Herald, {long_day(_iso(m['d']))}",
     ),
@@ -210,17 +261,27 @@ NOTES = [
     re.compile(r"UNTOC \+ 3 protocols"),
     re.compile(r"per \.\./.*"),
     re.compile(r"the stored .*"),
-    re.compile(r"MHA press \d+ \w+ \d{4}"),
+    re.compile(r"kind inferred.*"),
+    re.compile(r"UNTOC art\. 37\(2\)(?: requires .*)?"),
 ]
+# "(as at 2017-07-12)" after a source: the date the source speaks for, in words.
+_AS_AT = re.compile(r"\s*\(as at (?P<d>\d{4}-\d{2}-\d{2})\)$")
+_ISO_DAY = re.compile(r"\b(?P<d>\d{4}-\d{2}-\d{2})\b")
 _REMARKS = re.compile(r"\s*\((?:text cut|stored copy[^)]*)\)")  # about our copy, not the source
 _PREFIXES = [
     (re.compile(r"consent_date, consent_kind from "), "consent: "),
     (re.compile(r"consent_date from "), "date of consent: "),
 ]
-_LEFTOVERS = [
+_LEFTOVERS: list[tuple[re.Pattern, str | Callable[[re.Match], str]]] = [
     (re.compile(r"@[0-9a-f]{7,40}\b"), ""),  # a repository commit
     (re.compile(r"\s*\S*(?:\.\./|/)\S*\.(?:csv|txt)\b"), ""),  # a file path
     (re.compile(r"\bUNTC 2014 scrape\b"), f"{UNTC}, 2014"),
+    (_ISO_DAY, lambda m: long_day(_iso(m["d"]))),  # a date in words
+    # An address alone names no source: its site's name before it.
+    (
+        re.compile(r"^(?P<url>https?://(?:www\.)?(?P<host>[^/\s]+)\S*)"),
+        lambda m: f"{m['host']} ({m['url']})",
+    ),
 ]
 
 
@@ -251,15 +312,22 @@ def _part_citation(part: str) -> str:
             return prefix + rewrite(found)
     if any(note.fullmatch(part) for note in NOTES):
         return ""
-    for pattern, replacement in _LEFTOVERS:
-        part = pattern.sub(replacement, part)
+    for leftover, cleaned in _LEFTOVERS:
+        part = leftover.sub(cleaned, part)
     return prefix + part.strip()
 
 
 def citation(source: str) -> str:
     """The citation a reader can use for a recorded source (see the module docstring)."""
-    cited = [_part_citation(part) for part in _parts(source)]
-    return "; ".join(c for c in cited if c)
+    as_at = _AS_AT.search(source)
+    if as_at:
+        source = source[: as_at.start()]
+    cited = [c for c in (_part_citation(part) for part in _parts(source)) if c]
+    if as_at and cited:
+        day = long_day(_iso(as_at["d"]))
+        if day not in cited[0]:
+            cited[0] += f", as at {day}"
+    return "; ".join(cited)
 
 
 def from_depositary(source: str, *, signature: bool = False) -> bool:

@@ -2,10 +2,10 @@
 depositary's checkpoints and the open questions, with the same protocol: every row checked
 first ("file: row N, column X: message"), then one transaction through the services.
 
-The shipped data load in two steps inside one transaction, as a newer table loads on top of
-an older one: first the 2014 tables, then the facts after them (post2014_status.csv, the
-accepted rows of post2014_candidates.csv, see candidates.py), the open questions and the
-depositary's checkpoints. If anything is wrong, nothing is written.
+The shipped data load in steps inside one transaction: first the 2014 tables, then the open
+questions and the depositary's checkpoints; last, the dated facts after 2014 (the accepted
+rows of post2014_candidates.csv, see candidates.py) are stored as proposals for an editor to
+review (depositary/facts.py), not written as actions. If anything is wrong, nothing is written.
 """
 
 from collections.abc import Callable, Iterable
@@ -21,13 +21,13 @@ from core.tables import CellChecker, ImportRefused, ImportSummary, Table, table_
 from core.writes import Actor
 from instruments import quality_services
 from instruments.candidates import OPEN_QUESTION_COLUMNS
+from instruments.depositary.facts import facts_batches_store
 from instruments.importing import SHIPPED_FILES, TABLE_COLUMNS, TreatyDataLoad
 from instruments.importing_status import CONSENT_KIND_NAMES
 from instruments.models import Instrument, OpenQuestion
 
 DATA = Path(settings.BASE_DIR) / "instruments" / "data"
 SHIPPED_LATER_FILES = [
-    DATA / "post2014_status.csv",
     DATA / "open_questions.csv",
     DATA / "depositary_counts.csv",
 ]
@@ -155,8 +155,9 @@ def data_load(
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> ImportSummary:
-    """Load the given CSV files, or the shipped data in its two steps; raise ImportRefused
-    with every problem, having written nothing, if any row is wrong."""
+    """Load the given CSV files, or the shipped data in its steps (the post-2014 facts as
+    proposals to review); raise ImportRefused with every problem, having written nothing,
+    if any row is wrong."""
     steps = [list(paths)] if paths is not None else [SHIPPED_FILES, SHIPPED_LATER_FILES]
     summary = ImportSummary(dry_run=dry_run)
     with transaction.atomic():
@@ -170,6 +171,8 @@ def data_load(
                     summary.counts[what].update(counts)
             if quality:
                 QualityDataLoad(quality).run(summary, actor)
+        if paths is None:
+            facts_batches_store(summary, actor=actor)
         if dry_run:
             transaction.set_rollback(True)
     return summary

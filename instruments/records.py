@@ -33,9 +33,13 @@ class RecordColumns:
         """The records as tuples, read in one query; `row` makes each a dict."""
         return records.values_list(*(path for _, path in self.values))
 
-    def row(self, values: Sequence[Any]) -> dict[str, Any]:
+    def row(self, values: Sequence[Any], *, recorded_source: bool = True) -> dict[str, Any]:
+        """`source` is the recorded text only for staff (`recorded_source`): it may hold
+        working notes; everyone else reads the citation there too."""
         row = dict(zip((column for column, _ in self.values), values, strict=True))
         row["citation"] = citation(row["source"])
+        if not recorded_source:
+            row["source"] = row["citation"]
         return {column: row[column] for column in self.columns}
 
 
@@ -70,7 +74,8 @@ DECLARATIONS = RecordColumns(
         ("version", "version"),
     )
 )
-# `source` as recorded (for staff and editors), `citation` as a reader cites it.
+# `source` as recorded (for signed-in staff; the citation for everyone else: the recorded text
+# may hold working notes), `citation` as a reader cites it.
 ACTION_COLUMNS = ACTIONS.columns
 DECLARATION_COLUMNS = DECLARATIONS.columns
 
@@ -177,11 +182,13 @@ def declaration_search(text: str, *, limit: int = 50) -> list[Declaration]:
     return list(found[:limit])
 
 
-def action_row(values: Sequence[Any]) -> dict[str, Any]:
-    """One row of action_rows as a dict of ACTION_COLUMNS, with its citation."""
-    return ACTIONS.row(values)
+def action_row(values: Sequence[Any], *, recorded_source: bool = True) -> dict[str, Any]:
+    """One row of action_rows as a dict of ACTION_COLUMNS, with its citation; `source` is
+    the recorded text only for staff (`recorded_source`), else the citation too."""
+    return ACTIONS.row(values, recorded_source=recorded_source)
 
 
-def declaration_row(values: Sequence[Any]) -> dict[str, Any]:
-    """One row of declaration_rows as a dict of DECLARATION_COLUMNS, with its citation."""
-    return DECLARATIONS.row(values)
+def declaration_row(values: Sequence[Any], *, recorded_source: bool = True) -> dict[str, Any]:
+    """One row of declaration_rows as a dict of DECLARATION_COLUMNS; `source` as in
+    action_row."""
+    return DECLARATIONS.row(values, recorded_source=recorded_source)

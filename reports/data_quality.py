@@ -6,7 +6,9 @@ For each instrument:
    the depositary's own counts, with the difference (ours minus the depositary's);
 3. the open questions: facts claimed by a source that are not recorded as actions;
 4. the consents whose kind (ratification, accession, ...) the source does not give;
-5. the actions whose source is weaker than the depositary's own record.
+5. the actions whose source is weaker than the depositary's own record;
+6. the dated facts after 2014 proposed for review that no editor has decided yet: they
+   count nowhere until accepted.
 
 It lives in reports because it reads both instruments and states. `data_quality` builds one
 plain structure that the page renders and the API returns, so the two always agree.
@@ -22,7 +24,14 @@ from django.urls import reverse
 
 from instruments import domain, selectors
 from instruments.citations import citation, from_depositary
-from instruments.models import DepositaryCheckpoint, Instrument, OpenQuestion, TreatyAction
+from instruments.depositary.facts import facts_awaiting_review
+from instruments.models import (
+    DepositaryCheckpoint,
+    DepositaryProposal,
+    Instrument,
+    OpenQuestion,
+    TreatyAction,
+)
 from states.models import Participant
 
 
@@ -46,6 +55,15 @@ class InstrumentQuality:
     open_questions: list[OpenQuestion] = field(default_factory=list)
     kind_not_recorded: list[TreatyAction] = field(default_factory=list)
     weaker_sources: list[TreatyAction] = field(default_factory=list)
+    awaiting_review: list[DepositaryProposal] = field(default_factory=list)
+
+    @property
+    def review_url(self) -> str:
+        """The back office's review of the instrument's proposed facts (for editors)."""
+        if not self.awaiting_review:
+            return ""
+        batch = self.awaiting_review[0].batch_id
+        return reverse("admin:instruments_depositarybatch_change", args=[batch])
 
 
 def _table_url(code: str, as_at: date) -> str:
@@ -59,7 +77,8 @@ def data_quality(instruments: list[Instrument] | None = None) -> list[Instrument
     Queries, whatever the number of participants and actions: the instruments (unless
     given); the checkpoints; the participants; one for the actions as at each distinct
     checkpoint date (the status matrix, as every status view computes it); the open
-    questions; the actions with their participants, for steps 4 and 5.
+    questions; the actions with their participants, for steps 4 and 5; the facts awaiting
+    review with their participants.
     """
     instruments = list(selectors.instrument_list() if instruments is None else instruments)
     report = {i.code: InstrumentQuality(i) for i in instruments}
@@ -101,7 +120,13 @@ def data_quality(instruments: list[Instrument] | None = None) -> list[Instrument
             entry.kind_not_recorded.append(action)
         if not from_depositary(action.source, signature=action.kind == domain.SIGNATURE):
             entry.weaker_sources.append(action)
+    for proposal in facts_awaiting_review():
+        report[by_pk[proposal.batch.instrument_id].code].awaiting_review.append(proposal)
     return [report[i.code] for i in instruments]
+
+
+def facts_awaiting_review_count(report: list[InstrumentQuality]) -> int:
+    return sum(len(q.awaiting_review) for q in report)
 
 
 def _action(action: TreatyAction) -> dict[str, Any]:
@@ -111,6 +136,18 @@ def _action(action: TreatyAction) -> dict[str, Any]:
         "kind": action.kind,
         "date": action.date,
         "citation": citation(action.source),
+    }
+
+
+def _proposal(proposal: DepositaryProposal) -> dict[str, Any]:
+    return {
+        "state": proposal.participant.iso3,
+        "state_name": proposal.participant.name,
+        "change": proposal.change,
+        "recorded": {"kind": proposal.old_kind or None, "date": proposal.old_date},
+        "proposed": {"kind": proposal.new_kind or None, "date": proposal.new_date},
+        "confidence": proposal.confidence or None,
+        "source": citation(proposal.source or proposal.batch.source),
     }
 
 
@@ -147,6 +184,7 @@ def data_quality_entries(report: list[InstrumentQuality]) -> list[dict[str, Any]
             ],
             "kind_not_recorded": [_action(a) for a in q.kind_not_recorded],
             "weaker_sources": [_action(a) for a in q.weaker_sources],
+            "awaiting_review": [_proposal(p) for p in q.awaiting_review],
         }
         for q in report
     ]

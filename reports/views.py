@@ -20,7 +20,7 @@ from instruments import profiles, selectors
 from instruments.filters import AsOfFilterSet
 from instruments.pages import EXPORT_FORMATS, bad_request, citation, downloads
 from reports import domain
-from reports.data_quality import data_quality
+from reports.data_quality import data_quality, facts_awaiting_review_count
 from reports.filters import ComplianceFilterSet
 from reports.selectors import compliance_checked_as_of, obligation_list
 from reports.standings import obligation_standings, standing_view
@@ -242,10 +242,12 @@ def osce_status_report(request: HttpRequest) -> HttpResponse:
 def data_quality_page(request: HttpRequest) -> HttpResponse:
     """How complete the data are: per instrument the date it is complete to, our counts
     beside the depositary's checkpoints, the open questions, the consents of unrecorded
-    kind and the facts from sources weaker than the depositary. It reads no parameters.
+    kind, the facts from sources weaker than the depositary and the facts awaiting review.
+    It reads no parameters.
 
     Queries: the revision (ETag; instruments held in memory, one more when not held) and
     data_quality's own (see there), whatever the number of participants.
     """
     report = data_quality(selectors.instrument_list_at(request_revision(request)))
-    return render(request, "reports/data_quality.html", {"report": report})
+    awaiting = facts_awaiting_review_count(report)
+    return render(request, "reports/data_quality.html", {"report": report, "awaiting": awaiting})

@@ -190,6 +190,7 @@ def _snapshot() -> str:
 
 
 def _load_shipped_data_if_missing() -> None:
+    from instruments.depositary.facts import facts_batches_store
     from reports.models import Obligation
     from reports.snapshot import snapshot_restore, tracker_data_counts
     from states.models import Participant
@@ -201,6 +202,10 @@ def _load_shipped_data_if_missing() -> None:
         call_command("load_treaty_data", verbosity=0)
     if not Obligation.objects.exists():
         call_command("load_obligations", verbosity=0)
+    if emptied:
+        # The snapshot holds the tracker's records, not the review of proposals: the
+        # post-2014 facts are proposed again, as the shipped load leaves them.
+        facts_batches_store()
 
 
 @pytest.fixture(autouse=True)
@@ -290,6 +295,25 @@ def editor_client(client, editor):
 def viewer_client(client, viewer):
     client.force_login(viewer)
     return client
+
+
+@pytest.fixture
+def post2014_facts_accepted(real_data):
+    """The shipped post-2014 facts (Japan's 2017 acceptances, Germany's 2021 Firearms
+    consent, ...) accepted by an editor, as the review in the back office writes them: the
+    data a deployment holds once the proposed facts are reviewed."""
+    from instruments.depositary.decisions import batch_decide_all
+    from instruments.models import DepositaryBatch
+
+    editor = _staff_user("facts-editor", SPMU_EDITORS)
+    batches = DepositaryBatch.objects.filter(
+        source_form=DepositaryBatch.Form.FACTS, state=DepositaryBatch.State.OPEN
+    ).order_by("instrument__display_order")  # the Convention before its Protocols (art. 37)
+    assert batches, "the shipped load proposes the post-2014 facts"
+    for batch in batches:
+        seen = dict(batch.proposals.values_list("pk", "version"))
+        outcomes = batch_decide_all(batch=batch, accept=True, actor=editor, seen=seen)
+        assert all(getattr(o, "written", False) for o in outcomes), outcomes
 
 
 @pytest.fixture

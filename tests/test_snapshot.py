@@ -11,7 +11,13 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from instruments import services as treaty_services
-from instruments.models import Declaration, Instrument, TreatyAction
+from instruments.models import (
+    Declaration,
+    DepositaryBatch,
+    DepositaryProposal,
+    Instrument,
+    TreatyAction,
+)
 from reports import services, sweep
 from reports.coverage import coverage_set
 from reports.models import ComplianceFlag, Submission
@@ -32,10 +38,12 @@ def export() -> str:
 
 
 def empty_the_tracker_tables() -> None:
-    """What a newly migrated database holds of tracker data: nothing. (Plain DELETEs: a
-    model delete would add history rows.)"""
+    """What a newly migrated database holds of tracker data: nothing, and no review of
+    proposals either (the shipped load proposes the post-2014 facts, and a proposal refers
+    to a participant and an instrument). (Plain DELETEs: a model delete would add history
+    rows.)"""
     with connection.cursor() as cursor:
-        for model in reversed(MODELS):
+        for model in [DepositaryProposal, DepositaryBatch, *reversed(MODELS)]:
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
     assert tracker_data_counts() == {}
 

@@ -18,6 +18,11 @@ from instruments.models import Declaration, Instrument, TreatyAction
 from states.api.serializers import ParticipantSerializer
 from states.models import Participant
 
+SOURCE_HELP = (
+    "The source as recorded, for signed-in staff (it may hold working notes: which copy was "
+    "read, what was inferred); for everyone else the citation, as in `citation`."
+)
+
 STATUSES = (domain.NONE, domain.SIGNATORY, domain.PARTY, domain.DENOUNCED)
 CONSENT_KINDS = (
     domain.RATIFICATION,
@@ -252,7 +257,7 @@ class ActionRowSerializer(serializers.Serializer):
     date = serializers.DateField()
     effective_date = serializers.DateField(allow_null=True)
     depositary_notification = serializers.CharField()
-    source = serializers.CharField()
+    source = serializers.CharField(help_text=SOURCE_HELP)
     citation = serializers.CharField(help_text="The source as a reader cites it.")
     note = serializers.CharField()
     version = serializers.IntegerField()
@@ -271,7 +276,7 @@ class ActionSerializer(serializers.Serializer):
     date = serializers.DateField()
     effective_date = serializers.DateField(allow_null=True)
     depositary_notification = serializers.CharField()
-    source = serializers.CharField()
+    source = serializers.CharField(help_text=SOURCE_HELP)
     citation = serializers.CharField(help_text="The source as a reader cites it.")
     note = serializers.CharField()
     version = serializers.IntegerField()
@@ -279,7 +284,8 @@ class ActionSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
-def action_detail(action: TreatyAction) -> dict[str, Any]:
+def action_detail(action: TreatyAction, *, recorded_source: bool = True) -> dict[str, Any]:
+    cited = citation(action.source)
     return {
         "id": action.pk,
         "state": action.participant.iso3,
@@ -288,8 +294,8 @@ def action_detail(action: TreatyAction) -> dict[str, Any]:
         "date": action.date,
         "effective_date": action.effective_date,
         "depositary_notification": action.depositary_notification,
-        "source": action.source,
-        "citation": citation(action.source),
+        "source": action.source if recorded_source else cited,
+        "citation": cited,
         "note": action.note,
         "version": action.version,
         "created_at": action.created_at,
@@ -330,7 +336,7 @@ class DeclarationRowSerializer(serializers.Serializer):
     date = serializers.DateField(allow_null=True)
     made_at = serializers.ChoiceField(choices=Declaration.MadeAt.choices)
     summary = serializers.CharField()
-    source = serializers.CharField()
+    source = serializers.CharField(help_text=SOURCE_HELP)
     citation = serializers.CharField(help_text="The source as a reader cites it.")
     version = serializers.IntegerField()
 
@@ -349,14 +355,15 @@ class DeclarationSerializer(serializers.Serializer):
     date = serializers.DateField(allow_null=True)
     made_at = serializers.ChoiceField(choices=Declaration.MadeAt.choices)
     summary = serializers.CharField()
-    source = serializers.CharField()
+    source = serializers.CharField(help_text=SOURCE_HELP)
     citation = serializers.CharField(help_text="The source as a reader cites it.")
     version = serializers.IntegerField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
 
-def declaration_detail(declaration: Declaration) -> dict[str, Any]:
+def declaration_detail(declaration: Declaration, *, recorded_source: bool = True) -> dict[str, Any]:
+    cited = citation(declaration.source)
     return {
         "id": declaration.pk,
         "state": declaration.participant.iso3,
@@ -366,8 +373,8 @@ def declaration_detail(declaration: Declaration) -> dict[str, Any]:
         "date": declaration.date,
         "made_at": declaration.made_at,
         "summary": declaration.summary,
-        "source": declaration.source,
-        "citation": citation(declaration.source),
+        "source": declaration.source if recorded_source else cited,
+        "citation": cited,
         "version": declaration.version,
         "created_at": declaration.created_at,
         "updated_at": declaration.updated_at,

@@ -11,7 +11,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.conditional import request_revision
+from core.conditional import request_revision, signed_in
 from core.rest.conditional import revision_conditional
 from core.rest.exports import (
     FORMAT_PARAMETER,
@@ -228,7 +228,7 @@ class ActionViewSet(ExportingListMixin, RecordWriteViewSet):
     filterset_class = paged(ActionFilterSet)
 
     def representation(self, record: TreatyAction) -> dict[str, Any]:
-        return action_detail(record)
+        return action_detail(record, recorded_source=signed_in(self.request))
 
     @extend_schema(
         summary="Treaty actions",
@@ -248,13 +248,14 @@ class ActionViewSet(ExportingListMixin, RecordWriteViewSet):
             date_from=params["date_from"],
             date_to=params["date_to"],
         ).order_by(*ACTION_ORDERINGS[params["ordering"]])
+        staff = signed_in(request)  # only staff read the recorded source (action_row)
         return self.list_answer(
             request,
             params,
             action_rows(actions),
             columns=ACTION_COLUMNS,
             filename="untoc-actions",
-            entries=lambda rows: (action_row(r) for r in rows),
+            entries=lambda rows: (action_row(r, recorded_source=staff) for r in rows),
         )
 
     @extend_schema(
@@ -310,7 +311,7 @@ class DeclarationViewSet(RecordWriteViewSet):
     filterset_class = paged(DeclarationFilterSet)
 
     def representation(self, record: Declaration) -> dict[str, Any]:
-        return declaration_detail(record)
+        return declaration_detail(record, recorded_source=signed_in(self.request))
 
     @extend_schema(
         summary="Declarations, reservations, notifications and objections",
@@ -328,7 +329,8 @@ class DeclarationViewSet(RecordWriteViewSet):
             text=params["search"],
         )
         page = paginate(request, declaration_rows(declarations), params)
-        page.results = [declaration_row(r) for r in page.results]
+        staff = signed_in(request)
+        page.results = [declaration_row(r, recorded_source=staff) for r in page.results]
         return Response(page.as_dict())
 
     @extend_schema(

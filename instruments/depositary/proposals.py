@@ -168,10 +168,15 @@ def _recorded(instrument: Instrument, as_at: date) -> dict[int, dict[str, Treaty
 
 
 def _differences(
-    participant: Participant, row: StatusRow | None, recorded: dict[str, TreatyAction]
+    participant: Participant,
+    row: StatusRow | None,
+    recorded: dict[str, TreatyAction],
+    complete_table: bool = True,
 ) -> Iterable[DepositaryProposal]:
     """1. Signature: new, or a changed date. 2. Consent: new, a changed date (with the
-    table's kind where it gives one), or a changed kind. 3. Recorded but not in the table."""
+    table's kind where it gives one), or a changed kind. 3. Recorded but not in the table:
+    only for a whole table; a row of dated facts that gives no signature does not say there
+    was none."""
     table: dict[str, tuple[date, str] | None] = {
         "signature": (row.signature, domain.SIGNATURE) if row and row.signature else None,
         "consent": (row.consent, row.consent_kind or domain.CONSENT_KIND_NOT_RECORDED)
@@ -184,8 +189,9 @@ def _differences(
             "participant": participant,
             "line": row.line if row else None,
             "source": row.source if row else "",
+            "confidence": row.confidence if row else "",
         }
-        if theirs is None and ours is None:
+        if theirs is None and (ours is None or not complete_table):
             continue
         if ours is None:
             assert theirs is not None
@@ -258,7 +264,7 @@ def proposals_build(
     proposals: list[DepositaryProposal] = []
     for participant in step(participants, len(participants)):
         found = _differences(
-            participant, matched.get(participant), recorded.get(participant.pk, {})
+            participant, matched.get(participant), recorded.get(participant.pk, {}), complete_table
         )
         proposals.extend(found)
     batch = DepositaryBatch(
@@ -271,12 +277,17 @@ def proposals_build(
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     if not dry_run:
-        with transaction.atomic():
-            batch.save()
-            for proposal in proposals:
-                proposal.batch = batch
-            DepositaryProposal.objects.bulk_create(proposals)
+        batch_store(batch, proposals)
     return batch, proposals
+
+
+def batch_store(batch: DepositaryBatch, proposals: list[DepositaryProposal]) -> None:
+    """Store a batch built with `dry_run` and its proposals, in one transaction."""
+    with transaction.atomic():
+        batch.save()
+        for proposal in proposals:
+            proposal.batch = batch
+        DepositaryProposal.objects.bulk_create(proposals)
 
 
 def table_import(

@@ -61,6 +61,8 @@ class DepositaryBatch(models.Model):
         verbose_name_plural = "depositary imports"
 
     def __str__(self) -> str:
+        if self.source_form == self.Form.FACTS:
+            return f"{self.instrument}: dated facts from {self.origin or 'other sources'}"
         when = f"as at {self.status_as_at:%d %b %Y}" if self.status_as_at else "(no table)"
         return f"{self.instrument}: status table {when}"
 
@@ -98,6 +100,13 @@ class DepositaryProposal(models.Model):
     new_kind = models.CharField(max_length=24, choices=TreatyAction.Kind.choices, blank=True)
     new_date = models.DateField(null=True, blank=True)
     source = models.TextField(blank=True, help_text="The row's own source, if it has one.")
+    confidence = models.CharField(
+        max_length=8,
+        blank=True,
+        choices=[("high", "High"), ("medium", "Medium"), ("low", "Low")],
+        help_text="How far the source is trusted, for a fact from a source other than the "
+        "depositary's table; empty for the depositary's own.",
+    )
     decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.UNDECIDED)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -331,6 +331,23 @@ class QualityActionSerializer(serializers.Serializer):
     citation = serializers.CharField()
 
 
+class KindAndDateSerializer(serializers.Serializer):
+    kind = serializers.CharField(allow_null=True)
+    date = serializers.DateField(allow_null=True)
+
+
+class AwaitingReviewSerializer(serializers.Serializer):
+    state = serializers.CharField()
+    state_name = serializers.CharField()
+    change = serializers.ChoiceField(
+        choices=["new_action", "changed_date", "changed_kind", "not_in_table"]
+    )
+    recorded = KindAndDateSerializer(help_text="The action recorded now; nulls when none.")
+    proposed = KindAndDateSerializer()
+    confidence = serializers.ChoiceField(choices=["high", "medium", "low"], allow_null=True)
+    source = serializers.CharField(help_text="The citation the action will carry if accepted.")
+
+
 class InstrumentQualitySerializer(serializers.Serializer):
     instrument = serializers.CharField()
     short_title = serializers.CharField()
@@ -341,7 +358,15 @@ class InstrumentQualitySerializer(serializers.Serializer):
     weaker_sources = QualityActionSerializer(
         many=True, help_text="Actions whose source is not the depositary's own record."
     )
+    awaiting_review = AwaitingReviewSerializer(
+        many=True,
+        help_text="Dated facts after 2014 proposed for review that no editor has decided "
+        "yet; they count nowhere until accepted.",
+    )
 
 
 class DataQualitySerializer(serializers.Serializer):
+    facts_awaiting_review = serializers.IntegerField(
+        help_text="How many dated facts after 2014 await an editor's review, all instruments."
+    )
     instruments = InstrumentQualitySerializer(many=True)

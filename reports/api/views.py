@@ -43,7 +43,11 @@ from reports.api.serializers import (
     obligation_row,
     submission_row,
 )
-from reports.data_quality import data_quality, data_quality_entries
+from reports.data_quality import (
+    data_quality,
+    data_quality_entries,
+    facts_awaiting_review_count,
+)
 from reports.filters import (
     OBLIGATION_CODE,
     FlagDetailFilterSet,
@@ -314,13 +318,19 @@ class DataQualityViewSet(ApiViewSet):
         "signatories and parties as at each of the depositary's checkpoints beside the "
         "depositary's counts, with the difference; the open questions (facts a source claims "
         "that are not recorded as actions); the consents whose kind is not recorded; the "
-        "actions whose source is weaker than the depositary's own record.",
+        "actions whose source is weaker than the depositary's own record; the dated facts "
+        "after 2014 awaiting an editor's review.",
         responses=DataQualitySerializer,
     )
     @revision_conditional
     def list(self, request: Request) -> Response:
         report = data_quality(instrument_list_at(request_revision(request)))
-        return Response({"instruments": data_quality_entries(report)})
+        return Response(
+            {
+                "facts_awaiting_review": facts_awaiting_review_count(report),
+                "instruments": data_quality_entries(report),
+            }
+        )
 
 
 class HistoryViewSet(ApiViewSet):

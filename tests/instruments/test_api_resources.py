@@ -183,8 +183,8 @@ def test_actions_order_by_a_whitelisted_field(client, ordering, key, descending)
 
 def test_actions_order_by_instrument(client):
     rows = all_results(client, "actions/", {"ordering": "-instrument", "state": "DEU"})
+    # Germany's Firearms Protocol consent of 2021 awaits review: only its signature counts.
     assert [r["instrument"] for r in rows] == [
-        "fir",
         "fir",
         "som",
         "som",

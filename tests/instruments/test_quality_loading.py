@@ -34,12 +34,15 @@ def test_the_shipped_checkpoints_and_open_questions_are_loaded():
     assert (fiji.claimed_date, fiji.reason) == (None, "confidence medium; no source gives the day")
 
 
-def test_the_facts_after_2014_are_loaded_with_their_sources():
+def test_the_facts_after_2014_are_written_only_once_an_editor_accepts_them(
+    post2014_facts_accepted,
+):
     germany = TreatyAction.objects.get(
         participant__iso3="DEU", instrument__code="fir", kind="consent"
     )
     assert germany.date == date(2021, 10, 14)
     assert "entry into force 13 November 2021" in germany.source
+    assert germany.history.first().history_user.username == "facts-editor"
     japan = TreatyAction.objects.get(
         participant__iso3="JPN", instrument__code="untoc", kind="acceptance"
     )
@@ -53,6 +56,7 @@ def test_loading_the_shipped_data_again_changes_nothing():
     summary = data_load()
     assert summary.changed == 0
     assert summary.counts["open questions"]["unchanged"] == 21
+    assert summary.counts["post-2014 facts proposed for review"]["unchanged"] == 11
 
 
 def test_a_bad_checkpoints_table_is_refused_row_by_row_and_nothing_is_written(tmp_path):

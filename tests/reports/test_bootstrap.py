@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from instruments.models import DepositaryProposal
 from reports.models import ComplianceCheck, ComplianceFlag
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,6 +43,9 @@ def test_bootstrap_checks_compliance_and_a_second_run_changes_nothing():
     assert ComplianceCheck.objects.filter(last_run_at__isnull=False).exists()
     assert f"changed {raised} flag(s)." in line(first, "compliance")
     assert first[-1] == "Ready."
+    # The post-2014 facts stay proposed for an editor's review: bootstrap accepts none.
+    facts = DepositaryProposal.objects.filter(batch__source_form="facts")
+    assert facts.count() == facts.filter(decision="undecided").count() == 11
 
     second = bootstrap()
     assert line(second, "compliance").endswith("changed 0 flag(s).")
@@ -101,3 +105,14 @@ def test_bootstrap_makes_a_new_database_ready_to_serve(tmp_path):
     assert not line(lines, "obligations").endswith("changed 0 record(s).")
     assert "open flag(s)" in line(lines, "compliance")
     assert lines[-1] == "Ready."
+    # What an editor then sees: the post-2014 facts proposed, none written.
+    shown = subprocess.run(
+        [sys.executable, "manage.py", "load_treaty_data", "--dry-run"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    ).stdout
+    assert "post-2014 facts proposed for review: 0 created, 0 updated, 11 unchanged" in shown

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from instruments import quality_services
-from instruments.models import Instrument, TreatyAction
+from instruments.models import DepositaryBatch, Instrument, TreatyAction
 from instruments.services import action_record
 from states.models import Participant
 from tests.apiclient import API
@@ -36,13 +36,47 @@ def test_our_counts_stand_beside_the_depositarys_as_at_its_checkpoint(client):
     assert fir["as_at"] == "2024-05-04"
     assert fir["depositary"] == {"signatories": 52, "parties": 123}
     assert fir["source"] == "UN Treaty Collection, chapter XVIII-12-c, status as at 4 May 2024"
+    # The 2014 table's 113 parties: the facts after it await review and count nowhere.
+    assert fir["tracker"] == {"signatories": 52, "parties": 113}
+    assert fir["difference"] == {"signatories": 0, "parties": -10}
+    assert fir["rows"] == "/instruments/fir/?as_of=2024-05-04&osce_role=any"
+
+
+def test_the_facts_awaiting_review_are_listed_and_counted_nowhere_else(client):
+    response = client.get(API + "data-quality/").json()
+    assert response["facts_awaiting_review"] == 11
+    fir = {e["instrument"]: e for e in response["instruments"]}["fir"]
+    germany = next(f for f in fir["awaiting_review"] if f["state"] == "DEU")
+    assert germany == {
+        "state": "DEU",
+        "state_name": "Germany",
+        "change": "new_action",
+        "recorded": {"kind": None, "date": None},
+        "proposed": {"kind": "consent", "date": "2021-10-14"},
+        "confidence": "high",
+        "source": germany["source"],
+    }
+    assert germany["source"].lower().startswith("netherlands treaty database")
+    html = client.get("/data-quality/").content.decode()
+    assert "11 post-2014 facts from national treaty databases" in html
+    assert "await review by an SPMU editor" in html
+    batch = DepositaryBatch.objects.get(source_form="facts", instrument__code="fir")
+    assert f'href="/admin/instruments/depositarybatch/{batch.pk}/change/"' in html
+
+
+@pytest.mark.usefixtures("post2014_facts_accepted")
+def test_the_facts_once_accepted_count_and_leave_the_review_list(client):
+    response = client.get(API + "data-quality/").json()
+    assert response["facts_awaiting_review"] == 0
+    (fir,) = {e["instrument"]: e for e in response["instruments"]}["fir"]["checkpoints"]
     # Germany, France, Denmark, Bolivia and Comoros became parties after the 2014 table
     # (China's deposit of 19 December 2023 as well): 113 + 6 = 119 as at 4 May 2024.
     assert fir["tracker"] == {"signatories": 52, "parties": 119}
     assert fir["difference"] == {"signatories": 0, "parties": -4}
-    assert fir["rows"] == "/instruments/fir/?as_of=2024-05-04&osce_role=any"
+    assert "await review" not in client.get("/data-quality/").content.decode()
 
 
+@pytest.mark.usefixtures("post2014_facts_accepted")
 def test_a_recorded_action_moves_the_count_and_the_difference_at_once(client, editor):
     action_record(
         participant=Participant.objects.get(iso3="JPN"),
@@ -56,6 +90,7 @@ def test_a_recorded_action_moves_the_count_and_the_difference_at_once(client, ed
     assert (fir["tracker"]["parties"], fir["difference"]["parties"]) == (120, -3)
 
 
+@pytest.mark.usefixtures("post2014_facts_accepted")
 def test_the_numbers_behind_each_count_are_the_rows_the_linked_page_lists(client):
     (fir,) = quality(client)["fir"]["checkpoints"]
     page = client.get(fir["rows"]).content.decode()
@@ -76,6 +111,7 @@ def test_open_questions_are_listed_not_counted(client):
     assert not Participant.objects.filter(iso3__in=["SOM", "FJI"]).exists()
 
 
+@pytest.mark.usefixtures("post2014_facts_accepted")
 def test_consents_of_unrecorded_kind_and_facts_from_weaker_sources_are_listed(client):
     fir = quality(client)["fir"]
     unrecorded = {(a["state"], a["date"]) for a in fir["kind_not_recorded"]}
@@ -91,7 +127,7 @@ def _numbers_on_the_page(html: str, code: str) -> tuple[int, int, int]:
     def count(anchor: str) -> int:
         return int(re.search(rf'href="#{anchor}-{code}">(\d+)</a>', html).group(1))
 
-    return count("open"), count("kind"), count("weaker")
+    return count("open"), count("kind"), count("weaker"), count("review")
 
 
 def test_the_page_and_the_api_agree(client):
@@ -102,6 +138,7 @@ def test_the_page_and_the_api_agree(client):
             len(entry["open_questions"]),
             len(entry["kind_not_recorded"]),
             len(entry["weaker_sources"]),
+            len(entry["awaiting_review"]),
         )
         for checkpoint in entry["checkpoints"]:
             ours = checkpoint["tracker"]["parties"]
@@ -154,14 +191,15 @@ def size(request, db):
 def test_data_quality_api_queries(client, size, django_assert_num_queries):
     # 1. the data revision (ETag and the instruments held in memory), 2. the instruments,
     # 3. the checkpoints, 4. the participants, 5.-7. the actions as at each of the three
-    # checkpoint dates, 8. the open questions, 9. the actions with their participants.
-    with django_assert_num_queries(9):
+    # checkpoint dates, 8. the open questions, 9. the actions with their participants,
+    # 10. the facts awaiting review with their participants.
+    with django_assert_num_queries(10):
         report = quality(client)
     assert len(report["fir"]["kind_not_recorded"]) >= size
 
 
 def test_data_quality_page_queries(client, size, django_assert_num_queries):
-    # The same nine as the API: the page renders what data_quality read.
-    with django_assert_num_queries(9):
+    # The same ten as the API: the page renders what data_quality read.
+    with django_assert_num_queries(10):
         response = client.get("/data-quality/")
     assert response.status_code == 200

@@ -87,6 +87,7 @@ def test_standings_for_a_past_date_are_computed_while_flags_stay_what_the_check_
     }
 
 
+@pytest.mark.usefixtures("post2014_facts_accepted")  # Japan's 2017 acceptance
 def test_japan_is_not_held_to_the_june_2007_deadline_anywhere(client):
     records_checked_for_all()
     japan = all_results(client, "standings/", {"state": "JPN", "as_of": "2026-01-01"})
@@ -97,6 +98,7 @@ def test_japan_is_not_held_to_the_june_2007_deadline_anywhere(client):
     assert "/states/JPN/" not in cop
 
 
+@pytest.mark.usefixtures("post2014_facts_accepted")  # Japan's 2017 acceptance
 def test_between_its_deposit_and_entry_into_force_japan_is_a_contracting_state(client):
     # Japan deposited on 11 July 2017; the Convention entered into force for it on
     # 10 August 2017 (UNTOC art. 38(2); VCLT art. 2(1)(f), (g)).

@@ -60,6 +60,7 @@ def test_non_parties_are_never_flagged():
     assert not ComplianceFlag.objects.filter(participant=state("IRN")).exists()
 
 
+@pytest.mark.usefixtures("post2014_facts_accepted")  # Japan's 2017 acceptance
 def test_a_state_bound_after_june_2007_owes_the_articles_not_the_2007_deadline():
     sweep.compliance_sweep(as_of=date(2010, 1, 1))
     assert not ComplianceFlag.objects.filter(participant=state("JPN")).exists()

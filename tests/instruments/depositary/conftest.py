@@ -1,9 +1,10 @@
 from datetime import date
 
 import pytest
+from django.db.models import QuerySet
 
-from instruments import domain, services
-from instruments.models import TreatyAction
+from instruments import domain
+from instruments.models import DepositaryBatch, DepositaryProposal, TreatyAction
 from tests.instruments.depositary.tables import Line, table_lines
 
 # The newest depositary checkpoint of the Firearms Protocol (shared depositary_counts.csv);
@@ -16,16 +17,19 @@ GERMANY_FIREARMS = Line("Germany", "DEU", date(2002, 9, 3), date(2021, 10, 14), 
 
 @pytest.fixture
 def germany_firearms_unrecorded(real_data):
-    """The shipped data hold Germany's 2021 consent (post2014_status.csv); these tests are an
-    editor's walk that brings it in from the depositary's table, so it is removed first,
-    through the service, as if the post-2014 facts had not been loaded yet."""
-    consent = TreatyAction.objects.get(
+    """Germany's 2021 consent as the shipped data leave it: proposed for review among the
+    post-2014 facts, undecided, so not recorded. These tests are an editor's walk that brings
+    it in from the depositary's table instead."""
+    assert not TreatyAction.objects.filter(
+        participant__iso3="DEU", instrument__code="fir", kind__in=domain.CONSENT_KINDS
+    ).exists()
+    pending = DepositaryProposal.objects.get(
+        batch__source_form=DepositaryBatch.Form.FACTS,
         participant__iso3="DEU",
-        instrument__code="fir",
-        kind__in=domain.CONSENT_KINDS,
-        date=GERMANY_FIREARMS.consent,
+        new_date=GERMANY_FIREARMS.consent,
     )
-    services.action_delete(action=consent)
+    assert pending.decision == DepositaryProposal.Decision.UNDECIDED
+    return pending
 
 
 @pytest.fixture
@@ -37,11 +41,19 @@ def kinds_we_lack(code: str) -> set[str]:
     """The participants that signed `code` and whose consent, as at AS_AT, we hold with its
     kind not recorded. A table equal to our records proposes each as a ratification (an
     unmarked date after a signature on the depositary's page), so the expected proposals
-    follow the shipped data: the post-2014 facts (post2014_status.csv) add some (China's 2023
-    Firearms consent) and settle others (Japan's 2017 Convention consent, now an
-    acceptance)."""
+    follow the shipped data, and the post-2014 facts once accepted (post2014_facts_accepted)
+    add some (China's 2023 Firearms consent)."""
     return {
         line.iso3
         for line in table_lines(code, AS_AT)
         if line.signature and line.consent and line.kind == domain.CONSENT_KIND_NOT_RECORDED
     }
+
+
+def table_batches() -> QuerySet[DepositaryBatch]:
+    """The depositary tables read, leaving out the post-2014 facts the shipped load proposes."""
+    return DepositaryBatch.objects.exclude(source_form=DepositaryBatch.Form.FACTS)
+
+
+def table_proposals() -> QuerySet[DepositaryProposal]:
+    return DepositaryProposal.objects.exclude(batch__source_form=DepositaryBatch.Form.FACTS)

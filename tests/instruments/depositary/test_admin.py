@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from instruments import selectors
-from instruments.models import DepositaryBatch, DepositaryProposal, Instrument, TreatyAction
-from tests.instruments.depositary.conftest import AS_AT
+from instruments.models import Instrument, TreatyAction
+from tests.instruments.depositary.conftest import AS_AT, table_batches, table_proposals
 from tests.instruments.depositary.tables import html_page, pasted_text, table_lines
 
 pytestmark = pytest.mark.usefixtures("real_data")
@@ -52,7 +52,7 @@ def test_editor_pastes_the_firearms_table_accepts_germany_and_every_view_agrees_
     assert "UN Treaty Collection status page as at 4 May 2024" in page
     assert not TreatyAction.objects.filter(participant__iso3="DEU", date=date(2021, 10, 14))
 
-    batch = DepositaryBatch.objects.get()
+    batch = table_batches().get()
     germany = batch.proposals.get(participant__iso3="DEU")
     page = _text(_decide(editor_client, germany, "accept"))
     assert "Accepted and written: Germany: New action (Ratification, 14 Oct 2021)" in page
@@ -85,7 +85,7 @@ def test_a_saved_status_page_is_read_from_a_file(editor_client, firearms_lines):
 
     editor_client.post(ADD, {"instrument": _fir_id(), "file": upload})
 
-    batch = DepositaryBatch.objects.get()
+    batch = table_batches().get()
     assert (batch.source_form, batch.origin, batch.uploaded_by.username) == (
         "html",
         "fir.html",
@@ -105,7 +105,7 @@ def test_a_bad_table_is_refused_naming_the_line_and_nothing_is_stored(editor_cli
     page = _text(response)
     assert "pasted table: line 9, participant: 'Atlantis' matches no participant" in page
     assert "Nothing was stored." in page
-    assert not DepositaryBatch.objects.exists()
+    assert not table_batches().exists()
 
 
 def test_another_instruments_table_is_refused(editor_client):
@@ -114,14 +114,14 @@ def test_another_instruments_table_is_refused(editor_client):
     page = _text(editor_client.post(ADD, {"instrument": _fir_id(), "pasted": pasted}))
 
     assert "line 1, instrument: this is the status table of the Trafficking in Persons" in page
-    assert not DepositaryBatch.objects.exists()
+    assert not table_batches().exists()
 
 
 def test_a_second_editor_deciding_a_decided_proposal_is_told(editor_client, firearms_lines):
     editor_client.post(
         ADD, {"instrument": _fir_id(), "pasted": pasted_text("fir", AS_AT, firearms_lines)}
     )
-    germany = DepositaryProposal.objects.get(participant__iso3="DEU")
+    germany = table_proposals().get(participant__iso3="DEU")
     _decide(editor_client, germany, "accept")
 
     page = _text(_decide(editor_client, germany, "reject"))  # the page the other editor had
@@ -135,7 +135,7 @@ def test_a_rule_breaking_proposal_shows_the_rule_on_the_page(editor_client, fire
     editor_client.post(
         ADD, {"instrument": _fir_id(), "pasted": pasted_text("fir", AS_AT, firearms_lines)}
     )
-    germany = DepositaryProposal.objects.get(participant__iso3="DEU")
+    germany = table_proposals().get(participant__iso3="DEU")
     # Someone records Germany's consent by hand meanwhile, on another day.
     from instruments import services
 
@@ -158,7 +158,7 @@ def test_a_rule_breaking_proposal_shows_the_rule_on_the_page(editor_client, fire
 def test_accept_all_and_close(editor_client):
     lines = table_lines("fir", AS_AT)
     editor_client.post(ADD, {"instrument": _fir_id(), "pasted": pasted_text("fir", AS_AT, lines)})
-    batch = DepositaryBatch.objects.get()
+    batch = table_batches().get()
     seen = ",".join(f"{p.pk}:{p.version}" for p in batch.proposals.all())
 
     page = _text(
@@ -179,7 +179,7 @@ def test_a_viewer_sees_the_review_but_cannot_decide(editor_client, viewer, firea
     editor_client.post(
         ADD, {"instrument": _fir_id(), "pasted": pasted_text("fir", AS_AT, firearms_lines)}
     )
-    batch = DepositaryBatch.objects.get()
+    batch = table_batches().get()
 
     page = viewer_client.get(f"/admin/instruments/depositarybatch/{batch.pk}/change/")
     assert page.status_code == 200

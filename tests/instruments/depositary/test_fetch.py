@@ -10,8 +10,13 @@ from django.core import mail
 
 from instruments import tasks
 from instruments.depositary import fetch
-from instruments.models import DepositaryBatch, TreatyAction
-from tests.instruments.depositary.conftest import AS_AT, GERMANY_FIREARMS, kinds_we_lack
+from instruments.models import TreatyAction
+from tests.instruments.depositary.conftest import (
+    AS_AT,
+    GERMANY_FIREARMS,
+    kinds_we_lack,
+    table_batches,
+)
 from tests.instruments.depositary.tables import html_page, table_lines
 
 pytestmark = pytest.mark.usefixtures("real_data")
@@ -85,7 +90,7 @@ def test_the_job_reads_the_pages_and_records_each_failure_with_its_reason(
     assert "did not answer within 0.5 seconds" in summary["som"]
     assert "does not read as the Firearms Protocol's status table" in summary["fir"]
     assert "no status table" in summary["fir"]
-    failed = DepositaryBatch.objects.filter(state="failed")
+    failed = table_batches().filter(state="failed")
     assert sorted(b.instrument.code for b in failed) == ["fir", "som", "tip"]
     assert all(b.message and b.origin.startswith(depositary) for b in failed)
     assert "Depositary check, tip:" in caplog.text
@@ -94,7 +99,7 @@ def test_the_job_reads_the_pages_and_records_each_failure_with_its_reason(
 
     (message,) = mail.outbox
     assert message.to == ["editor@example.org"]
-    batch = DepositaryBatch.objects.get(instrument__code="untoc")
+    batch = table_batches().get(instrument__code="untoc")
     assert f"http://127.0.0.1:8000/admin/instruments/depositarybatch/{batch.pk}/change/" in (
         message.body
     )
@@ -110,7 +115,7 @@ def test_a_page_already_read_is_not_stored_again(depositary, job_on):
     # Germany's consent, and each consent whose kind we lack (kinds_we_lack).
     assert first == {"fir": f"{len(kinds_we_lack('fir')) + 1} proposal(s)"}
     assert second == {"fir": "unchanged"}
-    batch = DepositaryBatch.objects.get()
+    batch = table_batches().get()
     assert batch.source_form == "web"
     assert batch.proposals.filter(participant__iso3="DEU").exists()
     assert len(mail.outbox) == 1
@@ -121,7 +126,7 @@ def test_the_job_is_off_by_default(settings):
     assert "depositary-check" not in settings.CELERY_BEAT_SCHEDULE
 
     assert tasks.depositary_check.apply().get() == {"skipped": "DEPOSITARY_CHECK is off"}
-    assert not DepositaryBatch.objects.exists()
+    assert not table_batches().exists()
 
 
 def test_an_address_nobody_answers_is_a_clear_message(real_data):
