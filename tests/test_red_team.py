@@ -103,3 +103,50 @@ def csv_rows_of(text: str) -> list[dict[str, str]]:
     import csv
 
     return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+# --- 2. the anonymous throttle dodged with X-Forwarded-For -------------------------------------
+
+
+@pytest.fixture
+def low_anonymous_rate(settings):
+    from django.core.cache import cache
+
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/minute"},
+    }
+    cache.clear()
+
+
+def fresh_read(client, day: int, **headers):
+    """A read the response cache cannot answer (another date each time), so it is counted."""
+    return client.get(
+        API + f"instruments/?as_of=2010-0{1 + day // 28}-{1 + day % 28:02}", **headers
+    )
+
+
+@pytest.mark.usefixtures("real_data", "low_anonymous_rate")
+def test_a_new_forwarded_for_header_each_time_does_not_reset_the_anonymous_rate(client):
+    for day in range(3):
+        assert fresh_read(client, day).status_code == 200
+    assert fresh_read(client, 3).status_code == 429
+    dodges = [
+        fresh_read(client, day, HTTP_X_FORWARDED_FOR=f"198.51.100.{day}").status_code
+        for day in range(4, 24)
+    ]
+    assert set(dodges) == {429}
+
+
+@pytest.mark.usefixtures("real_data", "low_anonymous_rate")
+def test_behind_one_proxy_the_throttle_counts_the_address_the_proxy_saw(client, settings):
+    settings.PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for day in range(3):
+        forwarded = f"198.51.100.{day}, 203.0.113.9"  # whatever the client wrote, then its own
+        assert fresh_read(client, day, HTTP_X_FORWARDED_FOR=forwarded, **proxy).status_code == 200
+    spoofed = fresh_read(client, 3, HTTP_X_FORWARDED_FOR="192.0.2.1, 203.0.113.9", **proxy)
+    assert spoofed.status_code == 429
+    # Another client behind the same proxy has its own count, as at the login lock.
+    other = fresh_read(client, 4, HTTP_X_FORWARDED_FOR="203.0.113.10", **proxy)
+    assert other.status_code == 200
