@@ -9,6 +9,7 @@ import io
 from datetime import date
 
 import pytest
+from django.test import Client
 from openpyxl import load_workbook
 
 from instruments.models import Instrument
@@ -150,3 +151,70 @@ def test_behind_one_proxy_the_throttle_counts_the_address_the_proxy_saw(client, 
     # Another client behind the same proxy has its own count, as at the login lock.
     other = fresh_read(client, 4, HTTP_X_FORWARDED_FOR="203.0.113.10", **proxy)
     assert other.status_code == 200
+
+
+# --- 5. password spraying ------------------------------------------------------------------------
+
+PASSWORD = "a-long-test-password"  # the fixtures' (tests/conftest.py)
+
+
+def back_office_login(username: str, password: str, address: str = "198.51.100.20"):
+    return Client().post(
+        "/admin/login/?next=/admin/",
+        {"username": username, "password": password},
+        REMOTE_ADDR=address,
+    )
+
+
+def test_one_password_sprayed_over_many_usernames_locks_the_address(editor, viewer, settings):
+    limit = settings.LOGIN_ADDRESS_FAILURE_LIMIT
+    # Fewer tries per username than the per-username lock needs: each alone stays unlocked.
+    answers = [back_office_login(f"user-{n}", "Summer2026!").status_code for n in range(limit - 1)]
+    assert set(answers) == {200}
+    assert back_office_login("user-last", "Summer2026!").status_code == 429
+    # Now the address is refused, also for a real account with its right password...
+    refused = back_office_login(editor.username, PASSWORD)
+    assert refused.status_code == 429
+    assert "from this address" in refused.content.decode()
+    assert 0 < int(refused["Retry-After"]) <= 15 * 60
+    token = Client().post(
+        API + "auth/token/",
+        {"username": editor.username, "password": PASSWORD},
+        content_type="application/json",
+        REMOTE_ADDR="198.51.100.20",
+    )
+    assert token.status_code == 429
+    # ...while the same account from another address gets in.
+    elsewhere = back_office_login(editor.username, PASSWORD, address="203.0.113.50")
+    assert elsewhere.status_code == 302
+
+
+def test_a_sprayer_who_knows_one_password_cannot_clear_the_address_count(editor, settings):
+    limit = settings.LOGIN_ADDRESS_FAILURE_LIMIT
+    for n in range(limit - 1):
+        back_office_login(f"user-{n}", "Summer2026!")
+    assert back_office_login(editor.username, PASSWORD).status_code == 302
+    assert back_office_login("user-more", "Summer2026!").status_code == 429
+
+
+def test_a_few_typing_errors_among_an_offices_staff_do_not_lock_the_office_out(editor, viewer):
+    for user in (editor, viewer):
+        for _ in range(4):
+            assert back_office_login(user.username, "wrong").status_code == 200
+    assert back_office_login(editor.username, PASSWORD).status_code == 302
+    assert back_office_login(viewer.username, PASSWORD).status_code == 302
+
+
+# --- 6. an unsafe `next` after login -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "unsafe", ["https://attacker.example/", "//attacker.example/", "/\\attacker.example"]
+)
+def test_a_login_with_an_unsafe_next_lands_on_the_site(editor, client, unsafe):
+    response = client.post(
+        "/admin/login/", {"username": editor.username, "password": PASSWORD, "next": unsafe}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+    assert client.get(response["Location"]).status_code == 200

@@ -163,6 +163,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
 LOGIN_URL = "admin:login"
+# Where a login goes when its `next` is missing or points off the site (Django's default,
+# /accounts/profile/, is no page here): the back office, which only staff sign in to.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # History is read-only: a revert from the history page would bypass the services' rules.
 SIMPLE_HISTORY_REVERT_DISABLED = True
@@ -380,16 +383,20 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Login brute force (django-axes): 5 failed logins for one username from one address lock that
-# pair out for 15 minutes, on the back-office login and the API's token login alike. Tries
-# made while locked out do not extend the lock.
+# Login brute force (django-axes, core/security.py): 5 failed logins for one username from one
+# address lock that pair out for 15 minutes; 20 from one address across usernames (password
+# spraying) lock the address out. On the back-office login and the API's token login alike.
+# Tries made while locked out do not extend the lock.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+AXES_HANDLER = "core.security.LoginLockHandler"
 AXES_FAILURE_LIMIT = 5
+LOGIN_ADDRESS_FAILURE_LIMIT = 20
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# In this order: the handler gives each its own limit.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Administrators can review every failed login (the last 1000 per username) in the back office.
