@@ -218,3 +218,45 @@ def test_a_login_with_an_unsafe_next_lands_on_the_site(editor, client, unsafe):
     assert response.status_code == 302
     assert response["Location"] == "/admin/"
     assert client.get(response["Location"]).status_code == 200
+
+
+# --- 4. the response cache poisoned through the Host header ------------------------------------
+
+POISON = "127.0.0.1:31337"
+POISONED_READS = [
+    "/status/?as_of=2007-06-30&osce_role=osce",  # the permalink
+    "/feeds/actions/",  # the feed's links
+    API + "status/?as_of=2007-06-30&page_size=5",  # the API's page links
+]
+
+
+@pytest.mark.usefixtures("real_data")
+@pytest.mark.parametrize("path", POISONED_READS)
+def test_a_forged_host_is_not_planted_in_what_later_visitors_get(client, path, settings):
+    first = client.get(path, HTTP_HOST=POISON)
+    assert first.status_code == 200
+    assert POISON.encode() not in first.content
+    later = client.get(path)  # served from the response cache
+    assert later.status_code == 200
+    assert POISON.encode() not in later.content
+    assert settings.SITE_URL.encode() in later.content
+
+
+@pytest.mark.usefixtures("real_data")
+def test_a_host_outside_allowed_hosts_is_refused_even_when_the_answer_is_cached(client):
+    path = "/status/?as_of=2007-06-30&osce_role=osce"
+    assert client.get(path).status_code == 200  # now kept in the response cache
+    assert client.get(path, HTTP_HOST="attacker.example").status_code == 400
+
+
+@pytest.mark.parametrize("value", ["untoc.example.org", "ftp://untoc.example.org", "https://"])
+def test_a_site_url_that_is_not_an_address_is_refused_naming_the_variable(monkeypatch, value):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from untoc_tracker.settings.environment import env_site_url
+
+    monkeypatch.setenv("DJANGO_SITE_URL", value)
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_SITE_URL="):
+        env_site_url("DJANGO_SITE_URL", "http://127.0.0.1:8000")
+    monkeypatch.setenv("DJANGO_SITE_URL", "https://untoc.example.org/")
+    assert env_site_url("DJANGO_SITE_URL", "") == "https://untoc.example.org"

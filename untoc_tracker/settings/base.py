@@ -19,6 +19,7 @@ from untoc_tracker.settings.environment import (
     env_proxy_ssl_header,
     env_rate,
     env_redis_url,
+    env_site_url,
     env_str,
 )
 
@@ -234,8 +235,10 @@ if DEPOSITARY_CHECK_ENABLED:
         "task": "instruments.tasks.depositary_check",
         "schedule": crontab(minute="0", hour="6", day_of_week="mon"),
     }
-# The site's address as editors reach it, for links in e-mails.
-SITE_URL = env_str("DJANGO_SITE_URL", "http://127.0.0.1:8000")
+# The site's address as readers and editors reach it: every absolute link the site gives
+# (permalinks, the feed, the API's page links, e-mails) starts with it, never with the Host
+# header a client sent (core/links.py).
+SITE_URL = env_site_url("DJANGO_SITE_URL", "http://127.0.0.1:8000")
 
 # --- Cache --------------------------------------------------------------------------------
 # "default": the response cache and the API's throttle counts (core/cache.py). With Redis,
