@@ -260,3 +260,114 @@ def test_a_site_url_that_is_not_an_address_is_refused_naming_the_variable(monkey
         env_site_url("DJANGO_SITE_URL", "http://127.0.0.1:8000")
     monkeypatch.setenv("DJANGO_SITE_URL", "https://untoc.example.org/")
     assert env_site_url("DJANGO_SITE_URL", "") == "https://untoc.example.org"
+
+
+# --- 3. API tokens that never ended ----------------------------------------------------------
+
+
+def new_token(user, name: str = "nightly export", address: str = "127.0.0.1") -> dict:
+    response = Client().post(
+        API + "auth/token/",
+        {"username": user.username, "password": PASSWORD, "name": name},
+        content_type="application/json",
+        REMOTE_ADDR=address,
+    )
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def with_token(token: str, path: str = "history/", method: str = "get"):
+    return getattr(Client(), method)(API + path, HTTP_AUTHORIZATION=f"Token {token}")
+
+
+def test_a_token_is_kept_only_as_a_hash_and_shown_once(editor):
+    from django.db import connection
+
+    from core.models import ApiToken
+
+    issued = new_token(editor)
+    assert set(issued) == {"token", "id", "name", "created", "expiry"}
+    assert issued["name"] == "nightly export"
+    stored = ApiToken.objects.get(user=editor)
+    assert issued["token"] not in {stored.digest, stored.token_key}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM core_apitoken")
+        assert not any(issued["token"] in str(value) for row in cursor for value in row)
+    listed = with_token(issued["token"], "auth/tokens/").json()
+    assert listed == [{k: issued[k] for k in ("id", "name", "created", "expiry")}]
+
+
+def test_a_token_ends_at_its_expiry(editor, settings):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    issued = new_token(editor)
+    days = settings.API_TOKEN_TTL_DAYS
+    assert with_token(issued["token"]).status_code == 200
+    with time_machine.travel(timezone.now() + timedelta(days=days, minutes=1)):
+        assert with_token(issued["token"]).status_code == 401
+
+
+def test_a_password_change_revokes_every_token_of_the_user(editor, viewer):
+    first, second = new_token(editor), new_token(editor, "second")
+    others = new_token(viewer)
+    editor.set_password("another-long-password")
+    editor.save()
+    assert with_token(first["token"]).status_code == 401
+    assert with_token(second["token"]).status_code == 401
+    assert with_token(others["token"]).status_code == 200
+
+
+def test_a_password_changed_in_the_back_office_revokes_the_tokens(editor):
+    issued = new_token(editor)
+    client = Client()
+    client.force_login(editor)
+    changed = client.post(
+        "/admin/password_change/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-new-long-password-2026",
+            "new_password2": "a-new-long-password-2026",
+        },
+    )
+    assert changed.status_code == 302
+    assert with_token(issued["token"]).status_code == 401
+
+
+def test_deactivating_an_account_revokes_its_tokens_for_good(editor):
+    from core.models import ApiToken
+
+    issued = new_token(editor)
+    editor.is_active = False
+    editor.save()
+    assert not ApiToken.objects.filter(user=editor).exists()
+    editor.is_active = True
+    editor.save()
+    assert with_token(issued["token"]).status_code == 401
+
+
+def test_a_user_lists_and_revokes_their_own_tokens_only(editor, viewer):
+    kept, revoked = new_token(editor, "kept"), new_token(editor, "revoked")
+    theirs = new_token(viewer, "viewer's")
+    listing = with_token(kept["token"], "auth/tokens/").json()
+    assert [t["name"] for t in listing] == ["kept", "revoked"]
+    # Another user's token is not found, and stays working.
+    assert with_token(kept["token"], f"auth/tokens/{theirs['id']}/", "delete").status_code == 404
+    assert with_token(theirs["token"]).status_code == 200
+    gone = with_token(kept["token"], f"auth/tokens/{revoked['id']}/", "delete")
+    assert gone.status_code == 204
+    assert with_token(revoked["token"]).status_code == 401
+    assert [t["name"] for t in with_token(kept["token"], "auth/tokens/").json()] == ["kept"]
+    assert Client().get(API + "auth/tokens/").status_code == 401
+
+
+def test_the_schema_documents_the_token_shape_and_routes(client):
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    login = schema["paths"]["/api/v1/auth/token/"]["post"]
+    shape = login["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    fields = schema["components"]["schemas"][shape.rsplit("/", 1)[1]]["properties"]
+    assert set(fields) == {"token", "id", "name", "created", "expiry"}
+    assert "get" in schema["paths"]["/api/v1/auth/tokens/"]
+    assert "delete" in schema["paths"]["/api/v1/auth/tokens/{uid}/"]

@@ -51,7 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -287,7 +287,7 @@ REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes "not signed in" a 401 rather than a 403.
     # No Basic authentication: passwords are not sent with every request.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
@@ -300,6 +300,16 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["core.rest.throttling.AnonymousThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": env_rate("API_ANON_THROTTLE_RATE", "120/minute")},
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+# API tokens (django-rest-knox, core/rest/auth.py): each login makes a new token, stored as a
+# hash, named by its owner, ending after API_TOKEN_TTL_DAYS; sent as `Authorization: Token ...`.
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30, minimum=1)
+KNOX_TOKEN_MODEL = "core.ApiToken"
+REST_KNOX = {
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+    "TOKEN_TTL": timedelta(days=API_TOKEN_TTL_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",
 }
 
 SPECTACULAR_SETTINGS = {
