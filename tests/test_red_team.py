@@ -6,7 +6,9 @@ spraying across usernames, and an unsafe `next` after login.
 """
 
 import io
+import re
 from datetime import date
+from html import unescape
 
 import pytest
 from django.test import Client
@@ -371,3 +373,29 @@ def test_the_schema_documents_the_token_shape_and_routes(client):
     assert set(fields) == {"token", "id", "name", "created", "expiry"}
     assert "get" in schema["paths"]["/api/v1/auth/tokens/"]
     assert "delete" in schema["paths"]["/api/v1/auth/tokens/{uid}/"]
+
+
+def test_the_status_tables_download_shows_a_formula_source_as_text(client, formula_action):
+    """As a reader would meet it: the status page's download links, then a spreadsheet."""
+    page = client.get("/status/", {"osce_role": "any", "as_of": "2001-02-01"})
+    assert page.status_code == 200, page.content[:300]
+    links = re.findall(
+        r'href="(/api/v1/status/\?[^"]*format=(?:csv|xlsx)[^"]*)"', page.content.decode()
+    )
+    assert len(links) == 2
+    csv_link, xlsx_link = (unescape(link) for link in links)
+    rows = csv_rows(client.get(csv_link))
+    (untoc,) = [r for r in rows if (r["state"], r["instrument"]) == ("SSD", "untoc")]
+    assert untoc["signature_source"].startswith("'=1+1")
+    sheet = load_workbook(io.BytesIO(client.get(xlsx_link).content)).active
+    header = [cell.value for cell in sheet[1]]
+    state, instrument, source = (
+        header.index(c) for c in ("state", "instrument", "signature_source")
+    )
+    (cell,) = [
+        row[source]
+        for row in sheet.iter_rows(min_row=2)
+        if (row[state].value, row[instrument].value) == ("SSD", "untoc")
+    ]
+    assert cell.value.startswith("=1+1")
+    assert cell.data_type == "s"
