@@ -20,6 +20,8 @@ The expectation, in words:
 - The public pages, the API's reads of treaty data, the schema, the docs and /healthz: everyone.
 - The API's writes (actions, declarations, submissions): SPMU editors and administrators.
 - The API's history of changes: staff only.
+- The API's token list and revocation: each signed-in user, for their own tokens only (another
+  user's token is not found).
 - The back office: staff only; each model as its permissions say (viewers look, editors change
   what SPMU maintains, only administrators manage users, groups, tokens and the login lock).
 - Every HTML answer carries the security headers; no API answer is HTML.
