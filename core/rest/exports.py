@@ -17,7 +17,6 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from string import ascii_uppercase
 from typing import Any
 
 import tablib
@@ -25,6 +24,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -103,9 +103,9 @@ def _xlsx(table: Table) -> bytes:
             if isinstance(value, str):
                 cell.data_type = "s"  # openpyxl reads "=..." as a formula
                 cell.quotePrefix = formula_like(value)
-    for letter, cells in zip(ascii_uppercase, sheet.iter_cols(), strict=False):
+    for number, cells in enumerate(sheet.iter_cols(), start=1):
         widest = max(len(str(cell.value or "")) for cell in cells)
-        sheet.column_dimensions[letter].width = min(widest + 2, 60)
+        sheet.column_dimensions[get_column_letter(number)].width = min(widest + 2, 60)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
