@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import Model
 from django.db.models.signals import pre_save
 
 from core.models import ApiToken
@@ -24,7 +25,7 @@ def tokens_revoke(user: AbstractBaseUser) -> int:
 
 
 def _revoke_on_credentials_change(
-    sender: type, instance: Any, update_fields: Any = None, raw: bool = False, **kwargs: Any
+    sender: type[Model], instance: Any, update_fields: Any = None, raw: bool = False, **kwargs: Any
 ) -> None:
     if raw or instance.pk is None:
         return
