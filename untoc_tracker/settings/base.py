@@ -418,8 +418,6 @@ AXES_LOCKOUT_CALLABLE = "core.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "core.security.client_address"
 # How many proxies in front of the web process append to X-Forwarded-For; 0 reads the
 # address of the connection itself (a client could write X-Forwarded-For to dodge the lock).
-# The login lock and the API's anonymous throttle both count by this reading
-# (core.security.client_address). django-axes' own ipware settings are not used: ipware
-# prefers a publicly routable address to the configured position, so it would read a client
-# on a private network behind a public proxy as the proxy, a different reading of this count.
+# The login lock and the anonymous API throttle both count by this reading
+# (core.security.client_address; why not axes' ipware settings: README, "Where things live").
 PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
