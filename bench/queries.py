@@ -42,7 +42,7 @@ API_LISTS = [
     ("history/ (staff, by token)", "/api/v1/history/?resource=actions"),
 ]
 # Statements that read the caller's token, session or user, and nothing else.
-AUTHENTICATION = re.compile(r'\bFROM "(authtoken_token|django_session|auth_user)"')
+AUTHENTICATION = re.compile(r'\bFROM "(core_apitoken|django_session|auth_user)"')
 
 
 @dataclass

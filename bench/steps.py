@@ -23,7 +23,6 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from bench import dataset, load, queries, serving, sweep
 
@@ -51,8 +50,10 @@ def staff_prepare() -> str:
     from django.contrib.auth import get_user_model
 
     viewer = get_user_model().objects.get(username="bench-viewer")
-    token, _ = Token.objects.get_or_create(user=viewer)
-    return token.key
+    from core.models import ApiToken
+
+    _, token = ApiToken.objects.create(user=viewer, name="benchmark")
+    return token
 
 
 def database_version() -> str:

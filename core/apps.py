@@ -8,3 +8,9 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "Tracker machinery"
+
+    def ready(self) -> None:
+        import core.admin_tokens  # noqa: F401 (registers the API tokens' back-office page)
+        from core import tokens
+
+        tokens.connect()

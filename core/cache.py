@@ -12,7 +12,8 @@ The middleware sits between ConditionalGetMiddleware (which answers If-None-Matc
 stored ETag) and GZipMiddleware (whose gzipped bytes and weak ETag are what is stored, so a
 page is compressed once per revision, not once per request). It runs before sessions and
 authentication: a request that carries credentials or a session cookie is never served, nor
-its answer kept, here.
+its answer kept, here. Nor is one whose Host is outside ALLOWED_HOSTS; and no answer depends on
+the Host a client sent, since absolute links are built on DJANGO_SITE_URL (core/links.py).
 
 An answer is kept in two caches: "local", the process's own memory, asked first (no round
 trip), and "default", Redis shared by the web processes through django-redis with
@@ -108,6 +109,9 @@ class ResponseCacheMiddleware:
         key = response_cache_key(request)
         if key is None:
             return self.get_response(request)
+        # A host outside ALLOWED_HOSTS is refused (400) before anything is served or kept, as
+        # when the answer is built: an answer served from here would skip Django's check.
+        request.get_host()
         local, shared = caches[LOCAL_CACHE], caches[RESPONSE_CACHE]
         held = local.get(key)
         if held is None and shared is not local:

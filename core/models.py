@@ -1,4 +1,7 @@
+import uuid
+
 from django.db import models
+from knox.models import AbstractAuthToken
 
 
 class DataRevision(models.Model):
@@ -17,3 +20,19 @@ class DataRevision(models.Model):
 
     def __str__(self) -> str:
         return f"revision {self.number}"
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token (django-rest-knox): only its SHA-512 hash is kept, the token itself is
+    shown once, when it is made. It ends at `expiry`, when its owner revokes it, and when the
+    owner's password changes or the account is deactivated (core/tokens.py)."""
+
+    uid = models.UUIDField("id", default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=100, help_text="What the token is for, as its owner put it.")
+
+    class Meta:
+        verbose_name = "API token"
+        ordering = ["user", "created"]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.name}"

@@ -1,7 +1,12 @@
 """Who is knocking, and what a locked-out login hears (django-axes; settings under "Security").
 
-Five failed logins for one username from one address lock that pair out for fifteen minutes,
-on the back-office login and the API's token login alike. The answer is 429 with Retry-After:
+Two limits, on the back-office login and the API's token login alike, each counting the
+failures of the last fifteen minutes:
+- five failed logins for one username from one address lock that pair out (guessing one
+  account's password);
+- twenty failed logins from one address, whatever the usernames, lock that address out
+  (password spraying: one common password tried on many accounts).
+A lock lasts fifteen minutes from the failure that set it. The answer is 429 with Retry-After:
 in the API's error shape under /api/, a back-office page elsewhere.
 """
 
@@ -9,11 +14,12 @@ import math
 from datetime import timedelta
 from typing import Any
 
+from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username, get_cool_off
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import admin
-from django.db.models import Max
+from django.db.models import Max, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -37,17 +43,57 @@ def client_address(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
-def lockout_remaining(request: HttpRequest, credentials: dict[str, Any] | None) -> timedelta:
-    """How long this username and address stay locked out: the cool-off from the last failure
-    counted (tries made while locked out are not counted, so they do not extend it)."""
-    cool_off = get_cool_off(request) or timedelta(0)
-    last = AccessAttempt.objects.filter(
-        username=get_client_username(request, credentials),
-        ip_address=getattr(request, "axes_ip_address", client_address(request)),
-    ).aggregate(last=Max("attempt_time"))["last"]
+class LoginLockHandler(AxesDatabaseHandler):
+    """AXES_HANDLER: django-axes' database handler with a limit of its own for each lockout
+    parameter (AXES_LOCKOUT_PARAMETERS: the username-and-address pair, then the address).
+
+    django-axes compares the larger count with one limit; an office behind one address would
+    then be locked out by five typing errors among its staff. And a successful login clears
+    only its own username's failures, so a sprayer who knows one password cannot wipe the
+    address's count by logging in.
+    """
+
+    def get_failures(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:
+        pair, address = (_failures(a) for a in self.get_user_attempts(request, credentials))
+        if address >= settings.LOGIN_ADDRESS_FAILURE_LIMIT:
+            return max(pair, settings.AXES_FAILURE_LIMIT)  # what axes reads as "locked"
+        return pair
+
+    def reset_user_attempts(
+        self, request: HttpRequest, credentials: dict[str, Any] | None = None
+    ) -> int:
+        pair, _address = self.filter_user_attempts(request, credentials)
+        count, _ = pair.delete()
+        return count
+
+
+def _failures(attempts: QuerySet[AccessAttempt]) -> int:
+    return attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0
+
+
+def _remaining(attempts: QuerySet[AccessAttempt], cool_off: timedelta) -> timedelta:
+    last = attempts.aggregate(last=Max("attempt_time"))["last"]
     if last is None:
         return cool_off
     return max(last + cool_off - timezone.now(), timedelta(0))
+
+
+def lockout_state(
+    request: HttpRequest, credentials: dict[str, Any] | None
+) -> tuple[bool, timedelta]:
+    """Whether the whole address is locked out (rather than one username at it), and how long
+    the lock lasts: the cool-off from the last failure counted (tries made while locked out
+    are not counted, so they do not extend it)."""
+    cool_off = get_cool_off(request) or timedelta(0)
+    since = timezone.now() - cool_off
+    address = AccessAttempt.objects.filter(
+        ip_address=getattr(request, "axes_ip_address", client_address(request)),
+        attempt_time__gte=since,
+    )
+    if _failures(address) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT:
+        return True, _remaining(address, cool_off)
+    pair = address.filter(username=get_client_username(request, credentials))
+    return False, _remaining(pair, cool_off)
 
 
 def lockout_response(
@@ -56,12 +102,13 @@ def lockout_response(
     credentials: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """AXES_LOCKOUT_CALLABLE: the answer to a login refused for too many failures."""
-    remaining = lockout_remaining(request, credentials)
+    whole_address, remaining = lockout_state(request, credentials)
     seconds = max(math.ceil(remaining.total_seconds()), 1)
     minutes = math.ceil(seconds / 60)
+    who = "from this address" if whole_address else "for this username from this address"
     message = (
-        f"Too many failed logins for this username from this address: logins are refused "
-        f"for {minutes} more minute{'s' if minutes != 1 else ''}, also with the right password."
+        f"Too many failed logins {who}: logins are refused for {minutes} more "
+        f"minute{'s' if minutes != 1 else ''}, also with the right password."
     )
     if request.path.startswith("/api/"):
         body = {

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
+from core.links import absolute_url
 from instruments import records
 from instruments.citations import citation
 from instruments.models import TreatyAction
@@ -55,11 +56,12 @@ class ActionFeed(Feed):
             "later actions partial."
         )
 
+    # Absolute already, so the syndication framework does not prefix the request's host.
     def link(self, filters: FeedFilters) -> str:
-        return reverse("status")
+        return absolute_url(reverse("status"))
 
     def feed_url(self, filters: FeedFilters) -> str:
-        return self.request.get_full_path()
+        return absolute_url(self.request.get_full_path())
 
     def items(self, filters: FeedFilters) -> list[TreatyAction]:
         return records.action_list_latest(
@@ -85,7 +87,7 @@ class ActionFeed(Feed):
 
     def item_link(self, action: TreatyAction) -> str:
         profile = reverse("participant-detail", args=[action.participant.iso3])
-        return f"{profile}#action-{action.pk}"
+        return absolute_url(f"{profile}#action-{action.pk}")
 
     def item_guid(self, action: TreatyAction) -> str:
         return f"untoc-tracker:action:{action.pk}"

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from core.conditional import request_revision
 from core.filters import QueryFilterSet
+from core.links import absolute_url
 
 # The API's status/ resource; its ?format=csv and ?format=xlsx exports take the page's filters.
 STATUS_EXPORT_PATH = "/api/v1/status/"
@@ -52,7 +53,7 @@ def citation(request: HttpRequest, filters: QueryFilterSet, scope: str) -> dict:
     return {
         "as_of": filters.form.cleaned_data["as_of"],
         "scope": scope,
-        "permalink": request.build_absolute_uri(f"{request.path}?{filters.query_string()}"),
+        "permalink": absolute_url(f"{request.path}?{filters.query_string()}"),
         "revision": request_revision(request),
         "retrieved": timezone.localdate(),
     }

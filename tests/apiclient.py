@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 from openpyxl import load_workbook
-from rest_framework.authtoken.models import Token
 
 API = "/api/v1/"
 
@@ -54,8 +53,10 @@ def as_csv_text(value: Any) -> str:
 
 
 def token_headers(user) -> dict[str, str]:
-    token, _ = Token.objects.get_or_create(user=user)
-    return {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    from core.models import ApiToken
+
+    _, token = ApiToken.objects.create(user=user, name="test")
+    return {"HTTP_AUTHORIZATION": f"Token {token}"}
 
 
 def problems(response) -> dict[str | None, str]:

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
+from core.models import ApiToken
 from tests.apiclient import API, problems
 
 PASSWORD = "a-long-test-password"  # the fixtures' (tests/conftest.py)
@@ -123,12 +123,12 @@ def test_behind_a_proxy_the_lock_counts_by_the_address_the_proxy_saw(editor, set
 # --- the API's token login -------------------------------------------------------------------
 
 
-def test_the_token_login_gives_the_users_api_token_which_then_authenticates(editor):
+def test_the_token_login_gives_a_new_api_token_which_then_authenticates(editor):
     response = token_login(Client(), editor.username, PASSWORD)
     assert response.status_code == 200
     key = response.json()["token"]
-    assert key == Token.objects.get(user=editor).key
-    assert token_login(Client(), editor.username, PASSWORD).json() == {"token": key}
+    assert ApiToken.objects.filter(user=editor).count() == 1
+    assert token_login(Client(), editor.username, PASSWORD).json()["token"] != key
     history = Client().get(API + "history/", HTTP_AUTHORIZATION=f"Token {key}")
     assert history.status_code == 200
     editor.refresh_from_db()
@@ -139,7 +139,7 @@ def test_a_wrong_password_at_the_token_login_is_400_in_the_error_shape(editor):
     response = token_login(Client(), editor.username, "wrong")
     assert response.status_code == 400
     assert problems(response) == {None: "invalid_credentials"}
-    assert not Token.objects.filter(user=editor).exists()
+    assert not ApiToken.objects.filter(user=editor).exists()
 
 
 def test_a_token_login_without_a_password_names_the_field():

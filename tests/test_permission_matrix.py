@@ -20,6 +20,8 @@ The expectation, in words:
 - The public pages, the API's reads of treaty data, the schema, the docs and /healthz: everyone.
 - The API's writes (actions, declarations, submissions): SPMU editors and administrators.
 - The API's history of changes: staff only.
+- The API's token list and revocation: each signed-in user, for their own tokens only (another
+  user's token is not found).
 - The back office: staff only; each model as its permissions say (viewers look, editors change
   what SPMU maintains, only administrators manage users, groups, tokens and the login lock).
 - Every HTML answer carries the security headers; no API answer is HTML.
@@ -41,8 +43,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils.regex_helper import normalize
-from rest_framework.authtoken.models import Token
 
+from core.models import ApiToken
 from reports import services as report_services
 from reports import sweep
 from reports.coverage import coverage_set
@@ -65,6 +67,10 @@ class Access:
     # What a read that gets through answers, when it is not 200 or a redirect.
     answers: int | None = None
     query: str = ""  # added to the probed URL
+    methods: tuple[str, ...] = ()  # the writes to probe, when not the usual ones
+    # Whether a record that is not the visitor's is answered as not found (404), which then
+    # counts as a refusal.
+    own_records_only: bool = False
 
 
 PUBLIC_READ = Access(read=EVERYONE)
@@ -104,6 +110,12 @@ ROUTES: dict[str, Access] = {
     "api:data-quality-list": PUBLIC_READ,
     # The token login only takes a POST, from anyone.
     "api:auth-token": Access(read=NOBODY, write=EVERYONE),
+    # Each signed-in user lists and revokes their own tokens; the probed token is the
+    # administrator's, so only the administrator revokes it and the others do not find it.
+    "api:auth-token-list": Access(read=STAFF, write=None),
+    "api:auth-token-detail": Access(
+        read=NOBODY, write=ADMIN, methods=("delete",), own_records_only=True
+    ),
     "schema": PUBLIC_READ,
     "api-docs": PUBLIC_READ,
     # The back office outside its models.
@@ -146,7 +158,8 @@ READ_ONLY = ModelAccess(view=STAFF, add=NOBODY, change=NOBODY, delete=NOBODY)
 ADMIN_MODELS: dict[str, ModelAccess] = {
     "auth.user": ADMINISTRATION,
     "auth.group": ADMINISTRATION,
-    "authtoken.tokenproxy": ADMINISTRATION,
+    # Administrators see every user's API tokens and revoke one by deleting it.
+    "core.apitoken": ModelAccess(view=ADMIN, add=NOBODY, change=NOBODY, delete=ADMIN),
     "axes.accessattempt": LOGIN_LOCK,
     "axes.accesslog": LOGIN_LOCK,
     "axes.accessfailurelog": LOGIN_LOCK,
@@ -262,7 +275,9 @@ def cast(real_data, editor, viewer) -> dict[str, Any]:
     administrator = get_user_model().objects.create_superuser(
         "administrator", password="a-long-test-password"
     )
-    Token.objects.get_or_create(user=administrator)
+    # The administrator's token is the one the probes of a token's route name.
+    ApiToken.objects.create(user=administrator, name="administrator's script")
+    ApiToken.objects.create(user=editor, name="editor's script")
     austria = Participant.objects.get(iso3="AUT")
     report_services.submission_record(
         participant=austria,
@@ -315,6 +330,9 @@ def sample_arguments(route: Route) -> dict[str, str]:
         return {"app_label": "instruments"}
     if route.key == "admin:catch_all":
         return {"url": "no-such-page/"}
+    if route.key == "api:auth-token-detail":
+        token = ApiToken.objects.get(user__is_superuser=True)
+        return {"format": "json", "uid": str(token.uid)}
     if route.is_api:
         values = {"format": "json"}
         view = getattr(route.pattern.callback, "cls", None)
@@ -351,6 +369,9 @@ WRITE_THROUGH = {200, 201, 204, 302, 400, 409, 412, 428}
 def refused(route: Route, role: str, response) -> bool:
     if response.status_code in REFUSED:
         return True
+    access = ROUTES.get(route.key)
+    if response.status_code == 404 and access is not None and access.own_records_only:
+        return True
     if response.status_code in (301, 302):
         location = response["Location"]
         # The back office sends a visitor who is not signed in to its login (or, from its
@@ -369,6 +390,9 @@ def client_for(user) -> Client:
 
 
 def writes(route: Route, url: str) -> list[str]:
+    access = ROUTES.get(route.key)
+    if access is not None and access.methods:
+        return list(access.methods)
     if route.is_api and route.key.endswith("-detail"):
         return ["put", "patch", "delete"]
     return ["post"]

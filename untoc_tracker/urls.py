@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from core.rest.auth import TokenLoginView
+from core.rest.auth import TokenDetailView, TokenListView, TokenLoginView
 from untoc_tracker.api import router
 from untoc_tracker.health import healthz
 
@@ -13,6 +13,8 @@ admin.site.index_title = "Treaty data"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", TokenLoginView.as_view(), name="auth-token"),
+    path("api/v1/auth/tokens/", TokenListView.as_view(), name="auth-token-list"),
+    path("api/v1/auth/tokens/<uuid:uid>/", TokenDetailView.as_view(), name="auth-token-detail"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view loads Swagger UI's start-up script from a URL rather than inline, so the

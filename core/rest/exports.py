@@ -5,8 +5,15 @@ negotiated format is one of theirs, answers with `export_response(table, filenam
 whole filtered list, in the same order, unpaginated (a download is "this view", not "this
 page"). Cells carry the JSON values: dates as YYYY-MM-DD (real dates in XLSX), booleans as
 true/false, empty for null, lists joined with "; ".
+
+Text is data, never a formula (OWASP, "CSV Injection"): a text cell that starts with =, +, -,
+@, a tab or a carriage return is written to CSV with a leading apostrophe, which spreadsheet
+programs read as "this is text"; in XLSX it keeps its exact text in a cell typed as text, with
+Excel's quote prefix so that editing the cell does not turn it into a formula either. Dates,
+numbers and booleans are written as they are.
 """
 
+import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,6 +22,9 @@ from typing import Any
 import tablib
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -40,6 +50,14 @@ class Table:
     rows: Iterable[dict[str, Any]]
 
 
+# What a spreadsheet program may read as the start of a formula (OWASP's list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_like(text: str) -> bool:
+    return text.startswith(FORMULA_STARTS)
+
+
 def csv_cell(value: Any) -> str:
     if value is None:
         return ""
@@ -47,9 +65,10 @@ def csv_cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, date | datetime):
         return value.isoformat()
-    if isinstance(value, list | tuple):
-        return "; ".join(str(v) for v in value)
-    return str(value)
+    if isinstance(value, int | float):
+        return str(value)
+    text = "; ".join(str(v) for v in value) if isinstance(value, list | tuple) else str(value)
+    return "'" + text if formula_like(text) else text
 
 
 def xlsx_cell(value: Any) -> Any:
@@ -61,11 +80,35 @@ def xlsx_cell(value: Any) -> Any:
     return value
 
 
-def _dataset(table: Table, cell: Any) -> tablib.Dataset:
+def _csv(table: Table) -> bytes:
     dataset = tablib.Dataset(headers=list(table.columns))
     for row in table.rows:
-        dataset.append([cell(row.get(column)) for column in table.columns])
-    return dataset
+        dataset.append([csv_cell(row.get(column)) for column in table.columns])
+    return dataset.export("csv").encode("utf-8")
+
+
+def _xlsx(table: Table) -> bytes:
+    """The workbook, written cell by cell: tablib would store a text that starts with "=" as
+    a live formula (its `escape` drops the "=" instead, changing the text)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(list(table.columns))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for number, row in enumerate(table.rows, start=2):
+        for column, name in enumerate(table.columns, start=1):
+            value = xlsx_cell(row.get(name))
+            cell = sheet.cell(row=number, column=column, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # openpyxl reads "=..." as a formula
+                cell.quotePrefix = formula_like(value)
+    for number, cells in enumerate(sheet.iter_cols(), start=1):
+        widest = max(len(str(cell.value or "")) for cell in cells)
+        sheet.column_dimensions[get_column_letter(number)].width = min(widest + 2, 60)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
 
 
 class CSVRenderer(BaseRenderer):
@@ -76,7 +119,7 @@ class CSVRenderer(BaseRenderer):
     def render(self, data: Any, accepted_media_type: str | None = None, renderer_context=None):
         if not isinstance(data, Table):
             raise TypeError("CSVRenderer renders a Table; errors are rendered as JSON")
-        return _dataset(data, csv_cell).export("csv").encode("utf-8")
+        return _csv(data)
 
 
 class XLSXRenderer(BaseRenderer):
@@ -88,7 +131,7 @@ class XLSXRenderer(BaseRenderer):
     def render(self, data: Any, accepted_media_type: str | None = None, renderer_context=None):
         if not isinstance(data, Table):
             raise TypeError("XLSXRenderer renders a Table; errors are rendered as JSON")
-        return _dataset(data, xlsx_cell).export("xlsx")
+        return _xlsx(data)
 
 
 def export_format(request: Request) -> str | None:

@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from core.filters import QueryFilterSet, WholeNumberFilter
+from core.links import absolute_url
 from core.querysets import COUNT_OF_ALL, count_of_all
 from core.rest.errors import ParameterError, Problem
 
@@ -61,7 +62,7 @@ class Page:
 
 
 def _page_link(request: Request, number: int) -> str:
-    url = request.build_absolute_uri()
+    url = absolute_url(request.get_full_path())
     if number == 1:
         return remove_query_param(url, "page")
     return replace_query_param(url, "page", number)

@@ -6,6 +6,7 @@ from html import unescape
 from xml.etree import ElementTree
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -77,7 +78,7 @@ def test_home_counts_as_at_a_chosen_date_with_a_permalink(client):
     row = re.search(r">Convention</a></th>(.*?)</tr>", html, re.S).group(1)
     assert int(re.findall(r'<td class="num">(\d+)</td>', row)[1]) == parties
     assert "Signatories and parties as at 29 September 2003" in html
-    assert 'href="http://testserver/?as_of=2003-09-29"' in html
+    assert f'href="{settings.SITE_URL}/?as_of=2003-09-29"' in html
     assert "Enter the date as YYYY-MM-DD" in page(client, "/?as_of=someday", status=400)
 
 
@@ -203,9 +204,9 @@ def test_the_permalink_reproduces_the_view(client):
     html = page(client, "/status/?osce_role=participating&as_of=2007-06-30&instrument=tip,untoc")
     permalink = re.search(r'<a class="permalink" href="([^"]+)"', html).group(1)
     assert permalink == (
-        "http://testserver/status/?as_of=2007-06-30&osce_role=participating&instrument=untoc,tip"
+        f"{settings.SITE_URL}/status/?as_of=2007-06-30&osce_role=participating&instrument=untoc,tip"
     )
-    again = page(client, permalink.removeprefix("http://testserver"))
+    again = page(client, permalink.removeprefix(settings.SITE_URL))
     table = re.compile(r'<table class="status-table">.*?</table>', re.S)
     assert table.search(again).group(0) == table.search(html).group(0)
 
@@ -213,7 +214,7 @@ def test_the_permalink_reproduces_the_view(client):
 def test_a_permalink_made_today_names_todays_date(client):
     html = page(client, "/status/")
     today = timezone.localdate().isoformat()
-    assert f'href="http://testserver/status/?as_of={today}&osce_role=osce"' in html
+    assert f'href="{settings.SITE_URL}/status/?as_of={today}&osce_role=osce"' in html
 
 
 def test_the_downloads_are_the_api_exports_of_exactly_this_view(client):

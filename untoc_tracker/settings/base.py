@@ -48,7 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -161,6 +161,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
 LOGIN_URL = "admin:login"
+# Where a login goes when its `next` is missing or points off the site (Django's default,
+# /accounts/profile/, is no page here): the back office, which only staff sign in to.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # History is read-only: a revert from the history page would bypass the services' rules.
 SIMPLE_HISTORY_REVERT_DISABLED = True
@@ -178,7 +181,7 @@ REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes "not signed in" a 401 rather than a 403.
     # No Basic authentication: passwords are not sent with every request.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
@@ -191,6 +194,16 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["core.rest.throttling.AnonymousThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": env_rate("API_ANON_THROTTLE_RATE", "120/minute")},
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+# API tokens (django-rest-knox, core/rest/auth.py): each login makes a new token, stored as a
+# hash, named by its owner, ending after API_TOKEN_TTL_DAYS; sent as `Authorization: Token ...`.
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30, minimum=1)
+KNOX_TOKEN_MODEL = "core.ApiToken"
+REST_KNOX = {
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+    "TOKEN_TTL": timedelta(days=API_TOKEN_TTL_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",
 }
 
 SPECTACULAR_SETTINGS = {
@@ -277,16 +290,20 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Login brute force (django-axes): 5 failed logins for one username from one address lock that
-# pair out for 15 minutes, on the back-office login and the API's token login alike. Tries
-# made while locked out do not extend the lock.
+# Login brute force (django-axes, core/security.py): 5 failed logins for one username from one
+# address lock that pair out for 15 minutes; 20 from one address across usernames (password
+# spraying) lock the address out. On the back-office login and the API's token login alike.
+# Tries made while locked out do not extend the lock.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+AXES_HANDLER = "core.security.LoginLockHandler"
 AXES_FAILURE_LIMIT = 5
+LOGIN_ADDRESS_FAILURE_LIMIT = 20
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# In this order: the handler gives each its own limit.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Administrators can review every failed login (the last 1000 per username) in the back office.
@@ -295,4 +312,6 @@ AXES_LOCKOUT_CALLABLE = "core.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "core.security.client_address"
 # How many proxies in front of the web process append to X-Forwarded-For; 0 reads the
 # address of the connection itself (a client could write X-Forwarded-For to dodge the lock).
+# The login lock and the anonymous API throttle both count by this reading
+# (core.security.client_address; why not axes' ipware settings: README, "Where things live").
 PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)

@@ -83,6 +83,18 @@ def env_database(name: str, default: dict[str, Any]) -> dict[str, Any]:
     return config
 
 
+def env_site_url(name: str, default: str) -> str:
+    """The site's address as readers reach it (scheme and host, perhaps a port), without a
+    trailing slash."""
+    raw = env_str(name, default).rstrip("/")
+    if not re.fullmatch(r"https?://[A-Za-z0-9.\-\[\]:]+", raw):
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a site address: give the scheme and host the site is "
+            "reached at, e.g. https://untoc-tracker.example.org"
+        )
+    return raw
+
+
 def env_redis_url(name: str) -> str:
     raw = env_str(name)
     if raw and not raw.startswith(("redis://", "rediss://")):

@@ -4,7 +4,13 @@ them all); like it, driven by the environment only."""
 
 from celery.schedules import crontab
 
-from untoc_tracker.settings.environment import env_bool, env_int, env_redis_url, env_str
+from untoc_tracker.settings.environment import (
+    env_bool,
+    env_int,
+    env_redis_url,
+    env_site_url,
+    env_str,
+)
 
 # --- Celery -------------------------------------------------------------------------------
 REDIS_URL = env_redis_url("REDIS_URL")
@@ -69,8 +75,10 @@ if DEPOSITARY_CHECK_ENABLED:
         "task": "instruments.tasks.depositary_check",
         "schedule": crontab(minute="0", hour="6", day_of_week="mon"),
     }
-# The site's address as editors reach it, for links in e-mails.
-SITE_URL = env_str("DJANGO_SITE_URL", "http://127.0.0.1:8000")
+# The site's address as readers and editors reach it: every absolute link the site gives
+# (permalinks, the feed, the API's page links, e-mails) starts with it, never with the Host
+# header a client sent (core/links.py).
+SITE_URL = env_site_url("DJANGO_SITE_URL", "http://127.0.0.1:8000")
 
 # --- Cache --------------------------------------------------------------------------------
 # "default": the response cache and the API's throttle counts (core/cache.py). With Redis,
