@@ -21,6 +21,7 @@ from core.admin import (
     VersionedDeleteMixin,
     VersionedForm,
     expected_version,
+    selected_versions,
 )
 from instruments import quality_services
 from instruments.models import DepositaryCheckpoint, OpenQuestion
@@ -79,9 +80,15 @@ class DepositaryCheckpointAdmin(VersionedDeleteMixin, ServiceErrorsMixin, Simple
         )
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        rows = list(queryset)
+        versions = selected_versions(request, rows)
         with transaction.atomic():  # all or nothing
-            for checkpoint in queryset:
-                quality_services.checkpoint_delete(checkpoint=checkpoint, actor=request.user)
+            for checkpoint in rows:
+                quality_services.checkpoint_delete(
+                    checkpoint=checkpoint,
+                    actor=request.user,
+                    expected_version=versions[checkpoint.pk],
+                )
 
 
 class OpenQuestionForm(VersionedForm):
@@ -144,6 +151,10 @@ class OpenQuestionAdmin(VersionedDeleteMixin, ServiceErrorsMixin, SimpleHistoryA
         )
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        rows = list(queryset)
+        versions = selected_versions(request, rows)
         with transaction.atomic():  # all or nothing
-            for question in queryset:
-                quality_services.open_question_delete(question=question, actor=request.user)
+            for question in rows:
+                quality_services.open_question_delete(
+                    question=question, actor=request.user, expected_version=versions[question.pk]
+                )
