@@ -28,6 +28,9 @@ urlpatterns = [
     path("", include("reports.urls")),
 ]
 
-# Under /api/ a missing URL or a server failure answers in the API's error shape.
+# Under /api/ a bad request, a refusal, a missing URL or a server failure answers in the
+# API's error shape.
+handler400 = "core.rest.errors.bad_request"
+handler403 = "core.rest.errors.permission_denied"
 handler404 = "core.rest.errors.not_found"
 handler500 = "core.rest.errors.server_error"
