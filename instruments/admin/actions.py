@@ -110,7 +110,8 @@ class TreatyActionAdmin(VersionedAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         """All or nothing; each participant's selected actions are checked together, so a
         Convention consent goes with the Protocol consents that rest on it."""
-        rows = list(queryset.select_related("participant"))
+        # Participants in the order of their ids, as the compliance check locks them.
+        rows = list(queryset.select_related("participant").order_by("participant_id", "pk"))
         versions = selected_versions(request, rows)
         by_participant: dict[Participant, list[TreatyAction]] = {}
         for action in rows:
