@@ -461,6 +461,17 @@ def test_a_method_the_resource_does_not_allow_is_a_405_whatever_the_format(
     assert response.json()["errors"][0]["rule"] == "method_not_allowed"
 
 
+@pytest.mark.parametrize("fmt", ["", "json", "bogus"])
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+@pytest.mark.parametrize("path", ["/api/docs/", "/api/schema/"])
+def test_the_schema_and_the_docs_refuse_a_method_in_json(client, path, method, fmt):
+    query = f"?format={fmt}" if fmt else ""
+    response = getattr(client, method)(f"{path}{query}")
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["errors"][0]["rule"] == "method_not_allowed"
+
+
 def test_a_request_django_refuses_before_the_api_is_answered_in_json(client):
     response = client.get(f"{API}states/", HTTP_HOST="attacker.example")
     assert response.status_code == 400

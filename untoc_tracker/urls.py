@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core.rest.auth import TokenLoginView
+from core.rest.docs import DocsView, SchemaView
 from untoc_tracker.api import router
 from untoc_tracker.health import healthz
 
@@ -14,12 +14,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", TokenLoginView.as_view(), name="auth-token"),
     path("api/v1/", include(router.urls)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/", SchemaView.as_view(), name="schema"),
     # The split view loads Swagger UI's start-up script from a URL rather than inline, so the
     # docs run under the Content-Security-Policy; the template drops the inline styles.
     path(
         "api/docs/",
-        SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api_docs.html"),
+        DocsView.as_view(url_name="schema", template_name="api_docs.html"),
         name="api-docs",
     ),
     path("healthz", healthz, name="healthz"),
