@@ -230,6 +230,48 @@ def test_an_editor_s_saves_racing_the_worker_s_rechecks_never_deadlock(editor):
     assert flag.submission_id is None or Submission.objects.filter(pk=flag.submission_id).exists()
 
 
+def test_a_sweep_ended_by_a_deadlock_runs_once_more_and_only_once(monkeypatch):
+    """The safety net behind the lock order: PostgreSQL's deadlock (SQLSTATE 40P01) rolls
+    the whole sweep back, so the worker runs it again; any other failure is not retried."""
+    from types import SimpleNamespace
+
+    from django.db import OperationalError
+
+    from reports import sweep
+
+    class Deadlock(Exception):
+        sqlstate = "40P01"
+
+    def deadlocked() -> OperationalError:
+        error = OperationalError("deadlock detected")
+        error.__cause__ = Deadlock()
+        return error
+
+    calls: list[object] = []
+    outcomes: list[object] = [deadlocked(), "swept"]
+
+    def run(**arguments):
+        calls.append(arguments)
+        outcome = outcomes.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    monkeypatch.setattr(sweep, "_compliance_sweep", run)
+    outside = SimpleNamespace(in_atomic_block=False)  # as in the worker: no caller's transaction
+    with monkeypatch.context() as worker:  # undone before the test's transaction is
+        worker.setattr(sweep.transaction, "get_connection", lambda using=None: outside)
+        assert sweep.compliance_recheck(participant_ids=[1]) == "swept"
+        assert len(calls) == 2
+        outcomes[:] = [deadlocked(), deadlocked()]
+        with pytest.raises(OperationalError):
+            sweep.compliance_recheck(participant_ids=[1])
+        outcomes[:] = [OperationalError("the server closed the connection"), "swept"]
+        with pytest.raises(OperationalError):
+            sweep.compliance_recheck(participant_ids=[1])
+    assert len(calls) == 5
+
+
 # --- 8. "Delete selected" refuses rows changed after its confirmation was shown ------------
 
 
