@@ -5,20 +5,24 @@
 - ServiceErrorsMixin shows a refusal the service makes at save or delete time on the form or
   as a message, never as an error page; CheckedListMixin refuses list parameters that the
   database cannot read with a 400 naming them.
-- VersionedDeleteMixin makes the delete confirmation carry the version it shows.
+- VersionedDeleteMixin makes the delete confirmations (one record, or the selected rows)
+  carry the versions they show.
 - VersionedAdmin puts them together for a record its service writes: subclasses name only
   the service calls.
 """
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import (
+    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
@@ -83,6 +87,18 @@ class VersionedForm(forms.ModelForm):
 
     def check_version(self) -> int | None:
         seen = self.cleaned_data.get("version")
+        if self.instance.pk and seen is None and "version" not in self.errors:
+            # Without it nothing could be compared: a form that does not say which version
+            # its editor saw is refused, never taken for the current one.
+            self.add_error(
+                None,
+                ValidationError(
+                    "The form did not say which version of this record you opened, so your "
+                    "change could overwrite someone else's. Reload the page and apply your "
+                    "change again.",
+                    code="version_missing",
+                ),
+            )
         if self.instance.pk and seen is not None:
             stored = (
                 type(self.instance)
@@ -129,13 +145,38 @@ def list_params_problem(params: QueryDict) -> str | None:
 
 
 class CheckedListMixin:
-    """Refuses a list whose query parameters cannot be read with a 400 naming the parameter."""
+    """Refuses a list whose query parameters cannot be read with a 400 naming the parameter,
+    and answers 404 for the history of a record id that is no id ("abc"), which
+    simple-history would pass on to the database (a server error)."""
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        _refuse_impossible_id(self.model, object_id)  # type: ignore[attr-defined]
+        return super().history_view(request, object_id, extra_context)  # type: ignore[misc]
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        _refuse_impossible_id(self.model, object_id)  # type: ignore[attr-defined]
+        if not RECORD_ID.fullmatch(version_id):
+            raise Http404(f"{version_id!r} is not a version id.")
+        return super().history_form_view(  # type: ignore[misc]
+            request, object_id, version_id, extra_context
+        )
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         problem = list_params_problem(request.GET)
         if problem:
             return HttpResponseBadRequest(f"{problem} Remove it from the address.")
         return super().changelist_view(request, extra_context)  # type: ignore[misc]
+
+
+def _refuse_impossible_id(model: Any, object_id: str) -> None:
+    try:
+        model._meta.pk.to_python(unquote(object_id))
+    except (ValidationError, ValueError):
+        raise Http404(f"{object_id!r} is not a record id.") from None
 
 
 def _refusal_text(error: Exception) -> str:
@@ -207,9 +248,14 @@ class ServiceErrorsMixin(CheckedListMixin):
 class VersionedDeleteMixin:
     """The delete confirmation carries the version of the record it shows; deleting is
     refused if the record has changed since (the service compares it, under lock), as an
-    edit would be. `delete_model` passes `expected_version(request)` to the service."""
+    edit would be. `delete_model` passes `expected_version(request)` to the service.
+
+    The confirmation of "Delete selected" carries the version of each row it lists;
+    `delete_queryset` passes each row's `selected_versions(request, rows)` to the service,
+    so a row changed after the confirmation was shown is not deleted, nor any other."""
 
     delete_confirmation_template = "admin/versioned_delete_confirmation.html"
+    delete_selected_confirmation_template = "admin/versioned_delete_selected_confirmation.html"
 
     def delete_view(
         self, request: HttpRequest, object_id: str, extra_context: Any = None
@@ -230,6 +276,24 @@ class VersionedDeleteMixin:
 def expected_version(request: HttpRequest) -> int | None:
     """The version the delete confirmation showed (VersionedDeleteMixin)."""
     return getattr(request, "_expected_version", None)
+
+
+def selected_versions(request: HttpRequest, rows: Iterable[Any]) -> dict[Any, int]:
+    """The version of each row the "Delete selected" confirmation showed, by primary key.
+
+    A confirmation that does not say which version of a row its editor saw is refused (a
+    ValidationError, shown as a message by ServiceErrorsMixin): nothing could be compared."""
+    versions = {}
+    for row in rows:
+        seen = request.POST.get(f"version-{row.pk}", "")
+        if not seen.isdigit():
+            raise ValidationError(
+                f"The confirmation did not say which version of {row} you saw. Select the "
+                "records again and delete them from there.",
+                code="version_missing",
+            )
+        versions[row.pk] = int(seen)
+    return versions
 
 
 class VersionedAdmin(VersionedDeleteMixin, ServiceErrorsMixin, SimpleHistoryAdmin):
@@ -270,6 +334,10 @@ class VersionedAdmin(VersionedDeleteMixin, ServiceErrorsMixin, SimpleHistoryAdmi
         self.service_delete(request, obj, expected_version(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        # In the order of their participants, the order in which the compliance check locks
+        # them (reports.sweep): one transaction locking two in another order could deadlock.
+        rows = sorted(queryset, key=lambda row: (getattr(row, "participant_id", 0), row.pk))
+        versions = selected_versions(request, rows)
         with transaction.atomic():  # all or nothing
-            for obj in queryset:
-                self.service_delete(request, obj, None)
+            for obj in rows:
+                self.service_delete(request, obj, versions[obj.pk])

@@ -91,6 +91,13 @@ def _submission_save(submission: Submission, actor: Actor) -> Submission:
     return submission
 
 
+def _participant_turn(submission: Submission) -> None:
+    """Lock the submission's participant first, as every writer of a participant's records
+    and the compliance sweep do (reports.sweep._participants_lock): taken in one order, the
+    locks cannot deadlock."""
+    Participant.objects.select_for_update().filter(pk=submission.participant_id).first()
+
+
 def submission_record(
     *,
     participant: Participant,
@@ -124,6 +131,7 @@ def submission_update(
     """Change a recorded submission; `expected_version` guards against lost updates."""
     fields_check(values, SUBMISSION_FIELDS, "submission")
     with transaction.atomic():
+        _participant_turn(submission)
         stored = locked(Submission, submission.pk, expected_version)
         for name, value in values.items():
             setattr(stored, name, value)
@@ -136,6 +144,7 @@ def submission_delete(
 ) -> None:
     """Remove a submission recorded in error; a flag it resolved opens again on re-check."""
     with transaction.atomic():
+        _participant_turn(submission)
         stored = locked(Submission, submission.pk, expected_version)
         record_delete(stored, actor)
         tasks.rechecks.add([stored.participant_id])

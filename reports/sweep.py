@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -21,6 +21,7 @@ from reports import domain
 from reports.digest import digest_message, digest_order, digest_recipients
 from reports.models import ComplianceCheck, ComplianceFlag
 from reports.standings import Standings, obligation_standings
+from states.models import Participant
 
 logger = logging.getLogger(__name__)
 
@@ -113,6 +114,27 @@ def _take_turn(as_of: date, *, full: bool, dry_run: bool) -> None:
     turn.update(**values)
 
 
+def _participants_lock(participant_ids: list[int] | None) -> None:
+    """Lock the participants this sweep checks (all, or those in `participant_ids`), in the
+    order of their ids, before reading their records.
+
+    Every editor's write locks its participant first too (instruments.services.actions_apply,
+    reports.services), so an editor and the sweep take turns per participant instead of
+    each holding a row the other needs (a flag, a submission): no deadlock, and no flag
+    pointing at a submission deleted after the sweep read it. FOR NO KEY UPDATE: rows that
+    merely refer to a participant (a new coverage record, a flag) may still be written.
+    """
+    participants = Participant.objects.select_for_update(no_key=True).order_by("pk")
+    if participant_ids is not None:
+        participants = participants.filter(pk__in=participant_ids)
+    list(participants.values_list("pk", flat=True))
+
+
+def _is_deadlock(error: Exception) -> bool:
+    cause = error.__cause__
+    return (getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)) == "40P01"
+
+
 def compliance_sweep(
     *,
     as_of: date | None = None,
@@ -121,10 +143,41 @@ def compliance_sweep(
     notify: bool = True,
     actor: Actor = None,
 ) -> SweepResult:
+    """Run `_compliance_sweep` (below); if PostgreSQL ends it as one side of a deadlock, run
+    it once more: it was rolled back whole, and it is safe to run again. (Its locks are taken
+    in the editors' order, so this is a safety net.) Inside a caller's transaction it is not
+    retried: the caller's transaction is lost too."""
+    arguments: dict[str, Any] = {
+        "as_of": as_of,
+        "participant_ids": participant_ids,
+        "dry_run": dry_run,
+        "notify": notify,
+        "actor": actor,
+    }
+    if transaction.get_connection().in_atomic_block:
+        return _compliance_sweep(**arguments)
+    try:
+        return _compliance_sweep(**arguments)
+    except OperationalError as error:
+        if not _is_deadlock(error):
+            raise
+        logger.warning("compliance sweep ended by a deadlock; running it once more")
+        return _compliance_sweep(**arguments)
+
+
+def _compliance_sweep(
+    *,
+    as_of: date | None,
+    participant_ids: list[int] | None,
+    dry_run: bool,
+    notify: bool,
+    actor: Actor,
+) -> SweepResult:
     """Bring the compliance flags in line with the record on `as_of` (default today).
 
     For every participant (or those in `participant_ids`) and every obligation:
-    1. Take turns with any other sweep (see _take_turn).
+    1. Take turns with any other sweep (see _take_turn), then with the editors of these
+       participants (_participants_lock).
     2. Work out each standing from the treaty actions, submissions and notifications on
        record, and how far those records are known complete
        (reports.standings.obligation_standings: five queries).
@@ -144,6 +197,7 @@ def compliance_sweep(
     result = SweepResult(as_of=as_of, dry_run=dry_run)
     with transaction.atomic():
         _take_turn(as_of, full=participant_ids is None, dry_run=dry_run)
+        _participants_lock(participant_ids)
         standings = obligation_standings(as_of=as_of, participant_ids=participant_ids)
         result.participants = len(standings.participants)
         stored, stored_ids = _flags_stored(participant_ids)

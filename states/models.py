@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
 from states.domain import iso3_problem
@@ -84,14 +85,28 @@ class ParticipantAlias(models.Model):
     """A former or other spelling (e.g. "Swaziland"), so older tables still match."""
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="aliases")
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=200)
     source = models.TextField()
+    version = models.PositiveIntegerField(
+        default=1, help_text="Counts saves, so that a stale edit is refused."
+    )
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "participant aliases"
+        constraints = [
+            # One spelling names one participant, whatever its capitals: the loaders match
+            # names without regard to case.
+            models.UniqueConstraint(
+                Lower("name"),
+                name="participant_alias_name_unique",
+                violation_error_code="alias_taken",
+                violation_error_message="This name is already a former or other name of a "
+                "participant; each spelling may name one participant only.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -4,7 +4,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.writes import (
@@ -72,30 +72,90 @@ def participant_delete(
         record_delete(stored, actor)
 
 
+ALIAS_TAKEN = "alias_taken"
+
+
+def _alias_name_problem(name: str, participant: Participant, alias_pk: int | None) -> str | None:
+    """Why `name` cannot become an alias of `participant` (the row `alias_pk` aside)."""
+    others = ParticipantAlias.objects.filter(name__iexact=name).select_related("participant")
+    taken = (others.exclude(pk=alias_pk) if alias_pk is not None else others).first()
+    if taken is not None:
+        return f"{name!r} is already a former or other name of {taken.participant}."
+    if Participant.objects.filter(name__iexact=name).exclude(pk=participant.pk).exists():
+        return f"{name!r} is the current name of another participant."
+    return None
+
+
+def _alias_save(alias: ParticipantAlias, actor: Actor, *, new_version: bool) -> ParticipantAlias:
+    """Save under the unique constraint on the name: a colleague who saved the same name a
+    moment earlier (after this write's own check) makes it a refusal, never a server error."""
+    problem = _alias_name_problem(alias.name, alias.participant, alias.pk)
+    if problem:
+        raise ValidationError({"name": ValidationError(problem, code=ALIAS_TAKEN)})
+    try:
+        with transaction.atomic():  # a savepoint: the refused insert leaves the rest usable
+            return record_save(alias, actor, new_version=new_version)
+    except IntegrityError:
+        problem = f"{alias.name!r} was saved as a name of another participant a moment ago."
+        raise ValidationError({"name": ValidationError(problem, code=ALIAS_TAKEN)}) from None
+
+
+def alias_record(
+    *, participant: Participant, name: str, source: str, actor: Actor = None
+) -> ParticipantAlias:
+    """Record `name` as another spelling of `participant`; a spelling that already names a
+    participant (as an alias or as its name, whatever the capitals) is refused."""
+    with transaction.atomic():
+        alias = ParticipantAlias(participant=participant, name=name, source=source)
+        alias.full_clean(exclude=["participant", "version"], validate_constraints=False)
+        return _alias_save(alias, actor, new_version=False)
+
+
+def alias_update(
+    *,
+    alias: ParticipantAlias,
+    actor: Actor = None,
+    expected_version: int | None = None,
+    **fields: Any,
+) -> ParticipantAlias:
+    """Change an alias's `name` or `source`; `expected_version` (the version an editor saw)
+    guards against overwriting a colleague's change."""
+    fields_check(fields, ("name", "source"), "alias")
+    with transaction.atomic():
+        stored = locked(ParticipantAlias, alias.pk, expected_version)
+        changed = {k: v for k, v in fields.items() if getattr(stored, k) != v}
+        if not changed:
+            return stored
+        for name, value in changed.items():
+            setattr(stored, name, value)
+        stored.full_clean(exclude=["participant", "version"], validate_constraints=False)
+        return _alias_save(stored, actor, new_version=True)
+
+
 def alias_upsert(
     *, participant: Participant, name: str, source: str, actor: Actor = None
 ) -> WriteResult:
-    """Record `name` as another spelling of `participant`."""
+    """Bring the alias `name` to `participant` and `source`, as a loaded table says: the
+    natural-key write of the loaders (a table may move a spelling to another participant)."""
     with transaction.atomic():
-        alias = ParticipantAlias.objects.select_for_update().filter(name=name).first()
-        if alias is None:
-            if Participant.objects.filter(name=name).exclude(pk=participant.pk).exists():
-                raise ValidationError(
-                    {"name": f"{name!r} is the current name of another participant"},
-                    code="alias_is_a_name",
-                )
-            alias = ParticipantAlias(participant=participant, name=name, source=source)
-            return WriteResult("created", record_save(alias, actor))
-        if alias.participant_id == participant.pk and alias.source == source:
-            return WriteResult("unchanged", alias)
-        alias.participant = participant
-        alias.source = source
-        return WriteResult("updated", record_save(alias, actor))
+        stored = ParticipantAlias.objects.select_for_update().filter(name=name).first()
+        if stored is None:
+            return WriteResult(
+                "created",
+                alias_record(participant=participant, name=name, source=source, actor=actor),
+            )
+        if stored.participant_id == participant.pk and stored.source == source:
+            return WriteResult("unchanged", stored)
+        stored.participant = participant
+        stored.source = source
+        return WriteResult("updated", _alias_save(stored, actor, new_version=True))
 
 
-def alias_delete(*, alias: ParticipantAlias, actor: Actor = None) -> None:
+def alias_delete(
+    *, alias: ParticipantAlias, actor: Actor = None, expected_version: int | None = None
+) -> None:
     with transaction.atomic():
-        record_delete(alias, actor)
+        record_delete(locked(ParticipantAlias, alias.pk, expected_version), actor)
 
 
 # --- OSCE roles over time ----------------------------------------------------------------------

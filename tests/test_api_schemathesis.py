@@ -3,6 +3,9 @@
 Reads go anonymous (the staff-only history as a delegation viewer); writes go as an SPMU
 editor with a token, so that they get past the permission check and reach the services.
 A compliance check and a recorded submission give flags/ and submissions/ records to find.
+Every write operation runs twice: with requests that fit the schema, and with requests that
+do not (schemathesis's negative mode: wrong types, missing or extra fields, bodies that are
+no JSON object), which must be refused in the error shape, never with a server error.
 
 One test per operation, named after it (`test_get_api_v1_actions_id_answers_as_documented`),
 so that a slow or failing operation shows by name and pytest-xdist can spread them.
@@ -21,6 +24,7 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_headers_conformance,
@@ -37,7 +41,7 @@ pytestmark = pytest.mark.slow
 
 # At least this many generated requests per operation (hypothesis adds its explicit and
 # boundary cases); 100, as CI runs it, unless SCHEMATHESIS_MAX_EXAMPLES says otherwise: about
-# 1,700 requests, some 100 s on SQLite.
+# 3,000 requests, some 250 s on SQLite.
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES") or 100)
 
 # No server error, and every answer as documented: its status, media type, headers and body.
@@ -117,6 +121,43 @@ def operation_test(method: str, path: str):
 for _operation in (result.ok() for result in schema.get_all_operations()):
     _test = operation_test(_operation.method.upper(), _operation.path)
     globals()[_test.__name__] = _test
+
+
+# The write operations again with bodies and parameters that do not fit the schema
+# (schemathesis's negative mode): each must be refused in the error shape, never a server error.
+negative_schema = api_schema()
+negative_schema.config.generation.update(modes=[GenerationMode.NEGATIVE])
+NEGATIVE_CHECKS = [not_a_server_error, content_type_conformance]
+
+
+def negative_operation_test(method: str, path: str):
+    label = f"{method} {path}"
+
+    def test(case, real_data, compliance_records, editor, viewer, connection_kept_open):
+        headers = {
+            "Accept-Encoding": "identity",
+            "Authorization": token_headers(editor)["HTTP_AUTHORIZATION"],
+        }
+        aim_at_a_real_record(case)
+        case.call_and_validate(headers=headers, checks=NEGATIVE_CHECKS)
+
+    test.__name__ = "test_" + re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")
+    test.__name__ += "_refuses_what_does_not_fit_the_schema"
+    test.__doc__ = f"{label}: invalid input is refused, never a server error."
+    return negative_schema.include(method=method, path=path).parametrize()(
+        settings(
+            max_examples=MAX_EXAMPLES,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )(test)
+    )
+
+
+for _operation in (result.ok() for result in negative_schema.get_all_operations()):
+    if _operation.method.upper() in {"POST", "PUT", "PATCH", "DELETE"}:
+        _test = negative_operation_test(_operation.method.upper(), _operation.path)
+        globals()[_test.__name__] = _test
 
 
 def aim_at_a_real_record(case) -> None:

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core.rest.auth import TokenDetailView, TokenListView, TokenLoginView
+from core.rest.docs import DocsView, SchemaView
 from untoc_tracker.api import router
 from untoc_tracker.health import healthz
 
@@ -16,12 +16,12 @@ urlpatterns = [
     path("api/v1/auth/tokens/", TokenListView.as_view(), name="auth-token-list"),
     path("api/v1/auth/tokens/<uuid:uid>/", TokenDetailView.as_view(), name="auth-token-detail"),
     path("api/v1/", include(router.urls)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/", SchemaView.as_view(), name="schema"),
     # The split view loads Swagger UI's start-up script from a URL rather than inline, so the
     # docs run under the Content-Security-Policy; the template drops the inline styles.
     path(
         "api/docs/",
-        SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api_docs.html"),
+        DocsView.as_view(url_name="schema", template_name="api_docs.html"),
         name="api-docs",
     ),
     path("healthz", healthz, name="healthz"),
@@ -30,6 +30,9 @@ urlpatterns = [
     path("", include("reports.urls")),
 ]
 
-# Under /api/ a missing URL or a server failure answers in the API's error shape.
+# Under /api/ a bad request, a refusal, a missing URL or a server failure answers in the
+# API's error shape.
+handler400 = "core.rest.errors.bad_request"
+handler403 = "core.rest.errors.permission_denied"
 handler404 = "core.rest.errors.not_found"
 handler500 = "core.rest.errors.server_error"

@@ -16,7 +16,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -165,6 +166,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     view = context.get("view")
     renames: Mapping[str, str] = getattr(view, "service_field_names", {})
 
+    if isinstance(exc, RequestDataTooBig):  # Django's limit, met before the body is parsed
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        message = f"The body is larger than {limit} bytes."
+        return error_response(
+            400, "The request body is too large.", [Problem(None, "body_too_large", message)]
+        )
     if isinstance(exc, QueryRefused):  # a list's FilterSet (core.filters) refused a parameter
         return error_response(400, ParameterError.summary, exc.problems)
     refusal = _refusal_response(exc, renames)
@@ -204,18 +211,37 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
+def _api_error(status: int, detail: str, rule: str, message: str) -> JsonResponse:
+    body = {
+        "status": status,
+        "detail": detail,
+        "errors": [{"field": None, "rule": rule, "message": message}],
+    }
+    return JsonResponse(body, status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's 400 (a refused Host header, a body too large to read, ...): in the error
+    shape under /api/, else the page."""
+    if not _is_api(request):
+        return defaults.bad_request(request, exception)  # type: ignore[arg-type]
+    message = "The request could not be read."
+    return _api_error(400, "Bad request.", "bad_request", message)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's 403 (outside the REST framework's own checks): the error shape under /api/."""
+    if not _is_api(request):
+        return defaults.permission_denied(request, exception)  # type: ignore[arg-type]
+    message = "You may not do this."
+    return _api_error(403, "Permission denied.", "permission_denied", message)
+
+
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """Django's 404 for a URL no route matches: in the error shape under /api/, else the page."""
     if not _is_api(request):
         return defaults.page_not_found(request, exception)
-    body = {
-        "status": 404,
-        "detail": "Not found.",
-        "errors": [
-            {"field": None, "rule": "not_found", "message": f"Nothing is at {request.path}."}
-        ],
-    }
-    return JsonResponse(body, status=404)
+    return _api_error(404, "Not found.", "not_found", f"Nothing is at {request.path}.")
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -223,9 +249,4 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if not _is_api(request):
         return defaults.server_error(request)
     message = "The server failed to answer; the failure is logged."
-    body = {
-        "status": 500,
-        "detail": message,
-        "errors": [{"field": None, "rule": "server_error", "message": message}],
-    }
-    return JsonResponse(body, status=500)
+    return _api_error(500, message, "server_error", message)

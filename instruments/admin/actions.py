@@ -8,7 +8,13 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from core.admin import VersionedAdmin, VersionedForm, YearFilter, show_violations
+from core.admin import (
+    VersionedAdmin,
+    VersionedForm,
+    YearFilter,
+    selected_versions,
+    show_violations,
+)
 from instruments import services
 from instruments.models import TreatyAction
 from states.models import Participant
@@ -99,13 +105,16 @@ class TreatyActionAdmin(VersionedAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         """All or nothing; each participant's selected actions are checked together, so a
         Convention consent goes with the Protocol consents that rest on it."""
+        # Participants in the order of their ids, as the compliance check locks them.
+        rows = list(queryset.select_related("participant").order_by("participant_id", "pk"))
+        versions = selected_versions(request, rows)
         by_participant: dict[Participant, list[TreatyAction]] = {}
-        for action in queryset.select_related("participant"):
+        for action in rows:
             by_participant.setdefault(action.participant, []).append(action)
         with transaction.atomic():
             for participant, actions in by_participant.items():
                 services.actions_apply(
                     participant=participant,
-                    changes=services.ActionChanges(delete=[(a, None) for a in actions]),
+                    changes=services.ActionChanges(delete=[(a, versions[a.pk]) for a in actions]),
                     actor=request.user,
                 )

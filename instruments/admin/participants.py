@@ -95,10 +95,22 @@ class DeclarationInline(admin.StackedInline):
     classes = ["collapse"]
 
 
+class AliasInlineForm(VersionedForm):
+    class Meta:
+        model = ParticipantAlias
+        fields = ["name", "source"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self.check_version()
+        return cleaned
+
+
 class AliasInline(admin.TabularInline):
     formfield_overrides = COMPACT_TEXT
     model = ParticipantAlias
-    fields = ["name", "source"]
+    form = AliasInlineForm
+    fields = ["version", "name", "source"]
     extra = 0
 
 
@@ -210,7 +222,11 @@ class ParticipantAdmin(VersionedAdmin):
 
     def _delete_inline(self, request: HttpRequest, instance: Any, inline_form: Any) -> None:
         if isinstance(instance, ParticipantAlias):
-            state_services.alias_delete(alias=instance, actor=request.user)
+            state_services.alias_delete(
+                alias=instance,
+                actor=request.user,
+                expected_version=inline_form.cleaned_data.get("version"),
+            )
         else:
             services.declaration_delete(
                 declaration=instance,
@@ -223,15 +239,20 @@ class ParticipantAdmin(VersionedAdmin):
     ) -> Any:
         cleaned = inline_form.cleaned_data
         if isinstance(instance, ParticipantAlias):
-            if instance.pk and "name" in inline_form.changed_data:  # a renamed alias
-                stored = ParticipantAlias.objects.get(pk=instance.pk)
-                state_services.alias_delete(alias=stored, actor=request.user)
-            return state_services.alias_upsert(
+            if instance.pk:
+                return state_services.alias_update(
+                    alias=instance,
+                    actor=request.user,
+                    expected_version=cleaned.get("version"),
+                    name=cleaned["name"],
+                    source=cleaned["source"],
+                )
+            return state_services.alias_record(
                 participant=participant,
                 name=cleaned["name"],
                 source=cleaned["source"],
                 actor=request.user,
-            ).instance
+            )
         values = declaration_values(cleaned)
         if instance.pk:
             return services.declaration_update(

@@ -114,6 +114,7 @@ def participant_page_data(who, actions, extra_rows):
         "osce_joined_year": "",
         "source": who.source,
         "osce_role_source": "",
+        "version": who.version,
         "aliases-TOTAL_FORMS": "0",
         "aliases-INITIAL_FORMS": "0",
         "declarations-TOTAL_FORMS": "0",
@@ -187,6 +188,7 @@ def test_an_editor_brings_the_status_data_forward_but_cannot_change_treaty_facts
             "status_complete_to": "2024-05-04",
             "status_currency_note": "Depositary status page as at 4 May 2024",
             "entry_into_force_on": "2000-01-01",
+            "version": untoc.version,
         },
     )
     assert response.status_code == 302
@@ -268,19 +270,20 @@ def test_deleting_selected_rows_is_all_or_nothing(editor_client):
     convention = next(a for a in austria if a.instrument.code == "untoc")
     signatures = TreatyAction.objects.filter(participant__iso3="BEL", kind="signature")
     chosen = [convention.pk, *signatures.values_list("pk", flat=True)]
-    response = editor_client.post(
-        url, {"action": "delete_selected", "_selected_action": chosen, "post": "yes"}, follow=True
-    )
+    rows = TreatyAction.objects.filter(pk__in=chosen)
+    response = editor_client.post(url, delete_selected_data(rows), follow=True)
     assert "Nothing was deleted" in response.content.decode()
     assert TreatyAction.objects.filter(pk__in=chosen).count() == len(chosen)
     # The Convention consent goes together with the Protocol consents that rest on it.
-    response = editor_client.post(
-        url,
-        {"action": "delete_selected", "_selected_action": [a.pk for a in austria], "post": "yes"},
-        follow=True,
-    )
+    response = editor_client.post(url, delete_selected_data(austria), follow=True)
     assert response.status_code == 200
     assert not consents_of("AUT").exists()
+
+
+def delete_selected_data(rows) -> dict:
+    """The "Delete selected" confirmation as sent back: each row with the version shown."""
+    data = {"action": "delete_selected", "_selected_action": [r.pk for r in rows], "post": "yes"}
+    return data | {f"version-{r.pk}": str(r.version) for r in rows}
 
 
 def test_an_administrator_deletes_a_participant_entered_by_mistake_and_pages_show_it_at_once(

@@ -335,16 +335,17 @@ def test_the_sweep_runs_the_same_statements_for_5_and_400_more_participants(edit
             result = sweep.compliance_sweep(as_of=date(2010, 1, 1))
         assert result.raised == 3 * size  # art. 18(13), 18(14) and the COP deadline each
         counts.append(len(queries))
-    # 1 take turns (update the ComplianceCheck row); 2 obligations with their instruments
-    # and Conventions; 3 participants; 4 treaty actions; 5 what was received (submissions
-    # and notifications in one UNION); 6 evidence coverage; 7 stored flags; 8 digest
-    # recipients; 9 the new flags (one INSERT); 10 their history (one INSERT,
-    # simple-history's bulk_create_with_history); 11 data revision; plus the savepoint and
+    # 1 take turns (update the ComplianceCheck row); 2 lock the participants (editors of
+    # theirs take turns with the sweep); 3 obligations with their instruments and
+    # Conventions; 4 participants; 5 treaty actions; 6 what was received (submissions and
+    # notifications in one UNION); 7 evidence coverage; 8 stored flags; 9 digest
+    # recipients; 10 the new flags (one INSERT); 11 their history (one INSERT,
+    # simple-history's bulk_create_with_history); 12 data revision; plus the savepoint and
     # its release around the sweep inside the test's transaction. (Flags that change add
     # one UPDATE and one history INSERT, bulk_update_with_history.) The 1,200 flags fit one
     # INSERT now that Django is told SQLite's real limit (untoc_tracker/apps.py), where 999
     # parameters would have taken 11.
-    assert counts[0] == counts[1] == 13
+    assert counts[0] == counts[1] == 14
 
 
 def test_flags_that_change_are_written_in_the_same_statements_for_5_and_400_more(editor):
@@ -363,6 +364,6 @@ def test_flags_that_change_are_written_in_the_same_statements_for_5_and_400_more
         assert result.digest_flags >= 3 * size
         assert result.raised == 0
         counts.append(len(queries))
-    # As above, but the flags are changed, not new: 9 one UPDATE of every changed flag
-    # (bulk_update_with_history); 10 their history rows in one INSERT.
-    assert counts[0] == counts[1] == 13
+    # As above, but the flags are changed, not new: 10 one UPDATE of every changed flag
+    # (bulk_update_with_history); 11 their history rows in one INSERT.
+    assert counts[0] == counts[1] == 14

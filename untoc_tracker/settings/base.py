@@ -188,7 +188,7 @@ REST_FRAMEWORK = {
         "core.rest.permissions.ReadsPublicWritesByPermission",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.rest.parsers.StrictJSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": ("core.rest.negotiation.StrictFormatNegotiation"),
     "EXCEPTION_HANDLER": "core.rest.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["core.rest.throttling.AnonymousThrottle"],
