@@ -27,6 +27,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core.events import origin
+from core.models import Event
 from core.tables import CellChecker, ImportRefused, ImportSummary, Table, table_read
 from core.writes import Actor
 from instruments import domain, services
@@ -287,7 +289,7 @@ class TreatyDataLoad:
         step = progress or (lambda items, total, label: items)
         with transaction.atomic():
             # One announcement of every participant whose treaty data changed, not one each.
-            with treaty_changes.batched():
+            with treaty_changes.batched(), origin(Event.Origin.DATA_LOAD):
                 self.participants.write(summary, actor)
                 self.role_periods.write(summary, actor)
                 self._write_instruments(summary, actor)

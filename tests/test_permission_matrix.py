@@ -19,7 +19,7 @@ login. The probes send no valid data, so nothing is written.
 The expectation, in words:
 - The public pages, the API's reads of treaty data, the schema, the docs and /healthz: everyone.
 - The API's writes (actions, declarations, submissions): SPMU editors and administrators.
-- The API's history of changes: staff only.
+- The API's history of changes: staff only. The change log (/changes/, changes/): everyone.
 - The back office: staff only; each model as its permissions say (viewers look, editors change
   what SPMU maintains, only administrators manage users, groups, tokens and the login lock).
 - Every HTML answer carries the security headers; no API answer is HTML.
@@ -81,6 +81,8 @@ ROUTES: dict[str, Access] = {
     "compliance": PUBLIC_READ,
     "osce-status-report": PUBLIC_READ,
     "data-quality": PUBLIC_READ,
+    "changes": PUBLIC_READ,
+    "feed-changes": PUBLIC_READ,
     "healthz": PUBLIC_READ,
     # The API: reads are public, writes need an editor's permissions.
     "api:api-root": PUBLIC_READ,
@@ -102,6 +104,7 @@ ROUTES: dict[str, Access] = {
     "api:flag-detail": PUBLIC_READ,
     "api:standing-list": PUBLIC_READ,
     "api:data-quality-list": PUBLIC_READ,
+    "api:change-list": PUBLIC_READ,
     # The token login only takes a POST, from anyone.
     "api:auth-token": Access(read=NOBODY, write=EVERYONE),
     "schema": PUBLIC_READ,

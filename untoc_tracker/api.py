@@ -5,6 +5,7 @@ Resources build on core.rest (ApiViewSet, error shape, parameters, ETags, export
 
 from rest_framework.routers import DefaultRouter
 
+from alerts.api.views import ChangeViewSet
 from instruments.api.views import (
     ActionViewSet,
     DeclarationViewSet,
@@ -36,3 +37,4 @@ router.register("submissions", SubmissionViewSet, basename="submission")
 router.register("flags", FlagViewSet, basename="flag")
 router.register("standings", StandingViewSet, basename="standing")
 router.register("data-quality", DataQualityViewSet, basename="data-quality")
+router.register("changes", ChangeViewSet, basename="change")

@@ -26,6 +26,7 @@ urlpatterns = [
     # The public pages.
     path("", include("instruments.urls")),
     path("", include("reports.urls")),
+    path("", include("alerts.urls")),
 ]
 
 # Under /api/ a missing URL or a server failure answers in the API's error shape.

@@ -294,4 +294,5 @@ def test_the_api_root_lists_every_resource(client):
         "flags",
         "standings",
         "data-quality",
+        "changes",
     }

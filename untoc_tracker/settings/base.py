@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "states",
     "instruments",
     "reports",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -211,6 +212,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         # Every day at 02:30 in CELERY_TIMEZONE, after the working day's entries.
         "schedule": crontab(minute="30", hour="2"),
     },
+    "record-dated-events": {
+        "task": "instruments.tasks.dated_events_record",
+        # Every day at 00:15 in CELERY_TIMEZONE: the entries into force and denunciations
+        # taking effect that the new day brings.
+        "schedule": crontab(minute="15", hour="0"),
+    },
 }
 
 # The depositary's status pages, read weekly when DEPOSITARY_CHECK is true (it needs internet
@@ -312,6 +319,7 @@ SPECTACULAR_SETTINGS = {
         "ParticipantKindEnum": "states.models.Participant.Kind",
         "ActionKindEnum": "instruments.models.TreatyAction.Kind",
         "DeclarationKindEnum": "instruments.models.Declaration.Kind",
+        "EventKindEnum": "core.models.Event.Kind",
     },
 }
 

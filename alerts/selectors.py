@@ -1,0 +1,45 @@
+"""Reads of the change log."""
+
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+
+from core.models import Event
+
+
+def event_list(
+    *,
+    states: Iterable[str] | None = None,
+    instruments: Iterable[str] | None = None,
+    kinds: Iterable[str] | None = None,
+    since: int | None = None,
+) -> QuerySet[Event]:
+    """The events, newest first; with `since`, those after that id, oldest first (one query
+    per page)."""
+    events = Event.objects.all()
+    if states is not None:
+        events = events.filter(participant__in=list(states))
+    if instruments is not None:
+        events = events.filter(instrument__in=list(instruments))
+    if kinds is not None:
+        events = events.filter(kind__in=list(kinds))
+    if since is not None:
+        return events.filter(id__gt=since).order_by("id")
+    return events.order_by("-id")
+
+
+def event_public(event: Event) -> dict:
+    """An event as the public sees it: never who recorded it, only "recorded by SPMU"."""
+    return {
+        "id": event.pk,
+        "recorded_at": event.recorded_at,
+        "kind": event.kind,
+        "kind_label": event.get_kind_display(),
+        "state": event.participant or None,
+        "state_name": event.participant_name or None,
+        "instrument": event.instrument or None,
+        "old": event.old,
+        "new": event.new,
+        "source": event.source,
+        "recorded_by": event.get_origin_display(),
+    }
