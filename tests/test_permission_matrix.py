@@ -20,6 +20,7 @@ The expectation, in words:
 - The public pages, the API's reads of treaty data, the schema, the docs and /healthz: everyone.
 - The API's writes (actions, declarations, submissions): SPMU editors and administrators.
 - The API's history of changes: staff only. The change log (/changes/, changes/): everyone.
+- Webhooks: any signed-in client registers and manages its own; staff read every one.
 - The back office: staff only; each model as its permissions say (viewers look, editors change
   what SPMU maintains, only administrators manage users, groups, tokens and the login lock).
 - Every HTML answer carries the security headers; no API answer is HTML.
@@ -43,6 +44,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils.regex_helper import normalize
 from rest_framework.authtoken.models import Token
 
+from alerts.models import Delivery, WebhookEndpoint
+from core.models import Event
 from reports import services as report_services
 from reports import sweep
 from reports.coverage import coverage_set
@@ -56,6 +59,7 @@ STAFF = frozenset({"viewer", "editor", "admin"})
 EDITORS = frozenset({"editor", "admin"})
 ADMIN = frozenset({"admin"})
 NOBODY: frozenset[str] = frozenset()
+OWNER = frozenset({"editor"})  # the owner of the sample webhook endpoint
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,14 @@ ROUTES: dict[str, Access] = {
     "api:standing-list": PUBLIC_READ,
     "api:data-quality-list": PUBLIC_READ,
     "api:change-list": PUBLIC_READ,
+    # Webhooks: any signed-in client registers its own; staff read every one; only the
+    # owner (here the editor) changes, pings, enables one or redelivers from its log.
+    "api:webhook-list": Access(read=STAFF, write=STAFF),
+    "api:webhook-detail": Access(read=STAFF, write=OWNER),
+    "api:webhook-deliveries": Access(read=STAFF, write=NOBODY),
+    "api:webhook-ping": Access(read=NOBODY, write=OWNER),
+    "api:webhook-enable": Access(read=NOBODY, write=OWNER),
+    "api:webhook-redeliver": Access(read=NOBODY, write=OWNER),
     # The token login only takes a POST, from anyone.
     "api:auth-token": Access(read=NOBODY, write=EVERYONE),
     "schema": PUBLIC_READ,
@@ -280,6 +292,13 @@ def cast(real_data, editor, viewer) -> dict[str, Any]:
         checked_as_of=date(2010, 1, 1),
     )
     sweep.compliance_sweep(as_of=date(2010, 1, 1), notify=False)
+    # Two, each with a delivery: the editor's DELETE of the first leaves the second to probe
+    # the routes after it with.
+    for n in (1, 2):
+        endpoint = WebhookEndpoint.objects.create(
+            owner=editor, url=f"https://example.org/hook{n}", secret="s" * 64
+        )
+        Delivery.objects.create(endpoint=endpoint, event=Event.objects.order_by("pk").last())
     # A login and then a failed one give the login lock's tables a record each (in this
     # order: a login clears the earlier failures).
     Client().post(
@@ -319,7 +338,8 @@ def sample_arguments(route: Route) -> dict[str, str]:
     if route.key == "admin:catch_all":
         return {"url": "no-such-page/"}
     if route.is_api:
-        values = {"format": "json"}
+        delivery = Delivery.objects.filter(endpoint=first(WebhookEndpoint)).first()
+        values = {"format": "json", "delivery_id": str(delivery.pk if delivery else 1)}
         view = getattr(route.pattern.callback, "cls", None)
         queryset = getattr(view, "queryset", None)
         if queryset is not None:
@@ -348,7 +368,7 @@ def url_of(route: Route) -> str:
 
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 REFUSED = {401, 403, 405}
-WRITE_THROUGH = {200, 201, 204, 302, 400, 409, 412, 428}
+WRITE_THROUGH = {200, 201, 202, 204, 302, 400, 409, 412, 428}
 
 
 def refused(route: Route, role: str, response) -> bool:

@@ -186,9 +186,12 @@ def test_a_compliance_standing_changing_is_an_event_from_the_check():
     assert [e for e in new_events(again) if e.kind == Event.Kind.STANDING_CHANGED] == []
 
 
-def test_the_beat_schedule_records_the_dated_events_daily():
+def test_the_beat_schedule_records_the_dated_events_daily_and_runs_the_webhooks_each_minute():
     from django.conf import settings
 
     daily = settings.CELERY_BEAT_SCHEDULE["record-dated-events"]
     assert daily["task"] == "instruments.tasks.dated_events_record"
     assert (daily["schedule"].hour, daily["schedule"].minute) == ({0}, {15})
+    webhooks = settings.CELERY_BEAT_SCHEDULE["webhooks-run"]
+    assert webhooks["task"] == "alerts.tasks.webhooks_run"
+    assert webhooks["schedule"].minute == set(range(60))

@@ -4,8 +4,10 @@ number of queries whatever the number of events already recorded."""
 from datetime import date
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from alerts.models import WebhookEndpoint
 from core.events import Change
 from core.models import Event
 from core.writes import revision_bump
@@ -45,7 +47,7 @@ def record_one(who, untoc, when):
     )
 
 
-def test_recording_an_action_costs_the_same_queries_whatever_the_events_before(
+def test_recording_an_action_costs_the_same_queries_whatever_the_events_and_endpoints(
     django_assert_num_queries,
 ):
     untoc = Instrument.objects.get(code="untoc")
@@ -57,5 +59,10 @@ def test_recording_an_action_costs_the_same_queries_whatever_the_events_before(
         record_one(first, untoc, date(2001, 1, 10))
     with transaction.atomic():
         revision_bump([Change(kind="action_recorded") for _ in range(500)])
+    owner = get_user_model().objects.create_user("mirror", password="a-long-test-password")
+    WebhookEndpoint.objects.bulk_create(
+        WebhookEndpoint(owner=owner, url=f"https://example.org/{n}", secret="s" * 64)
+        for n in range(100)
+    )
     with django_assert_num_queries(len(before)):
         record_one(second, untoc, date(2001, 1, 10))

@@ -295,4 +295,5 @@ def test_the_api_root_lists_every_resource(client):
         "standings",
         "data-quality",
         "changes",
+        "webhooks",
     }

@@ -218,6 +218,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         # taking effect that the new day brings.
         "schedule": crontab(minute="15", hour="0"),
     },
+    "webhooks-run": {
+        "task": "alerts.tasks.webhooks_run",
+        # Every minute: the new events to the webhook endpoints, and the retries now due.
+        "schedule": crontab(),
+    },
 }
 
 # The depositary's status pages, read weekly when DEPOSITARY_CHECK is true (it needs internet
@@ -238,6 +243,10 @@ if DEPOSITARY_CHECK_ENABLED:
         "task": "instruments.tasks.depositary_check",
         "schedule": crontab(minute="0", hour="6", day_of_week="mon"),
     }
+# Webhooks (alerts/webhooks.py): endpoints must be https and public; plain http only in the
+# embedded development mode (DEBUG), loopback addresses only in the test settings.
+WEBHOOKS_ALLOW_HTTP = DEBUG
+WEBHOOKS_ALLOW_LOOPBACK = False
 # The site's address as editors reach it, for links in e-mails.
 SITE_URL = env_str("DJANGO_SITE_URL", "http://127.0.0.1:8000")
 
