@@ -85,10 +85,51 @@ class Attempt(models.Model):
 
 
 class DispatchCursor(models.Model):
-    """The last event queued for the endpoints: the dispatch reads the stream from there,
-    as an API client does with ?since= (one row)."""
+    """The last event a follower has handled: it reads the stream from there, as an API
+    client does with ?since= (WEBHOOKS and MAIL, one row each)."""
+
+    WEBHOOKS = 1
+    MAIL = 2
 
     last_event_id = models.PositiveBigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"dispatched up to event {self.last_event_id}"
+
+
+class Subscription(models.Model):
+    """An e-mail address following a participant, an instrument, the OSCE participating
+    States or everything, confirmed by a signed link before anything else is sent to it.
+    Unsubscribing deletes the row: the address is not kept."""
+
+    class Scope(models.TextChoices):
+        EVERYTHING = "everything", "Every change"
+        PARTICIPANT = "participant", "One participant"
+        INSTRUMENT = "instrument", "One instrument"
+        OSCE = "osce", "The OSCE participating States"
+
+    class Frequency(models.TextChoices):
+        IMMEDIATE = "immediate", "At once, one e-mail per change"
+        WEEKLY = "weekly", "A weekly digest"
+
+    email = models.EmailField()
+    scope = models.CharField(max_length=12, choices=Scope.choices)
+    target = models.CharField(
+        max_length=8, blank=True, help_text="A participant or instrument code."
+    )
+    frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The digest's bookmark: the last event a weekly digest covered.
+    digest_after_event = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email", "scope", "target"], name="subscription_once_per_address"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"subscription {self.pk} ({self.scope} {self.target})".strip()

@@ -87,6 +87,11 @@ ROUTES: dict[str, Access] = {
     "data-quality": PUBLIC_READ,
     "changes": PUBLIC_READ,
     "feed-changes": PUBLIC_READ,
+    # E-mail alerts: anyone subscribes; a link's token (here not a genuine one) confirms or
+    # ends a subscription.
+    "subscribe": Access(read=EVERYONE, write=EVERYONE),
+    "subscription-confirm": Access(read=EVERYONE, write=EVERYONE, answers=400),
+    "unsubscribe": Access(read=EVERYONE, write=EVERYONE, answers=400),
     "healthz": PUBLIC_READ,
     # The API: reads are public, writes need an editor's permissions.
     "api:api-root": PUBLIC_READ,
@@ -347,7 +352,7 @@ def sample_arguments(route: Route) -> dict[str, str]:
             lookup = view.lookup_url_kwarg or view.lookup_field
             values[lookup] = str(getattr(record, view.lookup_field))
         return values
-    return {"iso3": "AUT", "code": "tip"}
+    return {"iso3": "AUT", "code": "tip", "token": "not-a-genuine-token"}
 
 
 def url_of(route: Route) -> str:

@@ -223,6 +223,16 @@ CELERY_BEAT_SCHEDULE: dict = {
         # Every minute: the new events to the webhook endpoints, and the retries now due.
         "schedule": crontab(),
     },
+    "alert-mails-run": {
+        "task": "alerts.tasks.alert_mails_run",
+        # Every minute: one e-mail per immediate subscription for the changes it follows.
+        "schedule": crontab(),
+    },
+    "alert-digests-run": {
+        "task": "alerts.tasks.alert_digests_run",
+        # Every Monday at 07:00 in CELERY_TIMEZONE: the weekly digests.
+        "schedule": crontab(minute="0", hour="7", day_of_week="mon"),
+    },
 }
 
 # The depositary's status pages, read weekly when DEPOSITARY_CHECK is true (it needs internet
