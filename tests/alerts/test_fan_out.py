@@ -68,3 +68,14 @@ def test_queueing_e_mails_for_10_or_1000_subscribers_costs_the_same_queries(
         sent.append(len(calls))
     assert counts[0] == counts[1]
     assert sent == [10, 1000]  # one e-mail per subscriber, sent by workers
+
+
+@pytest.mark.django_db
+def test_the_command_sends_what_is_due(django_capture_on_commit_callbacks):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("alerts_run", "--digests", stdout=out)
+    assert out.getvalue().startswith("webhooks: 0 queued, 0 tried, 0 delivered; e-mails: 0")
