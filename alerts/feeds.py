@@ -7,8 +7,9 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from alerts.selectors import event_list
+from alerts.selectors import cited, event_list
 from core.models import Event
+from instruments.citations import citation
 
 FEED_LENGTH = 50
 
@@ -47,12 +48,13 @@ class ChangeFeed(Feed):
 
     def item_description(self, event: Event) -> str:
         parts = [f"{event.get_kind_display()}, {event.get_origin_display()}."]
-        if event.new:
-            parts.append("Now: " + ", ".join(f"{k} {v}" for k, v in event.new.items()) + ".")
-        if event.old:
-            parts.append("Before: " + ", ".join(f"{k} {v}" for k, v in event.old.items()) + ".")
+        new, old = cited(event.new), cited(event.old)
+        if new:
+            parts.append("Now: " + ", ".join(f"{k} {v}" for k, v in new.items()) + ".")
+        if old:
+            parts.append("Before: " + ", ".join(f"{k} {v}" for k, v in old.items()) + ".")
         if event.source:
-            parts.append(f"Source: {event.source}")
+            parts.append(f"Source: {citation(event.source)}")
         return " ".join(parts)
 
     def item_link(self, event: Event) -> str:

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 
 from core.models import Event
+from instruments.citations import citation
 
 
 def event_list(
@@ -28,8 +29,17 @@ def event_list(
     return events.order_by("-id")
 
 
+def cited(values: dict | None) -> dict | None:
+    """Public values with a recorded source given as its citation, as every public read
+    gives it (never the recorded working notes)."""
+    if not values or "source" not in values:
+        return values
+    return {**values, "source": citation(values["source"] or "")}
+
+
 def event_public(event: Event) -> dict:
-    """An event as the public sees it: never who recorded it, only "recorded by SPMU"."""
+    """An event as the public sees it: never who recorded it, only "recorded by SPMU"; its
+    sources as citations."""
     return {
         "id": event.pk,
         "recorded_at": event.recorded_at,
@@ -38,8 +48,8 @@ def event_public(event: Event) -> dict:
         "state": event.participant or None,
         "state_name": event.participant_name or None,
         "instrument": event.instrument or None,
-        "old": event.old,
-        "new": event.new,
-        "source": event.source,
+        "old": cited(event.old),
+        "new": cited(event.new),
+        "source": citation(event.source) if event.source else "",
         "recorded_by": event.get_origin_display(),
     }

@@ -9,7 +9,7 @@ from alerts import subscriptions
 from alerts.feeds import ChangeFeed
 from alerts.filters import ChangeFilterSet
 from alerts.forms import SubscribeForm
-from alerts.selectors import event_list
+from alerts.selectors import cited, event_list
 from core.conditional import conditional_on_revision
 from instruments.pages import bad_request
 
@@ -33,6 +33,8 @@ def changes(request: HttpRequest) -> HttpResponse:
             since=values["since"],
         )[:PAGE_LENGTH]
     )
+    for event in events:  # the sources as citations, as every public read gives them
+        event.new, event.old = cited(event.new), cited(event.old)
     context = {
         "here": "changes",
         "form": filters.form,

@@ -150,3 +150,15 @@ def test_the_list_costs_the_same_queries_whatever_the_number_of_events(
     with django_assert_num_queries(3):
         answer = client.get("/api/v1/changes/", {"kind": "action_recorded"})
     assert answer.json()["count"] >= 302
+
+
+def test_the_public_log_gives_a_recorded_source_as_its_citation(client):
+    germany = client.get("/api/v1/changes/", {"state": "DEU", "kind": "action_recorded"})
+    scraped = [r for r in germany.json()["results"] if "XVIII-12-c" in str(r)]
+    assert scraped, "the shipped load records Germany's Firearms signature"
+    assert "zmjones" not in germany.content.decode()  # a working note, not a citation
+    assert scraped[-1]["new"]["source"].startswith("UN Treaty Collection, chapter XVIII-12-c")
+    page = client.get("/changes/", {"state": "DEU"}).content.decode()
+    feed = client.get("/feeds/changes/", {"state": "DEU"}).content.decode()
+    assert "zmjones" not in page
+    assert "zmjones" not in feed
