@@ -1,6 +1,7 @@
 import uuid
 
 from django.db import models
+from django.utils import timezone
 from knox.models import AbstractAuthToken
 
 
@@ -36,3 +37,68 @@ class ApiToken(AbstractAuthToken):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.name}"
+
+
+class Event(models.Model):
+    """One change to a public fact, written in the transaction that made it (core.events).
+
+    Core knows no app, so the participant and the instrument are kept by their public codes
+    (and the participant's name as it was), which is also what the public stream shows.
+    Ids are taken under the data revision's row lock, so they commit in id order and a
+    reader that keeps the last id it saw misses none (core.events.events_write).
+    """
+
+    class Kind(models.TextChoices):
+        ACTION_RECORDED = "action_recorded", "Treaty action recorded"
+        ACTION_CHANGED = "action_changed", "Treaty action changed"
+        ACTION_REMOVED = "action_removed", "Treaty action removed"
+        DECLARATION_RECORDED = "declaration_recorded", "Declaration recorded"
+        DECLARATION_CHANGED = "declaration_changed", "Declaration changed"
+        DECLARATION_REMOVED = "declaration_removed", "Declaration removed"
+        ENTRY_INTO_FORCE = "entry_into_force", "Entry into force reached"
+        DENUNCIATION_EFFECTIVE = "denunciation_effective", "Denunciation took effect"
+        STANDING_CHANGED = "standing_changed", "Compliance standing changed"
+
+    class Origin(models.TextChoices):
+        EDITOR = "editor", "recorded by SPMU"
+        DEPOSITARY_IMPORT = "depositary_import", "recorded by SPMU from the depositary's table"
+        DATA_LOAD = "data_load", "recorded by SPMU (data load)"
+        DATE_REACHED = "date_reached", "a date was reached (daily check)"
+        COMPLIANCE_CHECK = "compliance_check", "compliance check"
+
+    recorded_at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    participant = models.CharField(max_length=3, blank=True, db_index=True)
+    participant_name = models.CharField(max_length=200, blank=True)
+    instrument = models.CharField(max_length=8, blank=True, db_index=True)
+    old = models.JSONField(null=True, blank=True, help_text="The public values before.")
+    new = models.JSONField(null=True, blank=True, help_text="The public values after.")
+    source = models.TextField(blank=True)
+    origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.EDITOR)
+    # Set for events a date brings (entry into force, a denunciation taking effect): the
+    # daily check records each once, whatever the number of runs.
+    key = models.CharField(max_length=100, null=True, blank=True, unique=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    kind__in=[
+                        "action_recorded",
+                        "action_changed",
+                        "action_removed",
+                        "declaration_recorded",
+                        "declaration_changed",
+                        "declaration_removed",
+                        "entry_into_force",
+                        "denunciation_effective",
+                        "standing_changed",
+                    ]
+                ),
+                name="event_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"event {self.pk}: {self.kind} {self.participant} {self.instrument}".strip()

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Model
 
+from core.events import Change, events_write
 from core.models import DataRevision
 
 Actor = AbstractBaseUser | AnonymousUser | None
@@ -71,11 +72,14 @@ class WriteResult:
     instance: Any
 
 
-def revision_bump() -> None:
-    """Count one committed change; call inside the writing transaction."""
+def revision_bump(events: Sequence[Change] = ()) -> None:
+    """Count one committed change, and write the `events` it makes public (core.events);
+    call inside the writing transaction. The update locks the revision row until the
+    transaction ends, so the events' ids are taken in commit order."""
     updated = DataRevision.objects.filter(pk=1).update(number=F("number") + 1)
     if not updated:
         DataRevision.objects.get_or_create(pk=1, defaults={"number": 1})
+    events_write(events)
 
 
 def set_history_user(instance: Any, actor: Actor) -> None:
@@ -108,22 +112,25 @@ def locked(model: type[M], pk: Any, expected_version: int | None = None) -> M:
     return stored
 
 
-def record_save(instance: M, actor: Actor, *, new_version: bool = False) -> M:
+def record_save(
+    instance: M, actor: Actor, *, new_version: bool = False, events: Sequence[Change] = ()
+) -> M:
     """Save the row with its history naming `actor`, counting one more version of the row if
-    `new_version` (an edit of a stored row), and count the data revision."""
+    `new_version` (an edit of a stored row), and count the data revision with its `events`."""
     if new_version:
         instance.version += 1  # type: ignore[attr-defined]
     set_history_user(instance, actor)
     instance.save()
-    revision_bump()
+    revision_bump(events)
     return instance
 
 
-def record_delete(instance: Model, actor: Actor) -> None:
-    """Delete the row, its history naming `actor`, and count the data revision."""
+def record_delete(instance: Model, actor: Actor, *, events: Sequence[Change] = ()) -> None:
+    """Delete the row, its history naming `actor`, and count the data revision with its
+    `events`."""
     set_history_user(instance, actor)
     instance.delete()
-    revision_bump()
+    revision_bump(events)
 
 
 def fields_check(values: Mapping[str, Any], allowed: Iterable[str], what: str) -> None:

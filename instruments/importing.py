@@ -28,6 +28,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core.events import origin
+from core.models import Event
 from core.tables import CellChecker, ImportRefused, ImportSummary, Table, table_read
 from core.writes import Actor
 from instruments import domain, services
@@ -282,7 +284,11 @@ class TreatyDataLoad:
         with transaction.atomic():
             # One announcement of every participant whose treaty data changed, not one each,
             # and the entry-into-force rule checked on the load as a whole.
-            with treaty_changes.batched(), self._entry_into_force_checked():
+            with (
+                treaty_changes.batched(),
+                self._entry_into_force_checked(),
+                origin(Event.Origin.DATA_LOAD),
+            ):
                 self.participants.write(summary, actor)
                 self.role_periods.write(summary, actor)
                 self._write_instruments(summary, actor)

@@ -33,6 +33,12 @@ from core.writes import (
 from instruments import domain
 from instruments.events import treaty_changes
 from instruments.models import Declaration, Instrument, TreatyAction
+from instruments.public_events import (
+    action_change,
+    action_values,
+    declaration_change,
+    declaration_values,
+)
 from instruments.selectors import deposits_by_instrument, instrument_facts
 from states.models import Participant
 
@@ -224,6 +230,8 @@ def actions_apply(
     with transaction.atomic():
         Participant.objects.select_for_update().get(pk=participant.pk)
         current = {a.pk: a for a in participant.actions.select_for_update()}
+        codes = dict(Instrument.objects.values_list("pk", "code"))
+        before = {pk: action_values(a, codes[a.instrument_id]) for pk, a in current.items()}
         for action, expected in [(a, v) for a, _, v in changes.update] + changes.delete:
             stored = current.get(action.pk)
             if stored is None:
@@ -252,16 +260,23 @@ def actions_apply(
         if violations:
             raise TreatyRuleError(violations)
 
+        events = []
         for action, _ in changes.delete:
             stored = current[action.pk]
+            events.append(
+                action_change(participant, codes[stored.instrument_id], before[stored.pk], None)
+            )
             set_history_user(stored, actor)
             stored.delete()
         for action in touched:
+            old = before.get(action.pk) if action.pk is not None else None
             if action.pk is not None:
                 action.version += 1
             set_history_user(action, actor)
             action.save()
-        revision_bump()
+            code = codes[action.instrument_id]
+            events.append(action_change(participant, code, old, action_values(action, code)))
+        revision_bump([event for event in events if event is not None])
         treaty_changes.add([participant.pk])
     return touched
 
@@ -370,12 +385,17 @@ def declaration_violations(
     return violations
 
 
-def _declaration_save(declaration: Declaration, actor: Actor) -> Declaration:
+def _declaration_save(
+    declaration: Declaration, actor: Actor, old: dict[str, Any] | None = None
+) -> Declaration:
     declaration.full_clean(exclude=["version"], validate_unique=False, validate_constraints=False)
     violations = declaration_violations(declaration)
     if violations:
         raise TreatyRuleError(violations)
-    record_save(declaration, actor)
+    # record_save's steps, with the event made after the save so that it carries the id.
+    set_history_user(declaration, actor)
+    declaration.save()
+    revision_bump(declaration_change(declaration, old, declaration_values(declaration)))
     treaty_changes.add([declaration.participant_id])
     return declaration
 
@@ -399,10 +419,11 @@ def declaration_update(
     fields_check(values, DECLARATION_FIELDS, "declaration")
     with transaction.atomic():
         stored = locked(Declaration, declaration.pk, expected_version)
+        old = declaration_values(stored)
         for name, value in values.items():
             setattr(stored, name, value)
         stored.version += 1
-        return _declaration_save(stored, actor)
+        return _declaration_save(stored, actor, old)
 
 
 def declaration_delete(
@@ -410,7 +431,8 @@ def declaration_delete(
 ) -> None:
     with transaction.atomic():
         stored = locked(Declaration, declaration.pk, expected_version)
-        record_delete(stored, actor)
+        events = declaration_change(stored, declaration_values(stored), None)
+        record_delete(stored, actor, events=events)
         treaty_changes.add([stored.participant_id])
 
 

@@ -16,6 +16,8 @@ from django.db import OperationalError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core.events import Change, origin
+from core.models import Event
 from core.writes import Actor, revision_bump
 from reports import domain
 from reports.digest import digest_message, digest_order, digest_recipients
@@ -209,7 +211,8 @@ def _compliance_sweep(
         _count_open(result, standings, final)
         if changed:
             _flags_write({key: final[key] for key in changed}, stored_ids, actor)
-            revision_bump()
+            with origin(Event.Origin.COMPLIANCE_CHECK):
+                revision_bump(standing_events(standings, stored, final, changed))
         if digest and not dry_run:
             message = digest_message(standings, [(key, final[key]) for key in digest], as_of)
             message.to = recipients
@@ -224,6 +227,51 @@ def _compliance_sweep(
 
 
 Key = tuple[int, int]  # (participant id, obligation id)
+
+
+def flag_public(flag: domain.FlagState | None, obligation_code: str) -> dict[str, Any] | None:
+    """What the public compliance page shows of a flag."""
+    if flag is None:
+        return None
+    return {
+        "obligation": obligation_code,
+        "open": flag.is_open,
+        "due_on": flag.due_on,
+        "raised_on": flag.raised_on,
+        "resolved_on": flag.resolved_on,
+        "resolution": flag.resolution,
+    }
+
+
+def standing_events(
+    standings: Standings,
+    stored: dict[Key, domain.FlagState],
+    final: dict[Key, domain.FlagState],
+    changed: dict[Key, str],
+) -> list[Change]:
+    """One event per flag whose public values changed (a digest mark alone is not one).
+    No query: the participants and obligations are in `standings`."""
+    participants = {p.pk: p for p in standings.participants}
+    obligations = {o.pk: o for o in standings.obligations}
+    events = []
+    for key in changed:
+        participant, obligation = participants.get(key[0]), obligations[key[1]]
+        old = flag_public(stored.get(key), obligation.code)
+        new = flag_public(final[key], obligation.code)
+        if participant is None or old == new:
+            continue
+        events.append(
+            Change(
+                kind=Event.Kind.STANDING_CHANGED,
+                participant=participant.iso3,
+                participant_name=participant.name,
+                instrument=obligation.instrument.code,
+                old=old,
+                new=new,
+                source=f"Compliance check as of {standings.as_of.isoformat()}.",
+            )
+        )
+    return events
 
 
 def _flags_stored(

@@ -9,6 +9,7 @@ from django.urls import get_resolver
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 
+from alerts.models import WebhookEndpoint
 from instruments.admin.actions import ACTION_FORM_FIELDS
 from instruments.admin.declarations import DECLARATION_FORM_FIELDS
 from instruments.filters import (
@@ -111,6 +112,8 @@ def real_path(path: str) -> str:
         "/api/v1/declarations/{id}/": Declaration,
         "/api/v1/submissions/{id}/": Submission,
         "/api/v1/flags/{id}/": ComplianceFlag,
+        "/api/v1/webhooks/{id}/": WebhookEndpoint,
+        "/api/v1/webhooks/{id}/deliveries/": WebhookEndpoint,
     }
     if "{id}" in path:
         path = path.replace("{id}", str(record[path].objects.order_by("pk").first().pk))
@@ -153,6 +156,11 @@ def test_garbage_in_an_api_parameter_is_a_400_naming_it_never_a_500(client, view
     # viewer, the rest anonymously.
     signed_in = path.endswith(("/history/", "/auth/tokens/"))
     headers = token_headers(viewer) if signed_in else {}
+    if "/webhooks/" in path:  # a signed-in client's own endpoints
+        client.force_login(viewer)
+        WebhookEndpoint.objects.get_or_create(
+            owner=viewer, url="https://example.org/hook", defaults={"secret": "s" * 64}
+        )
     for value in GARBAGE:
         response = client.get(real_path(path), {param: value}, **headers)
         status = response.status_code

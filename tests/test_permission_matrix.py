@@ -19,9 +19,10 @@ login. The probes send no valid data, so nothing is written.
 The expectation, in words:
 - The public pages, the API's reads of treaty data, the schema, the docs and /healthz: everyone.
 - The API's writes (actions, declarations, submissions): SPMU editors and administrators.
-- The API's history of changes: staff only.
+- The API's history of changes: staff only. The change log (/changes/, changes/): everyone.
 - The API's token list and revocation: each signed-in user, for their own tokens only (another
   user's token is not found).
+- Webhooks: any signed-in client registers and manages its own; staff read every one.
 - The back office: staff only; each model as its permissions say (viewers look, editors change
   what SPMU maintains, only administrators manage users, groups, tokens and the login lock).
 - Every HTML answer carries the security headers; no API answer is HTML.
@@ -44,7 +45,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils.regex_helper import normalize
 
-from core.models import ApiToken
+from alerts.models import Delivery, WebhookEndpoint
+from core.models import ApiToken, Event
 from reports import services as report_services
 from reports import sweep
 from reports.coverage import coverage_set
@@ -58,6 +60,7 @@ STAFF = frozenset({"viewer", "editor", "admin"})
 EDITORS = frozenset({"editor", "admin"})
 ADMIN = frozenset({"admin"})
 NOBODY: frozenset[str] = frozenset()
+OWNER = frozenset({"editor"})  # the owner of the sample webhook endpoint
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,13 @@ ROUTES: dict[str, Access] = {
     "compliance": PUBLIC_READ,
     "osce-status-report": PUBLIC_READ,
     "data-quality": PUBLIC_READ,
+    "changes": PUBLIC_READ,
+    "feed-changes": PUBLIC_READ,
+    # E-mail alerts: anyone subscribes; a link's token (here not a genuine one) confirms or
+    # ends a subscription.
+    "subscribe": Access(read=EVERYONE, write=EVERYONE),
+    "subscription-confirm": Access(read=EVERYONE, write=EVERYONE, answers=400),
+    "unsubscribe": Access(read=EVERYONE, write=EVERYONE, answers=400),
     "healthz": PUBLIC_READ,
     # The API: reads are public, writes need an editor's permissions.
     "api:api-root": PUBLIC_READ,
@@ -108,6 +118,15 @@ ROUTES: dict[str, Access] = {
     "api:flag-detail": PUBLIC_READ,
     "api:standing-list": PUBLIC_READ,
     "api:data-quality-list": PUBLIC_READ,
+    "api:change-list": PUBLIC_READ,
+    # Webhooks: any signed-in client registers its own; staff read every one; only the
+    # owner (here the editor) changes, pings, enables one or redelivers from its log.
+    "api:webhook-list": Access(read=STAFF, write=STAFF),
+    "api:webhook-detail": Access(read=STAFF, write=OWNER),
+    "api:webhook-deliveries": Access(read=STAFF, write=NOBODY),
+    "api:webhook-ping": Access(read=NOBODY, write=OWNER),
+    "api:webhook-enable": Access(read=NOBODY, write=OWNER),
+    "api:webhook-redeliver": Access(read=NOBODY, write=OWNER),
     # The token login only takes a POST, from anyone.
     "api:auth-token": Access(read=NOBODY, write=EVERYONE),
     # Each signed-in user lists and revokes their own tokens; the probed token is the
@@ -292,6 +311,13 @@ def cast(real_data, editor, viewer) -> dict[str, Any]:
         checked_as_of=date(2010, 1, 1),
     )
     sweep.compliance_sweep(as_of=date(2010, 1, 1), notify=False)
+    # Two, each with a delivery: the editor's DELETE of the first leaves the second to probe
+    # the routes after it with.
+    for n in (1, 2):
+        endpoint = WebhookEndpoint.objects.create(
+            owner=editor, url=f"https://example.org/hook{n}", secret="s" * 64
+        )
+        Delivery.objects.create(endpoint=endpoint, event=Event.objects.order_by("pk").last())
     # A login and then a failed one give the login lock's tables a record each (in this
     # order: a login clears the earlier failures).
     Client().post(
@@ -334,7 +360,8 @@ def sample_arguments(route: Route) -> dict[str, str]:
         token = ApiToken.objects.get(user__is_superuser=True)
         return {"format": "json", "uid": str(token.uid)}
     if route.is_api:
-        values = {"format": "json"}
+        delivery = Delivery.objects.filter(endpoint=first(WebhookEndpoint)).first()
+        values = {"format": "json", "delivery_id": str(delivery.pk if delivery else 1)}
         view = getattr(route.pattern.callback, "cls", None)
         queryset = getattr(view, "queryset", None)
         if queryset is not None:
@@ -342,7 +369,7 @@ def sample_arguments(route: Route) -> dict[str, str]:
             lookup = view.lookup_url_kwarg or view.lookup_field
             values[lookup] = str(getattr(record, view.lookup_field))
         return values
-    return {"iso3": "AUT", "code": "tip"}
+    return {"iso3": "AUT", "code": "tip", "token": "not-a-genuine-token"}
 
 
 def url_of(route: Route) -> str:
@@ -363,7 +390,7 @@ def url_of(route: Route) -> str:
 
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 REFUSED = {401, 403, 405}
-WRITE_THROUGH = {200, 201, 204, 302, 400, 409, 412, 428}
+WRITE_THROUGH = {200, 201, 202, 204, 302, 400, 409, 412, 428}
 
 
 def refused(route: Route, role: str, response) -> bool:

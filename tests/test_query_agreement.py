@@ -12,6 +12,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from alerts.feeds import FEED_LENGTH as CHANGE_FEED_LENGTH
+from alerts.filters import ChangeFilterSet
 from instruments.feeds import FEED_LENGTH
 from instruments.filters import (
     ActionFeedFilterSet,
@@ -46,6 +48,8 @@ VALUES: dict[str, list[str | list[str] | None]] = {
     "ordering": [None, "-consent_date", "entry_into_force", "size", ["name", "-name"]],
     "obligation": [None, "untoc-18-13", "untoc-18-13,untoc-cop-2007", "nope", "18(13)"],
     "bucket": [None, "over_5_years", "under_1_year", "ancient"],
+    "kind": [None, "action_recorded", "entry_into_force,action_changed", "nonsense"],
+    "since": [None, "0", "5", "-1", "abc", "99999999999999999999"],
 }
 
 # Parameters given together, for the rules across them.
@@ -108,6 +112,7 @@ def test_every_filter_of_every_list_is_walked():
         AsOfFilterSet,
         ActionFeedFilterSet,
         ComplianceFilterSet,
+        ChangeFilterSet,
     ):
         assert set(filterset.base_filters) <= set(VALUES), filterset.__name__
 
@@ -193,6 +198,19 @@ def test_the_compliance_page_and_flags_api_agree(client, query):
     if api.status_code == 200:
         assert api.json()["as_of"] == page.context["as_of"].isoformat()
         assert set(FlagFilterSet.base_filters) - set(ComplianceFilterSet.base_filters) == {"status"}
+
+
+@pytest.mark.parametrize("query", cases(ChangeFilterSet), ids=str)
+def test_the_change_log_page_feed_and_api_agree(client, query):
+    page = page_get(client, "/changes/", query)
+    api = api_get(client, "changes/", query)
+    feed = page_get(client, "/feeds/changes/", {k: v for k, v in query.items() if k != "since"})
+    assert_same_refusal(page, api, query)
+    if api.status_code == 200:
+        rows = api.json()["results"]
+        assert [e.pk for e in page.context["events"]] == [r["id"] for r in rows][:100]
+        if "since" not in query:
+            assert feed.content.decode().count("<entry>") == min(len(rows), CHANGE_FEED_LENGTH)
 
 
 def test_the_defaults_are_the_same_on_page_and_api(client):

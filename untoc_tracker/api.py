@@ -5,6 +5,8 @@ Resources build on core.rest (ApiViewSet, error shape, parameters, ETags, export
 
 from rest_framework.routers import DefaultRouter
 
+from alerts.api.views import ChangeViewSet
+from alerts.api.webhooks import WebhookViewSet
 from instruments.api.views import (
     ActionViewSet,
     DeclarationViewSet,
@@ -36,3 +38,5 @@ router.register("submissions", SubmissionViewSet, basename="submission")
 router.register("flags", FlagViewSet, basename="flag")
 router.register("standings", StandingViewSet, basename="standing")
 router.register("data-quality", DataQualityViewSet, basename="data-quality")
+router.register("changes", ChangeViewSet, basename="change")
+router.register("webhooks", WebhookViewSet, basename="webhook")

@@ -28,6 +28,7 @@ urlpatterns = [
     # The public pages.
     path("", include("instruments.urls")),
     path("", include("reports.urls")),
+    path("", include("alerts.urls")),
 ]
 
 # Under /api/ a bad request, a refusal, a missing URL or a server failure answers in the

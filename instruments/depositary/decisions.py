@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.events import origin
+from core.models import Event
 from core.writes import StaleVersionError
 from instruments import domain, services
 from instruments.models import DepositaryBatch, DepositaryProposal, TreatyAction
@@ -106,7 +108,7 @@ def proposal_decide(
             )
         if accept:
             try:
-                with transaction.atomic():
+                with transaction.atomic(), origin(Event.Origin.DEPOSITARY_IMPORT):
                     _write(stored, actor)
                 if stored.change == Change.NOT_IN_TABLE:
                     stored.action = None  # removed; old_kind and old_date still say what it was

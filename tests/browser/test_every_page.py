@@ -25,6 +25,8 @@ PAGES = [
     ("report", "/reports/osce-status/?as_of=2007-06-30"),
     ("data-quality", "/data-quality/"),
     ("search", "/search/?q=central authority"),
+    ("changes", "/changes/?state=DEU"),
+    ("subscribe", "/alerts/subscribe/"),
     ("bad-request", "/states/AUT/?as_of=2007-13-45"),
     ("not-found", "/states/XXX/"),
 ]

@@ -294,4 +294,6 @@ def test_the_api_root_lists_every_resource(client):
         "flags",
         "standings",
         "data-quality",
+        "changes",
+        "webhooks",
     }

@@ -67,7 +67,7 @@ def test_the_tasks_acknowledge_late_have_time_limits_and_retry_database_errors()
 
 
 def test_the_beat_schedule_runs_the_sweep_daily():
-    (entry,) = settings.CELERY_BEAT_SCHEDULE.values()
+    entry = settings.CELERY_BEAT_SCHEDULE["flag-overdue-states"]
     assert entry["task"] == flag_overdue_states.name
     assert entry["schedule"].hour == {2}
     assert entry["schedule"].minute == {30}

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "states",
     "instruments",
     "reports",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -173,6 +174,10 @@ from untoc_tracker.settings.services import *  # noqa: E402, F403
 
 # The beat schedule's hours are in the site's time zone.
 CELERY_TIMEZONE = TIME_ZONE
+# Webhooks (alerts/webhooks.py): endpoints must be https and public; plain http only in the
+# embedded development mode (DEBUG), loopback addresses only in the test settings.
+WEBHOOKS_ALLOW_HTTP = DEBUG
+WEBHOOKS_ALLOW_LOOPBACK = False
 
 # --- REST framework -----------------------------------------------------------------------
 # The API's shared machinery lives in core/rest/ (errors, parameters, ETags, exports).
@@ -222,6 +227,7 @@ SPECTACULAR_SETTINGS = {
         "ParticipantKindEnum": "states.models.Participant.Kind",
         "ActionKindEnum": "instruments.models.TreatyAction.Kind",
         "DeclarationKindEnum": "instruments.models.Declaration.Kind",
+        "EventKindEnum": "core.models.Event.Kind",
     },
 }
 

@@ -55,6 +55,27 @@ CELERY_BEAT_SCHEDULE: dict = {
         # Every day at 02:30 in CELERY_TIMEZONE, after the working day's entries.
         "schedule": crontab(minute="30", hour="2"),
     },
+    "record-dated-events": {
+        "task": "instruments.tasks.dated_events_record",
+        # Every day at 00:15 in CELERY_TIMEZONE: the entries into force and denunciations
+        # taking effect that the new day brings.
+        "schedule": crontab(minute="15", hour="0"),
+    },
+    "webhooks-run": {
+        "task": "alerts.tasks.webhooks_run",
+        # Every minute: the new events to the webhook endpoints, and the retries now due.
+        "schedule": crontab(),
+    },
+    "alert-mails-run": {
+        "task": "alerts.tasks.alert_mails_run",
+        # Every minute: one e-mail per immediate subscription for the changes it follows.
+        "schedule": crontab(),
+    },
+    "alert-digests-run": {
+        "task": "alerts.tasks.alert_digests_run",
+        # Every Monday at 07:00 in CELERY_TIMEZONE: the weekly digests.
+        "schedule": crontab(minute="0", hour="7", day_of_week="mon"),
+    },
 }
 
 # The depositary's status pages, read weekly when DEPOSITARY_CHECK is true (it needs internet

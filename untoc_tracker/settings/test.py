@@ -17,6 +17,9 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "local": BASE_CACHES["local"],
 }
+# The webhook tests start their receiver on the loopback address, over plain http.
+WEBHOOKS_ALLOW_HTTP = True
+WEBHOOKS_ALLOW_LOOPBACK = True
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 

@@ -1,0 +1,72 @@
+"""The Atom feed of the change log: the latest events, newest first, as /changes/ filters."""
+
+from datetime import datetime
+
+from django.contrib.syndication.views import Feed
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from alerts.selectors import cited, event_list
+from core.models import Event
+from instruments.citations import citation
+
+FEED_LENGTH = 50
+
+
+class ChangeFeed(Feed):
+    feed_type = Atom1Feed
+    title = "UNTOC Tracker: what changed"
+    subtitle = (
+        "Every change to the public record of the UN Convention against Transnational "
+        "Organized Crime and its Protocols: treaty actions and declarations recorded, changed "
+        "or removed, entries into force reached, denunciations taking effect and compliance "
+        "standings changing, newest first."
+    )
+
+    def get_object(self, request: HttpRequest, values: dict) -> dict:  # type: ignore[override]
+        self.request = request
+        return values
+
+    def link(self, values: dict) -> str:
+        return reverse("changes")
+
+    def feed_url(self, values: dict) -> str:
+        return self.request.get_full_path()
+
+    def items(self, values: dict) -> list[Event]:
+        return list(
+            event_list(
+                states=values["state"], instruments=values["instrument"], kinds=values["kind"]
+            )[:FEED_LENGTH]
+        )
+
+    def item_title(self, event: Event) -> str:
+        who = event.participant_name or "All participants"
+        what = f" ({event.instrument})" if event.instrument else ""
+        return f"{who}: {event.get_kind_display()}{what}"
+
+    def item_description(self, event: Event) -> str:
+        parts = [f"{event.get_kind_display()}, {event.get_origin_display()}."]
+        new, old = cited(event.new), cited(event.old)
+        if new:
+            parts.append("Now: " + ", ".join(f"{k} {v}" for k, v in new.items()) + ".")
+        if old:
+            parts.append("Before: " + ", ".join(f"{k} {v}" for k, v in old.items()) + ".")
+        if event.source:
+            parts.append(f"Source: {citation(event.source)}")
+        return " ".join(parts)
+
+    def item_link(self, event: Event) -> str:
+        return f"{reverse('changes')}#event-{event.pk}"
+
+    def item_guid(self, event: Event) -> str:
+        return f"untoc-tracker:event:{event.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, event: Event) -> datetime:
+        return event.recorded_at
+
+    def item_categories(self, event: Event) -> list[str]:
+        return [c for c in (event.kind, event.instrument, event.participant) if c]

@@ -1,0 +1,44 @@
+"""The subscribe form: an address, what to follow, how often."""
+
+from typing import Any
+
+from django import forms
+
+from alerts.models import Subscription
+from instruments.models import Instrument
+from states.models import Participant
+
+
+class SubscribeForm(forms.Form):
+    email = forms.EmailField(label="Your e-mail address", max_length=254)
+    scope = forms.ChoiceField(label="Follow", choices=Subscription.Scope.choices)
+    target = forms.CharField(
+        label="Participant or instrument code",
+        required=False,
+        max_length=8,
+        help_text="For one participant, its code (e.g. DEU); for one instrument: untoc, tip, "
+        "som or fir.",
+    )
+    frequency = forms.ChoiceField(label="How often", choices=Subscription.Frequency.choices)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        scope, target = cleaned.get("scope"), (cleaned.get("target") or "").strip()
+        if scope == Subscription.Scope.PARTICIPANT:
+            target = target.upper()
+            if not Participant.objects.filter(iso3=target).exists():
+                self.add_error(
+                    "target",
+                    forms.ValidationError("No participant has this code.", code="unknown_code"),
+                )
+        elif scope == Subscription.Scope.INSTRUMENT:
+            target = target.lower()
+            if not Instrument.objects.filter(code=target).exists():
+                self.add_error(
+                    "target",
+                    forms.ValidationError("No instrument has this code.", code="unknown_code"),
+                )
+        else:
+            target = ""
+        cleaned["target"] = target
+        return cleaned

@@ -1,0 +1,55 @@
+"""Reads of the change log."""
+
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+
+from core.models import Event
+from instruments.citations import citation
+
+
+def event_list(
+    *,
+    states: Iterable[str] | None = None,
+    instruments: Iterable[str] | None = None,
+    kinds: Iterable[str] | None = None,
+    since: int | None = None,
+) -> QuerySet[Event]:
+    """The events, newest first; with `since`, those after that id, oldest first (one query
+    per page)."""
+    events = Event.objects.all()
+    if states is not None:
+        events = events.filter(participant__in=list(states))
+    if instruments is not None:
+        events = events.filter(instrument__in=list(instruments))
+    if kinds is not None:
+        events = events.filter(kind__in=list(kinds))
+    if since is not None:
+        return events.filter(id__gt=since).order_by("id")
+    return events.order_by("-id")
+
+
+def cited(values: dict | None) -> dict | None:
+    """Public values with a recorded source given as its citation, as every public read
+    gives it (never the recorded working notes)."""
+    if not values or "source" not in values:
+        return values
+    return {**values, "source": citation(values["source"] or "")}
+
+
+def event_public(event: Event) -> dict:
+    """An event as the public sees it: never who recorded it, only "recorded by SPMU"; its
+    sources as citations."""
+    return {
+        "id": event.pk,
+        "recorded_at": event.recorded_at,
+        "kind": event.kind,
+        "kind_label": event.get_kind_display(),
+        "state": event.participant or None,
+        "state_name": event.participant_name or None,
+        "instrument": event.instrument or None,
+        "old": cited(event.old),
+        "new": cited(event.new),
+        "source": citation(event.source) if event.source else "",
+        "recorded_by": event.get_origin_display(),
+    }

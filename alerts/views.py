@@ -1,0 +1,103 @@
+"""The change log's public page and feed, and the e-mail subscription pages."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_safe
+
+from alerts import subscriptions
+from alerts.feeds import ChangeFeed
+from alerts.filters import ChangeFilterSet
+from alerts.forms import SubscribeForm
+from alerts.selectors import cited, event_list
+from core.conditional import conditional_on_revision
+from instruments.pages import bad_request
+
+PAGE_LENGTH = 100
+
+
+@require_safe
+@conditional_on_revision
+def changes(request: HttpRequest) -> HttpResponse:
+    """/changes/: the latest events, newest first (with `since`, the later ones, oldest
+    first). Three queries: the revision (ETag); the `state` codes, when given; the events."""
+    filters = ChangeFilterSet(request.GET)
+    if not filters.is_valid():
+        return bad_request(request, filters)
+    values = filters.values()
+    events = list(
+        event_list(
+            states=values["state"],
+            instruments=values["instrument"],
+            kinds=values["kind"],
+            since=values["since"],
+        )[:PAGE_LENGTH]
+    )
+    for event in events:  # the sources as citations, as every public read gives them
+        event.new, event.old = cited(event.new), cited(event.old)
+    context = {
+        "here": "changes",
+        "form": filters.form,
+        "events": events,
+        "since": values["since"],
+        "limit": PAGE_LENGTH,
+        "feed": f"?{filters.query_string()}",
+    }
+    return render(request, "alerts/changes.html", context)
+
+
+@require_safe
+@conditional_on_revision
+def change_feed(request: HttpRequest) -> HttpResponse:
+    """The Atom feed of /changes/ with the same filters (`since` is not a feed's)."""
+    filters = ChangeFilterSet(request.GET)
+    if not filters.is_valid():
+        return bad_request(request, filters)
+    return ChangeFeed()(request, values=filters.values())
+
+
+def _client(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+@require_http_methods(["GET", "POST"])
+def subscribe(request: HttpRequest) -> HttpResponse:
+    """Ask for e-mails; the answer is the same whether or not the address is subscribed."""
+    form = SubscribeForm(request.POST or None, initial=request.GET.dict())
+    if request.method == "POST":
+        if subscriptions.client_over_limit(_client(request)):
+            return render(
+                request, "alerts/subscribe.html", {"form": form, "busy": True}, status=429
+            )
+        if form.is_valid():
+            subscriptions.subscription_request(**form.cleaned_data)
+            return render(request, "alerts/subscribe_sent.html", {})
+        return render(request, "alerts/subscribe.html", {"form": form}, status=400)
+    return render(request, "alerts/subscribe.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def subscription_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the confirmation e-mail: a button (so that a mail scanner opening the link
+    confirms nothing), which confirms."""
+    found = subscriptions.subscription_of(token, confirm=True)
+    if found is None:
+        return render(request, "alerts/link_invalid.html", {}, status=400)
+    if request.method == "POST":
+        subscriptions.subscription_confirm(found)
+        return render(request, "alerts/subscription_done.html", {"confirmed": True})
+    return render(request, "alerts/subscription_confirm.html", {"subscription": found})
+
+
+@csrf_exempt  # the signed token is the authority; mail clients POST here (RFC 8058)
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """One click: a POST (List-Unsubscribe-Post, or the page's button) ends it."""
+    found = subscriptions.subscription_of(token, confirm=False)
+    if request.method == "POST":
+        if found is not None:
+            subscriptions.subscription_end(found)
+        return render(request, "alerts/subscription_done.html", {"confirmed": False})
+    if found is None:
+        return render(request, "alerts/link_invalid.html", {}, status=400)
+    return render(request, "alerts/unsubscribe.html", {})
