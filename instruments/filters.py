@@ -65,6 +65,19 @@ def as_of_filter() -> DateFilter:
     )
 
 
+def _long_day(value: date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def as_of_page_hint(first: Instrument, today: date) -> str:
+    """What a page's date field accepts, in words (the API documents YYYY-MM-DD)."""
+    return (
+        f"Any day from {_long_day(first.adopted_on)}, when the {first.short_title} was "
+        f"adopted, to today ({_long_day(today)}); today unless changed. An action counts "
+        "from the day it was signed, deposited or received."
+    )
+
+
 class InstrumentsContext(QueryFilterSet):
     """Checks with the instruments held in memory (context `instruments`, which `as_of`
     needs): the `instrument` codes, the `as_of` rules (instruments.domain.as_of_violation)
@@ -78,10 +91,15 @@ class InstrumentsContext(QueryFilterSet):
             field.known = None
             field.set_choices([(i.code, i.short_title) for i in self.instruments])
         if "as_of" in form.fields:
-            attrs = form.fields["as_of"].widget.attrs
-            attrs["max"] = self.today.isoformat()
-            if self.instruments:
-                attrs["min"] = min(i.adopted_on for i in self.instruments).isoformat()
+            field = form.fields["as_of"]
+            field.widget.attrs["max"] = self.today.isoformat()
+            asked_about = self.asked_about({})
+            if asked_about:
+                first = min(asked_about, key=lambda i: i.adopted_on)
+                field.widget.attrs["min"] = first.adopted_on.isoformat()
+                # The page's date field shows dates in the reader's own format, so its hint
+                # gives the range it accepts in words rather than the address's YYYY-MM-DD.
+                field.help_text = as_of_page_hint(first, self.today)
 
     def asked_about(self, cleaned: dict[str, Any]) -> list[Instrument]:
         codes = cleaned.get("instrument") or self.context.get("instrument_codes")

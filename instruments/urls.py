@@ -5,6 +5,8 @@ from instruments import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("status/", views.status_matrix, name="status"),
+    path("instruments/", views.instrument_index, name="instrument-index"),
+    path("states/", views.participant_index, name="participant-index"),
     path("instruments/<slug:code>/", views.instrument_detail, name="instrument-detail"),
     path("search/", views.search, name="search"),
     path("feeds/actions/", views.action_feed, name="feed-actions"),

@@ -54,6 +54,8 @@ PAGE_FILTERS = {
     "/compliance/": ComplianceFilterSet,
     "/reports/osce-status/": AsOfFilterSet,
     "/data-quality/": None,  # reads no parameter
+    "/states/": None,  # the index pages read none either
+    "/instruments/": None,
 }
 PAGES = {
     path: list(filters.base_filters) if filters else [] for path, filters in PAGE_FILTERS.items()

@@ -406,8 +406,10 @@ def test_bad_parameters_on_any_page_are_a_400_saying_why(client, url, message):
 
 
 def test_search_finds_participants_by_name_former_name_and_code(client):
-    assert "/states/SWZ/" in page(client, "/search/?q=Swaziland")  # now Eswatini
-    assert re.search(r'<a href="/states/AUT/">Austria</a>', page(client, "/search/?q=aut"))
+    # A whole name, former name or code opens the participant's page.
+    assert client.get("/search/?q=Swaziland")["Location"] == "/states/SWZ/"  # now Eswatini
+    assert client.get("/search/?q=aut")["Location"] == "/states/AUT/"
+    assert re.search(r'<a href="/states/AUT/">Austria</a>', page(client, "/search/?q=Austr"))
     assert "No participant's name, former name or code matches “Atlantis”" in page(
         client, "/search/?q=Atlantis"
     )
@@ -454,7 +456,7 @@ PAGES = [
     "/instruments/untoc/",
     "/compliance/",
     "/reports/osce-status/",
-    "/search/?q=Austria",
+    "/search/?q=Austr",  # a part of a name: the results page
 ]
 
 
@@ -541,8 +543,10 @@ def test_what_the_query_string_says_is_shown_escaped(client):
         # notifications (one query), evidence coverage; the role periods of participants
         # whose role that year is known only to the year.
         ("/reports/osce-status/?as_of=2007-06-30", 10),
-        # revision (ETag); participants matching; declarations matching.
-        ("/search/?q=Synthetic", 3),
+        # revision (ETag); participants; their former names (names are matched in memory,
+        # accents folded); the instruments; the found participants' actions (each result
+        # shows its status); declarations matching.
+        ("/search/?q=Synthetic", 6),
         # revision; the instruments for the filter; actions with participants and instruments.
         ("/feeds/actions/", 3),
         # ... and the check that the `state` codes exist.
