@@ -278,9 +278,10 @@ def test_a_participant_page_shows_each_instrument_today_and_as_of_the_date(clien
         " ".join(re.sub(r"<[^>]+>", " ", c).split())
         for c in re.findall(r"<td[^>]*>(.*?)</td>", som, re.S)
     ]
-    assert cells[:4] == ["12 Dec 2000", "30 Nov 2007", "Ratification", "30 Dec 2007"]
-    assert cells[4] == "Signatory signed 12 Dec 2000"  # as at 30 June 2007
-    assert cells[5].startswith("Party, in force")  # today
+    # The status first (as at 30 June 2007, then today), then the record's dates.
+    assert cells[0] == "Signatory signed 12 Dec 2000"
+    assert cells[1].startswith("Party, in force")
+    assert cells[2:6] == ["12 Dec 2000", "30 Nov 2007", "Ratification", "30 Dec 2007"]
     assert "Status as at 30 June 2007 — cite as" in words(html)
 
 
