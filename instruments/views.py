@@ -5,6 +5,8 @@ permalink: its own URL with the filters written out. The downloads are the API's
 exactly the view on screen, built from the same canonical query.
 """
 
+from urllib.parse import urlencode
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from core.conditional import conditional_on_revision, request_revision
-from instruments import charts, domain, records, selectors
+from instruments import charts, domain, records, selectors, status_view
 from instruments.feeds import ActionFeed
 from instruments.filters import (
     ActionFeedFilterSet,
@@ -21,7 +23,8 @@ from instruments.filters import (
     SearchFilterSet,
     StatusFilterSet,
 )
-from instruments.pages import bad_request, citation, downloads, refusal_context
+from instruments.pages import bad_request, citation, downloads, refusal_context, sort_heading
+from instruments.status_view import STATUS_CHOICES
 from states.filters import OSCE_ROLE_LABELS
 from states.models import Participant
 from states.search import participant_find
@@ -32,6 +35,7 @@ from states.selectors import OSCE_ROLE_GROUPS, participant_list
 OSCE_PARTICIPANTS_AND_PARTNERS = OSCE_ROLE_GROUPS["osce"]
 CHART_FIRST_YEAR = 2000  # the Convention was adopted on 15 November 2000
 SEARCH_LIMIT = 50
+STATUS_WORDS = dict(STATUS_CHOICES)
 PARTICIPANT_GROUPS = [
     (Participant.OsceRole.PARTICIPATING, "OSCE participating States"),
     ("partner", "OSCE Partners for Co-operation"),
@@ -123,15 +127,22 @@ def status_matrix(request: HttpRequest) -> HttpResponse:
         instrument_codes=values["instrument"],
         instruments=instruments,
     )
-    ordered = selectors.status_order(matrix, values["ordering"])
+    ordered = status_view.rows_shown(matrix, values)
     context |= {
         "filters": values,
         "matrix": matrix,
         "rows": [
             (p, [(i, matrix.status(p.pk, i.code)) for i in matrix.instruments]) for p in ordered
         ],
-        "counts": matrix.counts(),
+        "name_heading": sort_heading(filters, "name"),
+        "instrument_headings": [
+            (i, sort_heading(filters, f"status:{i.code}")) for i in matrix.instruments
+        ],
+        "counts": matrix.counts([p.pk for p in ordered]),
         "scope": OSCE_ROLE_LABELS[values["osce_role"]],
+        "status_words": " or ".join(STATUS_WORDS[code].lower() for code in values["status"] or []),
+        "detailed_url": "?" + urlencode(filters.query() | {"view": "detailed"}, safe=","),
+        "compact_url": "?" + urlencode(filters.query() | {"view": "compact"}, safe=","),
         "downloads": downloads(filters),
         "citation": citation(request, filters, OSCE_ROLE_LABELS[values["osce_role"]]),
         "report_url": f"{reverse('osce-status-report')}?as_of={values['as_of'].isoformat()}",
@@ -168,7 +179,7 @@ def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
         instrument_codes=[code],
         instruments=instruments,
     )
-    ordered = selectors.status_order(matrix, data["ordering"])
+    ordered = status_view.ordered(matrix, data["ordering"])
     rows = [(p, matrix.status(p.pk, code)) for p in ordered]
     scope = f"{instrument.short_title}: {OSCE_ROLE_LABELS[data['osce_role']]}"
     return render(

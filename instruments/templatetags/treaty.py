@@ -113,6 +113,27 @@ def verdict(status: domain.ParticipantStatus) -> str:
     return "no action on record, not a party"
 
 
+def compact_words(status: domain.ParticipantStatus) -> tuple[str, str]:
+    """A cell on one line: the status and the one date a reader asks for first."""
+    if status.status == domain.PARTY and status.in_force:
+        return "Party", _day(status.entry_into_force or status.consent_date)
+    if status.status == domain.PARTY:
+        return "Contracting State", _day(status.consent_date)
+    if status.status == domain.SIGNATORY:
+        return "Signatory", _day(status.signature_date)
+    if status.status == domain.DENOUNCED:
+        return "Denounced", _day(status.denunciation_effective or status.denunciation_date)
+    return "No action on record", ""
+
+
+@register.simple_tag
+def compact_cell(status: domain.ParticipantStatus) -> SafeString:
+    word, when = compact_words(status)
+    return format_html(
+        '<span class="st-word">{}</span> <span class="st-date">{}</span>', word, when
+    )
+
+
 @register.simple_tag
 def status_cell(status: domain.ParticipantStatus) -> SafeString:
     """A matrix cell: the status in words, then its dates."""
