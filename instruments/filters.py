@@ -91,6 +91,8 @@ class InstrumentsContext(QueryFilterSet):
             field = form.fields["instrument"]
             field.known = None
             field.set_choices([(i.code, i.short_title) for i in self.instruments])
+        if "ordering" in form.fields and dict(form.fields["ordering"].choices).get("status"):
+            self.prepare_ordering(form)
         if "as_of" in form.fields:
             field = form.fields["as_of"]
             field.widget.attrs["max"] = self.today.isoformat()
@@ -101,6 +103,19 @@ class InstrumentsContext(QueryFilterSet):
                 # The page's date field shows dates in the reader's own format, so its hint
                 # gives the range it accepts in words rather than the address's YYYY-MM-DD.
                 field.help_text = as_of_page_hint(first, self.today)
+
+    def prepare_ordering(self, form: QueryForm) -> None:
+        """The page's select offers the general orders; a column heading's order (for one
+        instrument) is shown only while it is the one in effect."""
+        field = form.fields["ordering"]
+        given = form.data.get("ordering", "")
+        field.widget.choices = [
+            choice for choice in field.choices if ":" not in choice[0] or choice[0] == given
+        ]
+        field.help_text = (
+            "Dates earliest first, or latest first; entries without that date come last. "
+            "The dates and the status are those of the first instrument shown."
+        )
 
     def asked_about(self, cleaned: dict[str, Any]) -> list[Instrument]:
         codes = cleaned.get("instrument") or self.context.get("instrument_codes")
@@ -200,16 +215,6 @@ class StatusFilterSet(InstrumentsContext):
     status = status_filter()
     ordering = status_ordering_filter()
     view = view_filter()
-
-    def prepare(self, form: QueryForm) -> None:
-        super().prepare(form)
-        # The page's select offers the general orders; a column heading's order (for one
-        # instrument) is shown only while it is the one in effect.
-        field = form.fields["ordering"]
-        given = form.data.get("ordering", "")
-        field.widget.choices = [
-            choice for choice in field.choices if ":" not in choice[0] or choice[0] == given
-        ]
 
 
 class InstrumentTableFilterSet(InstrumentsContext):
