@@ -1,6 +1,6 @@
 from django.urls import path
 
-from instruments import views
+from instruments import views, worldmap
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -9,5 +9,6 @@ urlpatterns = [
     path("states/", views.participant_index, name="participant-index"),
     path("instruments/<slug:code>/", views.instrument_detail, name="instrument-detail"),
     path("search/", views.search, name="search"),
+    path("map/", worldmap.world_map, name="world-map"),
     path("feeds/actions/", views.action_feed, name="feed-actions"),
 ]

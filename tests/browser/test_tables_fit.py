@@ -30,6 +30,7 @@ PAGES = [
     "/data-quality/",
     "/search/?q=central authority",
     "/search/?q=Rep",
+    "/map/?instrument=tip&as_of=2008-12-31",
 ]
 
 # For each table: its width, its box's width, the cells that clip their text, whether its

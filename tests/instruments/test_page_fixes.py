@@ -174,3 +174,14 @@ def test_the_index_pages_run_a_fixed_number_of_queries_at_two_sizes(client, url,
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     assert counts == [expected, expected], [q["sql"] for q in queries.captured_queries]
+
+
+def test_the_api_docs_page_has_a_language_and_a_link_back_to_the_site(client):
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    html = BeautifulSoup(response.content.decode(), "html.parser")
+    assert html.html["lang"] == "en"
+    back = html.select_one("header.docs-header a")
+    assert back["href"] == "/"
+    assert "UNTOC Tracker" in back.get_text()
+    assert html.find("style") is None  # everything from files, under the CSP
