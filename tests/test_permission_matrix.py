@@ -81,6 +81,9 @@ ROUTES: dict[str, Access] = {
     "compliance": PUBLIC_READ,
     "osce-status-report": PUBLIC_READ,
     "data-quality": PUBLIC_READ,
+    "instrument-index": PUBLIC_READ,
+    "participant-index": PUBLIC_READ,
+    "world-map": PUBLIC_READ,
     "healthz": PUBLIC_READ,
     # The API: reads are public, writes need an editor's permissions.
     "api:api-root": PUBLIC_READ,
