@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
 from instruments import records
+from instruments.citations import citation
 from instruments.models import TreatyAction
 from instruments.templatetags.treaty import day, kind_label
 
@@ -79,7 +80,8 @@ class ActionFeed(Feed):
             parts.append(f"Bound from {day(action.effective_date)}.")
         if action.depositary_notification:
             parts.append(f"Depositary notification {action.depositary_notification}.")
-        parts.append(f"Source: {action.source}")
+        # The source as a reader cites it (instruments.citations), not as it was recorded.
+        parts.append(f"Source: {citation(action.source or '')}")
         return " ".join(parts)
 
     def item_link(self, action: TreatyAction) -> str:

@@ -185,3 +185,12 @@ def test_the_api_docs_page_has_a_language_and_a_link_back_to_the_site(client):
     assert back["href"] == "/"
     assert "UNTOC Tracker" in back.get_text()
     assert html.find("style") is None  # everything from files, under the CSP
+
+
+def test_the_feeds_entries_cite_their_sources_as_a_reader_would(client):
+    body = client.get("/feeds/actions/?state=BTN").content.decode()
+    assert (
+        "Source: Ministry of Foreign Affairs of Bhutan, press release of 23 March 2023 "
+        "(mfa.gov.bt/press-release-585)" in unescape(body)
+    )
+    assert "Bhutan MFA press release 2023-03-23" not in unescape(body)
