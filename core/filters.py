@@ -350,7 +350,29 @@ class QueryFilterSet(django_filters.FilterSet):
             form = super().form
             form.filterset = self
             self.prepare(form)
+            self._show_defaults(form)
         return self._form
+
+    def _show_defaults(self, form: QueryForm) -> None:
+        """Write each absent parameter's default into the form's data, so that the form on
+        a page shows the date and the choices the answer is for, not a blank date or the
+        first option of a list (the cleaned values do not change: absent means default)."""
+        shown: dict[str, str] = {}
+        for name, field in form.fields.items():
+            if not isinstance(field, QueryField) or field.many or name in self.refused:
+                continue
+            if str(form.data.get(name, "")).strip():
+                continue
+            default = field.default_value()
+            if default is not None and default != "":
+                shown[name] = field.query_value(default)
+        if shown:
+            # A copy: django-filter's data for an empty query is an immutable QueryDict.
+            data = QueryDict(mutable=True)
+            data.update(form.data)
+            for name, value in shown.items():
+                data[name] = value
+            form.data = data
 
     def prepare(self, form: QueryForm) -> None:
         """Set up fields from the context (e.g. the instruments' codes as choices)."""

@@ -31,6 +31,7 @@ from core.filters import (
 from instruments import domain
 from instruments.models import Declaration, Instrument, TreatyAction
 from instruments.selectors import ORDERING_FIELDS
+from instruments.status_view import STATUS_CHOICES
 from states.filters import osce_role_filter, state_filter
 
 INSTRUMENT_CODES = ("untoc", "tip", "som", "fir")  # for the schema; the data hold the truth
@@ -65,6 +66,19 @@ def as_of_filter() -> DateFilter:
     )
 
 
+def _long_day(value: date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def as_of_page_hint(first: Instrument, today: date) -> str:
+    """What a page's date field accepts, in words (the API documents YYYY-MM-DD)."""
+    return (
+        f"Any day from {_long_day(first.adopted_on)}, when the {first.short_title} was "
+        f"adopted, to today ({_long_day(today)}); today unless changed. An action counts "
+        "from the day it was signed, deposited or received."
+    )
+
+
 class InstrumentsContext(QueryFilterSet):
     """Checks with the instruments held in memory (context `instruments`, which `as_of`
     needs): the `instrument` codes, the `as_of` rules (instruments.domain.as_of_violation)
@@ -77,11 +91,31 @@ class InstrumentsContext(QueryFilterSet):
             field = form.fields["instrument"]
             field.known = None
             field.set_choices([(i.code, i.short_title) for i in self.instruments])
+        if "ordering" in form.fields and dict(form.fields["ordering"].choices).get("status"):
+            self.prepare_ordering(form)
         if "as_of" in form.fields:
-            attrs = form.fields["as_of"].widget.attrs
-            attrs["max"] = self.today.isoformat()
-            if self.instruments:
-                attrs["min"] = min(i.adopted_on for i in self.instruments).isoformat()
+            field = form.fields["as_of"]
+            field.widget.attrs["max"] = self.today.isoformat()
+            asked_about = self.asked_about({})
+            if asked_about:
+                first = min(asked_about, key=lambda i: i.adopted_on)
+                field.widget.attrs["min"] = first.adopted_on.isoformat()
+                # The page's date field shows dates in the reader's own format, so its hint
+                # gives the range it accepts in words rather than the address's YYYY-MM-DD.
+                field.help_text = as_of_page_hint(first, self.today)
+
+    def prepare_ordering(self, form: QueryForm) -> None:
+        """The page's select offers the general orders; a column heading's order (for one
+        instrument) is shown only while it is the one in effect."""
+        field = form.fields["ordering"]
+        given = form.data.get("ordering", "")
+        field.widget.choices = [
+            choice for choice in field.choices if ":" not in choice[0] or choice[0] == given
+        ]
+        field.help_text = (
+            "Dates earliest first, or latest first; entries without that date come last. "
+            "The dates and the status are those of the first instrument shown."
+        )
 
     def asked_about(self, cleaned: dict[str, Any]) -> list[Instrument]:
         codes = cleaned.get("instrument") or self.context.get("instrument_codes")
@@ -108,21 +142,68 @@ _ORDER_WORDS = {
     "consent_date": ("consent date, earliest first", "consent date, latest first"),
     "entry_into_force": ("entry into force, earliest first", "entry into force, latest first"),
 }
+_ORDER_WORDS["status"] = ("status, parties first", "status, no action first")
+_INSTRUMENT_WORDS = {
+    "untoc": "Convention",
+    "tip": "Trafficking in Persons Protocol",
+    "som": "Smuggling of Migrants Protocol",
+    "fir": "Firearms Protocol",
+}
 ORDERING_CHOICES = [
     (prefix + field, _ORDER_WORDS[field][index].capitalize())
-    for field in ORDERING_FIELDS
+    for field in (*ORDERING_FIELDS, "status")
     for index, prefix in enumerate(("", "-"))
 ]
+# What a column heading of the status table sorts by: a field of that instrument.
+COLUMN_ORDERING_CHOICES = [
+    (f"{prefix}{field}:{code}", f"{words}: {_ORDER_WORDS[field][index]}")
+    for code, words in _INSTRUMENT_WORDS.items()
+    for field in ("status", *ORDERING_FIELDS[1:])
+    for index, prefix in enumerate(("", "-"))
+]
+assert set(_INSTRUMENT_WORDS) == set(INSTRUMENT_CODES)
 
 
 def status_ordering_filter() -> ChoiceFilter:
     return ChoiceFilter(
         label="Sort by",
-        choices=ORDERING_CHOICES,
+        choices=ORDERING_CHOICES + COLUMN_ORDERING_CHOICES,
         default="name",
         what="sort order",
-        help_text="name: by participant, then instrument. A date: earliest first (latest "
-        "first with '-'); entries without that date come last either way.",
+        help_text="name: by participant. A date (signature_date, consent_date, "
+        "entry_into_force) or status (parties in force first): of the first instrument "
+        "shown, or of the instrument after a colon (status:tip, consent_date:fir). Dates "
+        "earliest first, '-' reverses; entries without that date come last either way.",
+    )
+
+
+def status_filter() -> CodesFilter:
+    return CodesFilter(
+        label="Status",
+        help_text="Participants with one of these statuses for at least one instrument "
+        "shown (give one instrument to ask about it alone): party (consent in effect), "
+        "party_in_force, signatory (signed, not a party), none (no action on record), "
+        "denounced, not_party (any of the last three); none given for all.",
+        pattern=r"[a-z_]{2,20}",
+        example="signatory,none",
+        what="status",
+        choices=STATUS_CHOICES,
+        schema_codes=[code for code, _ in STATUS_CHOICES],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+def view_filter() -> ChoiceFilter:
+    return ChoiceFilter(
+        label="Cells",
+        choices=[
+            ("compact", "Compact: the status and its date, one line per participant"),
+            ("detailed", "Detailed: every date of each status"),
+        ],
+        default="compact",
+        what="view",
+        help_text="compact (the default: each cell gives the status and its date on one "
+        "line) or detailed (each cell gives every date). The API's rows are the same.",
     )
 
 
@@ -131,7 +212,9 @@ class StatusFilterSet(InstrumentsContext):
     osce_role = osce_role_filter()
     instrument = instrument_filter()
     state = state_filter()
+    status = status_filter()
     ordering = status_ordering_filter()
+    view = view_filter()
 
 
 class InstrumentTableFilterSet(InstrumentsContext):

@@ -1,5 +1,7 @@
 """What every public page shares: the citation, the download links and the 400 page."""
 
+from urllib.parse import urlencode
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -57,3 +59,13 @@ def citation(request: HttpRequest, filters: QueryFilterSet, scope: str) -> dict:
         "revision": request_revision(request),
         "retrieved": timezone.localdate(),
     }
+
+
+def sort_heading(filters: QueryFilterSet, field: str) -> dict[str, str]:
+    """A sortable column heading: the link that sorts by `field` (reversed when it is the
+    order in effect) with the page's other filters kept, and its aria-sort state."""
+    current = filters.form.cleaned_data["ordering"]
+    target = f"-{field}" if current == field else field
+    query = filters.query() | {"ordering": target}
+    state = {field: "ascending", f"-{field}": "descending"}.get(current, "none")
+    return {"href": f"?{urlencode(query, safe=',')}", "sort": state}

@@ -5,13 +5,16 @@ permalink: its own URL with the filters written out. The downloads are the API's
 exactly the view on screen, built from the same canonical query.
 """
 
+from urllib.parse import urlencode
+
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from core.conditional import conditional_on_revision, request_revision
-from instruments import charts, domain, profiles, records, selectors
+from instruments import charts, domain, profiles, records, selectors, status_view
 from instruments.feeds import ActionFeed
 from instruments.filters import (
     ActionFeedFilterSet,
@@ -20,20 +23,24 @@ from instruments.filters import (
     SearchFilterSet,
     StatusFilterSet,
 )
-from instruments.pages import bad_request, citation, downloads, refusal_context
+from instruments.pages import bad_request, citation, downloads, refusal_context, sort_heading
+from instruments.status_view import STATUS_CHOICES
 from states.filters import OSCE_ROLE_LABELS
 from states.models import Participant
-from states.selectors import (
-    OSCE_ROLE_GROUPS,
-    participant_list,
-    participant_search,
-)
+from states.search import participant_find
+from states.selectors import OSCE_ROLE_GROUPS, participant_list
 
 # The participating States and the Partners for Co-operation (the "OSCE area" is the
 # participating States alone).
 OSCE_PARTICIPANTS_AND_PARTNERS = OSCE_ROLE_GROUPS["osce"]
 CHART_FIRST_YEAR = 2000  # the Convention was adopted on 15 November 2000
 SEARCH_LIMIT = 50
+STATUS_WORDS = dict(STATUS_CHOICES)
+PARTICIPANT_GROUPS = [
+    (Participant.OsceRole.PARTICIPATING, "OSCE participating States"),
+    ("partner", "OSCE Partners for Co-operation"),
+    (Participant.OsceRole.NONE, "Other participants"),
+]
 
 
 @require_safe
@@ -120,15 +127,22 @@ def status_matrix(request: HttpRequest) -> HttpResponse:
         instrument_codes=values["instrument"],
         instruments=instruments,
     )
-    ordered = selectors.status_order(matrix, values["ordering"])
+    ordered = status_view.rows_shown(matrix, values)
     context |= {
         "filters": values,
         "matrix": matrix,
         "rows": [
             (p, [(i, matrix.status(p.pk, i.code)) for i in matrix.instruments]) for p in ordered
         ],
-        "counts": matrix.counts(),
+        "name_heading": sort_heading(filters, "name"),
+        "instrument_headings": [
+            (i, sort_heading(filters, f"status:{i.code}")) for i in matrix.instruments
+        ],
+        "counts": matrix.counts([p.pk for p in ordered]),
         "scope": OSCE_ROLE_LABELS[values["osce_role"]],
+        "status_words": " or ".join(STATUS_WORDS[code].lower() for code in values["status"] or []),
+        "detailed_url": "?" + urlencode(filters.query() | {"view": "detailed"}, safe=","),
+        "compact_url": "?" + urlencode(filters.query() | {"view": "compact"}, safe=","),
         "downloads": downloads(filters),
         "citation": citation(request, filters, OSCE_ROLE_LABELS[values["osce_role"]]),
         "report_url": f"{reverse('osce-status-report')}?as_of={values['as_of'].isoformat()}",
@@ -165,9 +179,9 @@ def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
         instrument_codes=[code],
         instruments=instruments,
     )
-    ordered = selectors.status_order(matrix, data["ordering"])
+    ordered = status_view.ordered(matrix, data["ordering"])
     rows = [(p, matrix.status(p.pk, code)) for p in ordered]
-    scope = f"{instrument.short_title}, {OSCE_ROLE_LABELS[data['osce_role']].lower()}"
+    scope = f"{instrument.short_title}: {OSCE_ROLE_LABELS[data['osce_role']]}"
     return render(
         request,
         "instruments/instrument_detail.html",
@@ -194,18 +208,59 @@ def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_safe
 @conditional_on_revision
-def search(request: HttpRequest) -> HttpResponse:
-    """Participants by name, former name or code; declarations by their words.
+def instrument_index(request: HttpRequest) -> HttpResponse:
+    """/instruments/: each instrument, its adoption and entry into force, with a link to its
+    table. One query, or none when the instruments are held: the revision (ETag)."""
+    instruments = selectors.instrument_list_at(request_revision(request))
+    return render(request, "instruments/instrument_list.html", {"instruments": instruments})
 
-    Three queries whatever the number of participants: the revision (ETag); the
-    participants; the declarations with their participants and instruments.
+
+@require_safe
+@conditional_on_revision
+def participant_index(request: HttpRequest) -> HttpResponse:
+    """/states/: every participant by its OSCE role today, each linking to its page.
+
+    Two queries whatever the number of participants: the revision (ETag); the participants
+    with their role today."""
+    groups: dict[str, list[Participant]] = {code: [] for code, _ in PARTICIPANT_GROUPS}
+    for participant in participant_list():
+        role = participant.role_on or Participant.OsceRole.NONE
+        groups["partner" if role.startswith("partner") else role].append(participant)
+    return render(
+        request,
+        "instruments/participant_list.html",
+        {"groups": [(label, groups[code]) for code, label in PARTICIPANT_GROUPS]},
+    )
+
+
+@require_safe
+@conditional_on_revision
+def search(request: HttpRequest) -> HttpResponse:
+    """Participants by any of their names (states.search), each with its status today;
+    declarations by their words. A text that names one participant outright (its name in
+    any OSCE language, its code, a former name or a common short form) opens its page.
+
+    Seven queries whatever the number of participants: the revision (ETag); the
+    participants; their former names; the instruments (unless held); the found
+    participants' actions (their status today); the declarations with their participants
+    and instruments. A text naming one participant: the first three, then the redirect.
     """
     filters = SearchFilterSet(request.GET)
     if not filters.is_valid():
         context = {"form": filters.form} | refusal_context(filters)
         return render(request, "instruments/search_results.html", context, status=400)
     text = filters.values()["q"] or ""
-    participants = list(participant_search(text)[: SEARCH_LIMIT + 1]) if text else []
+    found = participant_find(text)
+    if found.exact is not None:
+        return redirect("participant-detail", found.exact.iso3)
+    participants = found.participants[:SEARCH_LIMIT]
+    matrix = None
+    if participants:
+        matrix = selectors.status_matrix(
+            as_of=timezone.localdate(),
+            participants=participants,
+            instruments=selectors.instrument_list_at(request_revision(request)),
+        )
     declarations = records.declaration_search(text, limit=SEARCH_LIMIT + 1)
     return render(
         request,
@@ -213,8 +268,8 @@ def search(request: HttpRequest) -> HttpResponse:
         {
             "form": filters.form,
             "text": text,
-            "participants": participants[:SEARCH_LIMIT],
-            "more_participants": len(participants) > SEARCH_LIMIT,
+            "participants": list(matrix.rows()) if matrix else [],
+            "more_participants": len(found.participants) > SEARCH_LIMIT,
             "declarations": declarations[:SEARCH_LIMIT],
             "more_declarations": len(declarations) > SEARCH_LIMIT,
             "limit": SEARCH_LIMIT,

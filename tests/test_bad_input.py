@@ -20,6 +20,7 @@ from instruments.filters import (
     StatusFilterSet,
 )
 from instruments.models import Declaration, TreatyAction
+from instruments.worldmap import MapFilterSet
 from reports.filters import ComplianceFilterSet
 from reports.models import ComplianceFlag, Submission
 from reports.services import SUBMISSION_FIELDS
@@ -55,6 +56,9 @@ PAGE_FILTERS = {
     "/compliance/": ComplianceFilterSet,
     "/reports/osce-status/": AsOfFilterSet,
     "/data-quality/": None,  # reads no parameter
+    "/states/": None,  # the index pages read none either
+    "/instruments/": None,
+    "/map/": MapFilterSet,
 }
 PAGES = {
     path: list(filters.base_filters) if filters else [] for path, filters in PAGE_FILTERS.items()

@@ -97,6 +97,9 @@ ROUTES: dict[str, Access] = {
     "subscribe": Access(read=EVERYONE, write=EVERYONE),
     "subscription-confirm": Access(read=EVERYONE, write=EVERYONE, answers=400),
     "unsubscribe": Access(read=EVERYONE, write=EVERYONE, answers=400),
+    "instrument-index": PUBLIC_READ,
+    "participant-index": PUBLIC_READ,
+    "world-map": PUBLIC_READ,
     "healthz": PUBLIC_READ,
     # The API: reads are public, writes need an editor's permissions.
     "api:api-root": PUBLIC_READ,

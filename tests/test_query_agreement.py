@@ -45,7 +45,30 @@ VALUES: dict[str, list[str | list[str] | None]] = {
     "osce_role": [None, "", "participating", "partner_asian", "any", "none", "xyz"],
     "instrument": [None, "tip", "untoc,som", "FIR", ["som", "tip"], "abc", "untoc,abc", "12!"],
     "state": [None, "DEU", "aut,deu", "BRA", "XYZ", "AUT,12"],
-    "ordering": [None, "-consent_date", "entry_into_force", "size", ["name", "-name"]],
+    "ordering": [
+        None,
+        "-consent_date",
+        "entry_into_force",
+        "size",
+        ["name", "-name"],
+        "status",
+        "-status:som",  # a column heading's order
+        "consent_date:fir",
+        "status:xyz",
+    ],
+    "status": [
+        None,
+        "party",
+        "party_in_force,signatory",
+        "none",
+        "denounced",
+        "not_party",
+        ["signatory", "none"],
+        "PARTY",
+        "bogus",
+        "party,12!",
+    ],
+    "view": [None, "detailed", "compact", "wide"],
     "obligation": [None, "untoc-18-13", "untoc-18-13,untoc-cop-2007", "nope", "18(13)"],
     "bucket": [None, "over_5_years", "under_1_year", "ancient"],
     "kind": [None, "action_recorded", "entry_into_force,action_changed", "nonsense"],
@@ -58,6 +81,9 @@ COMBINATIONS = [
     {"instrument": "untoc,fir", "as_of": "2001-01-01"},  # the Convention existed then
     {"osce_role": "any", "state": "BRA", "as_of": "2010-01-01"},
     {"osce_role": "participating", "state": "BRA"},  # Brazil is not in the group: no rows
+    # The participating States not party to the Smuggling of Migrants Protocol.
+    {"osce_role": "participating", "instrument": "som", "status": "not_party"},
+    {"instrument": "untoc,fir", "status": "signatory", "ordering": "-status:fir"},
 ]
 
 

@@ -58,8 +58,8 @@ from instruments.selectors import (
     instrument_list_at,
     status_entries,
     status_matrix,
-    status_order,
 )
+from instruments.status_view import rows_shown
 from states.api.views import ParticipantViewSet, participant_rows, participant_values
 from states.models import Participant
 from states.selectors import participant_list
@@ -100,7 +100,7 @@ class StatusViewSet(ExportingListMixin, ApiViewSet):
             instruments=instruments,
         )
         # The same order as the status page, so a download matches the table on screen.
-        entries = status_entries(matrix, status_order(matrix, params["ordering"]))
+        entries = status_entries(matrix, rows_shown(matrix, params))
         return self.list_answer(
             request,
             params,

@@ -92,6 +92,48 @@ def status_details(status: domain.ParticipantStatus) -> list[str]:
     return lines
 
 
+@register.filter
+def verdict(status: domain.ParticipantStatus) -> str:
+    """The status in one line, with the date a reader asks for first:
+    "signatory since 3 Sep 2002, not a party"; "party, in force since 14 Jul 2006"."""
+    if status.status == domain.SIGNATORY:
+        return f"signatory since {_day(status.signature_date)}, not a party"
+    if status.status == domain.PARTY and status.in_force:
+        if status.entry_into_force is None:
+            return f"party since {_day(status.consent_date)} (entry into force not recorded)"
+        return f"party, in force since {_day(status.entry_into_force)}"
+    if status.status == domain.PARTY:
+        when = (
+            f" (in force from {_day(status.entry_into_force)})" if status.entry_into_force else ""
+        )
+        return f"contracting State since {_day(status.consent_date)}, not yet in force{when}"
+    if status.status == domain.DENOUNCED:
+        effective = status.denunciation_effective or status.denunciation_date
+        return f"denounced, no longer a party since {_day(effective)}"
+    return "no action on record, not a party"
+
+
+def compact_words(status: domain.ParticipantStatus) -> tuple[str, str]:
+    """A cell on one line: the status and the one date a reader asks for first."""
+    if status.status == domain.PARTY and status.in_force:
+        return "Party", _day(status.entry_into_force or status.consent_date)
+    if status.status == domain.PARTY:
+        return "Contracting State", _day(status.consent_date)
+    if status.status == domain.SIGNATORY:
+        return "Signatory", _day(status.signature_date)
+    if status.status == domain.DENOUNCED:
+        return "Denounced", _day(status.denunciation_effective or status.denunciation_date)
+    return "No action on record", ""
+
+
+@register.simple_tag
+def compact_cell(status: domain.ParticipantStatus) -> SafeString:
+    word, when = compact_words(status)
+    return format_html(
+        '<span class="st-word">{}</span> <span class="st-date">{}</span>', word, when
+    )
+
+
 @register.simple_tag
 def status_cell(status: domain.ParticipantStatus) -> SafeString:
     """A matrix cell: the status in words, then its dates."""

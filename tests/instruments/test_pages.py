@@ -59,11 +59,12 @@ def test_home_counts_signatories_and_parties_worldwide_and_in_the_osce_area(clie
         row = re.search(rf">{instrument.short_title}</a></th>(.*?)</tr>", html, re.S).group(1)
         numbers = [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', row)]
         code = instrument.code
+        # The OSCE area first: on a phone its columns are in view without scrolling.
         assert numbers == [
-            world[code]["signatories"],
-            world[code]["parties"],
             area[code]["signatories"],
             area[code]["parties"],
+            world[code]["signatories"],
+            world[code]["parties"],
         ]
     # A known fact: the Convention has far more parties worldwide than in the OSCE area.
     assert world["untoc"]["parties"] > area["untoc"]["parties"] > 50
@@ -76,7 +77,7 @@ def test_home_counts_as_at_a_chosen_date_with_a_permalink(client):
     matrix = selectors.status_matrix(as_of=date(2003, 9, 29))
     parties = matrix.counts()["untoc"]["parties"]
     row = re.search(r">Convention</a></th>(.*?)</tr>", html, re.S).group(1)
-    assert int(re.findall(r'<td class="num">(\d+)</td>', row)[1]) == parties
+    assert int(re.findall(r'<td class="num">(\d+)</td>', row)[3]) == parties  # worldwide
     assert "Signatories and parties as at 29 September 2003" in html
     assert f'href="{settings.SITE_URL}/?as_of=2003-09-29"' in html
     assert "Enter the date as YYYY-MM-DD" in page(client, "/?as_of=someday", status=400)
@@ -148,7 +149,7 @@ def test_status_defaults_to_today_and_the_osce_participating_states_and_partners
 
 
 def test_status_on_30_june_2007_shows_germany_in_force_and_austria_a_signatory(client):
-    html = page(client, "/status/?as_of=2007-06-30&osce_role=participating")
+    html = page(client, "/status/?as_of=2007-06-30&osce_role=participating&view=detailed")
     # The participating States of that date: 56, Mongolia (2012) not yet among them.
     assert len(row_codes(html)) == 56
     assert "MNG" not in row_codes(html)
@@ -161,7 +162,7 @@ def test_status_on_30_june_2007_shows_germany_in_force_and_austria_a_signatory(c
 
 
 def test_status_on_1_january_2006_shows_germany_a_signatory_only(client):
-    html = page(client, "/status/?as_of=2006-01-01&state=DEU")
+    html = page(client, "/status/?as_of=2006-01-01&state=DEU&view=detailed")
     assert row_codes(html) == ["DEU"]
     assert status_cell(html, "DEU", 0) == "Signatory signed 12 Dec 2000"
 
@@ -177,7 +178,7 @@ def test_status_filters_by_instrument_and_state_and_sorts_by_date(client):
     html = page(
         client, "/status/?as_of=2010-01-01&instrument=som&state=DEU,AUT,FRA&ordering=-consent_date"
     )
-    assert re.findall(r'<th scope="col"><a href="/instruments/(\w+)/', html) == ["som"]
+    assert re.findall(r'<a class="col-link" href="/instruments/(\w+)/', html) == ["som"]
     # Austria ratified the Smuggling Protocol on 30 Nov 2007, Germany on 14 Jun 2006, France
     # on 29 Oct 2002: latest first.
     assert row_codes(html) == ["AUT", "DEU", "FRA"]
@@ -207,7 +208,7 @@ def test_the_permalink_reproduces_the_view(client):
         f"{settings.SITE_URL}/status/?as_of=2007-06-30&osce_role=participating&instrument=untoc,tip"
     )
     again = page(client, permalink.removeprefix(settings.SITE_URL))
-    table = re.compile(r'<table class="status-table">.*?</table>', re.S)
+    table = re.compile(r'<table class="status-table[^"]*">.*?</table>', re.S)
     assert table.search(again).group(0) == table.search(html).group(0)
 
 
@@ -279,9 +280,10 @@ def test_a_participant_page_shows_each_instrument_today_and_as_of_the_date(clien
         " ".join(re.sub(r"<[^>]+>", " ", c).split())
         for c in re.findall(r"<td[^>]*>(.*?)</td>", som, re.S)
     ]
-    assert cells[:4] == ["12 Dec 2000", "30 Nov 2007", "Ratification", "30 Dec 2007"]
-    assert cells[4] == "Signatory signed 12 Dec 2000"  # as at 30 June 2007
-    assert cells[5].startswith("Party, in force")  # today
+    # The status first (as at 30 June 2007, then today), then the record's dates.
+    assert cells[0] == "Signatory signed 12 Dec 2000"
+    assert cells[1].startswith("Party, in force")
+    assert cells[2:6] == ["12 Dec 2000", "30 Nov 2007", "Ratification", "30 Dec 2007"]
     assert "Status as at 30 June 2007 — cite as" in words(html)
 
 
@@ -355,7 +357,7 @@ def test_an_instrument_page_lists_participants_as_the_depositary_does(client):
     html = page(client, "/instruments/fir/?as_of=2014-07-10&osce_role=any")
     row = re.search(r"/states/AZE/[^>]*>Azerbaijan</a></th>(.*?)</tr>", html, re.S).group(1)
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
-    assert cells[1] == "3 Dec 2004 a"  # accession
+    assert cells[2] == "3 Dec 2004 a"  # accession (after the status and the signature)
     bahamas = re.search(r">Bahamas</a></th>(.*?)</tr>", html, re.S).group(1)
     assert "(kind not recorded)" in bahamas
     # Only participants that had acted by the date are listed, as in the depositary's table.
@@ -407,8 +409,10 @@ def test_bad_parameters_on_any_page_are_a_400_saying_why(client, url, message):
 
 
 def test_search_finds_participants_by_name_former_name_and_code(client):
-    assert "/states/SWZ/" in page(client, "/search/?q=Swaziland")  # now Eswatini
-    assert re.search(r'<a href="/states/AUT/">Austria</a>', page(client, "/search/?q=aut"))
+    # A whole name, former name or code opens the participant's page.
+    assert client.get("/search/?q=Swaziland")["Location"] == "/states/SWZ/"  # now Eswatini
+    assert client.get("/search/?q=aut")["Location"] == "/states/AUT/"
+    assert re.search(r'<a href="/states/AUT/">Austria</a>', page(client, "/search/?q=Austr"))
     assert "No participant's name, former name or code matches “Atlantis”" in page(
         client, "/search/?q=Atlantis"
     )
@@ -455,7 +459,7 @@ PAGES = [
     "/instruments/untoc/",
     "/compliance/",
     "/reports/osce-status/",
-    "/search/?q=Austria",
+    "/search/?q=Austr",  # a part of a name: the results page
 ]
 
 
@@ -542,8 +546,10 @@ def test_what_the_query_string_says_is_shown_escaped(client):
         # notifications (one query), evidence coverage; the role periods of participants
         # whose role that year is known only to the year.
         ("/reports/osce-status/?as_of=2007-06-30", 10),
-        # revision (ETag); participants matching; declarations matching.
-        ("/search/?q=Synthetic", 3),
+        # revision (ETag); participants; their former names (names are matched in memory,
+        # accents folded); the instruments; the found participants' actions (each result
+        # shows its status); declarations matching.
+        ("/search/?q=Synthetic", 6),
         # revision; the instruments for the filter; actions with participants and instruments.
         ("/feeds/actions/", 3),
         # ... and the check that the `state` codes exist.

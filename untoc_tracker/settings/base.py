@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # The site's own 404 in every mode, not Django's debug page listing the routes.
+    "core.notfound.SiteNotFoundMiddleware",
     # Last: turns a login refused for too many failures into the lockout answer.
     "axes.middleware.AxesMiddleware",
 ]
