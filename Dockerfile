@@ -14,6 +14,7 @@ COPY --chown=tracker:tracker untoc_tracker ./untoc_tracker
 COPY --chown=tracker:tracker states ./states
 COPY --chown=tracker:tracker instruments ./instruments
 COPY --chown=tracker:tracker reports ./reports
+COPY --chown=tracker:tracker alerts ./alerts
 RUN pip install --no-cache-dir .
 
 # Everything else .dockerignore lets through (never .env, .venv, db.sqlite3 or .git).

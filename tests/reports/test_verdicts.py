@@ -59,6 +59,7 @@ def verdicts(client, url: str) -> tuple[BeautifulSoup, list[str]]:
     return html, lines
 
 
+@pytest.mark.usefixtures("post2014_facts_accepted")  # Germany's 2021 Firearms consent
 def test_the_verdicts_come_first_on_a_participants_page(client):
     html, lines = verdicts(client, "/states/DEU/?as_of=2005-01-01")
     assert html.select_one("#verdict-heading").get_text() == "Status as at 1 January 2005"
