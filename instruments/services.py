@@ -183,7 +183,9 @@ def entry_into_force_checked_once() -> Iterator[None]:
     """Check the entry-into-force rule once, over the whole record, when the block ends,
     rather than at each write inside it: a load writes participant after participant, and
     only the record it leaves counts. Refuses (TreatyRuleError) what the block newly breaks;
-    call inside the block's transaction so that a refusal undoes it all."""
+    call inside the block's transaction so that a refusal undoes it all. An instrument the
+    block leaves with no deposit at all (its table loaded before any status) is a record not
+    yet filled in, not one that contradicts itself: it is left to the writes that add them."""
     if _entry_into_force_deferred.get():
         yield
         return
@@ -193,8 +195,11 @@ def entry_into_force_checked_once() -> Iterator[None]:
         yield
     finally:
         _entry_into_force_deferred.reset(token)
-    after = domain.entry_into_force_violations(deposits_by_instrument(), instrument_facts())
-    violations = domain.new_violations(before, after)
+    deposits = deposits_by_instrument()
+    after = domain.entry_into_force_violations(deposits, instrument_facts())
+    violations = [
+        v for v in domain.new_violations(before, after) if deposits.get(v.instrument or "")
+    ]
     if violations:
         raise TreatyRuleError(violations)
 

@@ -302,6 +302,11 @@ def post2014_facts_accepted(real_data):
     """The shipped post-2014 facts (Japan's 2017 acceptances, Germany's 2021 Firearms
     consent, ...) accepted by an editor, as the review in the back office writes them: the
     data a deployment holds once the proposed facts are reviewed."""
+    facts_accept_all()
+
+
+def facts_accept_all() -> None:
+    """Accept every proposed post-2014 fact as an editor would (post2014_facts_accepted)."""
     from instruments.depositary.decisions import batch_decide_all
     from instruments.models import DepositaryBatch
 

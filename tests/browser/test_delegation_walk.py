@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -88,7 +89,9 @@ def test_a_delegation_finds_its_state_sets_the_date_filters_and_prints_the_repor
     expect(page.locator(".currency")).to_contain_text("later actions partial")
     permalink = page.locator("a.permalink")
     expect(permalink).to_have_attribute(
-        "href", f"{tab.site}/status/?as_of=2007-06-30&osce_role=participating"
+        # On the configured site address, never the Host header a client sent.
+        "href",
+        f"{settings.SITE_URL}/status/?as_of=2007-06-30&osce_role=participating",
     )
 
     # The download links are the API's exports of exactly this view.

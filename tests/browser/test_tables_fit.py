@@ -6,6 +6,8 @@ screen at every width."""
 
 import pytest
 
+from tests.conftest import facts_accept_all
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 WIDTHS = {
@@ -94,6 +96,7 @@ def test_on_a_phone_the_home_pages_osce_columns_are_in_view_without_scrolling(br
 
 @pytest.mark.parametrize("name", list(WIDTHS))
 def test_a_participants_verdicts_are_within_the_first_screen(browsing, name):
+    facts_accept_all()  # Germany's 2021 Firearms consent, once an editor has accepted it
     viewport = WIDTHS[name]
     page = browsing(viewport=viewport).page
     page.goto("/states/DEU/")

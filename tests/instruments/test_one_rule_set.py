@@ -142,3 +142,31 @@ def test_a_load_with_a_back_dated_ratification_is_refused_by_row_and_column(tmp_
         participant__iso3="BEL", instrument__code="untoc", kind__in=domain.CONSENT_KINDS
     )
     assert belgium.date == date(2004, 8, 11)
+
+
+def test_the_instruments_table_alone_loads_before_any_deposit_is_recorded(tmp_path):
+    """A new database loads its instruments before any status table: an instrument with no
+    deposit yet is a record not filled in, not a contradiction, so that load is not refused;
+    where deposits are recorded, a recorded date they contradict still is."""
+    from instruments.importing import SHIPPED_FILES
+
+    (shipped,) = [p for p in SHIPPED_FILES if p.name == "instruments.csv"]
+    TreatyAction.objects.filter(instrument__code="fir").delete()  # no Firearms deposit yet
+    Instrument.objects.filter(code="fir").update(entry_into_force_on=None)
+
+    summary = treaty_data_load([shipped])
+
+    assert summary.counts["instruments"].get("updated") == 1  # the Firearms date, restored
+    assert Instrument.objects.get(code="fir").entry_into_force_on == date(2005, 7, 3)
+
+    wrong = tmp_path / "instruments.csv"
+    wrong.write_text(
+        shipped.read_text(encoding="utf-8").replace(",2003-09-29,", ",2003-09-30,", 1),
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportRefused) as refused:
+        treaty_data_load([wrong])
+    (error,) = refused.value.errors
+    assert (error.row, error.column) == (2, "entry_into_force_on")
+    assert "[instrument_entry_into_force]" in error.message
+    assert Instrument.objects.get(code="untoc").entry_into_force_on == date(2003, 9, 29)
