@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 
+from core.links import absolute_url
 from instruments.selectors import instrument_list, status_entries, status_matrix
 
 PAGE_SIZE = 100
@@ -31,7 +32,7 @@ def status_baseline(request: HttpRequest) -> JsonResponse:
     matrix = status_matrix(as_of=as_of, instruments=list(instrument_list()))
     entries = status_entries(matrix)
     query = {"as_of": given} if given else {}
-    page_url = request.build_absolute_uri("/api/v1/status/")
+    page_url = absolute_url("/api/v1/status/")  # as the API builds its links (core.links)
     body = {
         "as_of": as_of,
         "instruments": completeness(matrix.instruments, as_of),

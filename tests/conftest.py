@@ -53,6 +53,25 @@ def pytest_configure(config) -> None:
         os.environ["GUNICORN_CMD_ARGS"] = f"{arguments} --no-control-socket".strip()
 
 
+def pytest_collection_modifyitems(items) -> None:
+    """Every transactional test (live-server ones included) restores the migrated state
+    Django serialized (serialized rollback), so that they all leave the tables the same way.
+
+    A transactional test without it is flushed and then re-creates content types and
+    permissions through post_migrate, with new ids on PostgreSQL (whose sequences a flush does
+    not reset); a later serialized-rollback test in the same process then inserts the
+    original ids beside them and fails on the unique (app_label, model).
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        fixtures = getattr(item, "fixturenames", [])
+        transactional = (marker is not None and marker.kwargs.get("transaction")) or (
+            "transactional_db" in fixtures or "live_server" in fixtures
+        )
+        if transactional and "django_db_serialized_rollback" not in fixtures:
+            fixtures.append("django_db_serialized_rollback")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _celery_queue_per_worker():
     """Tasks sent by this process go to a queue of its own: on a real broker, a worker that a
