@@ -20,6 +20,7 @@
         <meta charset="utf-8"/>
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
         <title><xsl:value-of select="atom:feed/atom:title"/> · Atom feed</title>
+        <link rel="icon" href="{$static}img/favicon.svg" type="image/svg+xml"/>
         <link rel="stylesheet" href="{$static}css/site.css"/>
         <link rel="stylesheet" href="{$static}css/print.css" media="print"/>
       </head>
