@@ -30,7 +30,7 @@ class StyledAtom1Feed(Atom1Feed):
         # Before the first element (https://www.w3.org/Style/styling-XML.en.html).
         for stylesheet in self.feed["stylesheets"] or []:
             handler.processingInstruction("xml-stylesheet", str(stylesheet))
-        handler.startElement("feed", self.root_attributes())
+        handler.startElement("feed", self.root_attributes())  # type: ignore[arg-type]  # as Atom1Feed.write
         self.add_root_elements(handler)
         self.write_items(handler)
         handler.endElement("feed")
