@@ -251,3 +251,21 @@ def test_a_status_word_for_each_status_is_the_pages(client):
     words = [td.select_one(".st-word").get_text() for td in html.select(".status-table tbody td")]
     assert [row[-1].split(", effective")[0] for row in rows] == words
     assert {w.split(",")[0] for w in words} >= {"Party", "Signatory", "No action on record"}
+
+
+@pytest.mark.parametrize(
+    ("words", "suffix", "expected"),
+    [
+        ("Status", "2007-06-30", "Status 2007-06-30"),
+        ("Smuggling of Migrants Protocol", "2010-01-01", "Smuggling of Migrant 2010-01-01"),
+        ("A/B: C[D]*?", "", "A B C D"),
+        ("'quoted'", "", "quoted"),
+    ],
+)
+def test_a_sheet_name_is_one_excel_accepts(words, suffix, expected):
+    from core.rest.exports import sheet_name
+
+    name = sheet_name(words, suffix)
+    assert name == expected
+    assert len(name) <= 31
+    assert not set(name) & set("\\/?*[]:")
