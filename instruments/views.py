@@ -269,7 +269,12 @@ def _instrument_filters(
         request.GET, instruments=instruments, instrument_codes=[code]
     )
     if not filters.is_valid():
-        return instrument, filters, bad_request(request, filters, {"instrument": instrument})
+        # Its downloads' 400 too starts over on the page, not on a download.
+        context = {
+            "instrument": instrument,
+            "start_over": reverse("instrument-detail", args=[code]),
+        }
+        return instrument, filters, bad_request(request, filters, context)
     return instrument, filters, None
 
 

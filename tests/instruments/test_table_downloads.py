@@ -236,6 +236,7 @@ def test_a_refused_parameter_gets_the_pages_400(client, fmt):
     response = client.get(f"/instruments/fir/table.{fmt}?as_of=2000-01-01")
     assert response.status_code == 400
     assert b"adopted" in response.content
+    assert b'href="/instruments/fir/"' in response.content  # start over on the page
 
 
 def test_an_unknown_instrument_or_format_is_not_found(client):
