@@ -2,20 +2,18 @@
 
 from datetime import datetime
 
-from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 
 from alerts.selectors import cited, event_list
+from core.feeds import BrowsableFeed
 from core.models import Event
 from instruments.citations import citation
 
 FEED_LENGTH = 50
 
 
-class ChangeFeed(Feed):
-    feed_type = Atom1Feed
+class ChangeFeed(BrowsableFeed):
     title = "UNTOC Tracker: what changed"
     subtitle = (
         "Every change to the public record of the UN Convention against Transnational "
@@ -66,6 +64,10 @@ class ChangeFeed(Feed):
     item_guid_is_permalink = False
 
     def item_pubdate(self, event: Event) -> datetime:
+        return event.recorded_at
+
+    # Atom asks every entry for its <updated> (RFC 4287, 4.1.2); an event is never changed.
+    def item_updateddate(self, event: Event) -> datetime:
         return event.recorded_at
 
     def item_categories(self, event: Event) -> list[str]:

@@ -3,12 +3,11 @@
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
 
+from core.feeds import BrowsableFeed
 from core.links import absolute_url
 from instruments import records
 from instruments.citations import citation
@@ -32,9 +31,7 @@ class FeedFilters:
         return "; ".join(parts)
 
 
-class ActionFeed(Feed):
-    feed_type = Atom1Feed
-
+class ActionFeed(BrowsableFeed):
     def get_object(
         self,
         request: HttpRequest,

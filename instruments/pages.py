@@ -13,6 +13,13 @@ from core.links import absolute_url
 # The API's status/ resource; its ?format=csv and ?format=xlsx exports take the page's filters.
 STATUS_EXPORT_PATH = "/api/v1/status/"
 EXPORT_FORMATS = (("csv", "CSV"), ("xlsx", "Excel (XLSX)"))
+# The table as on screen (instruments.status_sheet), then the API's long format for machines.
+TABLE_FORMATS = (("xlsx", "Excel (XLSX)"), ("csv", "CSV"))
+MACHINE_FORMATS = (
+    ("csv", "CSV, one row per participant and instrument"),
+    ("xlsx", "XLSX, one row per participant and instrument"),
+)
+CITED_TABLE = "Status of the UN Convention against Transnational Organized Crime and its Protocols"
 
 
 def refusal_context(filters: QueryFilterSet) -> dict:
@@ -41,24 +48,49 @@ def bad_request(
     return render(request, "400.html", context, status=400)
 
 
-def downloads(filters: QueryFilterSet, **extra: str) -> list[tuple[str, str]]:
+def downloads(
+    filters: QueryFilterSet, formats: tuple[tuple[str, str], ...] = EXPORT_FORMATS, **extra: str
+) -> list[tuple[str, str]]:
     """The API's exports of the view on screen: the same canonical query, plus `extra`."""
     return [
         (label, f"{STATUS_EXPORT_PATH}?{filters.query_string(format=fmt, **extra)}")
-        for fmt, label in EXPORT_FORMATS
+        for fmt, label in formats
     ]
 
 
-def citation(request: HttpRequest, filters: QueryFilterSet, scope: str) -> dict:
-    """How to cite the view: its date, what it covers, its permalink and the data revision
-    (read once per request: the ETag has read it already)."""
+def table_downloads(
+    filters: QueryFilterSet, page_path: str, **extra: str
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The view on screen as a sheet (`<page_path>table.xlsx`, `.csv`: the page's own query),
+    and the API's long format of the same rows (the query plus `extra`)."""
+    query = filters.query_string()
+    sheets = [(label, f"{page_path}table.{fmt}?{query}") for fmt, label in TABLE_FORMATS]
+    return sheets, downloads(filters, MACHINE_FORMATS, **extra)
+
+
+def citation(
+    request: HttpRequest, filters: QueryFilterSet, scope: str, path: str | None = None
+) -> dict:
+    """How to cite the view: its date, what it covers, its permalink (on `path`, the page's,
+    by default this request's) and the data revision (read once per request: the ETag has
+    read it already)."""
     return {
         "as_of": filters.form.cleaned_data["as_of"],
         "scope": scope,
-        "permalink": absolute_url(f"{request.path}?{filters.query_string()}"),
+        "permalink": absolute_url(f"{path or request.path}?{filters.query_string()}"),
         "revision": request_revision(request),
         "retrieved": timezone.localdate(),
     }
+
+
+def citation_words(cited: dict) -> str:
+    """The citation as includes/citation.html words it, as one line of text."""
+    as_of, retrieved = cited["as_of"], cited["retrieved"]
+    return (
+        f"UNTOC Tracker, “{CITED_TABLE}: {cited['scope']}, as at {as_of.day} {as_of:%B %Y}” "
+        f"(data revision {cited['revision']}, retrieved {retrieved.day} {retrieved:%B %Y}), "
+        f"{cited['permalink']}"
+    )
 
 
 def sort_heading(filters: QueryFilterSet, field: str) -> dict[str, str]:

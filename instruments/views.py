@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from core.conditional import conditional_on_revision, request_revision
-from instruments import charts, domain, profiles, records, selectors, status_view
+from core.rest.exports import XLSX_MEDIA_TYPE, Sheet, sheet_csv, sheet_xlsx
+from instruments import charts, domain, profiles, records, selectors
 from instruments.feeds import ActionFeed
 from instruments.filters import (
     ActionFeedFilterSet,
@@ -23,8 +24,19 @@ from instruments.filters import (
     SearchFilterSet,
     StatusFilterSet,
 )
-from instruments.pages import bad_request, citation, downloads, refusal_context, sort_heading
+from instruments.models import Instrument
+from instruments.pages import (
+    CITED_TABLE,
+    bad_request,
+    citation,
+    citation_words,
+    refusal_context,
+    sort_heading,
+    table_downloads,
+)
+from instruments.status_sheet import status_sheet, status_view_rows
 from instruments.status_view import STATUS_CHOICES
+from instruments.templatetags.treaty import join_words, long_day, ordering_words
 from states.filters import OSCE_ROLE_LABELS
 from states.models import Participant
 from states.search import participant_find
@@ -36,6 +48,7 @@ OSCE_PARTICIPANTS_AND_PARTNERS = OSCE_ROLE_GROUPS["osce"]
 CHART_FIRST_YEAR = 2000  # the Convention was adopted on 15 November 2000
 SEARCH_LIMIT = 50
 STATUS_WORDS = dict(STATUS_CHOICES)
+CSV_TYPE = "text/csv; charset=utf-8"
 PARTICIPANT_GROUPS = [
     (Participant.OsceRole.PARTICIPATING, "OSCE participating States"),
     ("partner", "OSCE Partners for Co-operation"),
@@ -101,6 +114,17 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _status_filters(request: HttpRequest) -> tuple[StatusFilterSet, HttpResponse | None]:
+    """The status page's query, read once for the page and its downloads: the FilterSet, and
+    the page's 400 when a parameter is refused."""
+    instruments = selectors.instrument_list_at(request_revision(request))
+    filters = StatusFilterSet(request.GET, instruments=instruments)
+    if filters.is_valid():
+        return filters, None
+    context = {"form": filters.form, "instruments": instruments} | refusal_context(filters)
+    return filters, render(request, "instruments/status_matrix.html", context, status=400)
+
+
 @require_safe
 @conditional_on_revision
 def status_matrix(request: HttpRequest) -> HttpResponse:
@@ -111,24 +135,15 @@ def status_matrix(request: HttpRequest) -> HttpResponse:
     they are not held); the `state` codes, when given; the status matrix's participants and
     their actions.
     """
-    instruments = selectors.instrument_list_at(request_revision(request))
-    filters = StatusFilterSet(request.GET, instruments=instruments)
-    context = {"form": filters.form, "instruments": instruments}
-    if not filters.is_valid():
-        context |= refusal_context(filters)
-        return render(request, "instruments/status_matrix.html", context, status=400)
+    filters, refused = _status_filters(request)
+    if refused is not None:
+        return refused
     values = filters.values()
-    participants = participant_list(osce_role=values["osce_role"], as_of=values["as_of"])
-    if values["state"]:
-        participants = participants.filter(iso3__in=values["state"])
-    matrix = selectors.status_matrix(
-        as_of=values["as_of"],
-        participants=participants,
-        instrument_codes=values["instrument"],
-        instruments=instruments,
-    )
-    ordered = status_view.rows_shown(matrix, values)
-    context |= {
+    matrix, ordered = status_view_rows(values, filters.instruments)
+    sheets, machine = table_downloads(filters, reverse("status"))
+    context = {
+        "form": filters.form,
+        "instruments": filters.instruments,
         "filters": values,
         "matrix": matrix,
         "rows": [
@@ -140,14 +155,60 @@ def status_matrix(request: HttpRequest) -> HttpResponse:
         ],
         "counts": matrix.counts([p.pk for p in ordered]),
         "scope": OSCE_ROLE_LABELS[values["osce_role"]],
-        "status_words": " or ".join(STATUS_WORDS[code].lower() for code in values["status"] or []),
+        "status_words": _status_words(values),
         "detailed_url": "?" + urlencode(filters.query() | {"view": "detailed"}, safe=","),
         "compact_url": "?" + urlencode(filters.query() | {"view": "compact"}, safe=","),
-        "downloads": downloads(filters),
+        "table_downloads": sheets,
+        "downloads": machine,
         "citation": citation(request, filters, OSCE_ROLE_LABELS[values["osce_role"]]),
         "report_url": f"{reverse('osce-status-report')}?as_of={values['as_of'].isoformat()}",
     }
     return render(request, "instruments/status_matrix.html", context)
+
+
+def _status_words(values: dict) -> str:
+    return " or ".join(STATUS_WORDS[code].lower() for code in values.get("status") or [])
+
+
+def _sheet_response(sheet: Sheet, fmt: str, filename: str) -> HttpResponse:
+    body, media_type = (
+        (sheet_xlsx(sheet), XLSX_MEDIA_TYPE) if fmt == "xlsx" else (sheet_csv(sheet), CSV_TYPE)
+    )
+    response = HttpResponse(body, content_type=media_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+@require_safe
+@conditional_on_revision
+def status_table_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    """/status/table.xlsx and .csv: the status page's table as on screen, with the same
+    query (a refused parameter gets the page's 400). The queries of the page."""
+    filters, refused = _status_filters(request)
+    if refused is not None:
+        return refused
+    values = filters.values()
+    matrix, ordered = status_view_rows(values, filters.instruments)
+    scope = OSCE_ROLE_LABELS[values["osce_role"]]
+    cited = citation(request, filters, scope, path=reverse("status"))
+    shown = [
+        ("Participants", scope),
+        ("Instruments", join_words([i.short_title for i in matrix.instruments])),
+        ("Status", _status_words(values) or "any"),
+    ]
+    if values["state"]:
+        shown.append(("Codes", ", ".join(values["state"])))
+    shown.append(("Sorted by", ordering_words(values["ordering"])))
+    sheet = status_sheet(
+        matrix,
+        ordered,
+        title=f"{CITED_TABLE}: {scope}, as at {long_day(values['as_of'])}",
+        name="Status",
+        filters=shown,
+        cite_as=citation_words(cited),
+        permalink=cited["permalink"],
+    )
+    return _sheet_response(sheet, fmt, f"untoc-status-{values['as_of'].isoformat()}")
 
 
 @require_safe
@@ -160,28 +221,16 @@ def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
     instruments held in memory; one more when they are not held); the status matrix's
     participants and actions; the declarations with their participants.
     """
-    instruments = selectors.instrument_list_at(request_revision(request))
-    instrument = next((i for i in instruments if i.code == code), None)
-    if instrument is None:
-        raise Http404(f"No instrument has the code {code!r}.")
-    filters = InstrumentTableFilterSet(
-        request.GET, instruments=instruments, instrument_codes=[code]
-    )
-    if not filters.is_valid():
-        return bad_request(request, filters, {"instrument": instrument})
+    instrument, filters, refused = _instrument_filters(request, code)
+    if refused is not None:
+        return refused
     data = filters.values()
-    participants = participant_list(osce_role=data["osce_role"], as_of=data["as_of"])
-    if data["state"]:
-        participants = participants.filter(iso3__in=data["state"])
-    matrix = selectors.status_matrix(
-        as_of=data["as_of"],
-        participants=participants,
-        instrument_codes=[code],
-        instruments=instruments,
-    )
-    ordered = status_view.ordered(matrix, data["ordering"])
+    matrix, ordered = status_view_rows(data, filters.instruments, [code])
     rows = [(p, matrix.status(p.pk, code)) for p in ordered]
     scope = f"{instrument.short_title}: {OSCE_ROLE_LABELS[data['osce_role']]}"
+    sheets, machine = table_downloads(
+        filters, reverse("instrument-detail", args=[code]), instrument=code
+    )
     return render(
         request,
         "instruments/instrument_detail.html",
@@ -201,9 +250,66 @@ def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
             ),
             "scope": OSCE_ROLE_LABELS[data["osce_role"]],
             "citation": citation(request, filters, scope),
-            "downloads": downloads(filters, instrument=code),
+            "table_downloads": sheets,
+            "downloads": machine,
         },
     )
+
+
+def _instrument_filters(
+    request: HttpRequest, code: str
+) -> tuple[Instrument, InstrumentTableFilterSet, HttpResponse | None]:
+    """An instrument page's query, for the page and its downloads: the instrument (404 if
+    none has the code), the FilterSet, and the page's 400 when a parameter is refused."""
+    instruments = selectors.instrument_list_at(request_revision(request))
+    instrument = next((i for i in instruments if i.code == code), None)
+    if instrument is None:
+        raise Http404(f"No instrument has the code {code!r}.")
+    filters = InstrumentTableFilterSet(
+        request.GET, instruments=instruments, instrument_codes=[code]
+    )
+    if not filters.is_valid():
+        # Its downloads' 400 too starts over on the page, not on a download.
+        context = {
+            "instrument": instrument,
+            "start_over": reverse("instrument-detail", args=[code]),
+        }
+        return instrument, filters, bad_request(request, filters, context)
+    return instrument, filters, None
+
+
+@require_safe
+@conditional_on_revision
+def instrument_table_download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    """/instruments/<code>/table.xlsx and .csv: the instrument page's table as on screen
+    (the participants that had signed or consented), with the page's query and its 400."""
+    instrument, filters, refused = _instrument_filters(request, code)
+    if refused is not None:
+        return refused
+    values = filters.values()
+    matrix, ordered = status_view_rows(values, filters.instruments, [code])
+    acted = [p for p in ordered if matrix.status(p.pk, code).status != domain.NONE]
+    scope = OSCE_ROLE_LABELS[values["osce_role"]]
+    cited = citation(
+        request,
+        filters,
+        f"{instrument.short_title}: {scope}",
+        path=reverse("instrument-detail", args=[code]),
+    )
+    shown = [("Participants", f"{scope}, those that had signed or consented by the date")]
+    if values["state"]:
+        shown.append(("Codes", ", ".join(values["state"])))
+    shown.append(("Sorted by", ordering_words(values["ordering"])))
+    sheet = status_sheet(
+        matrix,
+        acted,
+        title=f"{instrument.title}: {scope}, as at {long_day(values['as_of'])}",
+        name=instrument.short_title,
+        filters=shown,
+        cite_as=citation_words(cited),
+        permalink=cited["permalink"],
+    )
+    return _sheet_response(sheet, fmt, f"untoc-{code}-{values['as_of'].isoformat()}")
 
 
 @require_safe

@@ -49,8 +49,10 @@ GARBAGE = [
 PAGE_FILTERS = {
     "/": AsOfFilterSet,
     "/status/": StatusFilterSet,
+    "/status/table.csv": StatusFilterSet,  # the page's table, downloaded: the page's query
     "/states/DEU/": AsOfFilterSet,
     "/instruments/untoc/": InstrumentTableFilterSet,
+    "/instruments/untoc/table.xlsx": InstrumentTableFilterSet,
     "/search/": SearchFilterSet,
     "/feeds/actions/": ActionFeedFilterSet,
     "/compliance/": ComplianceFilterSet,

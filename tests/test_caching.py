@@ -29,7 +29,7 @@ UNREACHABLE_CACHE = {
     }
     for name in ("default", "local")
 }
-# Every public read the benchmark measures, pages and API lists.
+# Every public read the benchmark measures, pages and API lists; the status table downloads.
 PUBLIC_READS = [
     "/",
     "/status/",
@@ -40,6 +40,8 @@ PUBLIC_READS = [
     "/reports/osce-status/",
     "/search/?q=austr",  # a part of a name: the results page
     "/feeds/actions/",
+    "/status/table.xlsx",
+    "/instruments/fir/table.csv",
     API + "status/",
     API + "status/?osce_role=any&instrument=untoc&state=AUT",
     API + "states/",

@@ -83,6 +83,8 @@ ROUTES: dict[str, Access] = {
     # The public pages.
     "home": PUBLIC_READ,
     "status": PUBLIC_READ,
+    "status-table": PUBLIC_READ,
+    "instrument-table": PUBLIC_READ,
     "participant-detail": PUBLIC_READ,
     "instrument-detail": PUBLIC_READ,
     "search": PUBLIC_READ,
@@ -372,7 +374,7 @@ def sample_arguments(route: Route) -> dict[str, str]:
             lookup = view.lookup_url_kwarg or view.lookup_field
             values[lookup] = str(getattr(record, view.lookup_field))
         return values
-    return {"iso3": "AUT", "code": "tip", "token": "not-a-genuine-token"}
+    return {"iso3": "AUT", "code": "tip", "token": "not-a-genuine-token", "fmt": "xlsx"}
 
 
 def url_of(route: Route) -> str:

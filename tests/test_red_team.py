@@ -94,9 +94,9 @@ def test_every_formula_start_is_neutralised_in_both_formats(text):
     ]
     sheet = load_workbook(io.BytesIO(XLSXRenderer().render(table))).active
     text_cell, list_cell, number_cell, day_cell = sheet[2]
-    # (XML stores a carriage return as a line feed.)
-    shown = text.replace("\r", "\n")
-    assert (text_cell.value, text_cell.data_type, text_cell.quotePrefix) == (shown, "s", True)
+    # (openpyxl without lxml stores a carriage return as a line feed; with lxml, as written.)
+    assert text_cell.value in (text, text.replace("\r", "\n"))
+    assert (text_cell.data_type, text_cell.quotePrefix) == ("s", True)
     assert list_cell.data_type == "s"
     assert (number_cell.value, number_cell.data_type) == (-5, "n")
     assert day_cell.value.date() == date(2020, 1, 2)

@@ -59,7 +59,7 @@ from instruments.selectors import (
     status_entries,
     status_matrix,
 )
-from instruments.status_view import rows_shown
+from instruments.status_sheet import status_view_rows
 from states.api.views import ParticipantViewSet, participant_rows, participant_values
 from states.models import Participant
 from states.selectors import participant_list
@@ -89,18 +89,10 @@ class StatusViewSet(ExportingListMixin, ApiViewSet):
         participants; their actions."""
         instruments = instrument_list_at(request_revision(request))
         params = self.filterset_class(request.query_params, instruments=instruments).values()
-        participants = participant_list(osce_role=params["osce_role"], as_of=params["as_of"])
-        if params["state"]:
-            participants = participants.filter(iso3__in=params["state"])
         as_of = params["as_of"]
-        matrix = status_matrix(
-            as_of=as_of,
-            participants=participants,
-            instrument_codes=params["instrument"],
-            instruments=instruments,
-        )
-        # The same order as the status page, so a download matches the table on screen.
-        entries = status_entries(matrix, rows_shown(matrix, params))
+        # The same rows in the same order as the status page (instruments.status_sheet).
+        matrix, shown = status_view_rows(params, instruments)
+        entries = status_entries(matrix, shown)
         return self.list_answer(
             request,
             params,

@@ -94,12 +94,17 @@ def test_a_delegation_finds_its_state_sets_the_date_filters_and_prints_the_repor
         f"{settings.SITE_URL}/status/?as_of=2007-06-30&osce_role=participating",
     )
 
-    # The download links are the API's exports of exactly this view.
+    # The download links: the table as on screen, and the API's exports of exactly this view.
     expect(page.get_by_role("link", name="CSV", exact=True)).to_have_attribute(
-        "href", "/api/v1/status/?format=csv&as_of=2007-06-30&osce_role=participating"
+        "href", "/status/table.csv?as_of=2007-06-30&osce_role=participating"
     )
     expect(page.get_by_role("link", name="Excel (XLSX)")).to_have_attribute(
-        "href", "/api/v1/status/?format=xlsx&as_of=2007-06-30&osce_role=participating"
+        "href", "/status/table.xlsx?as_of=2007-06-30&osce_role=participating"
+    )
+    expect(
+        page.get_by_role("link", name="CSV, one row per participant and instrument")
+    ).to_have_attribute(
+        "href", "/api/v1/status/?format=csv&as_of=2007-06-30&osce_role=participating"
     )
 
     # The printable report for the same date.
@@ -137,37 +142,47 @@ def test_a_delegation_finds_its_state_sets_the_date_filters_and_prints_the_repor
 
 
 def test_the_download_gives_the_rows_on_screen(browsing):
-    """Needs the API's status export (/api/v1/status/?format=csv|xlsx)."""
+    """The table as on screen (/status/table.csv|xlsx) and the API's long format."""
     tab = browsing()
     page = tab.page
     page.goto("/status/?as_of=2007-06-30&osce_role=participating")
     csv_link = page.get_by_role("link", name="CSV", exact=True)
     href = csv_link.get_attribute("href")
     answer = page.request.get(href)
-    assert answer.status == 200, f"{href} answered {answer.status}: is the API's export there?"
+    assert answer.status == 200, f"{href} answered {answer.status}"
 
     with page.expect_download() as download:
         csv_link.click()
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
-    rows = list(csv.DictReader(io.StringIO(text)))
-    austria = {row["instrument"]: row for row in rows if row["state"] == "AUT"}
-    assert set(austria) == {"untoc", "tip", "som", "fir"}
-    assert austria["untoc"]["status"] == "party"
-    assert austria["untoc"]["consent_date"] == "2004-09-23"
-    assert austria["som"]["status"] == "signatory"  # ratified on 30 Nov 2007
+    lines = list(csv.reader(io.StringIO(text)))
+    assert lines[0][0].endswith("OSCE participating States, as at 30 June 2007")
+    blank = lines.index([])
+    headings, rows = lines[blank + 1], lines[blank + 2 :]
+    austria = dict(zip(headings, next(r for r in rows if r[1] == "AUT"), strict=True))
+    assert austria["Convention — Status"] == "Party, in force"
+    assert austria["Convention — Consent"] == "2004-09-23"
+    assert austria["Smuggling of Migrants Protocol — Status"] == "Signatory"  # ratified 30 Nov 2007
     participating = set(
         participant_list(osce_role="participating", as_of=ON).values_list("iso3", flat=True)
     )
-    assert {row["state"] for row in rows} <= participating
+    codes = [r[1] for r in rows]
+    assert set(codes) <= participating
+    on_screen = page.locator(".status-table tbody th .code").all_inner_texts()
+    assert codes == on_screen
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Excel (XLSX)").click()
     from openpyxl import load_workbook
 
     workbook = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()), read_only=True)
-    sheet = workbook.active
-    values = list(sheet.iter_rows(values_only=True))
-    header = [str(v) for v in values[0]]
-    state, instrument, status = (header.index(k) for k in ("state", "instrument", "status"))
-    found = {r[instrument]: r[status] for r in values[1:] if r[state] == "AUT"}
-    assert found["som"] == "signatory"
+    values = list(workbook.active.iter_rows(values_only=True))
+    header = [str(v) for v in next(r for r in values if r and r[0] == "Participant")]
+    found = dict(zip(header, next(r for r in values if r[1] == "AUT"), strict=True))
+    assert found["Smuggling of Migrants Protocol — Status"] == "Signatory"
+
+    # The long machine format: one row per participant and instrument.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV, one row per participant and instrument").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    machine = [r for r in csv.DictReader(io.StringIO(text)) if r["state"] == "AUT"]
+    assert {r["instrument"]: r["status"] for r in machine}["som"] == "signatory"

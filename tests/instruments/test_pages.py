@@ -534,6 +534,9 @@ def test_what_the_query_string_says_is_shown_escaped(client):
         ("/status/?osce_role=any&as_of=2007-06-30&ordering=-consent_date", 4),
         # ... and the check that the `state` codes exist.
         ("/status/?state=AUT,DEU", 5),
+        # The table downloaded: the page's queries, the same whatever the format.
+        ("/status/table.xlsx?osce_role=any&as_of=2007-06-30", 4),
+        ("/status/table.csv?state=AUT,DEU&status=party", 5),
         # revision; participant; its former names; its OSCE role periods; the instruments;
         # profile: actions, declarations; compliance standings: obligations, participant,
         # actions, submissions and notifications (one query), evidence coverage.
@@ -541,6 +544,8 @@ def test_what_the_query_string_says_is_shown_escaped(client):
         # revision; the instruments (the one shown among them); status matrix: participants,
         # actions; declarations with participants.
         ("/instruments/untoc/", 5),
+        # revision; the instruments; status matrix: participants, actions (no declarations).
+        ("/instruments/untoc/table.xlsx?osce_role=any", 4),
         # revision; the instruments; status matrix: OSCE-area participants, actions;
         # compliance standings: obligations, participants, actions, submissions and
         # notifications (one query), evidence coverage; the role periods of participants
