@@ -73,10 +73,12 @@ def test_only_an_administrator_finds_a_subscription_by_its_exact_address(
     client.force_login(viewer)
     # Without a search, the viewer's list ignores the address asked for: both rows.
     listed = client.get("/admin/alerts/subscription/", {"q": ADDRESS}).content.decode()
-    assert "o…@example.org" in listed and "d…@example.org" in listed
+    assert "o…@example.org" in listed
+    assert "d…@example.org" in listed
     client.force_login(administrator)
     found = client.get("/admin/alerts/subscription/", {"q": ADDRESS}).content.decode()
-    assert "d…@example.org" in found and "o…@example.org" not in found
+    assert "d…@example.org" in found
+    assert "o…@example.org" not in found
     part = client.get("/admin/alerts/subscription/", {"q": "delegation"}).content.decode()
     assert "d…@example.org" not in part  # a part of an address finds nothing
 
