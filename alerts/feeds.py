@@ -18,8 +18,8 @@ class ChangeFeed(BrowsableFeed):
     subtitle = (
         "Every change to the public record of the UN Convention against Transnational "
         "Organized Crime and its Protocols: treaty actions and declarations recorded, changed "
-        "or removed, entries into force reached, denunciations taking effect and compliance "
-        "standings changing, newest first."
+        "or removed, entries into force reached, denunciations taking effect, compliance "
+        "standings changing and depositary imports applied, newest first."
     )
 
     def get_object(self, request: HttpRequest, values: dict) -> dict:  # type: ignore[override]

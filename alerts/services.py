@@ -28,8 +28,6 @@ logger = logging.getLogger(__name__)
 # Waits after each failed attempt: 1 min, 5 min, 30 min, 2 h, 6 h, 12 h; seven attempts
 # over about 21 hours, then the delivery is given up and the endpoint disabled.
 BACKOFF = [60, 300, 1800, 7200, 21600, 43200]
-# How long an attempt holds its delivery: after it, a lost worker's delivery is tried again.
-LEASE = timedelta(minutes=2)
 DISPATCH_BATCH = 1000
 
 
@@ -116,6 +114,12 @@ def deliveries_due(now: datetime | None = None, limit: int = 500) -> list[int]:
     return list(due.values_list("pk", flat=True)[:limit])
 
 
+def lease() -> timedelta:
+    """How long an attempt holds its delivery (WEBHOOKS_LEASE_SECONDS): after it, a delivery
+    a lost worker left is tried again."""
+    return timedelta(seconds=settings.WEBHOOKS_LEASE_SECONDS)
+
+
 def _lease_take(delivery_id: int, now: datetime) -> Delivery | None:
     with transaction.atomic():
         delivery = (
@@ -131,7 +135,7 @@ def _lease_take(delivery_id: int, now: datetime) -> Delivery | None:
             or delivery.next_attempt_at > now
         ):
             return None
-        delivery.next_attempt_at = now + LEASE
+        delivery.next_attempt_at = now + lease()
         delivery.save(update_fields=["next_attempt_at"])
     return delivery
 
@@ -139,7 +143,7 @@ def _lease_take(delivery_id: int, now: datetime) -> Delivery | None:
 def delivery_attempt(delivery_id: int, now: datetime | None = None) -> str:
     """Try one delivery, if it is due and no other worker holds it; what came of it.
 
-    1. Take a lease on it (a lost worker's delivery is tried again after LEASE).
+    1. Take a lease on it (a lost worker's delivery is tried again after lease()).
     2. Send it, signed, to the URL checked again (alerts.webhooks.send).
     3. Record the attempt: delivered; or retried after the next wait of BACKOFF; or, past
        the last, given up, the endpoint disabled and its owner told.
@@ -175,6 +179,17 @@ def attempt_record(delivery: Delivery, outcome: webhooks.Outcome, now: datetime)
         else:
             stored.next_attempt_at = now + timedelta(seconds=BACKOFF[stored.attempts - 1])
         stored.save()
+    if not outcome.ok:
+        # Kept in the delivery log (the Attempt), and said in the worker's log too.
+        logger.warning(
+            "webhook delivery %s (event %s) to endpoint %s failed, attempt %s: %s; now %s",
+            stored.pk,
+            stored.event_id,
+            stored.endpoint_id,
+            stored.attempts,
+            outcome.error or f"HTTP {outcome.status}",
+            stored.status,
+        )
     return stored.status
 
 

@@ -141,6 +141,8 @@ def send(url: str, secret: str, body: bytes, event_id: int | None, delivery_id: 
     if target.scheme == "https":
         pool_class: Any = urllib3.HTTPSConnectionPool
         pool_options |= {"server_hostname": target.host, "assert_hostname": target.host}
+        if settings.WEBHOOKS_CA_CERTS:
+            pool_options["ca_certs"] = settings.WEBHOOKS_CA_CERTS
     else:
         pool_class = urllib3.HTTPConnectionPool
     pool = pool_class(target.address, target.port, **pool_options)

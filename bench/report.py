@@ -118,6 +118,29 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
                 bounded["error_count"] == 0 and bounded["p99_ms"] <= 150,
             )
         )
+    fan = results.get("fanout")
+    if fan:
+        alone, followed = fan["write_without_followers"], fan["write"]
+        rows.append(
+            (
+                "recording a treaty action: the same statements whatever its followers",
+                f"{followed['statements']} with {fan['subscribers']:,} subscribers and "
+                f"{fan['endpoints']:,} endpoints, {alone['statements']} with none",
+                followed["statements"] == alone["statements"],
+            )
+        )
+        worker_seconds = sum(fan[k]["seconds"] for k in ("dispatch", "deliveries", "e_mails"))
+        everyone = fan["e_mails_sent"] == fan["subscribers"] and (
+            fan["requests_received"] == fan["deliveries_delivered"] == fan["endpoints"]
+        )
+        rows.append(
+            (
+                "fan-out: every subscriber e-mailed and every endpoint delivered to, once",
+                f"{fan['e_mails_sent']:,} e-mails, {fan['deliveries_delivered']:,} deliveries "
+                f"in {worker_seconds:.1f} s in the worker",
+                everyone,
+            )
+        )
     if "total_seconds" in results:
         limit = 60 if results.get("quick") else 600
         rows.append(
@@ -348,6 +371,54 @@ def markdown(results: dict[str, Any]) -> str:
                     s["history_rows_written"],
                 ]
                 for s in sweeps
+            ],
+        )
+    fan = results.get("fanout")
+    if fan:
+        lines += [
+            "## Alerts fan-out",
+            "",
+            f"One treaty action recorded through the service with {fan['subscribers']:,} "
+            f"confirmed e-mail subscribers and {fan['endpoints']:,} webhook endpoints following "
+            "it. The write only adds the event; the worker's every-minute tasks expand it into "
+            "one delivery per endpoint and one queued e-mail per subscriber, and each queued "
+            "task then runs as a solo worker runs it: deliveries are signed HTTP POSTs to a "
+            "receiver on 127.0.0.1, e-mails go to an in-memory outbox. Statements that read "
+            "or write; in brackets BEGIN/COMMIT and savepoints.",
+            "",
+        ]
+
+        def stage(name: str, key: str, outcome: str) -> list[Any]:
+            s = fan[key]
+            return [
+                name,
+                f"{s['statements']:,} (+{s['transaction_control']:,})",
+                f"{s['seconds']:.3f}",
+                outcome,
+            ]
+
+        lines += _table(
+            ["stage", "statements", "seconds", "outcome"],
+            [
+                stage("(a) the write, before any follower existed", "write_without_followers", ""),
+                stage("(a) the write, with the followers", "write", "one event"),
+                stage(
+                    "(b) fan-out: webhooks_run + alert_mails_run",
+                    "dispatch",
+                    f"{fan['deliveries_queued']:,} deliveries, "
+                    f"{fan['e_mails_queued']:,} e-mails queued",
+                ),
+                stage(
+                    "(b) sending: every webhook_deliver",
+                    "deliveries",
+                    f"{fan['deliveries_delivered']:,} delivered, "
+                    f"{fan['requests_received']:,} received",
+                ),
+                stage(
+                    "(b) sending: every subscription_mail",
+                    "e_mails",
+                    f"{fan['e_mails_sent']:,} e-mails sent",
+                ),
             ],
         )
     if results.get("step_seconds"):

@@ -39,6 +39,8 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (3)")
     parser.add_argument("--load-clients", type=int, help="clients in the load run (50)")
     parser.add_argument("--load-seconds", type=float, help="seconds of the load run (30)")
+    parser.add_argument("--subscribers", type=int, help="e-mail subscribers in the fan-out (10000)")
+    parser.add_argument("--endpoints", type=int, help="webhook endpoints in the fan-out (100)")
     parser.add_argument("--tool", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "0")))
     parser.add_argument("--output", type=Path, default=RESULTS, help="folder for the results")
@@ -53,6 +55,8 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
         "seconds": 2.0,
         "load_clients": 50,
         "load_seconds": 30.0,
+        "subscribers": 10_000,
+        "endpoints": 100,
         "name": "latest",
     }
     quick = {
@@ -64,6 +68,8 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
         "seconds": 1.0,
         "load_clients": 10,
         "load_seconds": 3.0,
+        "subscribers": 300,
+        "endpoints": 10,
         "name": "quick",
     }
     for key, value in (quick if options.quick else full).items():

@@ -6,6 +6,8 @@
 3. For each N in increasing order, grow the synthetic dataset to N participants, then:
    query budgets (the sizes in --scales); serving and the load run (--serve-at); the
    sweep, twice (--sweep-at).
+4. On the largest dataset, the alerts' fan-out: one treaty action recorded with
+   --subscribers e-mail subscribers and --endpoints webhook endpoints following it.
 """
 
 import os
@@ -24,7 +26,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
-from bench import dataset, load, queries, serving, sweep
+from bench import dataset, fanout, load, queries, serving, sweep
 
 
 def _timed(results: dict, name: str, started: float) -> None:
@@ -123,6 +125,7 @@ def settings_summary(options: Namespace, where: str, workers: int) -> dict[str, 
         "scales": options.scales,
         "serving at": options.serve_at,
         "sweep at": options.sweep_at,
+        "fan-out": f"{options.subscribers:,} subscribers, {options.endpoints:,} endpoints",
         "written through the services up to": options.services_up_to,
         "quick": options.quick,
     }
@@ -174,6 +177,10 @@ def run_all(options: Namespace, environment: dict[str, str], work: Path, where: 
             started = time.perf_counter()
             results["sweeps"] += [r.as_dict() for r in sweep.sweep_twice(size)]
             _timed(results, f"sweeps at {size}", started)
+    say(f"Alerts fan-out: {options.subscribers:,} subscribers, {options.endpoints:,} endpoints")
+    started = time.perf_counter()
+    results["fanout"] = fanout.measure(options.subscribers, options.endpoints).as_dict()
+    _timed(results, "alerts fan-out", started)
     return results
 
 

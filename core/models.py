@@ -58,6 +58,7 @@ class Event(models.Model):
         ENTRY_INTO_FORCE = "entry_into_force", "Entry into force reached"
         DENUNCIATION_EFFECTIVE = "denunciation_effective", "Denunciation took effect"
         STANDING_CHANGED = "standing_changed", "Compliance standing changed"
+        IMPORT_APPLIED = "import_applied", "Depositary import applied"
 
     class Origin(models.TextChoices):
         EDITOR = "editor", "recorded by SPMU"
@@ -94,6 +95,7 @@ class Event(models.Model):
                         "entry_into_force",
                         "denunciation_effective",
                         "standing_changed",
+                        "import_applied",
                     ]
                 ),
                 name="event_kind_valid",

@@ -14,7 +14,7 @@ from core.events import Change, origin
 from core.models import Event
 from core.writes import revision_bump
 from instruments import domain
-from instruments.models import Declaration, TreatyAction
+from instruments.models import Declaration, DepositaryBatch, TreatyAction
 from instruments.selectors import status_matrix
 from states.models import Participant
 
@@ -85,6 +85,26 @@ def declaration_change(
             source=(new or old or {}).get("source", ""),
         )
     ]
+
+
+def import_applied_change(
+    batch: DepositaryBatch, accepted: int, rejected: int, complete_to: date | None
+) -> Change:
+    """The event of a depositary import whose every proposal an editor decided: the table's
+    date, how many differences were accepted and rejected, and the date the instrument's data
+    are now complete to, if the table moved it. Once per batch (its key)."""
+    return Change(
+        kind=Event.Kind.IMPORT_APPLIED,
+        instrument=batch.instrument.code,
+        new={
+            "status_as_at": batch.status_as_at,
+            "accepted": accepted,
+            "rejected": rejected,
+            "complete_to": complete_to,
+        },
+        source=batch.source,
+        key=f"{Event.Kind.IMPORT_APPLIED}:{batch.pk}",
+    )
 
 
 def dated_changes(today: date) -> list[Change]:

@@ -35,7 +35,13 @@ def test_the_quick_benchmark_runs_every_step_and_writes_its_report(tmp_path):
     )
     assert finished.returncode == 0, finished.stdout[-2000:] + finished.stderr[-4000:]
     report = (tmp_path / "quick.md").read_text()
-    for heading in ("## Targets", "## Query budgets", "## Serving", "## Compliance sweep"):
+    for heading in (
+        "## Targets",
+        "## Query budgets",
+        "## Serving",
+        "## Compliance sweep",
+        "## Alerts fan-out",
+    ):
         assert heading in report
     results = json.loads((tmp_path / "quick.json").read_text())
     assert {"machine", "versions", "settings", "dataset"} <= set(results)
@@ -58,6 +64,15 @@ def test_the_quick_benchmark_runs_every_step_and_writes_its_report(tmp_path):
     # Asked again, every public answer comes from the response cache after the revision's
     # query (history/ is staff-only: never shared).
     assert {b["cached"] for b in small + large if "history" not in b["path"]} == {1}
+
+    # The alerts' fan-out: the write costs the same with its followers as without; the
+    # worker queues and sends one delivery per endpoint and one e-mail per subscriber.
+    fan = results["fanout"]
+    assert (fan["subscribers"], fan["endpoints"]) == (300, 10)
+    assert fan["write"]["statements"] == fan["write_without_followers"]["statements"]
+    assert fan["deliveries_queued"] == fan["deliveries_delivered"] == fan["endpoints"]
+    assert fan["requests_received"] == fan["endpoints"]
+    assert fan["e_mails_queued"] == fan["e_mails_sent"] == fan["subscribers"]
 
     second_runs = [s for s in results["sweeps"] if s["run"] == 2]
     assert len(second_runs) == 2

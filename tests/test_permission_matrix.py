@@ -45,7 +45,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils.regex_helper import normalize
 
-from alerts.models import Delivery, WebhookEndpoint
+from alerts.models import Delivery, Subscription, WebhookEndpoint
 from core.models import ApiToken, Event
 from reports import services as report_services
 from reports import sweep
@@ -210,6 +210,11 @@ ADMIN_MODELS: dict[str, ModelAccess] = {
     "reports.evidencecoverage": ModelAccess(
         view=STAFF, add=EDITORS, change=EDITORS, delete=EDITORS
     ),
+    # The alerts: staff look (addresses masked, no secrets); the services write them. Only
+    # administrators end a subscription on its owner's request.
+    "alerts.subscription": ModelAccess(view=STAFF, add=NOBODY, change=NOBODY, delete=ADMIN),
+    "alerts.webhookendpoint": READ_ONLY,
+    "alerts.delivery": READ_ONLY,
 }
 
 
@@ -323,6 +328,9 @@ def cast(real_data, editor, viewer) -> dict[str, Any]:
             owner=editor, url=f"https://example.org/hook{n}", secret="s" * 64
         )
         Delivery.objects.create(endpoint=endpoint, event=Event.objects.order_by("pk").last())
+    Subscription.objects.create(
+        email="delegation@example.org", scope="participant", target="AUT", frequency="weekly"
+    )
     # A login and then a failed one give the login lock's tables a record each (in this
     # order: a login clears the earlier failures).
     Client().post(

@@ -23,9 +23,9 @@ class ChangeViewSet(ApiViewSet):
         summary="What changed",
         description="Every change to a public fact: treaty actions and declarations recorded, "
         "changed or removed; entries into force reached; denunciations taking effect; "
-        "compliance standings changing. Newest first; with since=ID, the events after that "
-        "id, oldest first: keep the last id you read and ask again with it to get every "
-        "later event once, in order.",
+        "compliance standings changing; depositary imports applied. Newest first; with "
+        "since=ID, the events after that id, oldest first: keep the last id you read and "
+        "ask again with it to get every later event once, in order.",
         responses=ChangePageSerializer,
     )
     @revision_conditional

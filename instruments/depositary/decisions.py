@@ -7,12 +7,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from core.events import origin
 from core.models import Event
-from core.writes import StaleVersionError
-from instruments import domain, services
+from core.writes import StaleVersionError, revision_bump
+from instruments import domain, public_events, services
 from instruments.models import DepositaryBatch, DepositaryProposal, TreatyAction
 
 Change = DepositaryProposal.Change
@@ -128,18 +129,21 @@ def proposal_decide(
 
 def batch_close_if_decided(*, batch: DepositaryBatch, actor: Any) -> bool:
     """Once no proposal is undecided, close the batch; a whole table then moves the date
-    the instrument's data are complete to forward to the table's date."""
+    the instrument's data are complete to forward to the table's date. The closing is one
+    event (import_applied) in the same transaction: the editor's decisions are applied."""
     with transaction.atomic():
         locked = DepositaryBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.state != DepositaryBatch.State.OPEN:
             return False
-        if locked.proposals.filter(decision=Decision.UNDECIDED).exists():
+        decided = dict(locked.proposals.values_list("decision").annotate(n=Count("pk")).order_by())
+        if decided.get(Decision.UNDECIDED):
             return False
         locked.state = DepositaryBatch.State.DECIDED
         locked.decided_at = timezone.now()
         locked.save(update_fields=["state", "decided_at"])
         instrument = locked.instrument
         as_at = locked.status_as_at
+        complete_to = None
         if locked.complete_table and as_at and as_at > instrument.status_complete_to:
             services.instrument_currency_update(
                 instrument=instrument,
@@ -147,6 +151,15 @@ def batch_close_if_decided(*, batch: DepositaryBatch, actor: Any) -> bool:
                 status_currency_note=f"{locked.source}; every difference from it reviewed.",
                 actor=actor,
             )
+            complete_to = as_at
+        applied = public_events.import_applied_change(
+            locked,
+            accepted=decided.get(Decision.ACCEPTED, 0),
+            rejected=decided.get(Decision.REJECTED, 0),
+            complete_to=complete_to,
+        )
+        with origin(Event.Origin.DEPOSITARY_IMPORT):
+            revision_bump([applied])
     return True
 
 

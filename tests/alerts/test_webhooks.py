@@ -134,7 +134,7 @@ def test_a_worker_lost_mid_delivery_leads_to_a_redelivery_with_the_same_event_id
         services.delivery_attempt(delivery_id)
     monkeypatch.undo()
     assert services.deliveries_due() == []  # held by the lost worker's lease
-    with time_machine.travel(timezone.now() + services.LEASE + timedelta(seconds=1)):
+    with time_machine.travel(timezone.now() + services.lease() + timedelta(seconds=1)):
         assert run_due() == ["delivered"]
     first, second = receiver.received
     assert first.headers["Untoc-Event-Id"] == second.headers["Untoc-Event-Id"]

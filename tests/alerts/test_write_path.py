@@ -7,8 +7,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from alerts.models import WebhookEndpoint
+from alerts.models import Subscription, WebhookEndpoint
 from core.events import Change
 from core.models import Event
 from core.writes import revision_bump
@@ -48,7 +49,7 @@ def record_one(who, untoc, when):
     )
 
 
-def test_recording_an_action_costs_the_same_queries_whatever_the_events_and_endpoints(
+def test_recording_an_action_costs_the_same_queries_whatever_the_events_and_followers(
     django_assert_num_queries,
 ):
     untoc = Instrument.objects.get(code="untoc")
@@ -66,6 +67,15 @@ def test_recording_an_action_costs_the_same_queries_whatever_the_events_and_endp
     WebhookEndpoint.objects.bulk_create(
         WebhookEndpoint(owner=owner, url=f"https://example.org/{n}", secret="s" * 64)
         for n in range(100)
+    )
+    Subscription.objects.bulk_create(
+        Subscription(
+            email=f"s{n}@example.org",
+            scope="everything",
+            frequency="immediate",
+            confirmed_at=timezone.now(),
+        )
+        for n in range(1000)
     )
     with django_assert_num_queries(len(before)):
         record_one(second, untoc, date(2001, 1, 10))

@@ -180,6 +180,15 @@ CELERY_TIMEZONE = TIME_ZONE
 # embedded development mode (DEBUG), loopback addresses only in the test settings.
 WEBHOOKS_ALLOW_HTTP = DEBUG
 WEBHOOKS_ALLOW_LOOPBACK = False
+# The CA bundle (a PEM file) a receiver's certificate must chain to; empty: the system's store.
+WEBHOOKS_CA_CERTS = env_str("WEBHOOKS_CA_CERTS")
+if WEBHOOKS_CA_CERTS and not Path(WEBHOOKS_CA_CERTS).is_file():
+    raise ImproperlyConfigured(f"WEBHOOKS_CA_CERTS={WEBHOOKS_CA_CERTS!r} is not a file")
+# How long one attempt holds its delivery: after it, a delivery a lost worker left is tried
+# again, with the same event id. Above the longest attempt (3 s to connect, 5 s to read), or
+# a slow receiver would get a live attempt twice; below CELERY_VISIBILITY_TIMEOUT, so the
+# task the broker hands out again finds the delivery free.
+WEBHOOKS_LEASE_SECONDS = env_int("WEBHOOKS_LEASE_SECONDS", 120, minimum=10)
 
 # --- REST framework -----------------------------------------------------------------------
 # The API's shared machinery lives in core/rest/ (errors, parameters, ETags, exports).
