@@ -5,7 +5,7 @@ from datetime import datetime
 from django.http import HttpRequest
 from django.urls import reverse
 
-from alerts.selectors import cited, event_list
+from alerts.selectors import cited, event_heading, event_list
 from core.feeds import BrowsableFeed
 from core.models import Event
 from instruments.citations import citation
@@ -40,9 +40,7 @@ class ChangeFeed(BrowsableFeed):
         )
 
     def item_title(self, event: Event) -> str:
-        who = event.participant_name or "All participants"
-        what = f" ({event.instrument})" if event.instrument else ""
-        return f"{who}: {event.get_kind_display()}{what}"
+        return event_heading(event)
 
     def item_description(self, event: Event) -> str:
         parts = [f"{event.get_kind_display()}, {event.get_origin_display()}."]

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from core.models import Event
 from instruments.citations import citation
+from instruments.models import Instrument
 
 
 def event_list(
@@ -53,3 +54,18 @@ def event_public(event: Event) -> dict:
         "source": citation(event.source) if event.source else "",
         "recorded_by": event.get_origin_display(),
     }
+
+
+def event_heading(event: Event) -> str:
+    """How a feed entry and an e-mail line name an event: "Germany (fir): ..." for a
+    participant's event, "Firearms Protocol: ..." for an instrument's own (an import applied)."""
+    kind = event.get_kind_display()
+    if event.participant_name:
+        what = f" ({event.instrument})" if event.instrument else ""
+        return f"{event.participant_name}{what}: {kind}"
+    title = (
+        Instrument.objects.filter(code=event.instrument)
+        .values_list("short_title", flat=True)
+        .first()
+    )
+    return f"{title or 'All participants'}: {kind}"

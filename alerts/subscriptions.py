@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alerts.models import DispatchCursor, Subscription
+from alerts.selectors import event_heading
 from core.models import Event
 from states.selectors import participants_holding
 
@@ -177,10 +178,8 @@ def digests_dispatch() -> int:
 
 
 def _event_line(event: Event) -> str:
-    who = event.participant_name or "All participants"
-    what = f" ({event.instrument})" if event.instrument else ""
     link = f"{settings.SITE_URL}{reverse('changes')}#event-{event.pk}"
-    return f"- {who}{what}: {event.get_kind_display()}, {event.get_origin_display()}.\n  {link}"
+    return f"- {event_heading(event)}, {event.get_origin_display()}.\n  {link}"
 
 
 def message_build(kind: str, subscription: Subscription, event_ids: list[int]) -> EmailMessage:

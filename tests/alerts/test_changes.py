@@ -134,7 +134,7 @@ def test_the_page_and_feed_show_the_same_latest_changes(client, three_changes):
     assert feed["Content-Type"].startswith("application/atom+xml")
     body = feed.content.decode()
     assert body.count("<entry>") == 2
-    assert "South Sudan: Treaty action recorded (untoc)" in body
+    assert "South Sudan (untoc): Treaty action recorded" in body
     api = client.get("/api/v1/changes/", {"state": "SSD"}).json()
     assert [e.pk for e in page.context["events"]] == [r["id"] for r in api["results"]]
 

@@ -148,6 +148,8 @@ def test_the_applied_import_is_on_the_page_the_feed_and_the_api(client, firearms
     feed = client.get("/feeds/changes/", {"kind": "import_applied"}).content.decode()
     assert f"untoc-tracker:event:{event.pk}" in feed
     assert f"Source: {CITED}" in feed
+    # An instrument's own event is named after the instrument, not "All participants".
+    assert "<title>Firearms Protocol: Depositary import applied</title>" in feed
 
     (listed,) = client.get("/api/v1/changes/", {"since": start, "kind": "import_applied"}).json()[
         "results"
@@ -189,5 +191,5 @@ def test_the_applied_import_goes_to_the_webhooks_and_subscriptions_that_follow_i
         subscriptions.mails_dispatch()
     assert len(calls) == 1  # one e-mail: Germany's action and the import applied
     message = subscriptions.message_build("changes", follower, [event.pk])
-    assert "Depositary import applied" in message.body
+    assert "- Firearms Protocol: Depositary import applied, " in message.body
     assert message.to == ["mirror@example.org"]
