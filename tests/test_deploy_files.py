@@ -90,7 +90,7 @@ def test_the_image_runs_as_its_own_user_who_gets_its_files_as_they_are_copied():
     made = next(
         i
         for i, (instruction, arguments) in enumerate(instructions)
-        if instruction == "RUN" and "useradd" in arguments and arguments.endswith(f" {user}")
+        if instruction == "RUN" and re.search(rf"useradd [^&]* {user}(\s|$)", arguments)
     )
     first_copy = next(i for i, (instruction, _) in enumerate(instructions) if instruction == "COPY")
     assert made < first_copy, "the user must exist before the first COPY can give it files"
@@ -98,6 +98,22 @@ def test_the_image_runs_as_its_own_user_who_gets_its_files_as_they_are_copied():
         assert f"--chown={user}:{user}" in options, paths
     # No second layer that stores every file again only to change its owner.
     assert not [a for i, a in instructions if i == "RUN" and "chown" in a]
+    # The working folder is the user's before WORKDIR names it (WORKDIR alone makes it
+    # root's, and beat writes its schedule file there).
+    workdir = next(i for i, (instruction, _) in enumerate(instructions) if instruction == "WORKDIR")
+    folder = instructions[workdir][1]
+    assert any(
+        instruction == "RUN" and f"--owner={user}" in arguments and arguments.endswith(folder)
+        for instruction, arguments in instructions[:workdir]
+    ), f"{folder} must be made as {user}'s before WORKDIR"
+
+
+def test_the_code_runs_from_one_copy_in_the_image():
+    """An editable install: the processes import the code in the working folder, with the data
+    files and templates beside it, never a second installed copy without them."""
+    installs = [a for i, a in dockerfile() if i == "RUN" and "pip install" in a]
+    assert installs
+    assert all("--editable ." in a for a in installs)
 
 
 def test_the_image_copies_every_package_before_installing_it():
