@@ -119,16 +119,19 @@ def test_changed_date_changed_kind_and_missing_actions_are_proposed():
     }
 
 
-def test_records_after_the_tables_date_are_not_compared():
-    # As at 2010 the table lacks later actions; they are ours, not differences.
-    _batch, proposals = proposals_build(
-        instrument=Instrument.objects.get(code="tip"),
-        rows=[],
-        status_as_at=date(2015, 1, 1),
-        source="test",
-        complete_table=False,
+def test_records_after_the_tables_date_are_not_compared(post2014_facts_accepted):
+    """A complete table as at 2016 lacks Germany's consent of 2021 because it came later:
+    our record of it is not a difference, and nothing proposes to remove it."""
+    as_at = date(2016, 1, 1)
+    later = TreatyAction.objects.filter(
+        instrument__code="fir", participant__iso3="DEU", date__gt=as_at
     )
-    assert proposals == []
+    assert later.exists(), "the accepted facts record Germany's consent of 2021"
+
+    _, proposals = _import("fir", table_lines("fir", as_at), as_at=as_at)
+
+    assert not [p for p in proposals if p.participant.iso3 == "DEU"]
+    assert Change.NOT_IN_TABLE not in {p.change for p in proposals}
 
 
 @pytest.mark.parametrize(
