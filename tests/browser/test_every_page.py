@@ -31,6 +31,7 @@ PAGES = [
     ("not-found", "/states/XXX/"),
     ("map", "/map/?instrument=som&as_of=2010-12-31"),
     ("participants", "/states/"),
+    ("instruments", "/instruments/"),
     ("feed-changes", "/feeds/changes/"),
 ]
 BLOCKING = {"serious", "critical"}

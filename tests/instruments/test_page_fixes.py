@@ -102,6 +102,16 @@ def test_a_date_outside_the_record_is_refused_with_a_message(client, as_of, rule
     assert message in unescape(problem.get_text())
 
 
+def test_a_date_before_a_protocols_adoption_is_refused_on_its_page(client):
+    """The Firearms Protocol was adopted on 31 May 2001, after the Convention: its page refuses
+    a date the Convention's pages accept."""
+    html = soup(client, "/instruments/fir/?as_of=2001-01-15", status=400)
+    problem = html.select_one('[data-field="as_of"][data-rule="before_adoption"]')
+    assert problem is not None
+    assert "cannot be before 2001-05-31" in unescape(problem.get_text())
+    soup(client, "/instruments/untoc/?as_of=2001-01-15")
+
+
 # --- Not found, in every mode ----------------------------------------------------------------
 
 

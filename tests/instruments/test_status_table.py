@@ -1,11 +1,16 @@
 """The status table as a delegation uses it: filtered by status, sorted by a column heading
 without JavaScript, the legend first, one line per participant unless asked for detail."""
 
+from datetime import date
+
 import pytest
 from bs4 import BeautifulSoup
 from django.utils import timezone
 
 from instruments import domain, selectors
+from instruments.models import Instrument
+from instruments.services import action_record
+from states.models import Participant
 from states.selectors import participant_list
 
 pytestmark = pytest.mark.usefixtures("real_data")
@@ -120,3 +125,29 @@ def test_a_bad_status_is_a_400_naming_it_on_page_and_api(client):
     assert page.status_code == api.status_code == 400
     assert api.json()["errors"][0]["field"] == "status"
     assert "Unknown status “bogus”" in page.content.decode()
+
+
+def test_the_denounced_filter_lists_a_party_once_its_denunciation_takes_effect(client):
+    """No participant has denounced an instrument in the shipped data: one does here, through
+    the services, and the filter finds it from the day the denunciation takes effect."""
+    query = {"instrument": "fir", "status": "denounced", "osce_role": "any", "page_size": 1000}
+    assert client.get("/api/v1/status/", query).json()["results"] == []
+    party = client.get(
+        "/api/v1/status/", {**query, "status": "party_in_force", "as_of": "2014-01-01"}
+    ).json()["results"][0]
+
+    action_record(
+        participant=Participant.objects.get(iso3=party["state"]),
+        instrument=Instrument.objects.get(code="fir"),
+        kind=domain.DENUNCIATION,
+        date=date(2015, 3, 2),
+        source="Depositary notification (test)",
+    )
+
+    # FIR art. 20: effective one year after the Secretary-General receives it.
+    before = client.get("/api/v1/status/", {**query, "as_of": "2016-03-01"}).json()
+    assert before["results"] == []
+    after = client.get("/api/v1/status/", {**query, "as_of": "2016-03-02"}).json()
+    assert [(r["state"], r["status"]) for r in after["results"]] == [(party["state"], "denounced")]
+    page = soup(client, "/status/?instrument=fir&status=denounced&osce_role=any&as_of=2016-03-02")
+    assert row_names(page) == [party["state_name"]]
