@@ -55,6 +55,7 @@ from instruments.records import (
     declaration_rows,
 )
 from instruments.selectors import (
+    StatusEntries,
     instrument_list_at,
     status_entries,
     status_matrix,
@@ -100,7 +101,8 @@ class StatusViewSet(ExportingListMixin, ApiViewSet):
             instruments=instruments,
         )
         # The same order as the status page, so a download matches the table on screen.
-        entries = status_entries(matrix, rows_shown(matrix, params))
+        # Built as read: a page works out only its own rows, a download every row.
+        entries = StatusEntries(matrix, rows_shown(matrix, params))
         return self.list_answer(
             request,
             params,
