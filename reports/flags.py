@@ -6,7 +6,7 @@ from dataclasses import asdict
 from typing import Any
 
 from django.db import connection
-from django.db.models import Case, Value, When
+from django.db.models import Case, Field, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -83,6 +83,7 @@ def _column(flags: list[ComplianceFlag], name: str) -> Any:
     for flag in flags:
         by_value[getattr(flag, name)].append(flag.pk)
     model_field = ComplianceFlag._meta.get_field(name)
+    assert isinstance(model_field, Field)
     column = Case(
         *(
             When(pk__in=ids, then=Value(value, output_field=model_field))
