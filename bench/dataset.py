@@ -19,7 +19,6 @@ How each part is written (bench/README.md says why):
 Dates and choices come from a seeded generator: the same N gives the same data every run.
 """
 
-import csv
 import random
 import tempfile
 import time
@@ -35,6 +34,16 @@ import pycountry
 from django.db import connection, transaction
 from simple_history.utils import bulk_create_with_history
 
+from bench.tables import (
+    DECLARATION_COLUMNS,
+    LAST_DATE,
+    NAME_PREFIX,
+    SEED,
+    SOURCE,
+    STATUS_COLUMNS,
+    participant_rows,
+    write_csv,
+)
 from core.tables import ImportRefused, table_read
 from core.writes import revision_bump
 from instruments.domain import CONSENT_KINDS
@@ -51,9 +60,6 @@ from reports.services import submission_record
 from states.domain import ORGANIZATION_CODES
 from states.models import OsceRolePeriod, Participant
 
-SOURCE = "synthetic benchmark data (invented, not a fact)"
-NAME_PREFIX = "Synthetic participant"
-SEED = 20001115  # the Convention's adoption, 15 November 2000
 BATCH = 500
 
 # The OSCE area as it is, 57 participating States and 11 Partners, whatever N is; the other
@@ -63,9 +69,6 @@ OSCE_ROLES = (
     + [Participant.OsceRole.PARTNER_MEDITERRANEAN] * 6
     + [Participant.OsceRole.PARTNER_ASIAN] * 5
 )
-LAST_DATE = date(2023, 12, 31)
-PROTOCOLS = (("tip", 0.9), ("som", 0.8), ("fir", 0.6))  # how many parties to UNTOC join each
-FIREARMS_SIGNATURE_FROM = date(2001, 7, 2)
 
 
 @dataclass
@@ -190,144 +193,6 @@ def _participants_create(codes: list[str], existing: int) -> None:
         revision_bump()
 
 
-# --- Generated tables ----------------------------------------------------------------------
-
-
-def _day_between(rng: random.Random, first: date, last: date) -> date:
-    return first + timedelta(days=rng.randrange((last - first).days + 1))
-
-
-def participant_rows(code: str) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
-    """One participant's rows in a status table and in a declarations table.
-
-    Seven in ten sign the Convention (12 December 2000 to 12 December 2002); nine in ten
-    consent to it (by ratification, acceptance, approval or a consent whose kind is not
-    recorded if they signed, else by accession or, two in a hundred, succession); its parties
-    join the Protocols after it (art. 37(2)); a third notify a central authority under
-    art. 18(13) and one in ten reserve on art. 35(2).
-    """
-    rng = random.Random(f"{SEED}-{code}")
-    name = f"{NAME_PREFIX} {code}"
-    status_rows: list[dict[str, str]] = []
-    declaration_rows: list[dict[str, str]] = []
-
-    def status(
-        instrument: str,
-        signed: date | None,
-        consent: date | None,
-        kind: str = "",
-        effective: date | None = None,
-    ) -> None:
-        status_rows.append(
-            {
-                "participant": name,
-                "iso3": code,
-                "instrument": instrument,
-                "signature_date": signed.isoformat() if signed else "",
-                "consent_date": consent.isoformat() if consent else "",
-                "consent_kind": kind if consent else "",
-                "succession_effective_date": effective.isoformat() if effective else "",
-                "source": SOURCE,
-            }
-        )
-
-    def declaration(article: str, kind: str, when: date, summary: str) -> None:
-        declaration_rows.append(
-            {
-                "participant": name,
-                "iso3": code,
-                "instrument": "untoc",
-                "article": article,
-                "kind": kind,
-                "date": when.isoformat(),
-                "made_at": "deposit",
-                "summary": summary,
-                "source": SOURCE,
-            }
-        )
-
-    signed = None
-    if rng.random() < 0.7:
-        signed = _day_between(rng, date(2000, 12, 12), date(2002, 12, 12))
-    consent = None
-    roll = rng.random()
-    if roll < 0.88:
-        consent = _day_between(rng, max(signed or date(2001, 1, 1), date(2001, 1, 1)), LAST_DATE)
-        kind = "accession"
-        if signed:
-            kind = rng.choices(["ratification", "acceptance", "approval", ""], [80, 8, 8, 4])[0]
-        status("untoc", signed, consent, kind)
-    elif roll < 0.90:
-        # A successor State: bound from its date of succession, notified later.
-        signed = None
-        consent = _day_between(rng, date(2004, 1, 1), LAST_DATE)
-        status("untoc", None, consent, "succession", consent - timedelta(rng.randrange(30, 400)))
-    elif signed:
-        status("untoc", signed, None)
-    if consent is None:
-        return status_rows, declaration_rows
-
-    for protocol, likelihood in PROTOCOLS:
-        if rng.random() >= likelihood:
-            continue
-        opens = FIREARMS_SIGNATURE_FROM if protocol == "fir" else date(2000, 12, 12)
-        protocol_signed = max(signed, opens) if signed and rng.random() < 0.75 else None
-        earliest = max(consent, protocol_signed or consent, opens)
-        latest = max(earliest, min(earliest + timedelta(days=2000), LAST_DATE))
-        status(
-            protocol,
-            protocol_signed,
-            _day_between(rng, earliest, latest),
-            "ratification" if protocol_signed else "accession",
-        )
-
-    if rng.random() < 0.33:
-        declaration(
-            "18(13)",
-            "notification",
-            consent,
-            "Central authority for mutual legal assistance designated",
-        )
-    if rng.random() < 0.1:
-        declaration(
-            "35(2)",
-            "reservation",
-            consent,
-            "Not bound by art. 35(2) on the settlement of disputes",
-        )
-    return status_rows, declaration_rows
-
-
-def _write_csv(path: Path, rows: list[dict[str, str]], columns: list[str]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(rows)
-
-
-STATUS_COLUMNS = [
-    "participant",
-    "iso3",
-    "instrument",
-    "signature_date",
-    "consent_date",
-    "consent_kind",
-    "succession_effective_date",
-    "source",
-]
-DECLARATION_COLUMNS = [
-    "participant",
-    "iso3",
-    "instrument",
-    "article",
-    "kind",
-    "date",
-    "made_at",
-    "summary",
-    "source",
-]
-
-
 def _tables_load(codes: list[str], *, bulk: bool) -> None:
     """Generate the status and declarations tables of these participants and load them."""
     status_rows: list[dict[str, str]] = []
@@ -338,8 +203,8 @@ def _tables_load(codes: list[str], *, bulk: bool) -> None:
         declaration_rows += declarations
     with tempfile.TemporaryDirectory(prefix="untoc-bench-") as folder:
         paths = [Path(folder) / "status.csv", Path(folder) / "declarations.csv"]
-        _write_csv(paths[0], status_rows, STATUS_COLUMNS)
-        _write_csv(paths[1], declaration_rows, DECLARATION_COLUMNS)
+        write_csv(paths[0], status_rows, STATUS_COLUMNS)
+        write_csv(paths[1], declaration_rows, DECLARATION_COLUMNS)
         if not bulk:
             treaty_data_load(paths)
             return

@@ -8,12 +8,14 @@ stored bytes after one query (the revision's), whatever the page costs to build;
 the revision, so the first request after it builds the answer anew and every older entry is
 unreachable at once.
 
-The middleware sits between ConditionalGetMiddleware (which answers If-None-Match from the
-stored ETag) and GZipMiddleware (whose gzipped bytes and weak ETag are what is stored, so a
-page is compressed once per revision, not once per request). It runs before sessions and
-authentication: a request that carries credentials or a session cookie is never served, nor
-its answer kept, here. Nor is one whose Host is outside ALLOWED_HOSTS; and no answer depends on
-the Host a client sent, since absolute links are built on DJANGO_SITE_URL (core/links.py).
+The middleware sits after ConditionalGetMiddleware (which answers If-None-Match from the
+stored ETag) and before CSPMiddleware, whitenoise and GZipMiddleware (whose gzipped bytes
+and weak ETag are what is stored, so a page is compressed once per revision, not once per
+request; the stored headers carry the content security policy as written for it). It runs
+before sessions and authentication: a request that carries credentials or a session cookie
+is never served, nor its answer kept, here. Nor is one whose Host is outside ALLOWED_HOSTS;
+and no answer depends on the Host a client sent, since absolute links are built on
+DJANGO_SITE_URL (core/links.py).
 
 An answer is kept in two caches: "local", the process's own memory, asked first (no round
 trip), and "default", Redis shared by the web processes through django-redis with
@@ -77,6 +79,8 @@ def response_cache_key(request: HttpRequest) -> str | None:
     """The key of this request's answer in the response cache, or None if it is not shared."""
     if request.method != "GET" or not _anonymous(request):
         return None
+    if settings.STATIC_URL and request.path_info.startswith(settings.STATIC_URL):
+        return None  # whitenoise's files, answered further in
     try:
         match = resolve(request.path_info)
     except Resolver404:

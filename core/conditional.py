@@ -59,6 +59,15 @@ def revision_etag(request: HttpRequest, *args: Any, public: bool | None = None) 
     `public` says whether the viewer is anonymous when the caller knows better than
     `request.user` (the response cache runs before authentication)."""
     anonymous = (not signed_in(request)) if public is None else public
+    # Worked out once per request: the response cache's key and the view's ETag are the same.
+    http_request = getattr(request, "_request", request)
+    held: dict[bool, str] = http_request.__dict__.setdefault("_untoc_etags", {})
+    if anonymous not in held:
+        held[anonymous] = _validator(request, anonymous)
+    return held[anonymous]
+
+
+def _validator(request: HttpRequest, anonymous: bool) -> str:
     parts = [
         str(request_revision(request)),
         request.path,

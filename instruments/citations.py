@@ -15,6 +15,7 @@ The recorded source is never changed; staff see it in the back office and the hi
 import re
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import lru_cache
 
 # The depositary's 2014 tables (UN Treaty Collection chapter XVIII-12 and its Protocols,
 # -a, -b, -c): the date each was "as at", as the shipped data's README records it.
@@ -317,6 +318,9 @@ def _part_citation(part: str) -> str:
     return prefix + part.strip()
 
 
+# A status list cites the sources of hundreds of actions, most of them recorded from the
+# same few tables: each text is worked out once per process.
+@lru_cache(maxsize=4096)
 def citation(source: str) -> str:
     """The citation a reader can use for a recorded source (see the module docstring)."""
     as_at = _AS_AT.search(source)

@@ -5,10 +5,10 @@ years are read in instruments.profiles; the records themselves, actions and decl
 lists, in instruments.records.)"""
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, overload
 
 from django.db.models import Q, QuerySet
 
@@ -82,21 +82,49 @@ def action_value(action: TreatyAction) -> domain.Action:
 
 @dataclass
 class StatusMatrix:
-    """Where each participant stood with each instrument on `as_of`."""
+    """Where each participant stood with each instrument on `as_of`.
+
+    A participant's statuses are worked out from its actions (`actions`, by participant id
+    and instrument code) the first time they are asked for, so a page of a long list works
+    out only the rows it shows; `entries` works out every row."""
 
     as_of: date
     instruments: list[Instrument]
     participants: list[Participant]
-    entries: dict[tuple[int, str], domain.ParticipantStatus] = field(default_factory=dict)
     sources: dict[int, str] = field(default_factory=dict)  # action pk -> recorded source
+    actions: dict[int, dict[str, list[domain.Action]]] = field(default_factory=dict)
+    facts: dict[str, domain.InstrumentFacts] = field(default_factory=dict)
+    _worked_out: dict[int, dict[str, domain.ParticipantStatus]] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     def source(self, ref: object) -> str | None:
         """The citation of the action behind a status (see instruments.citations); None
         without one."""
         return citation(self.sources[ref]) if isinstance(ref, int) and ref in self.sources else None
 
+    def _statuses(self, participant_id: int) -> dict[str, domain.ParticipantStatus]:
+        """The participant's statuses with the instruments shown (none without actions)."""
+        statuses = self._worked_out.get(participant_id)
+        if statuses is None:
+            by_code = self.actions.get(participant_id)
+            shown = {i.code for i in self.instruments}
+            every = domain.participant_statuses(by_code, self.facts, self.as_of) if by_code else {}
+            statuses = {code: status for code, status in every.items() if code in shown}
+            self._worked_out[participant_id] = statuses
+        return statuses
+
     def status(self, participant_id: int, code: str) -> domain.ParticipantStatus:
-        return self.entries.get((participant_id, code), domain.NO_STATUS)
+        return self._statuses(participant_id).get(code, domain.NO_STATUS)
+
+    @property
+    def entries(self) -> dict[tuple[int, str], domain.ParticipantStatus]:
+        """Every participant's status with each instrument shown, where it has one."""
+        return {
+            (participant.pk, code): status
+            for participant in self.participants
+            for code, status in self._statuses(participant.pk).items()
+        }
 
     def rows(
         self,
@@ -169,18 +197,14 @@ def status_matrix(
             actions[participant_id][code].append(domain.Action(kind, when, effective, ref=pk))
             sources[pk] = source
 
-    matrix = StatusMatrix(
-        as_of=as_of, instruments=shown, participants=participant_rows, sources=sources
+    return StatusMatrix(
+        as_of=as_of,
+        instruments=shown,
+        participants=participant_rows,
+        sources=sources,
+        actions=actions,
+        facts=facts,
     )
-    for participant in participant_rows:
-        by_code = actions.get(participant.pk)
-        if not by_code:
-            continue
-        statuses = domain.participant_statuses(by_code, facts, as_of)
-        for code, status in statuses.items():
-            if wanted is None or code in wanted:
-                matrix.entries[(participant.pk, code)] = status
-    return matrix
 
 
 def participant_actions(participant: Participant) -> dict[str, list[domain.Action]]:
@@ -256,6 +280,44 @@ def status_entries(
                 }
             )
     return entries
+
+
+class StatusEntries(Sequence[dict[str, Any]]):
+    """status_entries(matrix, participants) as a sequence whose rows are built when read:
+    a page of the API (a slice) works out and builds only the rows it shows; iterating it
+    (a download) builds them all, in order."""
+
+    def __init__(self, matrix: StatusMatrix, participants: Iterable[Participant]) -> None:
+        self.matrix = matrix
+        self.participants = list(participants)
+        self.width = len(matrix.instruments)
+
+    def __len__(self) -> int:
+        return len(self.participants) * self.width
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for participant in self.participants:
+            yield from status_entries(self.matrix, [participant])
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, int):
+            entries = self[index : index + 1] if index >= 0 else self[index:][:1]
+            if not entries:
+                raise IndexError(index)
+            return entries[0]
+        start, stop, step = index.indices(len(self))
+        if start >= stop:
+            return []
+        if step != 1:
+            return list(self)[index]
+        first, last = start // self.width, -(-stop // self.width)
+        offset = first * self.width
+        rows = status_entries(self.matrix, self.participants[first:last])
+        return rows[start - offset : stop - offset]
 
 
 # --- Reads for the public pages and the feed ----------------------------------------------

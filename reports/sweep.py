@@ -7,37 +7,25 @@ history in a fixed number of statements whatever the number of participants.
 
 import logging
 from collections import Counter
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.events import Change, origin
 from core.models import Event
 from core.writes import Actor, revision_bump
 from reports import domain
 from reports.digest import digest_message, digest_order, digest_recipients
+from reports.flags import FLAG_FIELDS, flags_write
 from reports.models import ComplianceCheck, ComplianceFlag
 from reports.standings import Standings, obligation_standings
 from states.models import Participant
 
 logger = logging.getLogger(__name__)
-
-SYSTEM_CHANGE_REASON = "compliance check (system)"
-
-FLAG_FIELDS = [
-    "due_on",
-    "raised_on",
-    "resolved_on",
-    "resolution",
-    "evidence_on",
-    "submission_id",
-    "notified_on",
-]
 
 
 @dataclass
@@ -188,7 +176,7 @@ def _compliance_sweep(
     4. If `notify`, mark the open flags no digest has mentioned yet and, after commit, send
        SPMU editors one e-mail digest of them.
     5. If anything changed, write the new flags and the changed ones, each kind in one bulk
-       statement with its history rows in one more (_flags_write), attributed to the system
+       statement with its history rows in one more (reports.flags), attributed to the system
        unless an `actor` ran the check, and count the data revision. If nothing changed,
        write nothing.
     The number of statements does not depend on the number of participants. With `dry_run`
@@ -210,7 +198,7 @@ def _compliance_sweep(
             digest, recipients = _digest_mark(result, standings, final, changed)
         _count_open(result, standings, final)
         if changed:
-            _flags_write({key: final[key] for key in changed}, stored_ids, actor)
+            flags_write({key: final[key] for key in changed}, stored_ids, actor)
             with origin(Event.Origin.COMPLIANCE_CHECK):
                 revision_bump(standing_events(standings, stored, final, changed))
         if digest and not dry_run:
@@ -358,35 +346,3 @@ def _count_open(
         if flag.is_open:
             result.open_by_obligation[references[obligation_id]] += 1
             result.open_by_bucket[domain.ageing_bucket(flag.due_on, result.as_of)] += 1
-
-
-def _flags_write(
-    flags: dict[Key, domain.FlagState], stored_ids: dict[Key, int], actor: Actor
-) -> None:
-    """Write the flags and their history with simple-history's bulk helpers: the new ones in
-    one insert and their history rows in another, the changed ones in one update and their
-    history rows in one insert (on SQLite each may split in batches past its limit of
-    parameters per statement; on PostgreSQL they never do)."""
-    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-    history = {
-        "default_user": user,
-        "default_change_reason": (
-            SYSTEM_CHANGE_REASON if user is None else "compliance check run in the back office"
-        ),
-        "default_date": timezone.now(),
-    }
-    new: list[ComplianceFlag] = []
-    changed: list[ComplianceFlag] = []
-    for (participant_id, obligation_id), flag in flags.items():
-        row = ComplianceFlag(
-            pk=stored_ids.get((participant_id, obligation_id)),
-            participant_id=participant_id,
-            obligation_id=obligation_id,
-            **asdict(flag),
-        )
-        (changed if row.pk else new).append(row)
-    if new:
-        bulk_create_with_history(new, ComplianceFlag, **history)
-    if changed:
-        fields = [name.removesuffix("_id") for name in FLAG_FIELDS]
-        bulk_update_with_history(changed, ComplianceFlag, fields, **history)

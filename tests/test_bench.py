@@ -2,7 +2,8 @@
 
 Only what does not depend on the machine's speed is asserted (speed is the benchmark's to
 measure, never a test's): the same bytes from the API, the baseline and the static file,
-304s answered, no errors under load, query counts equal at both sizes, a second sweep that
+304s answered, no errors under load, query counts equal at both sizes, sweeps that raise,
+resolve and reopen flags in the same statements at both sizes, and a second sweep that
 changes nothing.
 """
 
@@ -74,10 +75,19 @@ def test_the_quick_benchmark_runs_every_step_and_writes_its_report(tmp_path):
     assert fan["requests_received"] == fan["endpoints"]
     assert fan["e_mails_queued"] == fan["e_mails_sent"] == fan["subscribers"]
 
-    second_runs = [s for s in results["sweeps"] if s["run"] == 2]
-    assert len(second_runs) == 2
-    assert all(s["changed"] == s["history_rows_written"] == 0 for s in second_runs)
-    assert not any(s["revision_moved"] for s in second_runs)
+    sweeps = results["sweeps"]
+    runs = {number: [s for s in sweeps if s["run"] == number] for number in (1, 2, 3, 4)}
+    assert all(len(at_sizes) == 2 for at_sizes in runs.values())
+    # The same statements at both sizes, run by run, writing or not.
+    assert all(len({s["statements"] for s in at_sizes}) == 1 for at_sizes in runs.values())
+    # Parties with nothing on record under the obligations checked complete are flagged...
+    assert all(s["raised"] > 0 and s["revision_moved"] for s in runs[1])
+    # ...a second run at once changes nothing...
+    assert all(s["changed"] == s["history_rows_written"] == 0 for s in runs[2])
+    assert not any(s["revision_moved"] for s in runs[2])
+    # ...a withdrawn check resolves its flags, and recorded again reopens them.
+    assert all(s["resolved"] > 0 and s["resolved"] == s["history_rows_written"] for s in runs[3])
+    assert all(s["reopened"] > 0 for s in runs[4])
 
 
 class _Answer(BaseHTTPRequestHandler):

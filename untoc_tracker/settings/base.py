@@ -64,14 +64,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-    # After whitenoise, which serves its own files. Answers If-None-Match from the ETag of
-    # the answer, be it built or taken from the response cache.
+    # Answers If-None-Match from the ETag of the answer, be it built or taken from the
+    # response cache.
     "django.middleware.http.ConditionalGetMiddleware",
     # Anonymous public reads from the cache, before sessions and authentication
-    # (core/cache.py); it keeps the bytes GZipMiddleware made, so gzip runs once per answer.
+    # (core/cache.py), and before the middleware whose work it keeps: the stored headers
+    # carry the policy CSPMiddleware wrote, and the bytes GZipMiddleware made, so neither
+    # runs again for an answer served from it.
     "core.cache.ResponseCacheMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages and API answers (none carries a secret of its own: BREACH) travel gzipped to
     # clients that accept it.
     "django.middleware.gzip.GZipMiddleware",

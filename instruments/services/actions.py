@@ -1,9 +1,9 @@
-"""Every write to treaty data: actions, declarations and the currency of the status tables.
+"""Every write to treaty actions: a participant's actions checked together against the treaty
+rules (instruments.domain), then written with their history, events and revision.
 
-The back office, the importer, the API and the forms all call these functions, so each
-treaty rule is checked in one place. Each write is atomic, is refused whole when it breaks a
-rule (a ValidationError naming the field and the rule), keeps its history with who made it,
-and tells followers of `treaty_data_changed` which participant changed (instruments.events).
+`actions_apply` is the one path; `action_record`, `action_update` and `action_delete` are its
+single-action forms, and `entry_into_force_checked_once` defers the entry-into-force rule to
+the end of a block of writes (a whole table loaded at once).
 """
 
 from collections import defaultdict
@@ -21,23 +21,16 @@ from django.utils import timezone
 from core.writes import (
     Actor,
     RuleError,
-    fields_check,
-    locked,
-    record_delete,
-    record_save,
-    record_upsert,
     revision_bump,
     set_history_user,
     version_check,
 )
 from instruments import domain
 from instruments.events import treaty_changes
-from instruments.models import Declaration, Instrument, TreatyAction
+from instruments.models import Instrument, TreatyAction
 from instruments.public_events import (
     action_change,
     action_values,
-    declaration_change,
-    declaration_values,
 )
 from instruments.selectors import deposits_by_instrument, instrument_facts
 from states.models import Participant
@@ -51,7 +44,6 @@ ACTION_FIELDS = (
     "source",
     "note",
 )
-DECLARATION_FIELDS = ("instrument", "kind", "article", "date", "made_at", "summary", "source")
 
 
 class TreatyRuleError(RuleError):
@@ -340,158 +332,3 @@ def action_delete(
         changes=ActionChanges(delete=[(action, expected_version)]),
         actor=actor,
     )
-
-
-# --- Declarations ---------------------------------------------------------------------------
-
-
-def declaration_violations(
-    declaration: Declaration, today: date | None = None
-) -> list[domain.Violation]:
-    """Rules for a declaration: dated within the instrument's life, and not recorded twice."""
-    today = today or timezone.localdate()
-    violations = []
-    instrument = declaration.instrument
-    if declaration.date is not None:
-        if declaration.date < instrument.adopted_on:
-            violations.append(
-                domain.Violation(
-                    "date_before_adoption",
-                    "date",
-                    f"{declaration.date:%d %b %Y} is before the {instrument.short_title} was "
-                    f"adopted ({instrument.adopted_on:%d %b %Y}).",
-                )
-            )
-        if declaration.date > today:
-            violations.append(
-                domain.Violation(
-                    "date_in_future",
-                    "date",
-                    f"{declaration.date:%d %b %Y} is after today ({today:%d %b %Y}).",
-                )
-            )
-    twins = Declaration.objects.filter(
-        participant_id=declaration.participant_id,
-        instrument=instrument,
-        kind=declaration.kind,
-        article=declaration.article,
-        date=declaration.date,
-    ).exclude(pk=declaration.pk)
-    if twins.exists():
-        violations.append(
-            domain.Violation(
-                "declaration_recorded_once",
-                "article",
-                f"A {declaration.kind} of {declaration.participant} on article "
-                f"{declaration.article} of the {instrument.short_title} dated "
-                f"{declaration.date or 'without a date'} is already recorded; edit that one.",
-            )
-        )
-    return violations
-
-
-def _declaration_save(
-    declaration: Declaration, actor: Actor, old: dict[str, Any] | None = None
-) -> Declaration:
-    declaration.full_clean(exclude=["version"], validate_unique=False, validate_constraints=False)
-    violations = declaration_violations(declaration)
-    if violations:
-        raise TreatyRuleError(violations)
-    # record_save's steps, with the event made after the save so that it carries the id.
-    set_history_user(declaration, actor)
-    declaration.save()
-    revision_bump(declaration_change(declaration, old, declaration_values(declaration)))
-    treaty_changes.add([declaration.participant_id])
-    return declaration
-
-
-def declaration_record(
-    *, participant: Participant, actor: Actor = None, **values: Any
-) -> Declaration:
-    fields_check(values, DECLARATION_FIELDS, "declaration")
-    with transaction.atomic():
-        Participant.objects.select_for_update().get(pk=participant.pk)
-        return _declaration_save(Declaration(participant=participant, **values), actor)
-
-
-def declaration_update(
-    *,
-    declaration: Declaration,
-    actor: Actor = None,
-    expected_version: int | None = None,
-    **values: Any,
-) -> Declaration:
-    fields_check(values, DECLARATION_FIELDS, "declaration")
-    with transaction.atomic():
-        stored = locked(Declaration, declaration.pk, expected_version)
-        old = declaration_values(stored)
-        for name, value in values.items():
-            setattr(stored, name, value)
-        stored.version += 1
-        return _declaration_save(stored, actor, old)
-
-
-def declaration_delete(
-    *, declaration: Declaration, actor: Actor = None, expected_version: int | None = None
-) -> None:
-    with transaction.atomic():
-        stored = locked(Declaration, declaration.pk, expected_version)
-        events = declaration_change(stored, declaration_values(stored), None)
-        record_delete(stored, actor, events=events)
-        treaty_changes.add([stored.participant_id])
-
-
-# --- Instruments ---------------------------------------------------------------------------
-
-
-def instrument_upsert(*, code: str, actor: Actor = None, **values: Any) -> tuple[str, Instrument]:
-    """Create or bring up to date an instrument's record (the shipped instruments.csv)."""
-    result = record_upsert(
-        Instrument,
-        key={"code": code},
-        values=values,
-        actor=actor,
-        clean=lambda instrument: instrument.full_clean(validate_unique=False),
-    )
-    return result.outcome, result.instance
-
-
-def currency_problems(instrument: Instrument, status_complete_to: date) -> list[ValidationError]:
-    """Why the status data of `instrument` cannot be said complete to this date, if at all."""
-    problems = []
-    if status_complete_to > timezone.localdate():
-        problems.append(
-            ValidationError(
-                f"{status_complete_to} is after today: data cannot be complete to a date that "
-                "has not come.",
-                code="date_in_future",
-            )
-        )
-    if status_complete_to < instrument.adopted_on:
-        problems.append(
-            ValidationError(
-                f"{status_complete_to} is before the {instrument.short_title} was adopted.",
-                code="date_before_adoption",
-            )
-        )
-    return problems
-
-
-def instrument_currency_update(
-    *,
-    instrument: Instrument,
-    status_complete_to: date,
-    status_currency_note: str,
-    actor: Actor = None,
-    expected_version: int | None = None,
-) -> Instrument:
-    """Move forward (or correct) the date to which an instrument's status data is complete;
-    `expected_version` guards against lost updates."""
-    problems = currency_problems(instrument, status_complete_to)
-    if problems:
-        raise ValidationError({"status_complete_to": problems})
-    with transaction.atomic():
-        stored = locked(Instrument, instrument.pk, expected_version)
-        stored.status_complete_to = status_complete_to
-        stored.status_currency_note = status_currency_note
-        return record_save(stored, actor, new_version=True)
