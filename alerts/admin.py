@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 
 from alerts.models import Attempt, Delivery, Subscription, WebhookEndpoint
-from core.admin import list_params_problem
+from core.admin import DeclaredLookupsOnlyMixin, list_params_problem
 
 
 def masked(email: str) -> str:
@@ -20,10 +20,11 @@ def masked(email: str) -> str:
     return f"{local[:1]}…@{domain}" if domain else "…"
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(DeclaredLookupsOnlyMixin, admin.ModelAdmin):
     """Look, never add or change: the rows are the services' to write. A list whose query
     parameters the database cannot read is refused with a 400 naming them (as
-    core.admin.CheckedListMixin does; its history checks are for simple-history's pages)."""
+    core.admin.CheckedListMixin does; its history checks are for simple-history's pages);
+    a list is filtered only by its declared filters (no probing a secret or an address)."""
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         problem = list_params_problem(request.GET)

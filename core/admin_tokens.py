@@ -7,11 +7,12 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from core.admin import DeclaredLookupsOnlyMixin
 from core.models import ApiToken
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(DeclaredLookupsOnlyMixin, admin.ModelAdmin):
     list_display = ["user", "name", "created", "expiry"]
     list_filter = ["expiry"]
     search_fields = ["user__username", "name"]

@@ -117,3 +117,41 @@ def test_the_delivery_log_shows_each_attempt(client, logged_delivery, viewer):
     assert page.status_code == 200
     assert "overloaded" in page.content.decode()
     assert "503" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("path", "probe"),
+    [
+        ("/admin/alerts/webhookendpoint/", {"secret__startswith": "f"}),
+        ("/admin/alerts/subscription/", {"email__startswith": "delegation"}),
+        ("/admin/alerts/subscription/", {"email__regex": "^d.*@example"}),
+        ("/admin/alerts/delivery/", {"endpoint__secret__startswith": "f"}),
+        ("/admin/core/apitoken/", {"digest__startswith": "a"}),
+    ],
+)
+@pytest.mark.parametrize("who", ["viewer", "administrator"])
+def test_a_list_cannot_be_filtered_to_probe_a_secret_or_an_address(
+    client, logged_delivery, subscription, path, probe, who, request
+):
+    """The count a filtered list shows would answer yes or no, a character at a time: only
+    the lists' own filters are taken; any other lookup is a 400."""
+    client.force_login(request.getfixturevalue(who))
+    answer = client.get(path, probe)
+    # A viewer does not reach the tokens' list at all.
+    expected = 403 if (who, path) == ("viewer", "/admin/core/apitoken/") else 400
+    assert answer.status_code == expected, answer.content[:300]
+    assert "delegation.head" not in answer.content.decode()
+
+
+def test_the_declared_filters_still_filter(client, logged_delivery, subscription, viewer):
+    client.force_login(viewer)
+    Subscription.objects.create(email="other@example.org", scope="everything", frequency="weekly")
+    weekly = client.get("/admin/alerts/subscription/", {"frequency__exact": "weekly"})
+    assert weekly.status_code == 200
+    assert "o…@example.org" in weekly.content.decode()
+    assert "d…@example.org" not in weekly.content.decode()
+    unconfirmed = client.get("/admin/alerts/subscription/", {"confirmed_at__isempty": "1"})
+    assert unconfirmed.status_code == 200
+    assert "d…@example.org" not in unconfirmed.content.decode()
+    active = client.get("/admin/alerts/delivery/", {"endpoint__is_active__exact": "1"})
+    assert active.status_code == 200
