@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from alerts.selectors import cited, event_heading, event_list
 from core.feeds import BrowsableFeed
+from core.links import absolute_url
 from core.models import Event
 from instruments.citations import citation
 
@@ -26,11 +27,13 @@ class ChangeFeed(BrowsableFeed):
         self.request = request
         return values
 
+    # Absolute on the configured site address (core.links), never the request's Host: the
+    # answer is cached and served to every later reader.
     def link(self, values: dict) -> str:
-        return reverse("changes")
+        return absolute_url(reverse("changes"))
 
     def feed_url(self, values: dict) -> str:
-        return self.request.get_full_path()
+        return absolute_url(self.request.get_full_path())
 
     def items(self, values: dict) -> list[Event]:
         return list(
@@ -54,7 +57,7 @@ class ChangeFeed(BrowsableFeed):
         return " ".join(parts)
 
     def item_link(self, event: Event) -> str:
-        return f"{reverse('changes')}#event-{event.pk}"
+        return absolute_url(f"{reverse('changes')}#event-{event.pk}")
 
     def item_guid(self, event: Event) -> str:
         return f"untoc-tracker:event:{event.pk}"

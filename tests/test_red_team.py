@@ -228,6 +228,7 @@ POISON = "127.0.0.1:31337"
 POISONED_READS = [
     "/status/?as_of=2007-06-30&osce_role=osce",  # the permalink
     "/feeds/actions/",  # the feed's links
+    "/feeds/changes/",  # the change log's feed: its own links
     API + "status/?as_of=2007-06-30&page_size=5",  # the API's page links
 ]
 
