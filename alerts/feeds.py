@@ -5,7 +5,7 @@ from datetime import datetime
 from django.http import HttpRequest
 from django.urls import reverse
 
-from alerts.selectors import cited, event_heading, event_list
+from alerts.selectors import cited, event_heading, event_list, instrument_titles
 from core.feeds import BrowsableFeed
 from core.links import absolute_url
 from core.models import Event
@@ -36,6 +36,7 @@ class ChangeFeed(BrowsableFeed):
         return absolute_url(self.request.get_full_path())
 
     def items(self, values: dict) -> list[Event]:
+        self.titles = instrument_titles()
         return list(
             event_list(
                 states=values["state"], instruments=values["instrument"], kinds=values["kind"]
@@ -43,7 +44,7 @@ class ChangeFeed(BrowsableFeed):
         )
 
     def item_title(self, event: Event) -> str:
-        return event_heading(event)
+        return event_heading(event, self.titles)
 
     def item_description(self, event: Event) -> str:
         parts = [f"{event.get_kind_display()}, {event.get_origin_display()}."]

@@ -56,16 +56,17 @@ def event_public(event: Event) -> dict:
     }
 
 
-def event_heading(event: Event) -> str:
+def instrument_titles() -> dict[str, str]:
+    """Each instrument's short title by its code (one query), for event_heading."""
+    return dict(Instrument.objects.values_list("code", "short_title"))
+
+
+def event_heading(event: Event, titles: dict[str, str]) -> str:
     """How a feed entry and an e-mail line name an event: "Germany (fir): ..." for a
-    participant's event, "Firearms Protocol: ..." for an instrument's own (an import applied)."""
+    participant's event, "Firearms Protocol: ..." for an instrument's own (an import
+    applied); `titles` from instrument_titles(), read once per feed or message."""
     kind = event.get_kind_display()
     if event.participant_name:
         what = f" ({event.instrument})" if event.instrument else ""
         return f"{event.participant_name}{what}: {kind}"
-    title = (
-        Instrument.objects.filter(code=event.instrument)
-        .values_list("short_title", flat=True)
-        .first()
-    )
-    return f"{title or 'All participants'}: {kind}"
+    return f"{titles.get(event.instrument) or 'All participants'}: {kind}"

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alerts.models import DispatchCursor, Subscription
-from alerts.selectors import event_heading
+from alerts.selectors import event_heading, instrument_titles
 from core.models import Event
 from states.selectors import participants_holding
 
@@ -177,9 +177,9 @@ def digests_dispatch() -> int:
     return sent
 
 
-def _event_line(event: Event) -> str:
+def _event_line(event: Event, titles: dict[str, str]) -> str:
     link = f"{settings.SITE_URL}{reverse('changes')}#event-{event.pk}"
-    return f"- {event_heading(event)}, {event.get_origin_display()}.\n  {link}"
+    return f"- {event_heading(event, titles)}, {event.get_origin_display()}.\n  {link}"
 
 
 def message_build(kind: str, subscription: Subscription, event_ids: list[int]) -> EmailMessage:
@@ -198,7 +198,8 @@ def message_build(kind: str, subscription: Subscription, event_ids: list[int]) -
         )
     else:
         events = Event.objects.filter(pk__in=event_ids).order_by("pk")
-        lines = "\n".join(_event_line(e) for e in events)
+        titles = instrument_titles()
+        lines = "\n".join(_event_line(e, titles) for e in events)
         subject = f"UNTOC Tracker: {len(event_ids)} change{'s' if len(event_ids) != 1 else ''}"
         body = f"Changes you follow ({what}):\n\n{lines}\n\nStop these e-mails: {unsubscribe}\n"
     return EmailMessage(

@@ -162,3 +162,30 @@ def test_the_public_log_gives_a_recorded_source_as_its_citation(client):
     feed = client.get("/feeds/changes/", {"state": "DEU"}).content.decode()
     assert "zmjones" not in page
     assert "zmjones" not in feed
+
+
+def _feed_queries(client) -> int:
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/feeds/changes/").status_code == 200
+    return len(queries)
+
+
+def test_the_feed_reads_the_instruments_titles_once_whatever_its_entries(client):
+    """An instrument's own events are named by its title: one query for all titles, not one
+    per entry."""
+    revision_bump([Change(kind="import_applied", instrument="fir", key="import_applied:t1")])
+    few = _feed_queries(client)
+    revision_bump(
+        [
+            Change(kind="import_applied", instrument=code, key=f"import_applied:t{n}")
+            for n, code in enumerate(["untoc", "tip", "som", "fir"] * 5, start=2)
+        ]
+    )
+    assert _feed_queries(client) == few
+    feed = client.get("/feeds/changes/").content.decode()
+    assert "<title>Smuggling of Migrants Protocol: Depositary import applied</title>" in feed
