@@ -52,9 +52,14 @@ def feed_page(feed: bytes) -> bytes:
     return bytes(stylesheet()(etree.fromstring(feed).getroottree()))
 
 
+# What a feed may be asked as; the first is what a client that names none of them gets.
+FEED_TYPES = [ATOM, "application/xml", "text/xml", "application/rss+xml", "text/html"]
+
+
 def asked_by_browser(request: HttpRequest) -> bool:
-    accept = request.headers.get("Accept", "").lower()
-    return "text/html" in accept and ATOM not in accept
+    """Whether the client prefers HTML to every XML type a feed reader asks for (Accept's
+    q-values weighed by Django's own negotiation)."""
+    return request.get_preferred_type(FEED_TYPES) == "text/html"
 
 
 class BrowsableFeed(Feed):

@@ -305,10 +305,10 @@ class StatusEntries(Sequence[dict[str, Any]]):
     def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
     def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
         if isinstance(index, int):
-            entries = self[index : index + 1] if index >= 0 else self[index:][:1]
-            if not entries:
+            position = index + len(self) if index < 0 else index
+            if not 0 <= position < len(self):
                 raise IndexError(index)
-            return entries[0]
+            return self[position : position + 1][0]
         start, stop, step = index.indices(len(self))
         if start >= stop:
             return []

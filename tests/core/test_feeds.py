@@ -52,6 +52,10 @@ def test_a_browser_gets_xml_and_a_feed_reader_atom(client, url):
     both = client.get(url, headers={"Accept": "application/atom+xml,text/html;q=0.5"})
     assert both["Content-Type"] == "application/atom+xml; charset=utf-8"
     assert "Accept" in browser["Vary"]
+    # A feed reader that takes HTML last still gets the feed; none named: the feed.
+    for accept in ("application/rss+xml, application/xml, text/html;q=0.1", "*/*", ""):
+        answer = client.get(url, headers={"Accept": accept})
+        assert answer["Content-Type"] == "application/atom+xml; charset=utf-8", accept
     assert client.get(url)["Content-Type"] == "application/atom+xml; charset=utf-8"
 
 
