@@ -48,6 +48,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # delivered (the tasks acknowledge late). Longer than the longest task's time limit
     # (the sweep's 360 s), or a task still running would be delivered a second time.
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1),
+    # A worker looks for such tasks every 10 s (kombu's default scans only one call in ten:
+    # a lost task would wait up to 100 s more than the visibility timeout).
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
 }
 CELERY_BEAT_SCHEDULE: dict = {
     "flag-overdue-states": {
