@@ -455,11 +455,19 @@ def flag_rows() -> list[tuple]:
 
 
 def empty_the_broker() -> None:
-    """No message left from earlier tests, queued or taken by a worker long gone."""
+    """No message left from earlier tests of this process, queued or taken by a worker long
+    gone. Only this process's queue: the other test processes share the Redis database, and
+    a message another one's killed worker left unacknowledged is what its test waits for."""
+    queue = celery_app.conf.task_default_queue
     with celery_app.connection_for_write() as conn:
         channel = conn.default_channel
-        channel.queue_purge(celery_app.conf.task_default_queue)
-        channel.client.delete(channel.unacked_key, channel.unacked_index_key)
+        channel.queue_purge(queue)
+        client = channel.client
+        for tag, raw in client.hgetall(channel.unacked_key).items():
+            _message, exchange, routing_key = json.loads(raw)
+            if queue in (exchange, routing_key):
+                client.hdel(channel.unacked_key, tag)
+                client.zrem(channel.unacked_index_key, tag)
 
 
 def worker(log: Path, **env: str):
