@@ -170,6 +170,23 @@ def _status_words(values: dict) -> str:
     return " or ".join(STATUS_WORDS[code].lower() for code in values.get("status") or [])
 
 
+def _table_download(matrix, rows, values, shown, cited, title, name, fmt, slug):  # type: ignore[no-untyped-def]
+    """A status view's rows as a downloaded sheet: filters, codes, order; dated title and file."""
+    if values["state"]:
+        shown.append(("Codes", ", ".join(values["state"])))
+    shown.append(("Sorted by", ordering_words(values["ordering"])))
+    sheet = status_sheet(
+        matrix,
+        rows,
+        title=f"{title}, as at {long_day(values['as_of'])}",
+        name=name,
+        filters=shown,
+        cite_as=citation_words(cited),
+        permalink=cited["permalink"],
+    )
+    return _sheet_response(sheet, fmt, f"untoc-{slug}-{values['as_of'].isoformat()}")
+
+
 def _sheet_response(sheet: Sheet, fmt: str, filename: str) -> HttpResponse:
     body, media_type = (
         (sheet_xlsx(sheet), XLSX_MEDIA_TYPE) if fmt == "xlsx" else (sheet_csv(sheet), CSV_TYPE)
@@ -196,19 +213,8 @@ def status_table_download(request: HttpRequest, fmt: str) -> HttpResponse:
         ("Instruments", join_words([i.short_title for i in matrix.instruments])),
         ("Status", _status_words(values) or "any"),
     ]
-    if values["state"]:
-        shown.append(("Codes", ", ".join(values["state"])))
-    shown.append(("Sorted by", ordering_words(values["ordering"])))
-    sheet = status_sheet(
-        matrix,
-        ordered,
-        title=f"{CITED_TABLE}: {scope}, as at {long_day(values['as_of'])}",
-        name="Status",
-        filters=shown,
-        cite_as=citation_words(cited),
-        permalink=cited["permalink"],
-    )
-    return _sheet_response(sheet, fmt, f"untoc-status-{values['as_of'].isoformat()}")
+    title = f"{CITED_TABLE}: {scope}"
+    return _table_download(matrix, ordered, values, shown, cited, title, "Status", fmt, "status")
 
 
 @require_safe
@@ -297,19 +303,10 @@ def instrument_table_download(request: HttpRequest, code: str, fmt: str) -> Http
         path=reverse("instrument-detail", args=[code]),
     )
     shown = [("Participants", f"{scope}, those that had signed or consented by the date")]
-    if values["state"]:
-        shown.append(("Codes", ", ".join(values["state"])))
-    shown.append(("Sorted by", ordering_words(values["ordering"])))
-    sheet = status_sheet(
-        matrix,
-        acted,
-        title=f"{instrument.title}: {scope}, as at {long_day(values['as_of'])}",
-        name=instrument.short_title,
-        filters=shown,
-        cite_as=citation_words(cited),
-        permalink=cited["permalink"],
+    title = f"{instrument.title}: {scope}"
+    return _table_download(
+        matrix, acted, values, shown, cited, title, instrument.short_title, fmt, code
     )
-    return _sheet_response(sheet, fmt, f"untoc-{code}-{values['as_of'].isoformat()}")
 
 
 @require_safe
