@@ -189,7 +189,7 @@ if WEBHOOKS_CA_CERTS and not Path(WEBHOOKS_CA_CERTS).is_file():
 # How long one attempt holds its delivery: after it, a delivery a lost worker left is tried
 # again, with the same event id. Above the longest attempt (3 s to connect, 5 s to read), or
 # a slow receiver would get a live attempt twice; below CELERY_VISIBILITY_TIMEOUT, so the
-# task the broker hands out again finds the delivery free.
+# task the broker hands out again finds the delivery free (checked at start-up: alerts/checks.py).
 WEBHOOKS_LEASE_SECONDS = env_int("WEBHOOKS_LEASE_SECONDS", 120, minimum=10)
 
 # --- REST framework -----------------------------------------------------------------------
