@@ -18,6 +18,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import CheckedListMixin
@@ -27,6 +29,13 @@ from focal.forms import DecisionForm
 from focal.models import FocalPoint, FocalSubmission, Invitation
 
 REVIEW_PERMISSION = "focal.review_focalsubmission"
+
+# django-otp's own pages would show a focal point's authenticator key (and its QR code) to
+# staff, who could then sign in as that State. A focal point who lost its authenticator is
+# invited again: the new enrolment replaces the old key and recovery codes.
+for device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(device_model):
+        admin.site.unregister(device_model)
 
 
 class InvitationForm(forms.ModelForm):

@@ -110,11 +110,15 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def submission_submit(request: HttpRequest, pk: int) -> HttpResponse:
     submission = selectors.submission_for(request.focal_point, pk)  # type: ignore[attr-defined]
     version = request.POST.get("version", "")
+    if not version.isdigit():
+        messages.error(
+            request,
+            _("Nothing was submitted: the form did not say which version you saw. Try again."),
+        )
+        return redirect("focal-submission", pk=submission.pk)
     try:
         services.submission_submit(
-            submission=submission,
-            actor=request.user,
-            expected_version=int(version) if version.isdigit() else None,
+            submission=submission, actor=request.user, expected_version=int(version)
         )
     except (RuleError, StaleVersionError) as error:
         text = " ".join(getattr(error, "messages", [str(error)]))

@@ -55,9 +55,9 @@ def enrol(iso3: str, email: str, inviter) -> Enrolled:
     return Enrolled(focal_point, device, codes)
 
 
-def signed_in(enrolled: Enrolled) -> Client:
+def signed_in(enrolled: Enrolled, client: Client | None = None) -> Client:
     """A client signed in with both factors, as the verify step leaves it."""
-    client = Client()
+    client = client or Client()
     client.force_login(enrolled.user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = enrolled.device.persistent_id

@@ -37,7 +37,9 @@ def test_approving_records_the_submission_and_rechecks_the_state_after_commit(
 
     sent = []
     monkeypatch.setattr(
-        tasks.participant_compliance_recheck, "apply_async", lambda args=None, kwargs=None, **kw: sent.append(tuple(args))
+        tasks.participant_compliance_recheck,
+        "apply_async",
+        lambda args=None, kwargs=None, **kw: sent.append(tuple(args)),
     )
     pending = submitted(austria_fp)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
