@@ -19,6 +19,7 @@ COPY --chown=tracker:tracker untoc_tracker ./untoc_tracker
 COPY --chown=tracker:tracker states ./states
 COPY --chown=tracker:tracker instruments ./instruments
 COPY --chown=tracker:tracker reports ./reports
+COPY --chown=tracker:tracker focal ./focal
 COPY --chown=tracker:tracker alerts ./alerts
 RUN pip install --no-cache-dir --editable .
 

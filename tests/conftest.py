@@ -283,6 +283,11 @@ def ensure_staff_groups() -> None:
             editors.permissions.add(permission)
             if action == "view":
                 viewers.permissions.add(permission)
+    focal = import_module("focal.migrations.0002_back_office_permissions")
+    for _model, codenames in focal.EDITOR_GRANTS:
+        for codename in codenames:
+            permission = Permission.objects.get(content_type__app_label="focal", codename=codename)
+            editors.permissions.add(permission)
 
 
 def _staff_user(username: str, group_name: str):

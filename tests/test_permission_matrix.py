@@ -2,12 +2,14 @@
 
 The test walks Django's URL resolver, so a route added anywhere (a page, an API resource, a
 back-office model) fails it until this file says who may use it. Each route is asked for by
-four people:
+six people:
 
 - anonymous: the public, not signed in;
 - viewer: a delegation viewer (staff; may look at the back office, change nothing);
 - editor: an SPMU editor (staff; enters treaty data, submissions, grace periods);
-- admin: an administrator (superuser).
+- admin: an administrator (superuser);
+- focal_aut, focal_deu: the focal points of Austria and Germany, signed in with their second
+  factor (not staff).
 
 For each route `ROUTES` (or, for back-office models, `ADMIN_MODELS`) says who gets *through*
 a read (GET) and who gets through a write (POST on lists and forms; PUT, PATCH and DELETE on
@@ -25,6 +27,9 @@ The expectation, in words:
 - Webhooks: any signed-in client registers and manages its own; staff read every one.
 - The back office: staff only; each model as its permissions say (viewers look, editors change
   what SPMU maintains, only administrators manage users, groups, tokens and the login lock).
+- Focal points: each sees its own State's pages, drafts and attachments; another State's
+  draft or attachment is not found (404), never forbidden. SPMU editors review submitted ones
+  in the back office and download their attachments; delegation viewers see none of it.
 - Every HTML answer carries the security headers; no API answer is HTML.
 
 Adding a route: one line in `ROUTES` (or `ADMIN_MODELS` for a back-office model). Routes
@@ -33,7 +38,7 @@ under /api/v1/ are written `api:<router name>`.
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -43,24 +48,33 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.utils import timezone
 from django.utils.regex_helper import normalize
 
 from alerts.models import Delivery, Subscription, WebhookEndpoint
 from core.models import ApiToken, Event
+from focal import services as focal_services
+from focal.files import CheckedFile
+from focal.invitations import token_hash
+from focal.models import FocalSubmission, Invitation
 from reports import services as report_services
 from reports import sweep
 from reports.coverage import coverage_set
 from reports.models import Obligation
 from states.models import Participant
 from states.roles import SPMU_EDITORS
+from tests.focal.conftest import Enrolled, draft, enrol, pdf_bytes, signed_in
 
-ROLES = ("anonymous", "viewer", "editor", "admin")
+ROLES = ("anonymous", "viewer", "editor", "admin", "focal_aut", "focal_deu")
 EVERYONE = frozenset(ROLES)
 STAFF = frozenset({"viewer", "editor", "admin"})
 EDITORS = frozenset({"editor", "admin"})
 ADMIN = frozenset({"admin"})
 NOBODY: frozenset[str] = frozenset()
 OWNER = frozenset({"editor"})  # the owner of the sample webhook endpoint
+FOCAL = frozenset({"focal_aut", "focal_deu"})
+AUSTRIA = frozenset({"focal_aut"})  # the sample submission is Austria's draft
+SIGNED_IN = STAFF | FOCAL
 
 
 @dataclass(frozen=True)
@@ -126,17 +140,18 @@ ROUTES: dict[str, Access] = {
     "api:change-list": PUBLIC_READ,
     # Webhooks: any signed-in client registers its own; staff read every one; only the
     # owner (here the editor) changes, pings, enables one or redelivers from its log.
-    "api:webhook-list": Access(read=STAFF, write=STAFF),
-    "api:webhook-detail": Access(read=STAFF, write=OWNER),
-    "api:webhook-deliveries": Access(read=STAFF, write=NOBODY),
-    "api:webhook-ping": Access(read=NOBODY, write=OWNER),
-    "api:webhook-enable": Access(read=NOBODY, write=OWNER),
-    "api:webhook-redeliver": Access(read=NOBODY, write=OWNER),
+    # A focal point (signed in, not staff) is such a client too, and finds no other's endpoint.
+    "api:webhook-list": Access(read=SIGNED_IN, write=SIGNED_IN),
+    "api:webhook-detail": Access(read=STAFF, write=OWNER, own_records_only=True),
+    "api:webhook-deliveries": Access(read=STAFF, write=NOBODY, own_records_only=True),
+    "api:webhook-ping": Access(read=NOBODY, write=OWNER, own_records_only=True),
+    "api:webhook-enable": Access(read=NOBODY, write=OWNER, own_records_only=True),
+    "api:webhook-redeliver": Access(read=NOBODY, write=OWNER, own_records_only=True),
     # The token login only takes a POST, from anyone.
     "api:auth-token": Access(read=NOBODY, write=EVERYONE),
     # Each signed-in user lists and revokes their own tokens; the probed token is the
     # administrator's, so only the administrator revokes it and the others do not find it.
-    "api:auth-token-list": Access(read=STAFF, write=None),
+    "api:auth-token-list": Access(read=SIGNED_IN, write=None),
     "api:auth-token-detail": Access(
         read=NOBODY, write=ADMIN, methods=("delete",), own_records_only=True
     ),
@@ -161,6 +176,20 @@ ROUTES: dict[str, Access] = {
     "admin:auth_user_password_change": Access(read=ADMIN, write=ADMIN),
     "admin:reports_complianceflag_run_check": Access(read=NOBODY, write=EDITORS),
     "admin:instruments_depositarybatch_decide": Access(read=NOBODY, write=EDITORS),
+    "admin:focal_focalsubmission_decide": Access(read=NOBODY, write=EDITORS),
+    # Focal points. Signing in, out, and the invitation (here a genuine link) are for anyone;
+    # the pages behind the second factor for focal points only. The sample submission is
+    # Austria's draft: Germany's focal point, like staff, does not find it nor its attachment.
+    "focal-login": Access(read=EVERYONE, write=EVERYONE),
+    "focal-login-verify": Access(read=EVERYONE, write=EVERYONE),
+    "focal-logout": Access(read=NOBODY, write=EVERYONE),
+    "focal-invitation": Access(read=EVERYONE, write=EVERYONE),
+    "focal-invitation-renew": Access(read=EVERYONE, write=EVERYONE),
+    "focal-home": Access(read=FOCAL, write=None),
+    "focal-submission-new": Access(read=FOCAL, write=FOCAL),
+    "focal-submission": Access(read=AUSTRIA, write=AUSTRIA, own_records_only=True),
+    "focal-submission-submit": Access(read=NOBODY, write=AUSTRIA, own_records_only=True),
+    "focal-attachment": Access(read=AUSTRIA, write=None, own_records_only=True),
 }
 
 
@@ -215,6 +244,11 @@ ADMIN_MODELS: dict[str, ModelAccess] = {
     "alerts.subscription": ModelAccess(view=STAFF, add=NOBODY, change=NOBODY, delete=ADMIN),
     "alerts.webhookendpoint": READ_ONLY,
     "alerts.delivery": READ_ONLY,
+    # Focal points: editors invite them and switch them off; they review submissions on the
+    # submission's page (the decide route). Delegation viewers see none of it.
+    "focal.invitation": ModelAccess(view=EDITORS, add=EDITORS, change=NOBODY, delete=NOBODY),
+    "focal.focalpoint": ModelAccess(view=EDITORS, add=NOBODY, change=EDITORS, delete=NOBODY),
+    "focal.focalsubmission": ModelAccess(view=EDITORS, add=NOBODY, change=NOBODY, delete=NOBODY),
 }
 
 
@@ -337,7 +371,36 @@ def cast(real_data, editor, viewer) -> dict[str, Any]:
         "/admin/login/", {"username": "administrator", "password": "a-long-test-password"}
     )
     Client().post("/admin/login/", {"username": "administrator", "password": "wrong"})
-    return {"anonymous": None, "viewer": viewer, "editor": editor, "admin": administrator}
+    focal = focal_cast(editor)
+    return {
+        "anonymous": None,
+        "viewer": viewer,
+        "editor": editor,
+        "admin": administrator,
+        **focal,
+    }
+
+
+SAMPLE_INVITATION_TOKEN = "a-genuine-sample-invitation-token"
+
+
+def focal_cast(editor) -> dict[str, Any]:
+    """Austria's and Germany's focal points; Austria's submitted notification under art.
+    18(13) (the back office's sample) and its draft under art. 18(14) (the focal pages'
+    sample), each with an attachment; a genuine invitation link not yet used."""
+    austria = enrol("AUT", "focal@austria.example", editor)
+    germany = enrol("DEU", "focal@germany.example", editor)
+    pdf = CheckedFile("note.pdf", "application/pdf", pdf_bytes())
+    focal_services.submission_submit(submission=draft(austria, files=[pdf]), actor=austria.user)
+    draft(austria, code="untoc-18-14", files=[pdf], languages="English, German")
+    Invitation.objects.create(
+        participant=Participant.objects.get(iso3="AUT"),
+        email="next@austria.example",
+        invited_by=editor,
+        token_hash=token_hash(SAMPLE_INVITATION_TOKEN),
+        expires_at=timezone.now() + timedelta(days=7),
+    )
+    return {"focal_aut": austria, "focal_deu": germany}
 
 
 def first(model: Any) -> Any:
@@ -369,6 +432,13 @@ def sample_arguments(route: Route) -> dict[str, str]:
         return {"app_label": "instruments"}
     if route.key == "admin:catch_all":
         return {"url": "no-such-page/"}
+    if route.key.startswith("focal-"):
+        sample = FocalSubmission.objects.get(obligation__code="untoc-18-14")
+        return {
+            "token": SAMPLE_INVITATION_TOKEN,
+            "pk": str(sample.pk),
+            "attachment_pk": str(sample.attachments.get().pk),
+        }
     if route.key == "api:auth-token-detail":
         token = ApiToken.objects.get(user__is_superuser=True)
         return {"format": "json", "uid": str(token.uid)}
@@ -414,16 +484,22 @@ def refused(route: Route, role: str, response) -> bool:
         return True
     if response.status_code in (301, 302):
         location = response["Location"]
-        # The back office sends a visitor who is not signed in to its login (or, from its
-        # logout, to its index, which does the same).
-        return location.startswith("/admin/login/") or (
-            role == "anonymous" and route.route.startswith("admin/")
+        # The back office sends a visitor who is not signed in as staff to its login (or,
+        # from its logout, to its index, which does the same).
+        # A focal page sends whoever is not a focal point with its second factor to the focal
+        # sign-in, saying where they were going.
+        return (
+            location.startswith("/admin/login/")
+            or location.startswith("/focal/login/?next=")
+            or (role in {"anonymous", *FOCAL} and route.route.startswith("admin/"))
         )
     return False
 
 
 def client_for(user) -> Client:
     client = Client(HTTP_ACCEPT=BROWSER_ACCEPT)
+    if isinstance(user, Enrolled):  # a focal point, signed in with its second factor
+        return signed_in(user, client)
     if user is not None:
         client.force_login(user)
     return client
@@ -482,6 +558,8 @@ def test_every_expectation_names_a_route_the_project_serves():
 def test_each_route_lets_through_exactly_whom_the_table_says(cast, role):
     user = cast[role]
     problems: list[str] = []
+    if role.startswith("focal_"):
+        assert not user.user.is_staff
     for route in served_routes():
         access = expectation(route)
         assert access is not None, f"{route.key} has no expectation"

@@ -29,6 +29,8 @@ urlpatterns = [
     path("", include("instruments.urls")),
     path("", include("reports.urls")),
     path("", include("alerts.urls")),
+    # Focal points: a State's own submissions, behind a second factor.
+    path("", include("focal.urls")),
 ]
 
 # Under /api/ a bad request, a refusal, a missing URL or a server failure answers in the

@@ -14,6 +14,7 @@ towards the same brute-force lock as the back office's (core.security).
 from django.contrib.auth import authenticate, user_logged_in
 from django.http import Http404, HttpResponse
 from django.utils import timezone
+from django_otp import user_has_device
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox.settings import knox_settings
 from rest_framework import serializers
@@ -112,6 +113,19 @@ class TokenLoginView(APIView):
         if user is None:
             raise LoginRefused(
                 [Problem(None, "invalid_credentials", "The username or password is not right.")]
+            )
+        if user_has_device(user):
+            # An account with a second factor (a focal point) signs in with both, on its own
+            # pages: a password alone must not buy a token that skips the second.
+            raise LoginRefused(
+                [
+                    Problem(
+                        None,
+                        "second_factor_required",
+                        "This account signs in with a second factor and cannot obtain an "
+                        "API token.",
+                    )
+                ]
             )
         # As a back-office login does: records the login (last_login) and clears the failures.
         user_logged_in.send(sender=user.__class__, request=django_request, user=user)

@@ -54,11 +54,15 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "untoc_tracker.apps.TrackerConfig",
     "core",
     "states",
     "instruments",
     "reports",
+    "focal",
     "alerts",
 ]
 
@@ -81,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed a second factor (focal points).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -169,6 +175,16 @@ LOGIN_URL = "admin:login"
 # Where a login goes when its `next` is missing or points off the site (Django's default,
 # /accounts/profile/, is no page here): the back office, which only staff sign in to.
 LOGIN_REDIRECT_URL = "admin:index"
+
+# Focal points (focal/): a State's own notifications, signed in with a second factor.
+# Their attachments are kept outside the web root, served only to those allowed.
+FOCAL_ATTACHMENTS_ROOT = Path(
+    env_str("FOCAL_ATTACHMENTS_ROOT") or BASE_DIR / "private" / "focal-attachments"
+)
+# Days an invitation link works.
+FOCAL_INVITATION_DAYS = env_int("FOCAL_INVITATION_DAYS", 7, minimum=1)
+# The name an authenticator app shows beside a focal point's code.
+OTP_TOTP_ISSUER = "UNTOC Tracker"
 
 # History is read-only: a revert from the history page would bypass the services' rules.
 SIMPLE_HISTORY_REVERT_DISABLED = True
