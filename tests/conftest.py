@@ -276,6 +276,7 @@ def ensure_staff_groups() -> None:
     grants += [("reports", model, actions) for model, actions in report.REPORT_MODELS]
     quality = import_module("instruments.migrations.0007_back_office_quality_permissions")
     grants += [("instruments", model, ["add", "change", "delete"]) for model in quality.MODELS]
+    grants += [("reports", "authoritydesignation", ["add", "change", "delete"])]
     for app, model, actions in grants:
         for action in ["view", *actions]:
             codename = report._codename(action, model)
