@@ -22,6 +22,7 @@ from typing import Any
 from django.db.models import F, QuerySet
 
 from reports.models import AuthorityDesignation
+from states.models import Participant
 
 AUTHORITY = "authority"
 LANGUAGES = "languages"
@@ -97,6 +98,7 @@ def may_see_contacts(user: Any) -> bool:
 
 def designation_list(
     *,
+    participants: QuerySet[Participant] | None = None,
     participant_ids: Iterable[int] | None = None,
     obligations: Iterable[str] | None = None,
     instruments: Iterable[str] | None = None,
@@ -104,12 +106,15 @@ def designation_list(
     ordering: str = "state",
 ) -> QuerySet[AuthorityDesignation]:
     """The designations asked for, with their participants, obligations and instruments
-    (one query); lists of codes None or empty mean any."""
+    (one query: `participants`, a query of participants, is read inside it); lists of codes
+    None or empty mean any."""
     rows = AuthorityDesignation.objects.select_related("participant", "obligation__instrument")
     if currency == IN_EFFECT:
         rows = rows.filter(current=True)
     elif currency == SUPERSEDED:
         rows = rows.filter(current=False)
+    if participants is not None:
+        rows = rows.filter(participant__in=participants.values("pk"))
     if participant_ids is not None:
         rows = rows.filter(participant_id__in=list(participant_ids))
     if obligations:
