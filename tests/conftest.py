@@ -357,10 +357,12 @@ def signed(real_data):
 
 @pytest.fixture
 def compliance_records(real_data):
-    """Flags as of 1 January 2010 and one submission (a test fixture, not a fact)."""
+    """Flags as of 1 January 2010, one submission and one designation of a competent
+    authority (test fixtures, not facts)."""
     from datetime import date
 
     from reports import services
+    from reports.authority_services import designation_record
     from reports.models import Obligation
     from states.models import Participant
     from tests.reports.conftest import records_checked_for_all
@@ -372,6 +374,14 @@ def compliance_records(real_data):
         obligation=Obligation.objects.get(code="untoc-cop-2007"),
         received_on=date(2009, 5, 1),
         reference="CTOC/COP/2008/CRP.1",
+    )
+    designation_record(
+        None,
+        participant=Participant.objects.get(iso3="DEU"),
+        obligation=Obligation.objects.get(code="untoc-18-13"),
+        authority_name="Test central authority",
+        contact_person="Test contact",
+        source="test fixture",
     )
 
 

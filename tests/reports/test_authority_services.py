@@ -208,3 +208,13 @@ def test_an_edit_breaking_a_rule_is_refused_whole():
 def test_an_unknown_field_is_a_programming_error():
     with pytest.raises(TypeError):
         designation_update(None, designation=designate(), participant=state("DEU"))
+
+
+def test_the_audit_trail_lists_designations_for_staff(client, viewer):
+    designation = designate(viewer)
+    client.force_login(viewer)
+    response = client.get("/api/v1/history/", {"resource": "authorities"})
+    assert response.status_code == 200
+    (entry,) = response.json()["results"]
+    assert (entry["resource"], entry["record"]) == ("authorities", designation.pk)
+    assert "Federal Ministry of Justice" in str(entry)
