@@ -87,7 +87,8 @@ def test_a_token_client_reads_contacts_only_with_the_right(client, viewer, desig
     assert any(r.get("email") == "mla@example.org" for r in staff)
     user = get_user_model().objects.create_user("someone", password="a-long-test-password")
     plain = client.get(f"{API}authorities/", **token_headers(user)).json()["results"]
-    assert plain and all("email" not in r for r in plain)
+    assert plain
+    assert all("email" not in r for r in plain)
 
 
 def test_a_focal_point_may_see_contacts_and_a_plain_user_may_not(db):
@@ -165,7 +166,8 @@ def test_the_csv_download_leaves_the_contacts_out_for_the_public(client, designa
     response = client.get(f"{API}authorities/?format=csv")
     assert response.status_code == 200
     text = response.content.decode()
-    assert "authority_name" in text and "Federal Ministry of Justice" in text
+    assert "authority_name" in text
+    assert "Federal Ministry of Justice" in text
     assert "email" not in text.splitlines()[0]
     assert all(secret not in text for secret in SECRET)
 
@@ -190,7 +192,8 @@ def test_the_participant_page_lists_its_designations_with_the_same_split(
     client, viewer, designations
 ):
     html = client.get("/states/AUT/").content.decode()
-    assert "Competent authorities" in html and "Federal Ministry of Justice" in html
+    assert "Competent authorities" in html
+    assert "Federal Ministry of Justice" in html
     assert all(secret not in html for secret in SECRET)
     client.force_login(viewer)
     html = client.get("/states/AUT/").content.decode()

@@ -35,7 +35,8 @@ def test_the_notifications_on_record_become_designations_with_their_sources():
     # Canada's notification has no date on record: none is made up.
     assert seeded["CAN", "untoc-18-13"].notified_on is None
     # A name the record says is cut off is left out, and said so.
-    assert ("DEU", "untoc-18-13") not in seeded and ("MCO", "untoc-18-13") not in seeded
+    assert ("DEU", "untoc-18-13") not in seeded
+    assert ("MCO", "untoc-18-13") not in seeded
     assert any(reason.startswith("Monaco under UNTOC art. 18(13)") for reason in summary.left_out)
     assert all(d.contact_person == d.email == "" for d in seeded.values())
 

@@ -81,7 +81,8 @@ def test_a_new_designation_supersedes_the_one_in_effect_which_stays_until_its_st
     )
     first.refresh_from_db()
     assert (first.current, first.until, first.version) == (False, date(2015, 3, 1), 2)
-    assert second.current and second.until is None
+    assert second.current
+    assert second.until is None
     assert first.history.first().history_user == editor
     event = Event.objects.order_by("-pk").first()
     assert event.old["authority_name"] == "Federal Ministry of Justice"
