@@ -59,6 +59,9 @@ class Event(models.Model):
         DENUNCIATION_EFFECTIVE = "denunciation_effective", "Denunciation took effect"
         STANDING_CHANGED = "standing_changed", "Compliance standing changed"
         IMPORT_APPLIED = "import_applied", "Depositary import applied"
+        AUTHORITY_DESIGNATED = "authority_designated", "Competent authority designated"
+        AUTHORITY_CHANGED = "authority_changed", "Competent authority designation changed"
+        AUTHORITY_REMOVED = "authority_removed", "Competent authority designation removed"
 
     class Origin(models.TextChoices):
         EDITOR = "editor", "recorded by SPMU"
@@ -96,6 +99,9 @@ class Event(models.Model):
                         "denunciation_effective",
                         "standing_changed",
                         "import_applied",
+                        "authority_designated",
+                        "authority_changed",
+                        "authority_removed",
                     ]
                 ),
                 name="event_kind_valid",

@@ -350,3 +350,7 @@ class ComplianceFlagAdmin(CheckedListMixin, SimpleHistoryAdmin):
             f"{result.resolved} resolved).",
         )
         return HttpResponseRedirect(reverse("admin:reports_complianceflag_changelist"))
+
+
+# The directory's back office, in a module of its own; imported here to be registered.
+from reports import admin_authorities  # noqa: E402, F401

@@ -1,7 +1,8 @@
 """The parameters of the compliance lists, declared once (see core.filters): the compliance
 page (/compliance/), standings/ (adds `standing`) and flags/ (adds the flag's `status`) share
 ComplianceFilterSet;
-submissions/, obligations/ and history/ have theirs."""
+submissions/, obligations/ and history/ have theirs; the directory of competent authorities
+(/authorities/ and authorities/) shares AuthorityFilterSet."""
 
 from typing import Any
 
@@ -17,7 +18,7 @@ from core.filters import (
     WholeNumberFilter,
 )
 from instruments.filters import InstrumentsContext, as_of_filter, instrument_filter
-from reports import domain
+from reports import authorities, domain
 from reports.history import HISTORY_RESOURCES
 from reports.models import Obligation
 from reports.selectors import FLAG_STATUSES
@@ -126,4 +127,40 @@ class HistoryFilterSet(QueryFilterSet):
     date_to = DateFilter(label="To", help_text="Changes made on or before this day (UTC).")
     record = WholeNumberFilter(
         label="Record", help_text="The id of one record (with resource): its whole history."
+    )
+
+
+class AuthorityFilterSet(InstrumentsContext):
+    """The directory of competent authorities: the page /authorities/ and authorities/."""
+
+    osce_role = osce_role_filter()
+    state = state_filter()
+    instrument = instrument_filter()
+    obligation = CodesFilter(
+        label="Obligations",
+        help_text="Obligations that designate, by code: "
+        + "; ".join(f"{code} ({words})" for code, words in authorities.DESIGNATING_CHOICES)
+        + "; none for all.",
+        pattern=OBLIGATION_CODE,
+        example="untoc-18-13,fir-13-2",
+        what="obligation code that designates an authority",
+        choices=authorities.DESIGNATING_CHOICES,
+        schema_codes=list(authorities.DESIGNATING),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    currency = ChoiceFilter(
+        label="Designations",
+        choices=authorities.CURRENCY_CHOICES,
+        default=authorities.IN_EFFECT,
+        what="choice of designations",
+        help_text="in_effect (the default: the designation in effect for each participant and "
+        "obligation), superseded (those a later designation replaced) or all.",
+    )
+    ordering = ChoiceFilter(
+        label="Sort by",
+        choices=authorities.ORDERING_CHOICES,
+        default="state",
+        what="sort order",
+        help_text="state (participant name, the default), obligation (the catalogue's order) "
+        "or since (the date in effect since, unknown last); '-' reverses.",
     )

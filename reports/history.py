@@ -9,7 +9,13 @@ from typing import Any
 from django.db.models import Model, QuerySet
 
 from instruments import history as treaty_history
-from reports.models import ComplianceFlag, EvidenceCoverage, Obligation, Submission
+from reports.models import (
+    AuthorityDesignation,
+    ComplianceFlag,
+    EvidenceCoverage,
+    Obligation,
+    Submission,
+)
 
 HISTORY_MODELS: dict[str, type[Model]] = {
     **treaty_history.HISTORY_MODELS,
@@ -19,6 +25,7 @@ HISTORY_MODELS: dict[str, type[Model]] = {
     # "compliance check (system)".
     "flags": ComplianceFlag,
     "coverage": EvidenceCoverage,
+    "authorities": AuthorityDesignation,
 }
 REFERENCES: dict[str, tuple[str, type[Model], str]] = {
     **treaty_history.REFERENCES,

@@ -273,3 +273,99 @@ class ComplianceCheck(models.Model):
 
     def __str__(self) -> str:
         return f"compliance checked as of {self.last_as_of}"
+
+
+class AuthorityDesignation(models.Model):
+    """A competent national authority or contact point a participant designated under an
+    obligation that asks for one (reports.authorities.DESIGNATING), or for UNTOC art. 18(14)
+    the languages in which it accepts requests.
+
+    A new designation for the same participant and obligation supersedes the one in effect:
+    the earlier row stays, no longer `current`, with `until` the day the new one took effect
+    (when the record gives it). The contact fields are shown only to signed-in staff and
+    focal points (reports.authorities.may_see_contacts)."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="designations"
+    )
+    obligation = models.ForeignKey(
+        Obligation, on_delete=models.PROTECT, related_name="designations"
+    )
+    authority_name = models.CharField(
+        "authority designated",
+        max_length=300,
+        blank=True,
+        help_text="As the notification names it; empty only under UNTOC art. 18(14).",
+    )
+    languages = models.CharField(
+        "languages accepted",
+        max_length=300,
+        blank=True,
+        help_text="UNTOC art. 18(14) only: the languages in which requests are accepted.",
+    )
+    postal_address = models.TextField(blank=True)
+    contact_person = models.CharField("contact point (person)", max_length=200, blank=True)
+    phone = models.CharField(max_length=60, blank=True)
+    email = models.EmailField("e-mail", blank=True)
+    notified_on = models.DateField(
+        "notified to the depositary on",
+        null=True,
+        blank=True,
+        help_text="Empty when the record does not give the date.",
+    )
+    reference = models.CharField(
+        max_length=120, blank=True, help_text="C.N. number or note verbale."
+    )
+    source = models.TextField(help_text="Where the designation is recorded, as a reader cites it.")
+    since = models.DateField(
+        "in effect since",
+        null=True,
+        blank=True,
+        help_text="Empty when the record gives only the date notified, or no date.",
+    )
+    until = models.DateField(
+        null=True, blank=True, help_text="Set when a later designation superseded this one."
+    )
+    current = models.BooleanField(
+        "in effect", default=True, help_text="Off once a later designation superseded it."
+    )
+    submission = models.ForeignKey(
+        Submission,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="designations",
+        help_text="The submission the designation came from, if any.",
+    )
+    version = models.PositiveIntegerField(
+        default=1, help_text="Counts saves, so that a stale edit is refused."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["participant__name", "obligation__display_order", "-current", "-since", "-id"]
+        verbose_name = "competent authority designation"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "obligation"],
+                condition=models.Q(current=True),
+                name="designation_one_in_effect",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(current=False) | models.Q(until__isnull=True),
+                name="designation_in_effect_has_no_end",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(since__isnull=True)
+                | models.Q(until__isnull=True)
+                | models.Q(until__gte=models.F("since")),
+                name="designation_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        what = self.authority_name or self.languages
+        return f"{self.participant}: {self.obligation.reference} - {what}"

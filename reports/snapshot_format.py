@@ -12,6 +12,7 @@ from instruments.models import (
     TreatyAction,
 )
 from reports.models import (
+    AuthorityDesignation,
     ComplianceCheck,
     ComplianceFlag,
     CopSession,
@@ -37,6 +38,7 @@ RECORDS: list[type[models.Model]] = [
     Obligation,
     CopSession,
     Submission,
+    AuthorityDesignation,
     EvidenceCoverage,
     ComplianceFlag,
     ComplianceCheck,

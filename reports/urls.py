@@ -7,4 +7,5 @@ urlpatterns = [
     path("compliance/", views.compliance, name="compliance"),
     path("reports/osce-status/", views.osce_status_report, name="osce-status-report"),
     path("data-quality/", views.data_quality_page, name="data-quality"),
+    path("authorities/", views.authority_list, name="authority-list"),
 ]

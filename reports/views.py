@@ -18,12 +18,18 @@ from core.conditional import conditional_on_revision, request_revision
 from instruments import domain as treaty
 from instruments import profiles, selectors
 from instruments.filters import AsOfFilterSet
-from instruments.pages import EXPORT_FORMATS, bad_request, citation, downloads
+from instruments.pages import EXPORT_FORMATS, bad_request, citation, downloads, sort_heading
 from reports import domain
+from reports.authorities import (
+    designation_list,
+    may_see_contacts,
+    participant_designations,
+)
 from reports.data_quality import data_quality, facts_awaiting_review_count
-from reports.filters import ComplianceFilterSet
+from reports.filters import AuthorityFilterSet, ComplianceFilterSet
 from reports.selectors import compliance_checked_as_of, obligation_list
 from reports.standings import obligation_standings, standing_view
+from states.filters import OSCE_ROLE_LABELS
 from states.models import Participant
 from states.selectors import participant_list, participant_roles, roles_uncertain_on
 
@@ -79,6 +85,8 @@ def participant_detail(request: HttpRequest, iso3: str) -> HttpResponse:
             "status_url": f"{reverse('status')}?as_of={as_of.isoformat()}",
             "report_url": f"{reverse('osce-status-report')}?as_of={as_of.isoformat()}",
             "downloads": downloads(filters, state=participant.iso3, osce_role="any"),
+            "designations": participant_designations(participant.pk),
+            "contacts": may_see_contacts(request.user),
         },
     )
 
@@ -251,3 +259,53 @@ def data_quality_page(request: HttpRequest) -> HttpResponse:
     report = data_quality(selectors.instrument_list_at(request_revision(request)))
     awaiting = facts_awaiting_review_count(report)
     return render(request, "reports/data_quality.html", {"report": report, "awaiting": awaiting})
+
+
+AUTHORITY_COLUMNS = (("state", "Participant"), ("obligation", "Obligation"), ("since", "Since"))
+
+
+@require_safe
+@conditional_on_revision
+def authority_list(request: HttpRequest) -> HttpResponse:
+    """The directory of competent national authorities: for each participant and obligation
+    that designates, the authority designated, since when, and the source; the contact
+    details only for signed-in staff and focal points (reports.authorities).
+
+    Three queries whatever the number of participants (four with a `state` filter): the
+    revision (ETag; the instruments held in memory, one more when not held); the `state`
+    codes, when given; the designations with their participants (the OSCE role group read
+    inside the same query), obligations and instruments. A signed-in viewer adds the
+    session's and the user's.
+    """
+    instruments = selectors.instrument_list_at(request_revision(request))
+    filters = AuthorityFilterSet(request.GET, instruments=instruments)
+    if not filters.is_valid():
+        return bad_request(request, filters)
+    data = filters.values()
+    participants = participant_list(osce_role=data["osce_role"])
+    if data["state"]:
+        participants = participants.filter(iso3__in=data["state"])
+    rows = designation_list(
+        participants=participants,
+        obligations=data["obligation"],
+        instruments=data["instrument"],
+        currency=data["currency"],
+        ordering=data["ordering"],
+    )
+    query = filters.query_string()
+    return render(
+        request,
+        "reports/authority_list.html",
+        {
+            "form": filters.form,
+            "filters": data,
+            "rows": list(rows),
+            "contacts": may_see_contacts(request.user),
+            "headings": [(label, sort_heading(filters, f)) for f, label in AUTHORITY_COLUMNS],
+            "scope": OSCE_ROLE_LABELS[data["osce_role"]],
+            "downloads": [
+                (label, f"/api/v1/authorities/?{query}{'&' if query else ''}format={fmt}")
+                for fmt, label in EXPORT_FORMATS
+            ],
+        },
+    )

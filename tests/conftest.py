@@ -276,6 +276,7 @@ def ensure_staff_groups() -> None:
     grants += [("reports", model, actions) for model, actions in report.REPORT_MODELS]
     quality = import_module("instruments.migrations.0007_back_office_quality_permissions")
     grants += [("instruments", model, ["add", "change", "delete"]) for model in quality.MODELS]
+    grants += [("reports", "authoritydesignation", ["add", "change", "delete"])]
     for app, model, actions in grants:
         for action in ["view", *actions]:
             codename = report._codename(action, model)
@@ -361,10 +362,12 @@ def signed(real_data):
 
 @pytest.fixture
 def compliance_records(real_data):
-    """Flags as of 1 January 2010 and one submission (a test fixture, not a fact)."""
+    """Flags as of 1 January 2010, one submission and one designation of a competent
+    authority (test fixtures, not facts)."""
     from datetime import date
 
     from reports import services
+    from reports.authority_services import designation_record
     from reports.models import Obligation
     from states.models import Participant
     from tests.reports.conftest import records_checked_for_all
@@ -376,6 +379,14 @@ def compliance_records(real_data):
         obligation=Obligation.objects.get(code="untoc-cop-2007"),
         received_on=date(2009, 5, 1),
         reference="CTOC/COP/2008/CRP.1",
+    )
+    designation_record(
+        None,
+        participant=Participant.objects.get(iso3="DEU"),
+        obligation=Obligation.objects.get(code="untoc-18-13"),
+        authority_name="Test central authority",
+        contact_person="Test contact",
+        source="test fixture",
     )
 
 

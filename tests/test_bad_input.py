@@ -21,8 +21,8 @@ from instruments.filters import (
 )
 from instruments.models import Declaration, TreatyAction
 from instruments.worldmap import MapFilterSet
-from reports.filters import ComplianceFilterSet
-from reports.models import ComplianceFlag, Submission
+from reports.filters import AuthorityFilterSet, ComplianceFilterSet
+from reports.models import AuthorityDesignation, ComplianceFlag, Submission
 from reports.services import SUBMISSION_FIELDS
 from tests.apiclient import problems, token_headers
 
@@ -61,6 +61,7 @@ PAGE_FILTERS = {
     "/states/": None,  # the index pages read none either
     "/instruments/": None,
     "/map/": MapFilterSet,
+    "/authorities/": AuthorityFilterSet,
 }
 PAGES = {
     path: list(filters.base_filters) if filters else [] for path, filters in PAGE_FILTERS.items()
@@ -120,6 +121,7 @@ def real_path(path: str) -> str:
         "/api/v1/flags/{id}/": ComplianceFlag,
         "/api/v1/webhooks/{id}/": WebhookEndpoint,
         "/api/v1/webhooks/{id}/deliveries/": WebhookEndpoint,
+        "/api/v1/authorities/{id}/": AuthorityDesignation,
     }
     if "{id}" in path:
         path = path.replace("{id}", str(record[path].objects.order_by("pk").first().pk))
@@ -152,6 +154,8 @@ def test_the_api_reads_are_all_here():
         "/api/v1/flags/",
         "/api/v1/flags/{id}/",
         "/api/v1/standings/",
+        "/api/v1/authorities/",
+        "/api/v1/authorities/{id}/",
     } <= set(API_READS)
 
 

@@ -37,6 +37,7 @@ PUBLIC_READS = [
     "/states/AUT/",
     "/instruments/untoc/",
     "/compliance/",
+    "/authorities/",
     "/reports/osce-status/",
     "/search/?q=austr",  # a part of a name: the results page
     "/feeds/actions/",
@@ -49,6 +50,7 @@ PUBLIC_READS = [
     API + "instruments/",
     API + "actions/",
     API + "declarations/",
+    API + "authorities/",
 ]
 
 

@@ -59,6 +59,7 @@ from focal.invitations import token_hash
 from focal.models import FocalSubmission, Invitation
 from reports import services as report_services
 from reports import sweep
+from reports.authority_services import designation_record
 from reports.coverage import coverage_set
 from reports.models import Obligation
 from states.models import Participant
@@ -106,6 +107,9 @@ ROUTES: dict[str, Access] = {
     "compliance": PUBLIC_READ,
     "osce-status-report": PUBLIC_READ,
     "data-quality": PUBLIC_READ,
+    # The directory of competent authorities: read by all (contact details only by staff and
+    # focal points, see tests/reports/test_authority_pages.py).
+    "authority-list": PUBLIC_READ,
     "changes": PUBLIC_READ,
     "feed-changes": PUBLIC_READ,
     # E-mail alerts: anyone subscribes; a link's token (here not a genuine one) confirms or
@@ -137,6 +141,8 @@ ROUTES: dict[str, Access] = {
     "api:flag-detail": PUBLIC_READ,
     "api:standing-list": PUBLIC_READ,
     "api:data-quality-list": PUBLIC_READ,
+    "api:authority-list": PUBLIC_READ,
+    "api:authority-detail": PUBLIC_READ,
     "api:change-list": PUBLIC_READ,
     # Webhooks: any signed-in client registers its own; staff read every one; only the
     # owner (here the editor) changes, pings, enables one or redelivers from its log.
@@ -236,6 +242,9 @@ ADMIN_MODELS: dict[str, ModelAccess] = {
     "reports.copsession": READ_ONLY,
     "reports.submission": ModelAccess(view=STAFF, add=EDITORS, change=EDITORS, delete=EDITORS),
     "reports.complianceflag": READ_ONLY,
+    "reports.authoritydesignation": ModelAccess(
+        view=STAFF, add=EDITORS, change=EDITORS, delete=EDITORS
+    ),
     "reports.evidencecoverage": ModelAccess(
         view=STAFF, add=EDITORS, change=EDITORS, delete=EDITORS
     ),
@@ -355,6 +364,14 @@ def cast(real_data, editor, viewer) -> dict[str, Any]:
         checked_as_of=date(2010, 1, 1),
     )
     sweep.compliance_sweep(as_of=date(2010, 1, 1), notify=False)
+    designation_record(
+        None,
+        participant=austria,
+        obligation=Obligation.objects.get(code="untoc-18-13"),
+        authority_name="Federal Ministry of Justice",
+        contact_person="not for the public",
+        source="permission matrix",
+    )
     # Two, each with a delivery: the editor's DELETE of the first leaves the second to probe
     # the routes after it with.
     for n in (1, 2):

@@ -14,6 +14,7 @@ from instruments.api.views import (
     StateViewSet,
     StatusViewSet,
 )
+from reports.api.authorities import AuthorityViewSet
 from reports.api.views import (
     DataQualityViewSet,
     FlagViewSet,
@@ -38,5 +39,6 @@ router.register("submissions", SubmissionViewSet, basename="submission")
 router.register("flags", FlagViewSet, basename="flag")
 router.register("standings", StandingViewSet, basename="standing")
 router.register("data-quality", DataQualityViewSet, basename="data-quality")
+router.register("authorities", AuthorityViewSet, basename="authority")
 router.register("changes", ChangeViewSet, basename="change")
 router.register("webhooks", WebhookViewSet, basename="webhook")

@@ -24,6 +24,7 @@ PAGES = [
     ("compliance", "/compliance/"),
     ("report", "/reports/osce-status/?as_of=2007-06-30"),
     ("data-quality", "/data-quality/"),
+    ("authorities", "/authorities/?osce_role=any"),
     ("search", "/search/?q=central authority"),
     ("changes", "/changes/?state=DEU"),
     ("subscribe", "/alerts/subscribe/"),

@@ -30,6 +30,7 @@ PAGES = [
     "/compliance/?as_of=2010-01-01&osce_role=any",
     "/reports/osce-status/",
     "/data-quality/",
+    "/authorities/?osce_role=any",
     "/search/?q=central authority",
     "/search/?q=Rep",
     "/map/?instrument=tip&as_of=2008-12-31",

@@ -539,8 +539,9 @@ def test_what_the_query_string_says_is_shown_escaped(client):
         ("/status/table.csv?state=AUT,DEU&status=party", 5),
         # revision; participant; its former names; its OSCE role periods; the instruments;
         # profile: actions, declarations; compliance standings: obligations, participant,
-        # actions, submissions and notifications (one query), evidence coverage.
-        ("/states/AUT/", 12),
+        # actions, submissions and notifications (one query), evidence coverage; its
+        # competent authorities designated (with their obligations and instruments).
+        ("/states/AUT/", 13),
         # revision; the instruments (the one shown among them); status matrix: participants,
         # actions; declarations with participants.
         ("/instruments/untoc/", 5),
@@ -565,6 +566,12 @@ def test_what_the_query_string_says_is_shown_escaped(client):
         # check's date.
         ("/compliance/", 10),
         ("/compliance/?as_of=2008-01-01&osce_role=any&bucket=1_to_5_years", 10),
+        # revision; the instruments; the designations with their participants, obligations
+        # and instruments (the OSCE role group read inside the same query).
+        ("/authorities/", 3),
+        ("/authorities/?osce_role=any&ordering=-since", 3),
+        # ... and the check that the `state` codes exist.
+        ("/authorities/?state=AUT,DEU&instrument=untoc", 4),
     ],
 )
 def test_each_page_runs_a_fixed_number_of_queries_at_two_sizes(client, url, expected):

@@ -35,6 +35,8 @@ def test_bootstrap_checks_compliance_and_a_second_run_changes_nothing():
     assert "up to date" in line(first, "database")
     assert line(first, "treaty data").endswith("changed 0 record(s).")
     assert line(first, "obligations").endswith("changed 0 record(s).")
+    # The competent authorities the notifications on record name (reports.authority_seed).
+    assert line(first, "authorities").startswith("authorities:  designations: 18 created,")
     assert line(first, "messages").endswith("no message catalogues, nothing to compile")
     # As shipped no obligation's records are known complete (README, "Compliance"), so the
     # first check runs and raises no flag: what is not yet checked is never overdue.
@@ -48,6 +50,7 @@ def test_bootstrap_checks_compliance_and_a_second_run_changes_nothing():
     assert facts.count() == facts.filter(decision="undecided").count() == 11
 
     second = bootstrap()
+    assert "0 created, 0 updated, 18 unchanged" in line(second, "authorities")
     assert line(second, "compliance").endswith("changed 0 flag(s).")
     assert ComplianceFlag.objects.count() == raised
 

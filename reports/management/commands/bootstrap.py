@@ -17,7 +17,8 @@ from django.db.migrations.executor import MigrationExecutor
 class Command(BaseCommand):
     help = (
         "Make the database ready to serve: apply the migrations, load the shipped treaty data "
-        "and the obligations catalogue, compile the message catalogues if there are any, and "
+        "and the obligations catalogue, record the competent authorities the notifications on "
+        "record designate, compile the message catalogues if there are any, and "
         "run the compliance check. Safe to run again: each step changes only what is missing "
         "or out of date, and a second run changes nothing."
     )
@@ -34,6 +35,7 @@ class Command(BaseCommand):
             ("database", migrations_apply),
             ("treaty data", lambda: last_line_of("load_treaty_data")),
             ("obligations", lambda: last_line_of("load_obligations")),
+            ("authorities", lambda: last_line_of("load_authorities")),
             ("messages", messages_compile),
         ]
         if not skip_compliance:
