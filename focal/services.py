@@ -21,6 +21,7 @@ from focal.files import CheckedFile
 from focal.models import Attachment, FocalPoint, FocalSubmission, attachment_storage
 from focal.selectors import obligations_open_to
 from reports import services as report_services
+from reports.authority_services import designation_record
 from reports.models import Obligation, Submission
 
 CONTENT_FIELDS = (
@@ -249,32 +250,42 @@ def _approve(submission: FocalSubmission, actor: Actor) -> Submission:
         actor=actor,
     )
     if domain.is_designation(submission.obligation.code):
-        record_approved_designation(submission=submission, actor=actor)
+        record_approved_designation(submission=submission, recorded=recorded, actor=actor)
     return recorded
 
 
-def record_approved_designation(*, submission: FocalSubmission, actor: Actor) -> None:
+def record_approved_designation(
+    *, submission: FocalSubmission, recorded: Submission, actor: Actor
+) -> None:
     """Record the authority an approved designation names in the directory of competent
     national authorities (reports.AuthorityDesignation), through the directory's service.
 
     Called inside the approval's transaction, so the directory and the submission on record
-    change together. The directory and its service are built beside this app; until they
-    are merged this function records nothing, and the merge makes it call that service
-    with the values below. It is the one place that does so."""
-    designation_values(submission)
+    change together; the new designation supersedes the one in effect. It is the one place
+    that does so."""
+    designation_record(actor, submission=recorded, **designation_values(submission))
 
 
 def designation_values(submission: FocalSubmission) -> dict[str, Any]:
-    """What an approved designation tells the directory."""
+    """What an approved designation tells the directory (reports.authority_services)."""
+    participant = submission.participant
+    reference = submission.depositary_reference
+    # A stored citation, in the records' language (English) whoever approves it.
+    source = (
+        f"Notification by {participant.name} to the Secretary-General"
+        f"{f', {reference}' if reference else ''}, submitted by its focal point and approved "
+        f"by SPMU (focal point submission #{submission.pk})"
+    )
     return {
-        "participant": submission.participant,
+        "participant": participant,
         "obligation": submission.obligation,
         "authority_name": submission.authority_name,
         "postal_address": submission.postal_address,
-        "contact_point": submission.contact_point,
+        "contact_person": submission.contact_point,
         "phone": submission.phone,
         "email": submission.email,
         "languages": submission.languages,
-        "designated_on": submission.notified_on,
-        "source": submission.depositary_reference,
+        "notified_on": submission.notified_on,
+        "reference": reference,
+        "source": source,
     }

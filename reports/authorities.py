@@ -92,8 +92,9 @@ def may_see_contacts(user: Any) -> bool:
     if getattr(user, "is_staff", False):
         return True
     # A reverse one-to-one without its row raises an AttributeError (RelatedObjectDoesNotExist
-    # is one), which hasattr reads as False.
-    return hasattr(user, "focal_point")
+    # is one), which getattr reads as None; a focal point switched off reads nothing more.
+    focal_point = getattr(user, "focal_point", None)
+    return bool(focal_point is not None and getattr(focal_point, "active", False))
 
 
 def designation_list(

@@ -140,20 +140,29 @@ def _date_violations(designation: AuthorityDesignation, today: date) -> list[tre
 def _order_violations(
     designation: AuthorityDesignation, earlier: AuthorityDesignation | None
 ) -> list[treaty.Violation]:
-    """A designation in effect starts no earlier than the one it superseded."""
-    if earlier is None or not (designation.since and earlier.since):
+    """A designation in effect starts no earlier than the one it supersedes: compared by
+    `since` where both have it, else by the dates notified to the depositary (a notification
+    older than the one in effect would otherwise take its place)."""
+    if earlier is None:
         return []
-    if designation.since >= earlier.since:
-        return []
-    return [
-        _rule(
-            "since_before_earlier_designation",
-            "since",
-            f"In effect since {designation.since:%d %b %Y} is before {earlier.since:%d %b %Y}, "
-            f"when the designation it supersedes ({earlier.authority_name or earlier.languages}) "
-            "took effect; record designations in the order they were made.",
-        )
-    ]
+    for field, label, new, old in (
+        ("since", "In effect since", designation.since, earlier.since),
+        ("notified_on", "Notified on", designation.notified_on, earlier.notified_on),
+    ):
+        if not (new and old):
+            continue
+        if new >= old:
+            return []
+        return [
+            _rule(
+                f"{field}_before_earlier_designation",
+                field,
+                f"{label} {new:%d %b %Y} is before {old:%d %b %Y}, the date of the designation "
+                f"it would supersede ({earlier.authority_name or earlier.languages}); record "
+                "designations in the order they were made.",
+            )
+        ]
+    return []
 
 
 def _link_violations(designation: AuthorityDesignation) -> list[treaty.Violation]:

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.test import Client
 
-from core.writes import StaleVersionError
+from core.writes import RuleError, StaleVersionError
 from focal import services
 from focal.models import FocalSubmission
 from focal.services import FocalRuleError
@@ -200,3 +200,51 @@ def test_spmu_downloads_a_submitted_attachment_but_not_a_draft_s(austria_fp, edi
     assert looker.get(url).status_code == 404
     FocalSubmission.objects.filter(pk=pending.pk).update(state="draft")
     assert spmu.get(url).status_code == 404
+
+
+def test_an_approved_designation_enters_the_directory_and_the_public_reads_only_its_name(
+    austria_fp, editor
+):
+    """The issue's walk, its end: SPMU approves Austria's art. 18(13) central authority; the
+    directory names it in effect, with the approval as its source; an anonymous visitor reads
+    the authority's name but not the contact point, the signed-in focal point reads both."""
+    from reports.authorities import designation_list
+
+    approved = decide(submitted(austria_fp), editor, "approve")
+    (designation,) = designation_list(participant_ids=[austria_fp.focal_point.participant_id])
+    assert (designation.obligation.code, designation.authority_name) == (
+        "untoc-18-13",
+        "Federal Ministry of Justice",
+    )
+    assert designation.contact_person == "Department IV 4"
+    assert designation.notified_on == date(2024, 3, 1)
+    assert designation.submission == approved.submission
+    assert "C.N.100.2024.TREATIES-XVIII.12" in designation.source
+    assert designation.history.get().history_user == editor
+
+    page = Client(HTTP_HOST="127.0.0.1").get("/authorities/?participant=AUT")
+    assert "Federal Ministry of Justice" in page.content.decode()
+    assert "Department IV 4" not in page.content.decode()
+    own = signed_in(austria_fp).get("/authorities/?participant=AUT")
+    assert own.status_code == 200
+    assert "Department IV 4" in own.content.decode()
+
+
+def test_a_designation_older_than_the_one_in_effect_is_refused_and_nothing_is_approved(
+    austria_fp, editor
+):
+    decide(submitted(austria_fp), editor, "approve")
+    older = submitted(austria_fp, notified_on="2010-05-05", depositary_reference="C.N.1.2010")
+    with pytest.raises(RuleError) as refused:
+        decide(older, editor, "approve")
+    assert "notified_on" in refused.value.message_dict
+    older.refresh_from_db()
+    assert older.state == "submitted"
+    assert Submission.objects.count() == 1
+
+
+def test_focal_points_designate_under_the_obligations_the_directory_lists():
+    from focal.domain import DESIGNATIONS
+    from reports.authorities import DESIGNATING
+
+    assert set(DESIGNATIONS) == set(DESIGNATING)

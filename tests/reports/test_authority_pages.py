@@ -91,11 +91,21 @@ def test_a_token_client_reads_contacts_only_with_the_right(client, viewer, desig
     assert all("email" not in r for r in plain)
 
 
-def test_a_focal_point_may_see_contacts_and_a_plain_user_may_not(db):
+def test_a_focal_point_may_see_contacts_and_a_plain_user_may_not(db, editor):
+    from focal.models import FocalPoint
+    from states.models import Participant
+
     user = get_user_model().objects.create_user("focal", password="a-long-test-password")
     assert not may_see_contacts(user)
-    user.focal_point = object()  # what the focal points' one-to-one gives where installed
+    focal_point = FocalPoint.objects.create(
+        user=user, participant=Participant.objects.get(iso3="AUT"), invited_by=editor
+    )
+    user = get_user_model().objects.get(pk=user.pk)
     assert may_see_contacts(user)
+    focal_point.active = False
+    focal_point.save()
+    user = get_user_model().objects.get(pk=user.pk)
+    assert not may_see_contacts(user)
     assert not may_see_contacts(None)
 
 
