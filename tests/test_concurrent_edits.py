@@ -28,6 +28,7 @@ from instruments.models import (
     OpenQuestion,
     TreatyAction,
 )
+from reports import authority_services
 from reports import services as report_services
 from reports.models import EvidenceCoverage
 from states import services as state_services
@@ -163,6 +164,32 @@ def _obligation(who):
     return cop, form, colleague, ("grace_days", 45)
 
 
+def _designation(who):
+    designation = authority_services.designation_record(
+        None,
+        participant=state("DEU"),
+        obligation=obligation("untoc-18-13"),
+        authority_name="Federal Office of Justice",
+        notified_on=date(2005, 6, 14),
+        source="test",
+    )
+
+    def form(version):
+        return {
+            "authority_name": "mine",
+            "notified_on": "2005-06-14",
+            "source": "test",
+            "version": version,
+        }
+
+    def colleague():
+        authority_services.designation_update(
+            None, designation=designation, authority_name="colleague's"
+        )
+
+    return designation, form, colleague, ("authority_name", "colleague's")
+
+
 RECORDS = {
     "action": (_action, "instruments_treatyaction"),
     "declaration": (_declaration, "instruments_declaration"),
@@ -170,6 +197,7 @@ RECORDS = {
     "instrument": (_instrument, "instruments_instrument"),
     "submission": (_submission, "reports_submission"),
     "obligation": (_obligation, "reports_obligation"),
+    "designation": (_designation, "reports_authoritydesignation"),
 }
 
 
@@ -205,6 +233,7 @@ def test_every_record_an_editor_may_change_in_the_back_office_is_versioned(rf, e
         "depositarycheckpoint",
         "openquestion",
         "evidencecoverage",
+        "authoritydesignation",
     }
     # The checkpoint, the open question and the evidence coverage have their own stale-save
     # tests (tests/instruments/test_admin_quality.py, tests/reports/test_coverage.py); the

@@ -296,4 +296,5 @@ def test_the_api_root_lists_every_resource(client):
         "data-quality",
         "changes",
         "webhooks",
+        "authorities",
     }
