@@ -5,6 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from instruments.models.treaty import Instrument, TreatyAction
@@ -144,5 +145,5 @@ class DepositaryProposal(models.Model):
 def _action_value(kind: str, when: Any) -> str:
     if not kind:
         return "-"
-    label = TreatyAction.Kind(kind).label
-    return f"{label}, {when:%d %b %Y}" if when else label
+    label = str(TreatyAction.Kind(kind).label)
+    return f"{label}, {date_format(when, 'SHORT_DATE_FORMAT')}" if when else label
