@@ -1,7 +1,10 @@
 """The parameters of the change log, declared once (see core.filters) for the page /changes/,
 its Atom feed and the API's changes/."""
 
+from django.utils.translation import gettext_lazy as _
+
 from core.filters import CodesFilter, QueryFilterSet, WholeNumberFilter
+from core.i18n import lazy_format
 from core.models import Event
 from instruments.filters import instrument_filter
 from states.filters import state_filter
@@ -9,8 +12,8 @@ from states.filters import state_filter
 
 def kind_filter() -> CodesFilter:
     return CodesFilter(
-        label="Kinds of change",
-        help_text="Kinds of change: " + ", ".join(Event.Kind.values) + ".",
+        label=_("Kinds of change"),
+        help_text=lazy_format(_("Kinds of change: %(kinds)s."), kinds=", ".join(Event.Kind.values)),
         pattern=r"[a-z_]+",
         example="action_recorded,entry_into_force",
         what="kind of change",
@@ -27,9 +30,11 @@ class ChangeFilterSet(QueryFilterSet):
     instrument = instrument_filter()
     kind = kind_filter()
     since = WholeNumberFilter(
-        label="After event",
-        help_text="Only the events after this event id, oldest first (keep the last id you "
-        "read and ask again with it: you get every later event once, in order). Without it, "
-        "newest first.",
+        label=_("After event"),
+        help_text=_(
+            "Only the events after this event id, oldest first (keep the last id you "
+            "read and ask again with it: you get every later event once, in order). Without it, "
+            "newest first."
+        ),
         minimum=0,
     )

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from alerts.models import Subscription
 from instruments.models import Instrument
@@ -10,16 +11,17 @@ from states.models import Participant
 
 
 class SubscribeForm(forms.Form):
-    email = forms.EmailField(label="Your e-mail address", max_length=254)
-    scope = forms.ChoiceField(label="Follow", choices=Subscription.Scope.choices)
+    email = forms.EmailField(label=_("Your e-mail address"), max_length=254)
+    scope = forms.ChoiceField(label=_("Follow"), choices=Subscription.Scope.choices)
     target = forms.CharField(
-        label="Participant or instrument code",
+        label=_("Participant or instrument code"),
         required=False,
         max_length=8,
-        help_text="For one participant, its code (e.g. DEU); for one instrument: untoc, tip, "
-        "som or fir.",
+        help_text=_(
+            "For one participant, its code (e.g. DEU); for one instrument: untoc, tip, som or fir."
+        ),
     )
-    frequency = forms.ChoiceField(label="How often", choices=Subscription.Frequency.choices)
+    frequency = forms.ChoiceField(label=_("How often"), choices=Subscription.Frequency.choices)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

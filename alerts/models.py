@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.models import Event
 
@@ -13,7 +14,7 @@ class WebhookEndpoint(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhook_endpoints"
     )
     url = models.URLField(max_length=500)
-    kinds = models.JSONField(default=list, blank=True, help_text="Event kinds; empty for all.")
+    kinds = models.JSONField(default=list, blank=True, help_text=_("Event kinds; empty for all."))
     # Kept to sign each delivery, so it cannot be a one-way hash; the API shows it only in
     # the answer that creates the endpoint.
     secret = models.CharField(max_length=64)
@@ -38,9 +39,9 @@ class Delivery(models.Model):
     delivery log."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting to be sent"
-        DELIVERED = "delivered", "Delivered"
-        FAILED = "failed", "Gave up after every retry"
+        PENDING = "pending", _("Waiting to be sent")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Gave up after every retry")
 
     endpoint = models.ForeignKey(
         WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
@@ -103,19 +104,19 @@ class Subscription(models.Model):
     Unsubscribing deletes the row: the address is not kept."""
 
     class Scope(models.TextChoices):
-        EVERYTHING = "everything", "Every change"
-        PARTICIPANT = "participant", "One participant"
-        INSTRUMENT = "instrument", "One instrument"
-        OSCE = "osce", "The OSCE participating States"
+        EVERYTHING = "everything", _("Every change")
+        PARTICIPANT = "participant", _("One participant")
+        INSTRUMENT = "instrument", _("One instrument")
+        OSCE = "osce", _("The OSCE participating States")
 
     class Frequency(models.TextChoices):
-        IMMEDIATE = "immediate", "At once, one e-mail per change"
-        WEEKLY = "weekly", "A weekly digest"
+        IMMEDIATE = "immediate", _("At once, one e-mail per change")
+        WEEKLY = "weekly", _("A weekly digest")
 
     email = models.EmailField()
     scope = models.CharField(max_length=12, choices=Scope.choices)
     target = models.CharField(
-        max_length=8, blank=True, help_text="A participant or instrument code."
+        max_length=8, blank=True, help_text=_("A participant or instrument code.")
     )
     frequency = models.CharField(max_length=10, choices=Frequency.choices)
     created_at = models.DateTimeField(default=timezone.now)

@@ -2,6 +2,7 @@ import uuid
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken
 
 
@@ -28,11 +29,13 @@ class ApiToken(AbstractAuthToken):
     shown once, when it is made. It ends at `expiry`, when its owner revokes it, and when the
     owner's password changes or the account is deactivated (core/tokens.py)."""
 
-    uid = models.UUIDField("id", default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(max_length=100, help_text="What the token is for, as its owner put it.")
+    uid = models.UUIDField(_("id"), default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(
+        max_length=100, help_text=_("What the token is for, as its owner put it.")
+    )
 
     class Meta:
-        verbose_name = "API token"
+        verbose_name = _("API token")
         ordering = ["user", "created"]
 
     def __str__(self) -> str:
@@ -49,34 +52,34 @@ class Event(models.Model):
     """
 
     class Kind(models.TextChoices):
-        ACTION_RECORDED = "action_recorded", "Treaty action recorded"
-        ACTION_CHANGED = "action_changed", "Treaty action changed"
-        ACTION_REMOVED = "action_removed", "Treaty action removed"
-        DECLARATION_RECORDED = "declaration_recorded", "Declaration recorded"
-        DECLARATION_CHANGED = "declaration_changed", "Declaration changed"
-        DECLARATION_REMOVED = "declaration_removed", "Declaration removed"
-        ENTRY_INTO_FORCE = "entry_into_force", "Entry into force reached"
-        DENUNCIATION_EFFECTIVE = "denunciation_effective", "Denunciation took effect"
-        STANDING_CHANGED = "standing_changed", "Compliance standing changed"
-        IMPORT_APPLIED = "import_applied", "Depositary import applied"
-        AUTHORITY_DESIGNATED = "authority_designated", "Competent authority designated"
-        AUTHORITY_CHANGED = "authority_changed", "Competent authority designation changed"
-        AUTHORITY_REMOVED = "authority_removed", "Competent authority designation removed"
+        ACTION_RECORDED = "action_recorded", _("Treaty action recorded")
+        ACTION_CHANGED = "action_changed", _("Treaty action changed")
+        ACTION_REMOVED = "action_removed", _("Treaty action removed")
+        DECLARATION_RECORDED = "declaration_recorded", _("Declaration recorded")
+        DECLARATION_CHANGED = "declaration_changed", _("Declaration changed")
+        DECLARATION_REMOVED = "declaration_removed", _("Declaration removed")
+        ENTRY_INTO_FORCE = "entry_into_force", _("Entry into force reached")
+        DENUNCIATION_EFFECTIVE = "denunciation_effective", _("Denunciation took effect")
+        STANDING_CHANGED = "standing_changed", _("Compliance standing changed")
+        IMPORT_APPLIED = "import_applied", _("Depositary import applied")
+        AUTHORITY_DESIGNATED = "authority_designated", _("Competent authority designated")
+        AUTHORITY_CHANGED = "authority_changed", _("Competent authority designation changed")
+        AUTHORITY_REMOVED = "authority_removed", _("Competent authority designation removed")
 
     class Origin(models.TextChoices):
-        EDITOR = "editor", "recorded by SPMU"
-        DEPOSITARY_IMPORT = "depositary_import", "recorded by SPMU from the depositary's table"
-        DATA_LOAD = "data_load", "recorded by SPMU (data load)"
-        DATE_REACHED = "date_reached", "a date was reached (daily check)"
-        COMPLIANCE_CHECK = "compliance_check", "compliance check"
+        EDITOR = "editor", _("recorded by SPMU")
+        DEPOSITARY_IMPORT = "depositary_import", _("recorded by SPMU from the depositary's table")
+        DATA_LOAD = "data_load", _("recorded by SPMU (data load)")
+        DATE_REACHED = "date_reached", _("a date was reached (daily check)")
+        COMPLIANCE_CHECK = "compliance_check", _("compliance check")
 
     recorded_at = models.DateTimeField(default=timezone.now)
     kind = models.CharField(max_length=32, choices=Kind.choices)
     participant = models.CharField(max_length=3, blank=True, db_index=True)
     participant_name = models.CharField(max_length=200, blank=True)
     instrument = models.CharField(max_length=8, blank=True, db_index=True)
-    old = models.JSONField(null=True, blank=True, help_text="The public values before.")
-    new = models.JSONField(null=True, blank=True, help_text="The public values after.")
+    old = models.JSONField(null=True, blank=True, help_text=_("The public values before."))
+    new = models.JSONField(null=True, blank=True, help_text=_("The public values after."))
     source = models.TextField(blank=True)
     origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.EDITOR)
     # Set for events a date brings (entry into force, a denunciation taking effect): the

@@ -18,6 +18,10 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.filters import (
     ChoiceFilter,
@@ -28,6 +32,7 @@ from core.filters import (
     TextFilter,
     refusal,
 )
+from core.i18n import lazy_format
 from instruments import domain
 from instruments.models import Declaration, Instrument, TreatyAction
 from instruments.selectors import ORDERING_FIELDS
@@ -43,9 +48,12 @@ def known_instruments(codes: list[str]) -> Any:
 
 def instrument_filter() -> CodesFilter:
     return CodesFilter(
-        label="Instruments",
-        help_text="Instruments by code: untoc (the Convention), tip (Trafficking in Persons "
-        "Protocol), som (Smuggling of Migrants Protocol), fir (Firearms Protocol); none for all.",
+        label=_("Instruments"),
+        help_text=_(
+            "Instruments by code: untoc (the Convention), tip (Trafficking in Persons "
+            "Protocol), som (Smuggling of Migrants Protocol), fir (Firearms Protocol); none for "
+            "all."
+        ),
         pattern=r"[A-Za-z]{2,8}",
         example="untoc,tip",
         what="instrument code",
@@ -57,26 +65,28 @@ def instrument_filter() -> CodesFilter:
 
 def as_of_filter() -> DateFilter:
     return DateFilter(
-        label="Status as at",
-        help_text="The day the answer is for, YYYY-MM-DD; today unless given. Not after today, "
-        "nor before the instrument asked about was adopted. An action counts from the day it "
-        "was signed, deposited or received.",
+        label=_("Status as at"),
+        help_text=_(
+            "The day the answer is for, YYYY-MM-DD; today unless given. Not after today, "
+            "nor before the instrument asked about was adopted. An action counts from the day it "
+            "was signed, deposited or received."
+        ),
         default=timezone.localdate,
         written=True,
     )
 
 
-def _long_day(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
-
-
 def as_of_page_hint(first: Instrument, today: date) -> str:
     """What a page's date field accepts, in words (the API documents YYYY-MM-DD)."""
-    return (
-        f"Any day from {_long_day(first.adopted_on)}, when the {first.short_title} was "
-        f"adopted, to today ({_long_day(today)}); today unless changed. An action counts "
-        "from the day it was signed, deposited or received."
-    )
+    return gettext(
+        "Any day from %(adopted_on)s, when the %(title)s was adopted, to today (%(today)s); "
+        "today unless changed. An action counts from the day it was signed, deposited or "
+        "received."
+    ) % {
+        "adopted_on": date_format(first.adopted_on, "DATE_FORMAT"),
+        "title": first.short_title,
+        "today": date_format(today, "DATE_FORMAT"),
+    }
 
 
 class InstrumentsContext(QueryFilterSet):
@@ -112,7 +122,7 @@ class InstrumentsContext(QueryFilterSet):
         field.widget.choices = [
             choice for choice in field.choices if ":" not in choice[0] or choice[0] == given
         ]
-        field.help_text = (
+        field.help_text = gettext(
             "Dates earliest first, or latest first; entries without that date come last. "
             "The dates and the status are those of the first instrument shown."
         )
@@ -137,26 +147,34 @@ class AsOfFilterSet(InstrumentsContext):
 
 
 _ORDER_WORDS = {
-    "name": ("name, A to Z", "name, Z to A"),
-    "signature_date": ("signature date, earliest first", "signature date, latest first"),
-    "consent_date": ("consent date, earliest first", "consent date, latest first"),
-    "entry_into_force": ("entry into force, earliest first", "entry into force, latest first"),
+    "name": (_("name, A to Z"), _("name, Z to A")),
+    "signature_date": (_("signature date, earliest first"), _("signature date, latest first")),
+    "consent_date": (_("consent date, earliest first"), _("consent date, latest first")),
+    "entry_into_force": (
+        _("entry into force, earliest first"),
+        _("entry into force, latest first"),
+    ),
 }
-_ORDER_WORDS["status"] = ("status, parties first", "status, no action first")
+_ORDER_WORDS["status"] = (_("status, parties first"), _("status, no action first"))
 _INSTRUMENT_WORDS = {
-    "untoc": "Convention",
-    "tip": "Trafficking in Persons Protocol",
-    "som": "Smuggling of Migrants Protocol",
-    "fir": "Firearms Protocol",
+    "untoc": _("Convention"),
+    "tip": _("Trafficking in Persons Protocol"),
+    "som": _("Smuggling of Migrants Protocol"),
+    "fir": _("Firearms Protocol"),
 }
 ORDERING_CHOICES = [
-    (prefix + field, _ORDER_WORDS[field][index].capitalize())
+    (prefix + field, capfirst(_ORDER_WORDS[field][index]))
     for field in (*ORDERING_FIELDS, "status")
     for index, prefix in enumerate(("", "-"))
 ]
 # What a column heading of the status table sorts by: a field of that instrument.
 COLUMN_ORDERING_CHOICES = [
-    (f"{prefix}{field}:{code}", f"{words}: {_ORDER_WORDS[field][index]}")
+    (
+        f"{prefix}{field}:{code}",
+        lazy_format(
+            _("%(instrument)s: %(order)s"), instrument=words, order=_ORDER_WORDS[field][index]
+        ),
+    )
     for code, words in _INSTRUMENT_WORDS.items()
     for field in ("status", *ORDERING_FIELDS[1:])
     for index, prefix in enumerate(("", "-"))
@@ -166,24 +184,28 @@ assert set(_INSTRUMENT_WORDS) == set(INSTRUMENT_CODES)
 
 def status_ordering_filter() -> ChoiceFilter:
     return ChoiceFilter(
-        label="Sort by",
+        label=_("Sort by"),
         choices=ORDERING_CHOICES + COLUMN_ORDERING_CHOICES,
         default="name",
         what="sort order",
-        help_text="name: by participant. A date (signature_date, consent_date, "
-        "entry_into_force) or status (parties in force first): of the first instrument "
-        "shown, or of the instrument after a colon (status:tip, consent_date:fir). Dates "
-        "earliest first, '-' reverses; entries without that date come last either way.",
+        help_text=_(
+            "name: by participant. A date (signature_date, consent_date, "
+            "entry_into_force) or status (parties in force first): of the first instrument "
+            "shown, or of the instrument after a colon (status:tip, consent_date:fir). Dates "
+            "earliest first, '-' reverses; entries without that date come last either way."
+        ),
     )
 
 
 def status_filter() -> CodesFilter:
     return CodesFilter(
-        label="Status",
-        help_text="Participants with one of these statuses for at least one instrument "
-        "shown (give one instrument to ask about it alone): party (consent in effect), "
-        "party_in_force, signatory (signed, not a party), none (no action on record), "
-        "denounced, not_party (any of the last three); none given for all.",
+        label=_("Status"),
+        help_text=_(
+            "Participants with one of these statuses for at least one instrument "
+            "shown (give one instrument to ask about it alone): party (consent in effect), "
+            "party_in_force, signatory (signed, not a party), none (no action on record), "
+            "denounced, not_party (any of the last three); none given for all."
+        ),
         pattern=r"[a-z_]{2,20}",
         example="signatory,none",
         what="status",
@@ -195,15 +217,17 @@ def status_filter() -> CodesFilter:
 
 def view_filter() -> ChoiceFilter:
     return ChoiceFilter(
-        label="Cells",
+        label=_("Cells"),
         choices=[
-            ("compact", "Compact: the status and its date, one line per participant"),
-            ("detailed", "Detailed: every date of each status"),
+            ("compact", _("Compact: the status and its date, one line per participant")),
+            ("detailed", _("Detailed: every date of each status")),
         ],
         default="compact",
         what="view",
-        help_text="compact (the default: each cell gives the status and its date on one "
-        "line) or detailed (each cell gives every date). The API's rows are the same.",
+        help_text=_(
+            "compact (the default: each cell gives the status and its date on one "
+            "line) or detailed (each cell gives every date). The API's rows are the same."
+        ),
     )
 
 
@@ -241,9 +265,14 @@ class ActionFilterSet(InstrumentsContext):
     state = state_filter()
     instrument = instrument_filter()
     kind = CodesFilter(
-        label="Kinds of action",
-        help_text="Kinds of action: " + ", ".join(TreatyAction.Kind.values) + " (consent: a "
-        "consent whose kind the source does not give).",
+        label=_("Kinds of action"),
+        help_text=lazy_format(
+            _(
+                "Kinds of action: %(kinds)s (consent: a consent whose kind the source does not "
+                "give)."
+            ),
+            kinds=", ".join(TreatyAction.Kind.values),
+        ),
         pattern=r"[a-z_]+",
         example="ratification,accession",
         what="kind of action",
@@ -251,14 +280,14 @@ class ActionFilterSet(InstrumentsContext):
         schema_codes=TreatyAction.Kind.values,
     )
     osce_role = osce_role_filter()
-    date_from = DateFilter(label="From", help_text="Actions dated on or after this day.")
-    date_to = DateFilter(label="To", help_text="Actions dated on or before this day.")
+    date_from = DateFilter(label=_("From"), help_text=_("Actions dated on or after this day."))
+    date_to = DateFilter(label=_("To"), help_text=_("Actions dated on or before this day."))
     ordering = ChoiceFilter(
-        label="Sort by",
+        label=_("Sort by"),
         choices=[(o, o) for o in ACTION_ORDERINGS],
         default="date",
         what="sort order",
-        help_text="date (the default), state (participant name) or instrument; '-' reverses.",
+        help_text=_("date (the default), state (participant name) or instrument; '-' reverses."),
     )
 
 
@@ -273,8 +302,10 @@ class DeclarationFilterSet(InstrumentsContext):
     state = state_filter()
     instrument = instrument_filter()
     kind = CodesFilter(
-        label="Kinds of statement",
-        help_text="Kinds of statement: " + ", ".join(Declaration.Kind.values) + ".",
+        label=_("Kinds of statement"),
+        help_text=lazy_format(
+            _("Kinds of statement: %(kinds)s."), kinds=", ".join(Declaration.Kind.values)
+        ),
         pattern=r"[a-z_]+",
         example="reservation,objection",
         what="kind of statement",
@@ -282,23 +313,28 @@ class DeclarationFilterSet(InstrumentsContext):
         schema_codes=Declaration.Kind.values,
     )
     article = TextFilter(
-        label="Article",
-        help_text="An article, with or without its paragraph: 18 matches 18, 18(13) and "
-        "18(14); 18(13) matches only that paragraph. Or general, territorial, succession, "
-        "unspecified.",
+        label=_("Article"),
+        help_text=_(
+            "An article, with or without its paragraph: 18 matches 18, 18(13) and "
+            "18(14); 18(13) matches only that paragraph. Or general, territorial, succession, "
+            "unspecified."
+        ),
         max_length=30,
         pattern=r"[0-9]{1,3}[a-z]?(\([0-9a-z]{1,4}\)){0,3}|[A-Za-z]{2,20}",
         example="18 or 18(13)",
     )
     search = TextFilter(
-        label="Words", help_text="Text in the summary or the article reference.", max_length=100
+        label=_("Words"),
+        help_text=_("Text in the summary or the article reference."),
+        max_length=100,
     )
 
 
 class SearchFilterSet(QueryFilterSet):
     q = TextFilter(
-        label="Search participants and declarations",
-        help_text="A participant's name or former name, a code such as AUT, or words from a "
-        "declaration.",
+        label=_("Search participants and declarations"),
+        help_text=_(
+            "A participant's name or former name, a code such as AUT, or words from a declaration."
+        ),
         max_length=100,
     )

@@ -5,6 +5,9 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.conditional import request_revision
 from core.filters import QueryFilterSet
@@ -12,14 +15,16 @@ from core.links import absolute_url
 
 # The API's status/ resource; its ?format=csv and ?format=xlsx exports take the page's filters.
 STATUS_EXPORT_PATH = "/api/v1/status/"
-EXPORT_FORMATS = (("csv", "CSV"), ("xlsx", "Excel (XLSX)"))
+EXPORT_FORMATS = (("csv", "CSV"), ("xlsx", _("Excel (XLSX)")))
 # The table as on screen (instruments.status_sheet), then the API's long format for machines.
-TABLE_FORMATS = (("xlsx", "Excel (XLSX)"), ("csv", "CSV"))
+TABLE_FORMATS = (("xlsx", _("Excel (XLSX)")), ("csv", "CSV"))
 MACHINE_FORMATS = (
-    ("csv", "CSV, one row per participant and instrument"),
-    ("xlsx", "XLSX, one row per participant and instrument"),
+    ("csv", _("CSV, one row per participant and instrument")),
+    ("xlsx", _("XLSX, one row per participant and instrument")),
 )
-CITED_TABLE = "Status of the UN Convention against Transnational Organized Crime and its Protocols"
+CITED_TABLE = _(
+    "Status of the UN Convention against Transnational Organized Crime and its Protocols"
+)
 
 
 def refusal_context(filters: QueryFilterSet) -> dict:
@@ -85,12 +90,18 @@ def citation(
 
 def citation_words(cited: dict) -> str:
     """The citation as includes/citation.html words it, as one line of text."""
-    as_of, retrieved = cited["as_of"], cited["retrieved"]
-    return (
-        f"UNTOC Tracker, “{CITED_TABLE}: {cited['scope']}, as at {as_of.day} {as_of:%B %Y}” "
-        f"(data revision {cited['revision']}, retrieved {retrieved.day} {retrieved:%B %Y}), "
-        f"{cited['permalink']}"
-    )
+    # The same words as the template's, so one translation serves both.
+    words = gettext(
+        "UNTOC Tracker, “%(table)s: %(scope)s, as at %(as_of)s” (data revision %(revision)s, "
+        "retrieved %(retrieved)s)"
+    ) % {
+        "table": CITED_TABLE,
+        "scope": cited["scope"],
+        "as_of": date_format(cited["as_of"], "DATE_FORMAT"),
+        "revision": cited["revision"],
+        "retrieved": date_format(cited["retrieved"], "DATE_FORMAT"),
+    }
+    return f"{words}, {cited['permalink']}"
 
 
 def sort_heading(filters: QueryFilterSet, field: str) -> dict[str, str]:

@@ -7,6 +7,8 @@ Plain functions over the matrix (no query); the words of each status stay in the
 
 from datetime import date
 
+from django.utils.translation import gettext_lazy as _
+
 from instruments import domain
 from instruments.selectors import StatusMatrix, status_order
 from states.models import Participant
@@ -19,12 +21,12 @@ NO_ACTION = "none"
 DENOUNCED = "denounced"
 NOT_PARTY = "not_party"
 STATUS_CHOICES = [
-    (PARTY, "Party (consent in effect, in force or not yet)"),
-    (PARTY_IN_FORCE, "Party, in force"),
-    (SIGNATORY_ONLY, "Signatory only"),
-    (NO_ACTION, "No action on record"),
-    (DENOUNCED, "Denounced"),
-    (NOT_PARTY, "Not a party (signatory, no action or denounced)"),
+    (PARTY, _("Party (consent in effect, in force or not yet)")),
+    (PARTY_IN_FORCE, _("Party, in force")),
+    (SIGNATORY_ONLY, _("Signatory only")),
+    (NO_ACTION, _("No action on record")),
+    (DENOUNCED, _("Denounced")),
+    (NOT_PARTY, _("Not a party (signatory, no action or denounced)")),
 ]
 
 # Sorting by status: the furthest along first.

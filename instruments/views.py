@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_safe
 
 from core.conditional import conditional_on_revision, request_revision
@@ -50,9 +51,9 @@ SEARCH_LIMIT = 50
 STATUS_WORDS = dict(STATUS_CHOICES)
 CSV_TYPE = "text/csv; charset=utf-8"
 PARTICIPANT_GROUPS = [
-    (Participant.OsceRole.PARTICIPATING, "OSCE participating States"),
-    ("partner", "OSCE Partners for Co-operation"),
-    (Participant.OsceRole.NONE, "Other participants"),
+    (Participant.OsceRole.PARTICIPATING, gettext_lazy("OSCE participating States")),
+    ("partner", gettext_lazy("OSCE Partners for Co-operation")),
+    (Participant.OsceRole.NONE, gettext_lazy("Other participants")),
 ]
 
 
@@ -154,31 +155,35 @@ def status_matrix(request: HttpRequest) -> HttpResponse:
             (i, sort_heading(filters, f"status:{i.code}")) for i in matrix.instruments
         ],
         "counts": matrix.counts([p.pk for p in ordered]),
-        "scope": OSCE_ROLE_LABELS[values["osce_role"]],
+        "scope": str(OSCE_ROLE_LABELS[values["osce_role"]]),
         "status_words": _status_words(values),
         "detailed_url": "?" + urlencode(filters.query() | {"view": "detailed"}, safe=","),
         "compact_url": "?" + urlencode(filters.query() | {"view": "compact"}, safe=","),
         "table_downloads": sheets,
         "downloads": machine,
-        "citation": citation(request, filters, OSCE_ROLE_LABELS[values["osce_role"]]),
+        "citation": citation(request, filters, str(OSCE_ROLE_LABELS[values["osce_role"]])),
         "report_url": f"{reverse('osce-status-report')}?as_of={values['as_of'].isoformat()}",
     }
     return render(request, "instruments/status_matrix.html", context)
 
 
 def _status_words(values: dict) -> str:
-    return " or ".join(STATUS_WORDS[code].lower() for code in values.get("status") or [])
+    # Translators: between two statuses a reader filters by: "signatory only or denounced".
+    return gettext(" or ").join(
+        str(STATUS_WORDS[code]).lower() for code in values.get("status") or []
+    )
 
 
 def _table_download(matrix, rows, values, shown, cited, title, name, fmt, slug):  # type: ignore[no-untyped-def]
     """A status view's rows as a downloaded sheet: filters, codes, order; dated title and file."""
     if values["state"]:
-        shown.append(("Codes", ", ".join(values["state"])))
-    shown.append(("Sorted by", ordering_words(values["ordering"])))
+        shown.append((gettext("Codes"), ", ".join(values["state"])))
+    shown.append((gettext("Sorted by"), ordering_words(values["ordering"])))
     sheet = status_sheet(
         matrix,
         rows,
-        title=f"{title}, as at {long_day(values['as_of'])}",
+        title=gettext("%(title)s, as at %(as_of)s")
+        % {"title": title, "as_of": long_day(values["as_of"])},
         name=name,
         filters=shown,
         cite_as=citation_words(cited),
@@ -206,12 +211,12 @@ def status_table_download(request: HttpRequest, fmt: str) -> HttpResponse:
         return refused
     values = filters.values()
     matrix, ordered = status_view_rows(values, filters.instruments)
-    scope = OSCE_ROLE_LABELS[values["osce_role"]]
+    scope = str(OSCE_ROLE_LABELS[values["osce_role"]])
     cited = citation(request, filters, scope, path=reverse("status"))
     shown = [
-        ("Participants", scope),
-        ("Instruments", join_words([i.short_title for i in matrix.instruments])),
-        ("Status", _status_words(values) or "any"),
+        (gettext("Participants"), scope),
+        (gettext("Instruments"), join_words([i.short_title for i in matrix.instruments])),
+        (gettext("Status"), _status_words(values) or gettext("any")),
     ]
     title = f"{CITED_TABLE}: {scope}"
     return _table_download(matrix, ordered, values, shown, cited, title, "Status", fmt, "status")
@@ -233,7 +238,7 @@ def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
     data = filters.values()
     matrix, ordered = status_view_rows(data, filters.instruments, [code])
     rows = [(p, matrix.status(p.pk, code)) for p in ordered]
-    scope = f"{instrument.short_title}: {OSCE_ROLE_LABELS[data['osce_role']]}"
+    scope = f"{instrument.short_title}: {OSCE_ROLE_LABELS[data['osce_role']]!s}"
     sheets, machine = table_downloads(
         filters, reverse("instrument-detail", args=[code]), instrument=code
     )
@@ -254,7 +259,7 @@ def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
                     "participant", "instrument"
                 )
             ),
-            "scope": OSCE_ROLE_LABELS[data["osce_role"]],
+            "scope": str(OSCE_ROLE_LABELS[data["osce_role"]]),
             "citation": citation(request, filters, scope),
             "table_downloads": sheets,
             "downloads": machine,
@@ -295,14 +300,15 @@ def instrument_table_download(request: HttpRequest, code: str, fmt: str) -> Http
     values = filters.values()
     matrix, ordered = status_view_rows(values, filters.instruments, [code])
     acted = [p for p in ordered if matrix.status(p.pk, code).status != domain.NONE]
-    scope = OSCE_ROLE_LABELS[values["osce_role"]]
+    scope = str(OSCE_ROLE_LABELS[values["osce_role"]])
     cited = citation(
         request,
         filters,
         f"{instrument.short_title}: {scope}",
         path=reverse("instrument-detail", args=[code]),
     )
-    shown = [("Participants", f"{scope}, those that had signed or consented by the date")]
+    signed = gettext("%(scope)s, those that had signed or consented by the date")
+    shown = [(gettext("Participants"), signed % {"scope": scope})]
     title = f"{instrument.title}: {scope}"
     return _table_download(
         matrix, acted, values, shown, cited, title, instrument.short_title, fmt, code

@@ -20,6 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from django.utils.translation import gettext_lazy as _
+
 from instruments import domain as treaty
 
 # To whom an obligation applies.
@@ -58,9 +60,9 @@ UNDER_1_YEAR = "under_1_year"
 ONE_TO_5_YEARS = "1_to_5_years"
 OVER_5_YEARS = "over_5_years"
 AGEING_BUCKETS = {
-    UNDER_1_YEAR: "under 1 year",
-    ONE_TO_5_YEARS: "1-5 years",
-    OVER_5_YEARS: "over 5 years",
+    UNDER_1_YEAR: _("under 1 year"),
+    ONE_TO_5_YEARS: _("1-5 years"),
+    OVER_5_YEARS: _("over 5 years"),
 }
 
 # Why a flag was resolved.

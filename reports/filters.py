@@ -7,6 +7,8 @@ submissions/, obligations/ and history/ have theirs; the directory of competent 
 from typing import Any
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 
 from core.filters import (
     ChoiceFilter,
@@ -17,6 +19,7 @@ from core.filters import (
     TextFilter,
     WholeNumberFilter,
 )
+from core.i18n import lazy_format
 from instruments.filters import InstrumentsContext, as_of_filter, instrument_filter
 from reports import authorities, domain
 from reports.history import HISTORY_RESOURCES
@@ -34,9 +37,11 @@ def known_obligations(codes: list[str]) -> Any:
 
 def obligation_filter() -> CodesFilter:
     return CodesFilter(
-        label="Obligations",
-        help_text="Obligations by code (obligations/ lists them): e.g. untoc-18-13 for UNTOC "
-        "art. 18(13), untoc-cop-2007 for the COP deadline of 30 June 2007; none for all.",
+        label=_("Obligations"),
+        help_text=_(
+            "Obligations by code (obligations/ lists them): e.g. untoc-18-13 for UNTOC "
+            "art. 18(13), untoc-cop-2007 for the COP deadline of 30 June 2007; none for all."
+        ),
         pattern=OBLIGATION_CODE,
         example="untoc-18-13,untoc-cop-2007",
         what="obligation code",
@@ -58,6 +63,11 @@ class ObligationsContext(InstrumentsContext):
             field.set_choices([(o.code, o.reference) for o in obligations])
 
 
+def bucket_words() -> str:
+    """under_1_year (under 1 year), ...: the codes with their words, in the reader's language."""
+    return ", ".join(f"{code} ({label})" for code, label in domain.AGEING_BUCKETS.items())
+
+
 class ComplianceFilterSet(ObligationsContext):
     as_of = as_of_filter()
     osce_role = osce_role_filter()
@@ -65,33 +75,34 @@ class ComplianceFilterSet(ObligationsContext):
     obligation = obligation_filter()
     instrument = instrument_filter()
     bucket = ChoiceFilter(
-        label="No submission on record for",
+        label=_("No submission on record for"),
         choices=list(domain.AGEING_BUCKETS.items()),
-        blank_label="Any time",
+        blank_label=_("Any time"),
         what="ageing bucket",
-        help_text="Only what is overdue on as_of, by time since the due date: "
-        + ", ".join(f"{code} ({label})" for code, label in domain.AGEING_BUCKETS.items())
-        + ".",
+        help_text=lazy_format(
+            _("Only what is overdue on as_of, by time since the due date: %(buckets)s."),
+            buckets=lazy(bucket_words, str)(),
+        ),
     )
 
 
 class FlagFilterSet(ComplianceFilterSet):
     status = ChoiceFilter(
-        label="Flag status",
+        label=_("Flag status"),
         choices=[(s, s) for s in FLAG_STATUSES],
-        blank_label="Open or resolved",
+        blank_label=_("Open or resolved"),
         what="flag status",
-        help_text="open: no submission on record on as_of; resolved: resolved by then.",
+        help_text=_("open: no submission on record on as_of; resolved: resolved by then."),
     )
 
 
 class StandingFilterSet(ComplianceFilterSet):
     standing = ChoiceFilter(
-        label="Standing",
+        label=_("Standing"),
         choices=[(s, s) for s in LISTED_STANDINGS],
-        blank_label="Any standing",
+        blank_label=_("Any standing"),
         what="standing",
-        help_text="Rows by standing: " + ", ".join(LISTED_STANDINGS) + ".",
+        help_text=lazy_format(_("Rows by standing: %(codes)s."), codes=", ".join(LISTED_STANDINGS)),
     )
 
 
@@ -103,8 +114,10 @@ class SubmissionFilterSet(InstrumentsContext):
     state = state_filter()
     obligation = obligation_filter()
     instrument = instrument_filter()
-    date_from = DateFilter(label="From", help_text="Submissions received on or after this day.")
-    date_to = DateFilter(label="To", help_text="Submissions received on or before this day.")
+    date_from = DateFilter(
+        label=_("From"), help_text=_("Submissions received on or after this day.")
+    )
+    date_to = DateFilter(label=_("To"), help_text=_("Submissions received on or before this day."))
 
 
 class ObligationFilterSet(InstrumentsContext):
@@ -113,7 +126,7 @@ class ObligationFilterSet(InstrumentsContext):
 
 class HistoryFilterSet(QueryFilterSet):
     resource = CodesFilter(
-        label="Records",
+        label=_("Records"),
         help_text="Which records: " + ", ".join(HISTORY_RESOURCES) + ".",
         pattern=r"[a-z]+",
         example="actions,declarations",
@@ -122,11 +135,13 @@ class HistoryFilterSet(QueryFilterSet):
         schema_codes=HISTORY_RESOURCES,
     )
     state = state_filter()
-    user = TextFilter(label="User", help_text="Changes made by this username.", max_length=150)
-    date_from = DateFilter(label="From", help_text="Changes made on or after this day (UTC).")
-    date_to = DateFilter(label="To", help_text="Changes made on or before this day (UTC).")
+    user = TextFilter(
+        label=_("User"), help_text=_("Changes made by this username."), max_length=150
+    )
+    date_from = DateFilter(label=_("From"), help_text=_("Changes made on or after this day (UTC)."))
+    date_to = DateFilter(label=_("To"), help_text=_("Changes made on or before this day (UTC)."))
     record = WholeNumberFilter(
-        label="Record", help_text="The id of one record (with resource): its whole history."
+        label=_("Record"), help_text=_("The id of one record (with resource): its whole history.")
     )
 
 

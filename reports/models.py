@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from instruments.models import Instrument
@@ -14,8 +15,8 @@ class Obligation(models.Model):
         PARTIES_IN_CONDITION = domain.PARTIES_IN_CONDITION, "Parties in a stated condition"
 
     class Owed(models.TextChoices):
-        NOTIFICATION = "notification", "A notification to the Secretary-General"
-        COP_INFORMATION = "cop_information", "Information to the Conference of the Parties"
+        NOTIFICATION = "notification", _("A notification to the Secretary-General")
+        COP_INFORMATION = "cop_information", _("Information to the Conference of the Parties")
 
     class DueRule(models.TextChoices):
         AT_DEPOSIT = domain.AT_DEPOSIT, "At the deposit of consent"
@@ -23,37 +24,40 @@ class Obligation(models.Model):
         COP_DEADLINE = domain.COP_DEADLINE, "A deadline set by the Conference of the Parties"
         NO_DATE = domain.NO_DATE, "No date set"
 
-    code = models.SlugField(max_length=40, unique=True, help_text="e.g. untoc-18-13.")
+    code = models.SlugField(max_length=40, unique=True, help_text=_("e.g. untoc-18-13."))
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="obligations")
-    article = models.CharField(max_length=40, help_text="e.g. 18(13); COP for a COP deadline.")
+    article = models.CharField(max_length=40, help_text=_("e.g. 18(13); COP for a COP deadline."))
     title = models.CharField(max_length=200)
-    owed = models.CharField("what is owed", max_length=20, choices=Owed.choices)
+    owed = models.CharField(_("what is owed"), max_length=20, choices=Owed.choices)
     applies_to = models.CharField(max_length=24, choices=AppliesTo.choices)
     condition = models.TextField(
-        blank=True, help_text="For parties in a stated condition: the condition."
+        blank=True, help_text=_("For parties in a stated condition: the condition.")
     )
     due_rule = models.CharField(max_length=24, choices=DueRule.choices)
     due_days = models.PositiveSmallIntegerField(
-        "days after entry into force",
+        _("days after entry into force"),
         default=0,
-        help_text="For 'days after entry into force'.",
+        help_text=_("For 'days after entry into force'."),
     )
-    deadline = models.DateField(null=True, blank=True, help_text="The COP deadline.")
+    deadline = models.DateField(null=True, blank=True, help_text=_("The COP deadline."))
     due_note = models.TextField(
-        "time as the source gives it", help_text="e.g. 'at deposit', 'no date set in the article'."
+        _("time as the source gives it"),
+        help_text=_("e.g. 'at deposit', 'no date set in the article'."),
     )
     grace_days = models.PositiveSmallIntegerField(
-        "grace period (days)",
+        _("grace period (days)"),
         default=0,
-        help_text="Days after the due date before the tracker flags that no submission is on "
-        "record. A tracker policy, not a treaty rule.",
+        help_text=_(
+            "Days after the due date before the tracker flags that no submission is on "
+            "record. A tracker policy, not a treaty rule."
+        ),
     )
-    description = models.TextField(help_text="What the article asks, in our own words.")
-    article_source = models.TextField(help_text="Where the article's text is.")
-    source = models.TextField(help_text="Where the catalogue entry comes from.")
+    description = models.TextField(help_text=_("What the article asks, in our own words."))
+    article_source = models.TextField(help_text=_("Where the article's text is."))
+    source = models.TextField(help_text=_("Where the catalogue entry comes from."))
     display_order = models.PositiveSmallIntegerField(default=0)
     version = models.PositiveIntegerField(
-        default=1, help_text="Counts saves, so that a stale edit is refused."
+        default=1, help_text=_("Counts saves, so that a stale edit is refused.")
     )
 
     history = HistoricalRecords()
@@ -99,7 +103,7 @@ class CopSession(models.Model):
 
     class Meta:
         ordering = ["number"]
-        verbose_name = "COP session"
+        verbose_name = _("COP session")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ends_on__gte=models.F("starts_on")), name="cop_session_dates"
@@ -119,11 +123,11 @@ class Submission(models.Model):
     obligation = models.ForeignKey(Obligation, on_delete=models.PROTECT, related_name="submissions")
     received_on = models.DateField("date received")
     reference = models.CharField(
-        max_length=120, blank=True, help_text="C.N. number or document symbol."
+        max_length=120, blank=True, help_text=_("C.N. number or document symbol.")
     )
     note = models.TextField(blank=True)
     version = models.PositiveIntegerField(
-        default=1, help_text="Counts saves, so that a stale edit is refused."
+        default=1, help_text=_("Counts saves, so that a stale edit is refused.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -165,24 +169,26 @@ class ComplianceFlag(models.Model):
     resolved_on = models.DateField(null=True, blank=True)
     resolution = models.CharField(max_length=16, choices=Resolution.choices, blank=True)
     evidence_on = models.DateField(
-        "received on",
+        _("received on"),
         null=True,
         blank=True,
-        help_text="When the submission or notification that resolved the flag was received, "
-        "if the record gives the date.",
+        help_text=_(
+            "When the submission or notification that resolved the flag was received, "
+            "if the record gives the date."
+        ),
     )
     submission = models.ForeignKey(
         Submission, on_delete=models.SET_NULL, null=True, blank=True, related_name="flags"
     )
     notified_on = models.DateField(
-        null=True, blank=True, help_text="When an e-mail digest told SPMU editors of this flag."
+        null=True, blank=True, help_text=_("When an e-mail digest told SPMU editors of this flag.")
     )
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["due_on", "id"]
-        verbose_name = "compliance flag"
+        verbose_name = _("compliance flag")
         permissions = [("run_compliance_check", "Can run the compliance check")]
         indexes = [models.Index(fields=["resolved_on", "due_on"])]
         constraints = [
@@ -218,33 +224,35 @@ class EvidenceCoverage(models.Model):
         null=True,
         blank=True,
         related_name="coverage",
-        help_text="Empty: every participant.",
+        help_text=_("Empty: every participant."),
     )
     complete = models.BooleanField(
-        "records known complete",
+        _("records known complete"),
         default=True,
-        help_text="Off to say that this participant's records are not known complete, "
-        "whatever a check for all participants says.",
+        help_text=_(
+            "Off to say that this participant's records are not known complete, "
+            "whatever a check for all participants says."
+        ),
     )
     source = models.CharField(
-        "checked against",
+        _("checked against"),
         max_length=200,
-        help_text="e.g. 'depositary notifications (UN Treaty Collection, chapter XVIII.12)'.",
+        help_text=_("e.g. 'depositary notifications (UN Treaty Collection, chapter XVIII.12)'."),
     )
     checked_as_of = models.DateField(
-        "as at", help_text="The day the source was as it stood when the records were checked."
+        _("as at"), help_text=_("The day the source was as it stood when the records were checked.")
     )
     note = models.TextField(blank=True)
     version = models.PositiveIntegerField(
-        default=1, help_text="Counts saves, so that a stale edit is refused."
+        default=1, help_text=_("Counts saves, so that a stale edit is refused.")
     )
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["obligation__display_order", "participant__name", "id"]
-        verbose_name = "evidence coverage"
-        verbose_name_plural = "evidence coverage"
+        verbose_name = _("evidence coverage")
+        verbose_name_plural = _("evidence coverage")
         constraints = [
             models.UniqueConstraint(
                 fields=["obligation", "participant"],

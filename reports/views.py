@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from core.conditional import conditional_on_revision, request_revision
@@ -34,7 +35,7 @@ from states.models import Participant
 from states.selectors import participant_list, participant_roles, roles_uncertain_on
 
 PARTICIPANT_CODE = re.compile(r"[A-Za-z]{3}")  # ISO 3166-1 alpha-3, or EUU
-REPORT_TITLE = (
+REPORT_TITLE = _(
     "Status of the UN Convention against Transnational Organized Crime and its Protocols: "
     "OSCE participating States and Partners"
 )
@@ -206,11 +207,11 @@ def osce_status_report(request: HttpRequest) -> HttpResponse:
     participating = Participant.OsceRole.PARTICIPATING
     groups = [
         (
-            "OSCE participating States",
+            _("OSCE participating States"),
             [p for p in matrix.participants if p.role_on == participating],
         ),
         (
-            "OSCE Partners for Co-operation",
+            _("OSCE Partners for Co-operation"),
             [p for p in matrix.participants if p.role_on != participating],
         ),
     ]

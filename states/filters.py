@@ -3,19 +3,21 @@ core.filters): `osce_role` and `state` here, and the participants list (API `sta
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from core.filters import ChoiceFilter, CodesFilter, QueryFilterSet, TextFilter
 from states.models import Participant
 from states.selectors import OSCE_ROLE_GROUPS, participant_list
 
 # The values `osce_role` takes, with the words a page shows.
 OSCE_ROLE_CHOICES = [
-    ("osce", "OSCE participating States and Partners for Co-operation"),
-    ("participating", "OSCE participating States"),
-    ("partner", "OSCE Partners for Co-operation"),
-    ("partner_mediterranean", "Mediterranean Partners for Co-operation"),
-    ("partner_asian", "Asian Partners for Co-operation"),
-    ("none", "Neither OSCE participating States nor Partners"),
-    ("any", "All participants"),
+    ("osce", _("OSCE participating States and Partners for Co-operation")),
+    ("participating", _("OSCE participating States")),
+    ("partner", _("OSCE Partners for Co-operation")),
+    ("partner_mediterranean", _("Mediterranean Partners for Co-operation")),
+    ("partner_asian", _("Asian Partners for Co-operation")),
+    ("none", _("Neither OSCE participating States nor Partners")),
+    ("any", _("All participants")),
 ]
 OSCE_ROLE_LABELS = dict(OSCE_ROLE_CHOICES)
 assert set(OSCE_ROLE_LABELS) == set(OSCE_ROLE_GROUPS) | {"any"}
@@ -27,15 +29,17 @@ OSCE_ROLE_DEFAULT = "osce"
 
 def osce_role_filter() -> ChoiceFilter:
     return ChoiceFilter(
-        label="Participants",
+        label=_("Participants"),
         choices=OSCE_ROLE_CHOICES,
         default=OSCE_ROLE_DEFAULT,
         written=True,
         what="OSCE role",
-        help_text="Participants by the OSCE role they held on the date asked about (as_of "
-        "where the list has it, else today): osce (the participating States and the Partners "
-        "for Co-operation, the default), participating, partner, partner_mediterranean, "
-        "partner_asian, none (neither) or any (all).",
+        help_text=_(
+            "Participants by the OSCE role they held on the date asked about (as_of "
+            "where the list has it, else today): osce (the participating States and the Partners "
+            "for Co-operation, the default), participating, partner, partner_mediterranean, "
+            "partner_asian, none (neither) or any (all)."
+        ),
     )
 
 
@@ -45,9 +49,10 @@ def known_states(codes: list[str]) -> Any:
 
 def state_filter() -> CodesFilter:
     return CodesFilter(
-        label="Only these participants",
-        help_text="Participants by ISO 3166-1 alpha-3 code (EUU for the European Union); "
-        "empty for all.",
+        label=_("Only these participants"),
+        help_text=_(
+            "Participants by ISO 3166-1 alpha-3 code (EUU for the European Union); empty for all."
+        ),
         pattern=r"[A-Za-z]{3}",
         normalise=str.upper,
         known=known_states,
@@ -69,21 +74,23 @@ class ParticipantFilterSet(QueryFilterSet):
 
     osce_role = osce_role_filter()
     kind = ChoiceFilter(
-        label="Kind",
+        label=_("Kind"),
         choices=Participant.Kind.choices,
-        blank_label="Any kind",
+        blank_label=_("Any kind"),
         what="kind",
-        help_text="state, or reio for a regional economic integration organization (the EU).",
+        help_text=_("state, or reio for a regional economic integration organization (the EU)."),
     )
     search = TextFilter(
-        label="Name",
+        label=_("Name"),
         max_length=100,
-        help_text="Text in the name, the short name, the code or a former name (e.g. Swaziland).",
+        help_text=_(
+            "Text in the name, the short name, the code or a former name (e.g. Swaziland)."
+        ),
     )
     ordering = ChoiceFilter(
-        label="Sort by",
+        label=_("Sort by"),
         choices=[(o, o) for o in PARTICIPANT_ORDERINGS],
         default="name",
         what="sort order",
-        help_text="Order of the list: name or iso3; '-' reverses.",
+        help_text=_("Order of the list: name or iso3; '-' reverses."),
     )

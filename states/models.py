@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from states.domain import iso3_problem
@@ -10,34 +11,38 @@ class Participant(models.Model):
     """A State or regional economic integration organization the depositary lists."""
 
     class Kind(models.TextChoices):
-        STATE = "state", "State"
-        REIO = "reio", "Regional economic integration organization"
+        STATE = "state", _("State")
+        REIO = "reio", _("Regional economic integration organization")
 
     class OsceRole(models.TextChoices):
-        PARTICIPATING = "participating", "OSCE participating State"
-        PARTNER_MEDITERRANEAN = "partner_mediterranean", "Mediterranean Partner for Co-operation"
-        PARTNER_ASIAN = "partner_asian", "Asian Partner for Co-operation"
-        NONE = "none", "Outside the OSCE"
+        PARTICIPATING = "participating", _("OSCE participating State")
+        PARTNER_MEDITERRANEAN = "partner_mediterranean", _("Mediterranean Partner for Co-operation")
+        PARTNER_ASIAN = "partner_asian", _("Asian Partner for Co-operation")
+        NONE = "none", _("Outside the OSCE")
 
     iso3 = models.CharField(
-        "code",
+        _("code"),
         max_length=3,
         unique=True,
-        help_text="ISO 3166-1 alpha-3; EUU for the European Union, which has no ISO alpha-3 code.",
+        help_text=_(
+            "ISO 3166-1 alpha-3; EUU for the European Union, which has no ISO alpha-3 code."
+        ),
     )
     name = models.CharField(
-        max_length=200, unique=True, help_text="As the UN Treaty Collection spells it today."
+        max_length=200, unique=True, help_text=_("As the UN Treaty Collection spells it today.")
     )
     short_name = models.CharField(max_length=100)
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.STATE)
     osce_role = models.CharField(
-        "OSCE role", max_length=24, choices=OsceRole.choices, default=OsceRole.NONE
+        _("OSCE role"), max_length=24, choices=OsceRole.choices, default=OsceRole.NONE
     )
-    osce_joined_year = models.PositiveSmallIntegerField("joined the OSCE in", null=True, blank=True)
-    source = models.TextField(help_text="Where the name comes from.")
-    osce_role_source = models.TextField("OSCE role source", blank=True)
+    osce_joined_year = models.PositiveSmallIntegerField(
+        _("joined the OSCE in"), null=True, blank=True
+    )
+    source = models.TextField(help_text=_("Where the name comes from."))
+    osce_role_source = models.TextField(_("OSCE role source"), blank=True)
     version = models.PositiveIntegerField(
-        default=1, help_text="Counts saves, so that a stale edit is refused."
+        default=1, help_text=_("Counts saves, so that a stale edit is refused.")
     )
 
     history = HistoricalRecords()
@@ -88,14 +93,14 @@ class ParticipantAlias(models.Model):
     name = models.CharField(max_length=200)
     source = models.TextField()
     version = models.PositiveIntegerField(
-        default=1, help_text="Counts saves, so that a stale edit is refused."
+        default=1, help_text=_("Counts saves, so that a stale edit is refused.")
     )
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "participant aliases"
+        verbose_name_plural = _("participant aliases")
         constraints = [
             # One spelling names one participant, whatever its capitals: the loaders match
             # names without regard to case.
@@ -121,26 +126,26 @@ class OsceRolePeriod(models.Model):
     """
 
     class Role(models.TextChoices):
-        PARTICIPATING = "participating", "OSCE participating State"
-        PARTNER_MEDITERRANEAN = "partner_mediterranean", "Mediterranean Partner for Co-operation"
-        PARTNER_ASIAN = "partner_asian", "Asian Partner for Co-operation"
+        PARTICIPATING = "participating", _("OSCE participating State")
+        PARTNER_MEDITERRANEAN = "partner_mediterranean", _("Mediterranean Partner for Co-operation")
+        PARTNER_ASIAN = "partner_asian", _("Asian Partner for Co-operation")
 
     class Precision(models.TextChoices):
-        DAY = "day", "Day"
-        YEAR = "year", "Year only (stored as 1 January)"
+        DAY = "day", _("Day")
+        YEAR = "year", _("Year only (stored as 1 January)")
 
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="osce_role_periods"
     )
     role = models.CharField(max_length=24, choices=Role.choices)
-    valid_from = models.DateField(help_text="The first day the role was held.")
+    valid_from = models.DateField(help_text=_("The first day the role was held."))
     valid_from_precision = models.CharField(
         max_length=4, choices=Precision.choices, default=Precision.DAY
     )
     valid_to = models.DateField(
         null=True,
         blank=True,
-        help_text="The first day the role was no longer held; empty while it is held.",
+        help_text=_("The first day the role was no longer held; empty while it is held."),
     )
     valid_to_precision = models.CharField(
         max_length=4, choices=Precision.choices, default=Precision.DAY
@@ -149,7 +154,7 @@ class OsceRolePeriod(models.Model):
     # (states.domain.RolePeriod), kept so that "as at" filters are one indexed SQL condition.
     held_from = models.DateField(editable=False)
     held_until = models.DateField(null=True, blank=True, editable=False)
-    source = models.TextField(help_text="The OSCE decision or list that gives the dates.")
+    source = models.TextField(help_text=_("The OSCE decision or list that gives the dates."))
     note = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import date
 
+from django.utils.translation import gettext_lazy as _
+
 Date = date  # for annotations inside classes that have a field named "date"
 
 # Action kinds, the same values TreatyAction.Kind stores.
@@ -56,8 +58,8 @@ DENOUNCED = "denounced"
 LAW_VIEW = "law"
 RECORD_VIEW = "record"
 VIEWS = {
-    LAW_VIEW: "In law: successions count from the date of succession",
-    RECORD_VIEW: "As the record stood: each action counts from its own date",
+    LAW_VIEW: _("In law: successions count from the date of succession"),
+    RECORD_VIEW: _("As the record stood: each action counts from its own date"),
 }
 
 # Where each instrument says until when it is open for signature (R2).

@@ -2,6 +2,7 @@
 questions about facts a source claims that are not recorded."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from instruments.models.treaty import Instrument, TreatyAction
@@ -16,12 +17,14 @@ class DepositaryCheckpoint(models.Model):
     instrument = models.ForeignKey(
         Instrument, on_delete=models.PROTECT, related_name="depositary_checkpoints"
     )
-    as_at = models.DateField("status as at", help_text="The date the depositary's page gives.")
+    as_at = models.DateField(
+        _("status as at"), help_text=_("The date the depositary's page gives.")
+    )
     signatories = models.PositiveSmallIntegerField()
     parties = models.PositiveSmallIntegerField()
-    source = models.TextField(help_text="Where the figures were read.")
+    source = models.TextField(help_text=_("Where the figures were read."))
     version = models.PositiveIntegerField(
-        default=1, help_text="Counts saves, so that a stale edit is refused."
+        default=1, help_text=_("Counts saves, so that a stale edit is refused.")
     )
 
     history = HistoricalRecords()
@@ -43,9 +46,9 @@ class OpenQuestion(models.Model):
     confidence, or breaking a treaty rule until another source settles it."""
 
     class Confidence(models.TextChoices):
-        HIGH = "high", "High"
-        MEDIUM = "medium", "Medium"
-        LOW = "low", "Low"
+        HIGH = "high", _("High")
+        MEDIUM = "medium", _("Medium")
+        LOW = "low", _("Low")
 
     participant = models.ForeignKey(
         Participant,
@@ -53,28 +56,28 @@ class OpenQuestion(models.Model):
         null=True,
         blank=True,
         related_name="open_questions",
-        help_text="Empty when the tracker does not list the participant yet.",
+        help_text=_("Empty when the tracker does not list the participant yet."),
     )
-    iso3 = models.CharField("code", max_length=3)
+    iso3 = models.CharField(_("code"), max_length=3)
     participant_name = models.CharField(max_length=200)
     instrument = models.ForeignKey(
         Instrument, on_delete=models.PROTECT, related_name="open_questions"
     )
-    claim = models.TextField(help_text="What the source says, in plain words.")
+    claim = models.TextField(help_text=_("What the source says, in plain words."))
     claimed_kind = models.CharField(
         max_length=24,
         blank=True,
         choices=TreatyAction.Kind.choices,
-        help_text="Empty when the source does not say.",
+        help_text=_("Empty when the source does not say."),
     )
     claimed_date = models.DateField(null=True, blank=True)
     confidence = models.CharField(max_length=8, choices=Confidence.choices)
-    reason = models.TextField(help_text="Why this is not recorded as an action.")
+    reason = models.TextField(help_text=_("Why this is not recorded as an action."))
     source = models.TextField()
     source_as_of = models.CharField(max_length=20, blank=True)
     note = models.TextField(blank=True)
     version = models.PositiveIntegerField(
-        default=1, help_text="Counts saves, so that a stale edit is refused."
+        default=1, help_text=_("Counts saves, so that a stale edit is refused.")
     )
 
     history = HistoricalRecords()

@@ -2,6 +2,7 @@
 declarations."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from states.models import Participant
@@ -10,65 +11,71 @@ from states.models import Participant
 class Instrument(models.Model):
     """The Convention or one of its Protocols, with its entry-into-force rule as data."""
 
-    code = models.SlugField(max_length=8, unique=True, help_text="untoc, tip, som or fir.")
+    code = models.SlugField(max_length=8, unique=True, help_text=_("untoc, tip, som or fir."))
     title = models.CharField(max_length=300)
     short_title = models.CharField(max_length=100)
-    untc_reference = models.CharField("UNTC reference", max_length=20, unique=True)
+    untc_reference = models.CharField(_("UNTC reference"), max_length=20, unique=True)
     convention = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="protocols",
-        help_text="For a Protocol, the Convention it supplements (UNTOC art. 37).",
+        help_text=_("For a Protocol, the Convention it supplements (UNTOC art. 37)."),
     )
     display_order = models.PositiveSmallIntegerField(default=0)
     adopted_on = models.DateField()
     adopted_place = models.CharField(max_length=100)
-    ga_resolution = models.CharField("GA resolution", max_length=40)
+    ga_resolution = models.CharField(_("GA resolution"), max_length=40)
     opened_for_signature_on = models.DateField(
-        null=True, blank=True, help_text="Empty where the reference has not verified it."
+        null=True, blank=True, help_text=_("Empty where the reference has not verified it.")
     )
     open_for_signature_until = models.DateField(
         null=True,
         blank=True,
-        help_text="The last day a signature is accepted (UNTOC art. 36(1), TIP art. 16(1), "
-        "SOM art. 21(1), FIR art. 17(1): 12 December 2002).",
+        help_text=_(
+            "The last day a signature is accepted (UNTOC art. 36(1), TIP art. 16(1), "
+            "SOM art. 21(1), FIR art. 17(1): 12 December 2002)."
+        ),
     )
     signature_note = models.TextField(blank=True)
     entry_into_force_on = models.DateField(
-        "entry into force (recorded)",
+        _("entry into force (recorded)"),
         null=True,
         blank=True,
-        help_text="As the depositary records it; the tracker checks it against the deposits.",
+        help_text=_("As the depositary records it; the tracker checks it against the deposits."),
     )
-    eif_article = models.CharField("entry-into-force article", max_length=20)
+    eif_article = models.CharField(_("entry-into-force article"), max_length=20)
     eif_threshold = models.PositiveSmallIntegerField(
-        "instruments needed", default=40, help_text="The Nth instrument of consent."
+        _("instruments needed"), default=40, help_text=_("The Nth instrument of consent.")
     )
     eif_days_after_threshold = models.PositiveSmallIntegerField(
-        "days after the Nth instrument", default=90
+        _("days after the Nth instrument"), default=90
     )
     eif_days_after_later_deposit = models.PositiveSmallIntegerField(
-        "days after a later deposit", default=30
+        _("days after a later deposit"), default=30
     )
     eif_reio_counts = models.BooleanField(
-        "organizations' instruments count",
+        _("organizations' instruments count"),
         default=False,
-        help_text="Whether an instrument of a regional economic integration organization "
-        "counts towards the Nth instrument (it does not under UNTOC art. 38(1)).",
+        help_text=_(
+            "Whether an instrument of a regional economic integration organization "
+            "counts towards the Nth instrument (it does not under UNTOC art. 38(1))."
+        ),
     )
     status_complete_to = models.DateField(
-        "status complete to",
-        help_text="The date to which the actions recorded for this instrument are complete; "
-        "later actions are partial.",
+        _("status complete to"),
+        help_text=_(
+            "The date to which the actions recorded for this instrument are complete; "
+            "later actions are partial."
+        ),
     )
     status_currency_note = models.TextField(
-        "status currency note", help_text="Where the complete table comes from."
+        _("status currency note"), help_text=_("Where the complete table comes from.")
     )
     source = models.TextField()
     version = models.PositiveIntegerField(
-        default=1, help_text="Counts saves, so that a stale edit is refused."
+        default=1, help_text=_("Counts saves, so that a stale edit is refused.")
     )
 
     history = HistoricalRecords()
@@ -94,36 +101,38 @@ class TreatyAction(models.Model):
     """One act of a participant towards an instrument, as the depositary records it."""
 
     class Kind(models.TextChoices):
-        SIGNATURE = "signature", "Signature"
-        RATIFICATION = "ratification", "Ratification"
-        ACCEPTANCE = "acceptance", "Acceptance (A)"
-        APPROVAL = "approval", "Approval (AA)"
-        ACCESSION = "accession", "Accession (a)"
-        SUCCESSION = "succession", "Succession (d)"
-        FORMAL_CONFIRMATION = "formal_confirmation", "Formal confirmation (c)"
-        CONSENT = "consent", "Consent to be bound (kind not recorded)"
-        DENUNCIATION = "denunciation", "Denunciation"
+        SIGNATURE = "signature", _("Signature")
+        RATIFICATION = "ratification", _("Ratification")
+        ACCEPTANCE = "acceptance", _("Acceptance (A)")
+        APPROVAL = "approval", _("Approval (AA)")
+        ACCESSION = "accession", _("Accession (a)")
+        SUCCESSION = "succession", _("Succession (d)")
+        FORMAL_CONFIRMATION = "formal_confirmation", _("Formal confirmation (c)")
+        CONSENT = "consent", _("Consent to be bound (kind not recorded)")
+        DENUNCIATION = "denunciation", _("Denunciation")
 
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="actions")
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="actions")
     kind = models.CharField(max_length=24, choices=Kind.choices)
     date = models.DateField(
-        help_text="Signature date, date of deposit of the instrument, or date the depositary "
-        "received the notification."
+        help_text=_(
+            "Signature date, date of deposit of the instrument, or date the depositary "
+            "received the notification."
+        )
     )
     effective_date = models.DateField(
-        "bound from",
+        _("bound from"),
         null=True,
         blank=True,
-        help_text="Succession only: the date from which the successor declares itself bound.",
+        help_text=_("Succession only: the date from which the successor declares itself bound."),
     )
     depositary_notification = models.CharField(
-        "depositary notification", max_length=60, blank=True, help_text="C.N. reference."
+        _("depositary notification"), max_length=60, blank=True, help_text=_("C.N. reference.")
     )
     source = models.TextField()
     note = models.TextField(blank=True)
     version = models.PositiveIntegerField(
-        default=1, help_text="Counts saves, so that a stale edit is refused."
+        default=1, help_text=_("Counts saves, so that a stale edit is refused.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -162,17 +171,17 @@ class Declaration(models.Model):
     """A declaration, reservation, notification, objection or withdrawal, in our own words."""
 
     class Kind(models.TextChoices):
-        DECLARATION = "declaration", "Declaration"
-        RESERVATION = "reservation", "Reservation"
-        NOTIFICATION = "notification", "Notification"
-        OBJECTION = "objection", "Objection"
-        WITHDRAWAL = "withdrawal", "Withdrawal"
+        DECLARATION = "declaration", _("Declaration")
+        RESERVATION = "reservation", _("Reservation")
+        NOTIFICATION = "notification", _("Notification")
+        OBJECTION = "objection", _("Objection")
+        WITHDRAWAL = "withdrawal", _("Withdrawal")
 
     class MadeAt(models.TextChoices):
-        SIGNATURE = "signature", "At signature"
-        DEPOSIT = "deposit", "At deposit"
-        LATER = "later", "Later"
-        UNKNOWN = "unknown", "Not recorded"
+        SIGNATURE = "signature", _("At signature")
+        DEPOSIT = "deposit", _("At deposit")
+        LATER = "later", _("Later")
+        UNKNOWN = "unknown", _("Not recorded")
 
     participant = models.ForeignKey(
         Participant, on_delete=models.PROTECT, related_name="declarations"
@@ -183,11 +192,11 @@ class Declaration(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     article = models.CharField(
         max_length=60,
-        help_text="e.g. 18(13), 35(3); general, territorial, or unspecified when not known.",
+        help_text=_("e.g. 18(13), 35(3); general, territorial, or unspecified when not known."),
     )
-    date = models.DateField(null=True, blank=True, help_text="Empty when the source gives none.")
+    date = models.DateField(null=True, blank=True, help_text=_("Empty when the source gives none."))
     made_at = models.CharField(max_length=12, choices=MadeAt.choices, default=MadeAt.UNKNOWN)
-    summary = models.TextField(help_text="A short factual summary, not the depositary's text.")
+    summary = models.TextField(help_text=_("A short factual summary, not the depositary's text."))
     source = models.TextField()
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)

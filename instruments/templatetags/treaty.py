@@ -3,8 +3,11 @@
 from datetime import date
 
 from django import template
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from instruments import domain
 from instruments.citations import citation
@@ -14,36 +17,39 @@ from instruments.models import TreatyAction
 register = template.Library()
 
 KIND_LABELS = dict(TreatyAction.Kind.choices)
-KIND_LABELS[domain.CONSENT_KIND_NOT_RECORDED] = "Consent (kind not recorded)"
+KIND_LABELS[domain.CONSENT_KIND_NOT_RECORDED] = gettext_lazy("Consent (kind not recorded)")
 
 STATUS_WORDS = {
-    domain.NONE: "No action on record",
-    domain.SIGNATORY: "Signatory",
-    domain.PARTY: "Party",
-    domain.DENOUNCED: "Denounced",
+    domain.NONE: gettext_lazy("No action on record"),
+    # Translators: a treaty status: the participant has signed the treaty.
+    domain.SIGNATORY: pgettext_lazy("treaty status", "Signatory"),
+    # Translators: a treaty status: a State party to the treaty (UN terminology).
+    domain.PARTY: pgettext_lazy("treaty status", "Party"),
+    domain.DENOUNCED: pgettext_lazy("treaty status", "Denounced"),
 }
 
 
 def _day(value: date | None) -> str:
-    return f"{value.day} {value:%b %Y}" if value else ""
+    return date_format(value, "SHORT_DATE_FORMAT") if value else ""
 
 
 @register.filter
 def day(value: date | None) -> str:
-    """12 Dec 2000, as the depositary writes dates."""
+    """12 Dec 2000 as the depositary writes dates in English; the language's short date in
+    the others (14.07.2006)."""
     return _day(value)
 
 
 @register.filter
 def long_day(value: date | None) -> str:
-    """30 June 2007, for headings and citations."""
-    return f"{value.day} {value:%B %Y}" if value else ""
+    """30 June 2007, for headings and citations ("30 juin 2007" in French)."""
+    return date_format(value, "DATE_FORMAT") if value else ""
 
 
 @register.filter
 def kind_label(kind: str | None) -> str:
     """Ratification, Accession (a), ... or "Consent (kind not recorded)"."""
-    return KIND_LABELS.get(kind or domain.CONSENT_KIND_NOT_RECORDED, kind or "")
+    return str(KIND_LABELS.get(kind or domain.CONSENT_KIND_NOT_RECORDED, kind or ""))
 
 
 @register.filter
@@ -51,11 +57,10 @@ def status_word(status: domain.ParticipantStatus) -> str:
     # Consented but not yet bound is a contracting State, not yet a party (VCLT art. 2(1)(f),
     # (g)); the status code stays "party" (consent in effect) for the API's filters.
     if status.status == domain.PARTY and not status.in_force:
-        return "Contracting State, not yet in force"
-    word = STATUS_WORDS[status.status]
+        return _("Contracting State, not yet in force")
     if status.status == domain.PARTY:
-        word += ", in force"
-    return word
+        return _("Party, in force")
+    return str(STATUS_WORDS[status.status])
 
 
 @register.filter
@@ -67,10 +72,10 @@ def status_class(status: domain.ParticipantStatus) -> str:
 
 def entry_into_force_words(status: domain.ParticipantStatus) -> str:
     if status.entry_into_force is None:
-        return "entry into force: date not recorded"
+        return _("entry into force: date not recorded")
     if status.in_force:
-        return f"in force since {_day(status.entry_into_force)}"
-    return f"in force from {_day(status.entry_into_force)}"
+        return _("in force since %(date)s") % {"date": _day(status.entry_into_force)}
+    return _("in force from %(date)s") % {"date": _day(status.entry_into_force)}
 
 
 def status_details(status: domain.ParticipantStatus) -> list[str]:
@@ -79,16 +84,22 @@ def status_details(status: domain.ParticipantStatus) -> list[str]:
     if status.status == domain.NONE:
         return lines
     if status.signature_date:
-        lines.append(f"signed {_day(status.signature_date)}")
+        lines.append(_("signed %(date)s") % {"date": _day(status.signature_date)})
     if status.consent_date:
         kind = kind_label(status.consent_kind)
-        lines.append(f"{kind[0].lower()}{kind[1:]} {_day(status.consent_date)}")
+        # Translators: a kind of consent to be bound (e.g. "ratification") and its date.
+        words = _("%(kind)s %(date)s") % {
+            "kind": f"{kind[0].lower()}{kind[1:]}",
+            "date": _day(status.consent_date),
+        }
+        lines.append(words)
         if status.status == domain.PARTY:
             lines.append(entry_into_force_words(status))
     if status.denunciation_date:
-        lines.append(f"denounced {_day(status.denunciation_date)}")
+        lines.append(_("denounced %(date)s") % {"date": _day(status.denunciation_date)})
     if status.denunciation_effective:
-        lines.append(f"denunciation effective {_day(status.denunciation_effective)}")
+        when = {"date": _day(status.denunciation_effective)}
+        lines.append(_("denunciation effective %(date)s") % when)
     return lines
 
 
@@ -97,33 +108,42 @@ def verdict(status: domain.ParticipantStatus) -> str:
     """The status in one line, with the date a reader asks for first:
     "signatory since 3 Sep 2002, not a party"; "party, in force since 14 Jul 2006"."""
     if status.status == domain.SIGNATORY:
-        return f"signatory since {_day(status.signature_date)}, not a party"
+        return _("signatory since %(date)s, not a party") % {"date": _day(status.signature_date)}
     if status.status == domain.PARTY and status.in_force:
         if status.entry_into_force is None:
-            return f"party since {_day(status.consent_date)} (entry into force not recorded)"
-        return f"party, in force since {_day(status.entry_into_force)}"
+            return _("party since %(date)s (entry into force not recorded)") % {
+                "date": _day(status.consent_date)
+            }
+        return _("party, in force since %(date)s") % {"date": _day(status.entry_into_force)}
     if status.status == domain.PARTY:
-        when = (
-            f" (in force from {_day(status.entry_into_force)})" if status.entry_into_force else ""
-        )
-        return f"contracting State since {_day(status.consent_date)}, not yet in force{when}"
+        dates = {"date": _day(status.consent_date), "in_force": _day(status.entry_into_force)}
+        if status.entry_into_force:
+            return (
+                _("contracting State since %(date)s, not yet in force (in force from %(in_force)s)")
+                % dates
+            )
+        return _("contracting State since %(date)s, not yet in force") % dates
     if status.status == domain.DENOUNCED:
         effective = status.denunciation_effective or status.denunciation_date
-        return f"denounced, no longer a party since {_day(effective)}"
-    return "no action on record, not a party"
+        return _("denounced, no longer a party since %(date)s") % {"date": _day(effective)}
+    return _("no action on record, not a party")
 
 
 def compact_words(status: domain.ParticipantStatus) -> tuple[str, str]:
     """A cell on one line: the status and the one date a reader asks for first."""
     if status.status == domain.PARTY and status.in_force:
-        return "Party", _day(status.entry_into_force or status.consent_date)
+        return pgettext("treaty status", "Party"), _day(
+            status.entry_into_force or status.consent_date
+        )
     if status.status == domain.PARTY:
-        return "Contracting State", _day(status.consent_date)
+        return _("Contracting State"), _day(status.consent_date)
     if status.status == domain.SIGNATORY:
-        return "Signatory", _day(status.signature_date)
+        return pgettext("treaty status", "Signatory"), _day(status.signature_date)
     if status.status == domain.DENOUNCED:
-        return "Denounced", _day(status.denunciation_effective or status.denunciation_date)
-    return "No action on record", ""
+        return pgettext("treaty status", "Denounced"), _day(
+            status.denunciation_effective or status.denunciation_date
+        )
+    return _("No action on record"), ""
 
 
 @register.simple_tag
@@ -153,7 +173,7 @@ def consent_with_mark(status: domain.ParticipantStatus) -> str:
         return ""
     text = _day(status.consent_date)
     if not status.consent_kind_recorded:
-        return f"{text} (kind not recorded)"
+        return _("%(date)s (kind not recorded)") % {"date": text}
     return f"{text} {status.consent_mark}".strip()
 
 
@@ -178,7 +198,8 @@ def join_words(words: list[str]) -> str:
     words = list(words)
     if len(words) <= 1:
         return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
+    # Translators: the end of a list: "a, b and c".
+    return _("%(first)s and %(last)s") % {"first": ", ".join(words[:-1]), "last": words[-1]}
 
 
 @register.filter
@@ -188,4 +209,4 @@ def get_item(mapping: dict, key: str):
 
 @register.filter
 def ordering_words(ordering: str) -> str:
-    return dict(ORDERING_CHOICES).get(ordering, ordering).lower()
+    return str(dict(ORDERING_CHOICES).get(ordering, ordering)).lower()

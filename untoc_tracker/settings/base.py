@@ -151,6 +151,11 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# The message catalogues (makemessages writes them here; they are compiled, not kept compiled).
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates as the depositary writes them (untoc_tracker/formats/en/formats.py); every
+# other language keeps Django's own formats.
+FORMAT_MODULE_PATH = ["untoc_tracker.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
