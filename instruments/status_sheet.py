@@ -79,12 +79,12 @@ def status_sheet(
     """The rows on screen as a sheet: the title, "As at" (a date), one line per filter, the
     data's currency, the citation and the permalink; then one row per participant."""
     headings = ["Participant", "Code"] + [
-        f"{instrument.short_title} — {column}"
+        f"{instrument.local_short_title} — {column}"
         for instrument in matrix.instruments
         for column in INSTRUMENT_COLUMNS
     ]
     rows = [
-        [participant.name, participant.iso3]
+        [participant.local_name, participant.iso3]
         + [
             cell
             for instrument in matrix.instruments
@@ -113,7 +113,7 @@ def currency_words(instruments: Sequence[Instrument]) -> str:
     later actions partial." """
     groups: dict[date, list[str]] = {}
     for instrument in instruments:
-        groups.setdefault(instrument.status_complete_to, []).append(instrument.short_title)
+        groups.setdefault(instrument.status_complete_to, []).append(instrument.local_short_title)
     parts = [
         f"{join_words(titles)}: complete to {long_day(when)}"
         for when, titles in sorted(groups.items())
