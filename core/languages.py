@@ -144,7 +144,7 @@ class SiteLocaleMiddleware(LocaleMiddleware):
             # The redirect depends on the cookie: no shared cache may keep it.
             patch_vary_headers(redirect, ["Cookie"])
             patch_cache_control(redirect, private=True)
-            return redirect, redirect
+            return ENGLISH, redirect
         return ENGLISH, None
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:  # type: ignore[override]
@@ -180,7 +180,7 @@ def language_choose(request: HttpRequest, code: str) -> HttpResponse:
         path=settings.LANGUAGE_COOKIE_PATH,
         secure=settings.LANGUAGE_COOKIE_SECURE,
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]  # "Lax"
     )
     patch_cache_control(response, private=True, no_store=True)
     return response

@@ -381,3 +381,10 @@ def records_checked(real_data):
     from tests.reports.conftest import records_checked_for_all
 
     records_checked_for_all()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _message_catalogues_compiled():
+    """The compiled catalogues are not in git: compile them as `make test` does, so that a
+    single test file run straight from pytest reads the same translations."""
+    call_command("compile_catalogues", stdout=io.StringIO())
