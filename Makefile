@@ -44,11 +44,13 @@ run: bootstrap
 
 # Everything, spread over TEST_WORKERS processes (each has its own test database).
 test: install
+	$(PY) manage.py compile_catalogues
 	$(PY) -m pytest -n $(TEST_WORKERS)
 
 # The inner loop: everything but the tests marked slow (schemathesis, the benchmark, the
 # browser, real servers and workers, deployment checks).
 test-fast: install
+	$(PY) manage.py compile_catalogues
 	$(PY) -m pytest -n $(TEST_WORKERS) -m "not slow"
 
 lint: install

@@ -8,6 +8,11 @@ stored bytes after one query (the revision's), whatever the page costs to build;
 the revision, so the first request after it builds the answer anew and every older entry is
 unreachable at once.
 
+The key holds the active language, which core.languages.SiteLocaleMiddleware (just before
+this one) has chosen: a page's from its URL prefix (the path differs too), an API answer's
+from `lang` or Accept-Language, so one language's answer is never served to another; the
+redirect of a visitor who chose another language is decided there, before the cache.
+
 The middleware sits after ConditionalGetMiddleware (which answers If-None-Match from the
 stored ETag) and before CSPMiddleware, whitenoise and GZipMiddleware (whose gzipped bytes
 and weak ETag are what is stored, so a page is compressed once per revision, not once per

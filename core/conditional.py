@@ -73,8 +73,9 @@ def _validator(request: HttpRequest, anonymous: bool) -> str:
         request.path,
         normalised_query(request),
         negotiated_format(request),
-        # The active language: one while no LocaleMiddleware reads Accept-Language, but
-        # kept in the key so that a translated site cannot serve one language to another.
+        # The active language, chosen before the response cache (core/languages.py): a
+        # page's from its URL prefix, an API answer's from `lang` or Accept-Language. One
+        # language's answer is never served to another.
         translation.get_language() or "",
         "public" if anonymous else "staff",
         timezone.localdate().isoformat(),

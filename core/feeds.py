@@ -20,6 +20,8 @@ from django.utils.feedgenerator import Atom1Feed, Stylesheet
 from django.utils.xmlutils import SimplerXMLGenerator
 from lxml import etree
 
+from core.languages import public_code
+
 FEED_STYLESHEET = "feeds/atom.xsl"
 ATOM = "application/atom+xml"
 HTML_FOR_BROWSERS = "text/html; charset=utf-8"
@@ -28,6 +30,13 @@ HTML_FOR_BROWSERS = "text/html; charset=utf-8"
 class StyledAtom1Feed(Atom1Feed):
     """Atom1Feed with its stylesheets written out: Django 5.2 writes the xml-stylesheet
     instructions of RSS feeds only. The rest is Atom1Feed.write as it is."""
+
+    def root_attributes(self) -> dict[str, str]:
+        # The feed's language as the site names it ("en", not Django's "en-gb"): the page
+        # made from the feed takes its `lang` from it.
+        attributes = super().root_attributes()
+        attributes["xml:lang"] = public_code(self.feed["language"])
+        return attributes
 
     def write(self, outfile: Any, encoding: str) -> None:
         handler = SimplerXMLGenerator(outfile, encoding, short_empty_elements=True)

@@ -69,8 +69,8 @@ class ActionFeed(BrowsableFeed):
 
     def item_title(self, action: TreatyAction) -> str:
         return (
-            f"{action.participant.name}: {kind_label(action.kind)} of the "
-            f"{action.instrument.short_title}, {day(action.date)}"
+            f"{action.participant.local_name}: {kind_label(action.kind)} of the "
+            f"{action.instrument.local_short_title}, {day(action.date)}"
         )
 
     def item_description(self, action: TreatyAction) -> str:

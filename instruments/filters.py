@@ -100,7 +100,7 @@ class InstrumentsContext(QueryFilterSet):
         if "instrument" in form.fields and "instruments" in self.context:
             field = form.fields["instrument"]
             field.known = None
-            field.set_choices([(i.code, i.short_title) for i in self.instruments])
+            field.set_choices([(i.code, i.local_short_title) for i in self.instruments])
         if "ordering" in form.fields and dict(form.fields["ordering"].choices).get("status"):
             self.prepare_ordering(form)
         if "as_of" in form.fields:

@@ -12,6 +12,7 @@ from django.db.models import F, Q, QuerySet
 
 from instruments.citations import citation
 from instruments.models import Declaration, TreatyAction
+from states.names import participant_name
 from states.selectors import in_osce_role
 
 
@@ -37,6 +38,8 @@ class RecordColumns:
         """`source` is the recorded text only for staff (`recorded_source`): it may hold
         working notes; everyone else reads the citation there too."""
         row = dict(zip((column for column, _ in self.values), values, strict=True))
+        if "state_name" in row:  # the name in the active language (states/names.py)
+            row["state_name"] = participant_name(row["state"], row["state_name"])
         row["citation"] = citation(row["source"])
         if not recorded_source:
             row["source"] = row["citation"]

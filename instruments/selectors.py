@@ -261,7 +261,7 @@ def status_entries(
             entries.append(
                 {
                     "state": participant.iso3,
-                    "state_name": participant.name,
+                    "state_name": participant.local_name,
                     # The role held on the matrix's date (participant_list annotates it).
                     "osce_role": getattr(participant, "role_on", participant.osce_role),
                     "instrument": instrument.code,

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext, gettext_noop
+
 from core.rest.exports import Sheet, sheet_name
 from instruments import domain, selectors, status_view
 from instruments.models import Instrument
@@ -22,8 +24,15 @@ from states.models import Participant
 from states.selectors import participant_list
 
 # Each instrument's columns, after its name: "Convention — Signature", ...
-INSTRUMENT_COLUMNS = ("Signature", "Consent", "Kind", "In force", "Status")
-NOT_RECORDED = "not recorded"
+# (Marked for the catalogues here, translated when a sheet is written, in its language.)
+INSTRUMENT_COLUMNS = (
+    gettext_noop("Signature"),
+    gettext_noop("Consent"),
+    gettext_noop("Kind"),
+    gettext_noop("In force"),
+    gettext_noop("Status"),
+)
+NOT_RECORDED = gettext_noop("not recorded")
 
 
 def status_view_rows(
@@ -53,7 +62,7 @@ def instrument_cells(status: domain.ParticipantStatus) -> list[Any]:
     bound = status.status in (domain.PARTY, domain.DENOUNCED)
     in_force: date | str | None = None
     if bound and status.consent_date is not None:
-        in_force = status.entry_into_force or NOT_RECORDED
+        in_force = status.entry_into_force or gettext(NOT_RECORDED)
     words = status_word(status)
     if status.denunciation_effective:
         words += f", effective {long_day(status.denunciation_effective)}"
@@ -78,13 +87,13 @@ def status_sheet(
 ) -> Sheet:
     """The rows on screen as a sheet: the title, "As at" (a date), one line per filter, the
     data's currency, the citation and the permalink; then one row per participant."""
-    headings = ["Participant", "Code"] + [
-        f"{instrument.short_title} — {column}"
+    headings = [gettext("Participant"), gettext("Code")] + [
+        f"{instrument.local_short_title} — {gettext(column)}"
         for instrument in matrix.instruments
         for column in INSTRUMENT_COLUMNS
     ]
     rows = [
-        [participant.name, participant.iso3]
+        [participant.local_name, participant.iso3]
         + [
             cell
             for instrument in matrix.instruments
@@ -94,11 +103,11 @@ def status_sheet(
     ]
     preamble: list[list[Any]] = [
         [title],
-        ["As at", matrix.as_of],
+        [gettext("As at"), matrix.as_of],
         *([label, words] for label, words in filters),
-        ["Data currency", currency_words(matrix.instruments)],
-        ["Cite as", cite_as],
-        ["Permalink", permalink],
+        [gettext("Data currency"), currency_words(matrix.instruments)],
+        [gettext("Cite as"), cite_as],
+        [gettext("Permalink"), permalink],
     ]
     return Sheet(
         name=sheet_name(name, matrix.as_of.isoformat()),
@@ -113,7 +122,7 @@ def currency_words(instruments: Sequence[Instrument]) -> str:
     later actions partial." """
     groups: dict[date, list[str]] = {}
     for instrument in instruments:
-        groups.setdefault(instrument.status_complete_to, []).append(instrument.short_title)
+        groups.setdefault(instrument.status_complete_to, []).append(instrument.local_short_title)
     parts = [
         f"{join_words(titles)}: complete to {long_day(when)}"
         for when, titles in sorted(groups.items())

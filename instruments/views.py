@@ -86,7 +86,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     chart = charts.line_chart(
         [str(d.year) for d in history.dates],
-        [(i.code, i.short_title, history.counts[i.code]) for i in history.instruments],
+        [(i.code, i.local_short_title, history.counts[i.code]) for i in history.instruments],
     )
     worldwide = matrix.counts()
     in_osce = matrix.counts([p.pk for p in osce])
@@ -215,7 +215,7 @@ def status_table_download(request: HttpRequest, fmt: str) -> HttpResponse:
     cited = citation(request, filters, scope, path=reverse("status"))
     shown = [
         (gettext("Participants"), scope),
-        (gettext("Instruments"), join_words([i.short_title for i in matrix.instruments])),
+        (gettext("Instruments"), join_words([i.local_short_title for i in matrix.instruments])),
         (gettext("Status"), _status_words(values) or gettext("any")),
     ]
     title = f"{CITED_TABLE}: {scope}"
@@ -238,7 +238,7 @@ def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
     data = filters.values()
     matrix, ordered = status_view_rows(data, filters.instruments, [code])
     rows = [(p, matrix.status(p.pk, code)) for p in ordered]
-    scope = f"{instrument.short_title}: {OSCE_ROLE_LABELS[data['osce_role']]!s}"
+    scope = f"{instrument.local_short_title}: {OSCE_ROLE_LABELS[data['osce_role']]!s}"
     sheets, machine = table_downloads(
         filters, reverse("instrument-detail", args=[code]), instrument=code
     )
@@ -304,14 +304,14 @@ def instrument_table_download(request: HttpRequest, code: str, fmt: str) -> Http
     cited = citation(
         request,
         filters,
-        f"{instrument.short_title}: {scope}",
+        f"{instrument.local_short_title}: {scope}",
         path=reverse("instrument-detail", args=[code]),
     )
     signed = gettext("%(scope)s, those that had signed or consented by the date")
     shown = [(gettext("Participants"), signed % {"scope": scope})]
-    title = f"{instrument.title}: {scope}"
+    title = f"{instrument.local_title}: {scope}"
     return _table_download(
-        matrix, acted, values, shown, cited, title, instrument.short_title, fmt, code
+        matrix, acted, values, shown, cited, title, instrument.local_short_title, fmt, code
     )
 
 

@@ -47,7 +47,7 @@ class MapFilterSet(InstrumentsContext):
         field = form.fields.pop("instrument")
         super().prepare(form)
         form.fields["instrument"] = field
-        field.widget.choices = [(i.code, i.short_title) for i in self.instruments]
+        field.widget.choices = [(i.code, i.local_short_title) for i in self.instruments]
 
     def asked_about(self, cleaned: dict[str, Any]) -> list[Instrument]:
         code = cleaned.get("instrument") or "untoc"
@@ -99,7 +99,7 @@ def world_map(request: HttpRequest) -> HttpResponse:
         item = {
             "participant": participant,
             "css": f"{css} {_outline(participant)}".strip(),
-            "label": f"{participant.name}: {verdict(status)}",
+            "label": f"{participant.local_name}: {verdict(status)}",
             "shape": shape,
         }
         (dots if "dot" in shape else areas).append(item)

@@ -164,7 +164,7 @@ def standing_row(
     return {
         "as_of": as_of,
         "state": participant.iso3,
-        "state_name": participant.name,
+        "state_name": participant.local_name,
         "osce_role": participant.osce_role,
         "participant_is": standing.participant_is,
         "instrument": obligation.instrument.code,

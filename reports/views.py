@@ -82,7 +82,7 @@ def participant_detail(request: HttpRequest, iso3: str) -> HttpResponse:
             "profile": profile,
             "roles": participant_roles(participant, as_of),
             "instruments": [row[0] for row in profile.rows],
-            "citation": citation(request, filters, participant.name),
+            "citation": citation(request, filters, participant.local_name),
             "status_url": f"{reverse('status')}?as_of={as_of.isoformat()}",
             "report_url": f"{reverse('osce-status-report')}?as_of={as_of.isoformat()}",
             "downloads": downloads(filters, state=participant.iso3, osce_role="any"),

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from states.domain import iso3_problem
+from states.names import participant_name
 
 
 class Participant(models.Model):
@@ -73,6 +74,11 @@ class Participant(models.Model):
         problem = iso3_problem(self.iso3, self.kind)
         if problem:
             raise ValidationError({"iso3": f"{self.iso3!r} {problem}"})
+
+    @property
+    def local_name(self) -> str:
+        """The name in the active language (states/names.py); in English, `name`."""
+        return participant_name(self.iso3, self.name)
 
     @property
     def is_osce_participating_state(self) -> bool:

@@ -1,5 +1,6 @@
 """Finding a participant by what a reader types: its name, short name, code or a former name
-as recorded, its name in the OSCE's six languages (from pycountry's ISO 3166 translations),
+as recorded, its name in the OSCE's six languages (the names the site shows, states/names.py,
+and pycountry's ISO 3166 translations),
 or a common short form ("UK"), with accents and case folded on both sides.
 
 About 190 participants exist, so the names are matched in memory (two queries), which lets
@@ -15,6 +16,7 @@ from functools import lru_cache
 import pycountry
 
 from states.models import Participant
+from states.names import names_in_every_language
 from states.selectors import alias_names
 
 # The OSCE's official languages besides English, whose names of States delegations type.
@@ -86,6 +88,13 @@ def iso_names() -> dict[str, frozenset[str]]:
     return {code: frozenset(spellings) for code, spellings in names.items()}
 
 
+@lru_cache(maxsize=1024)
+def language_names(iso3: str, english: str) -> frozenset[str]:
+    """The names the site shows for a participant in its six languages (CLDR and the
+    official names of states/names.py), folded."""
+    return frozenset(fold(name) for name in names_in_every_language(iso3, english))
+
+
 @dataclass
 class Found:
     """What a search found: `exact`, the one participant the text names outright (its
@@ -109,6 +118,7 @@ def participant_find(text: str) -> Found:
         names = {fold(participant.name), fold(participant.short_name or "")}
         names |= {fold(name) for name in recorded[participant.pk]}
         names |= iso_names().get(participant.iso3, frozenset())
+        names |= language_names(participant.iso3, participant.name)
         names.discard("")
         if wanted in names or wanted == fold(participant.iso3):
             exact.append(participant)

@@ -397,3 +397,23 @@ def records_checked(real_data):
     from tests.reports.conftest import records_checked_for_all
 
     records_checked_for_all()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _message_catalogues_compiled():
+    """The compiled catalogues are not in git: compile them as `make test` does, so that a
+    single test file run straight from pytest reads the same translations."""
+    call_command("compile_catalogues", stdout=io.StringIO())
+
+
+@pytest.fixture(autouse=True)
+def _english_to_begin_with():
+    """Each test starts in English: a request activates its language for the thread (as
+    every request does, core/languages.py), and a test after a request under /ru/ would
+    otherwise still speak Russian outside any request."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

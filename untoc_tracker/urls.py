@@ -1,6 +1,8 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from core.languages import language_choose
 from core.rest.auth import TokenDetailView, TokenListView, TokenLoginView
 from core.rest.docs import DocsView, SchemaView
 from untoc_tracker.api import router
@@ -25,13 +27,20 @@ urlpatterns = [
         name="api-docs",
     ),
     path("healthz", healthz, name="healthz"),
-    # The public pages.
+    # The language switch: remembers the choice, then shows the page in that language.
+    path("language/<slug:code>/", language_choose, name="language-choose"),
+]
+# The public pages, in each language: English without a prefix (the URLs as they always
+# were), the others under theirs (/fr/status/). The back office and the API stay unprefixed
+# (core/languages.py says which language they speak).
+urlpatterns += i18n_patterns(
     path("", include("instruments.urls")),
     path("", include("reports.urls")),
     path("", include("alerts.urls")),
     # Focal points: a State's own submissions, behind a second factor.
     path("", include("focal.urls")),
-]
+    prefix_default_language=False,
+)
 
 # Under /api/ a bad request, a refusal, a missing URL or a server failure answers in the
 # API's error shape.

@@ -12,6 +12,7 @@ from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
+from core.languages import codes
 from core.rest.errors import ErrorSerializer
 from core.rest.permissions import StaffOnly
 
@@ -37,6 +38,11 @@ ERROR_DESCRIPTIONS = {
     "429": "Too many requests from an anonymous client; see Retry-After.",
 }
 
+LANG_DESCRIPTION = (
+    "The language of participants' names and instruments' titles (field names and codes stay "
+    "English); without it, the client's Accept-Language chooses, then English. The answer "
+    "names its language in Content-Language."
+)
 ETAG_HEADER_DESCRIPTION = (
     "The validator to send back in If-None-Match (or, for a record, If-Match)."
 )
@@ -81,6 +87,15 @@ class AutoSchema(SpectacularAutoSchema):
                     location=OpenApiParameter.HEADER,
                     required=True,
                     description="The ETag of the record as you loaded it.",
+                )
+            )
+        if self.method == "GET":
+            parameters.append(
+                OpenApiParameter(
+                    "lang",
+                    OpenApiTypes.STR,
+                    enum=codes(),
+                    description=LANG_DESCRIPTION,
                 )
             )
         success = {"GET": [200], "POST": [201], "PUT": [200], "PATCH": [200]}.get(self.method)

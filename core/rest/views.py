@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from core.languages import codes
 from core.rest.conditional import (
     VARY,
     expected_version,
@@ -19,9 +20,21 @@ from core.rest.conditional import (
     version_conditional,
     version_etag,
 )
+from core.rest.errors import ParameterError, Problem
 from core.rest.exports import CSVRenderer, Table, XLSXRenderer, export_format, export_response
 from core.rest.pagination import paginate
 from core.rest.schema import FilterSetSchema
+
+
+def language_refusal(asked: str | None) -> Problem | None:
+    """The problem with a `lang` parameter, or None (absent or a language the site speaks)."""
+    if asked is None or asked in codes():
+        return None
+    return Problem(
+        "lang",
+        "choice",
+        f"{asked!r} is not a language of the tracker: use one of {', '.join(codes())}.",
+    )
 
 
 class ApiViewSet(viewsets.GenericViewSet):
@@ -42,6 +55,14 @@ class ApiViewSet(viewsets.GenericViewSet):
     versioned = False
     service_field_names: Mapping[str, str] = {}
     export_actions: tuple[str, ...] = ()
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        # The language was chosen before the view (core.languages.api_language); a `lang`
+        # the site does not speak is refused here, in the API's error shape.
+        refused = language_refusal(request.query_params.get("lang"))
+        if refused is not None:
+            raise ParameterError([refused])
+        super().initial(request, *args, **kwargs)
 
     def get_renderers(self) -> list[BaseRenderer]:
         renderers = super().get_renderers()

@@ -110,7 +110,7 @@ def completeness(instruments: list[Instrument], as_of: date) -> list[dict[str, A
     return [
         {
             "code": i.code,
-            "short_title": i.short_title,
+            "short_title": i.local_short_title,
             "status_complete_to": i.status_complete_to,
             "complete": domain.is_complete(as_of, i.status_complete_to),
             "note": domain.completeness_note(i.status_complete_to),
@@ -179,8 +179,8 @@ InstrumentPageSerializer = page_serializer("InstrumentPage", InstrumentSerialize
 def instrument_row(instrument: Instrument, counts: dict[str, int], as_of: date) -> dict[str, Any]:
     return {
         "code": instrument.code,
-        "title": instrument.title,
-        "short_title": instrument.short_title,
+        "title": instrument.local_title,
+        "short_title": instrument.local_short_title,
         "untc_reference": instrument.untc_reference,
         "convention": instrument.convention.code if instrument.convention else None,
         "adopted_on": instrument.adopted_on,

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from instruments.titles import instrument_title
 from states.models import Participant
 
 
@@ -91,6 +92,15 @@ class Instrument(models.Model):
 
     def __str__(self) -> str:
         return self.short_title
+
+    @property
+    def local_title(self) -> str:
+        """The title in the active language (instruments/titles.py); in English, `title`."""
+        return instrument_title(self.code, self.title)
+
+    @property
+    def local_short_title(self) -> str:
+        return instrument_title(self.code, self.short_title, short=True)
 
     @property
     def is_protocol(self) -> bool:

@@ -188,7 +188,7 @@ def currency_line(instruments) -> dict:
     """ "complete to DATE; later actions partial", one date per group of instruments."""
     groups: dict[date, list[str]] = {}
     for instrument in instruments:
-        groups.setdefault(instrument.status_complete_to, []).append(instrument.short_title)
+        groups.setdefault(instrument.status_complete_to, []).append(instrument.local_short_title)
     return {"groups": sorted(groups.items())}
 
 

@@ -109,7 +109,7 @@ def submission_row(submission: Submission) -> dict[str, Any]:
     return {
         "id": submission.pk,
         "state": submission.participant.iso3,
-        "state_name": submission.participant.name,
+        "state_name": submission.participant.local_name,
         "obligation": submission.obligation.code,
         "obligation_reference": submission.obligation.reference,
         "instrument": submission.obligation.instrument.code,

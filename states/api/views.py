@@ -21,6 +21,7 @@ from core.rest.views import ApiViewSet
 from states.api.serializers import PARTICIPANT_COLUMNS, ParticipantSerializer
 from states.filters import PARTICIPANT_ORDERINGS, ParticipantFilterSet
 from states.models import Participant
+from states.names import participant_name
 from states.selectors import alias_names, participant_list, participant_search
 
 _VALUES = ("id", *(c for c in PARTICIPANT_COLUMNS if c != "aliases"))
@@ -38,6 +39,7 @@ def participant_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             column: aliases[row["id"]] if column == "aliases" else row[column]
             for column in PARTICIPANT_COLUMNS
         }
+        | {"name": participant_name(row["iso3"], row["name"])}
         for row in rows
     ]
 

@@ -15,7 +15,7 @@
   <xsl:variable name="self" select="/atom:feed/atom:link[@rel='self']/@href"/>
 
   <xsl:template match="/">
-    <html lang="en">
+    <html lang="{/atom:feed/@xml:lang}">
       <head>
         <meta charset="utf-8"/>
         <meta name="viewport" content="width=device-width, initial-scale=1"/>

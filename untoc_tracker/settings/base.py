@@ -71,6 +71,10 @@ MIDDLEWARE = [
     # Answers If-None-Match from the ETag of the answer, be it built or taken from the
     # response cache.
     "django.middleware.http.ConditionalGetMiddleware",
+    # The language of the request (core/languages.py: Django's LocaleMiddleware, choosing by
+    # URL prefix, the API's `lang` and Accept-Language, the remembered choice), before the
+    # response cache, whose keys and stored answers are per language. It needs no session.
+    "core.languages.SiteLocaleMiddleware",
     # Anonymous public reads from the cache, before sessions and authentication
     # (core/cache.py), and before the middleware whose work it keeps: the stored headers
     # carry the policy CSPMiddleware wrote, and the bytes GZipMiddleware made, so neither
@@ -147,7 +151,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# English keeps the British formats it always had (dates, numbers, input formats); the site
+# names it "en" (core/languages.py). The other five OSCE languages have URL prefixes.
 LANGUAGE_CODE = "en-gb"
+# Each language named in itself, for the language switch.
+LANGUAGES = [
+    ("en", "English"),
+    ("fr", "Français"),
+    ("de", "Deutsch"),
+    ("it", "Italiano"),
+    ("ru", "Русский"),
+    ("es", "Español"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The remembered choice: a year, sent over HTTPS only in production, never read by scripts.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env_str("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -299,6 +319,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 SESSION_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SESSION_COOKIE_HTTPONLY = True
 # Scripts never read the CSRF cookie: forms carry the token, and the API docs get it in their
