@@ -28,6 +28,7 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation.trans_real import parse_accept_lang_header
+from django.views.decorators.http import require_safe
 
 ENGLISH = "en"
 # Paths outside i18n_patterns: never prefixed, never redirected to a language.
@@ -159,6 +160,7 @@ class SiteLocaleMiddleware(LocaleMiddleware):
         return response
 
 
+@require_safe
 def language_choose(request: HttpRequest, code: str) -> HttpResponse:
     """GET /language/<code>/?next=<path>: remember the language (Django's language cookie)
     and show `next` in it. A `next` off this site is replaced by the home page."""

@@ -121,6 +121,8 @@ ROUTES: dict[str, Access] = {
     "participant-index": PUBLIC_READ,
     "world-map": PUBLIC_READ,
     "healthz": PUBLIC_READ,
+    # The language switch: anyone; it remembers the choice and redirects to the page.
+    "language-choose": PUBLIC_READ,
     # The API: reads are public, writes need an editor's permissions.
     "api:api-root": PUBLIC_READ,
     "api:state-list": PUBLIC_READ,
@@ -469,7 +471,9 @@ def sample_arguments(route: Route) -> dict[str, str]:
             lookup = view.lookup_url_kwarg or view.lookup_field
             values[lookup] = str(getattr(record, view.lookup_field))
         return values
-    return {"iso3": "AUT", "code": "tip", "token": "not-a-genuine-token", "fmt": "xlsx"}
+    # A language switch takes a language's code; every other page's code is an instrument's.
+    code = "fr" if route.key == "language-choose" else "tip"
+    return {"iso3": "AUT", "code": code, "token": "not-a-genuine-token", "fmt": "xlsx"}
 
 
 def url_of(route: Route) -> str:
