@@ -98,7 +98,9 @@ def test_the_catalogues_hold_every_message_the_code_marks(tmp_path):
     if not shutil.which("xgettext"):
         pytest.fail("GNU gettext (xgettext) is needed to make catalogues: apt-get install gettext")
     copy = tmp_path / "tracker"
-    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(*IGNORED, "*.mo", "*.sqlite3", "__pycache__"))
+    shutil.copytree(
+        ROOT, copy, ignore=shutil.ignore_patterns(*IGNORED, "*.mo", "*.sqlite3", "__pycache__")
+    )
     command = [sys.executable, "manage.py", "makemessages", "--no-obsolete"]
     command += [f"--locale={language}" for language in LANGUAGES]
     command += [f"--ignore={name}/*" for name in IGNORED]
