@@ -49,9 +49,20 @@ def _languages() -> set[str]:
     return {code for code, _name in settings.LANGUAGES if code != "en"}
 
 
+def _kept_code(word: str, kept: set[str]) -> bool:
+    return "_" in word or (word in kept and word.isalpha() and word.isascii())
+
+
 def glossary_problems(english: str, translated: str, language: str) -> list[str]:
     """The glossary terms in `english` whose stem `translated` lacks, as messages."""
-    text, found = english.casefold(), translated.casefold()
+    # Codes and identifiers the translation keeps as they are (parameter values such as
+    # "denounced", field names such as signature_date) are not terms to translate.
+    kept = set(re.findall(r"\w+", translated.casefold()))
+    words = re.findall(r"\w+|\W+", english.casefold())
+    text = "".join(
+        " " if "_" in w or w in kept and w.isalpha() and w.isascii() else w for w in words
+    )
+    found = translated.casefold()
     problems = []
     for term in glossary():
         pattern = re.compile(term.stems["en"], re.IGNORECASE)

@@ -51,3 +51,16 @@ def test_a_translation_that_uses_another_word_is_named():
     # "States Parties" is the longer term: no second problem about "party" alone.
     assert glossary_problems("States Parties", "États parties", "fr") == []
     assert len(glossary_problems("States Parties", "Staaten", "de")) == 1
+
+
+def test_codes_the_translation_keeps_as_they_are_are_not_terms():
+    # A parameter's values and a field's name stay English in every language.
+    assert (
+        glossary_problems(
+            "status: party, signatory, denounced", "statut : party, signatory, denounced", "fr"
+        )
+        == []
+    )
+    assert glossary_problems("sort by signature_date", "trier par signature_date", "es") == []
+    # A term translated with another word is still named.
+    assert len(glossary_problems("Denounced", "Retiré", "fr")) == 1
