@@ -59,9 +59,7 @@ def glossary_problems(english: str, translated: str, language: str) -> list[str]
     # "denounced", field names such as signature_date) are not terms to translate.
     kept = set(re.findall(r"\w+", translated.casefold()))
     words = re.findall(r"\w+|\W+", english.casefold())
-    text = "".join(
-        " " if "_" in w or w in kept and w.isalpha() and w.isascii() else w for w in words
-    )
+    text = "".join(" " if _kept_code(w, kept) else w for w in words)
     found = translated.casefold()
     problems = []
     for term in glossary():
