@@ -10,6 +10,12 @@ RUN useradd --system --uid 1000 --create-home tracker \
     && install --directory --owner=tracker --group=tracker /app
 WORKDIR /app
 
+# Where focal points' attachments are kept (FOCAL_ATTACHMENTS_ROOT in docker-compose.yml), made
+# as the tracker user's and closed to others: an empty named volume mounted there takes its
+# owner and mode from it.
+RUN install --directory --owner=tracker --group=tracker --mode=700 \
+    /var/lib/untoc-tracker/focal-attachments
+
 # The dependencies first, in a layer of their own that a code change does not rebuild. The
 # install is editable: the code runs from /app only, with its data files and templates,
 # whether gunicorn, manage.py or a Celery process imports it (no second, installed copy).

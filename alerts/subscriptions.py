@@ -14,7 +14,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Max
@@ -24,6 +23,7 @@ from django.utils import timezone
 from alerts.models import DispatchCursor, Subscription
 from alerts.selectors import event_heading, instrument_titles
 from core.models import Event
+from core.throttle import over_limit
 from states.selectors import participants_holding
 
 logger = logging.getLogger(__name__)
@@ -57,16 +57,8 @@ def subscription_of(token: str, *, confirm: bool) -> Subscription | None:
     return Subscription.objects.filter(pk=pk).first()
 
 
-def _over_limit(key: str, limit: int, seconds: int) -> bool:
-    cache.add(key, 0, seconds)
-    try:
-        return cache.incr(key) > limit
-    except ValueError:  # expired between add and incr
-        return False
-
-
 def client_over_limit(client: str) -> bool:
-    return _over_limit(f"alerts:subscribe:client:{client}", REQUESTS_PER_CLIENT_PER_HOUR, 3600)
+    return over_limit(f"alerts:subscribe:client:{client}", REQUESTS_PER_CLIENT_PER_HOUR, 3600)
 
 
 def subscription_request(*, email: str, scope: str, target: str, frequency: str) -> None:
@@ -83,7 +75,7 @@ def subscription_request(*, email: str, scope: str, target: str, frequency: str)
         subscription.frequency = frequency
         subscription.save(update_fields=["frequency"])
     address_key = hashlib.sha256(email.encode()).hexdigest()
-    if _over_limit(
+    if over_limit(
         f"alerts:subscribe:address:{address_key}", CONFIRMATIONS_PER_ADDRESS_PER_DAY, 86400
     ):
         return

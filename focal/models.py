@@ -27,10 +27,16 @@ class FocalPoint(models.Model):
     """A person who acts for one participant: submits its notifications for SPMU's review."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="focal_point"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="focal_point",
+        verbose_name=_("user"),
     )
     participant = models.ForeignKey(
-        Participant, on_delete=models.PROTECT, related_name="focal_points"
+        Participant,
+        on_delete=models.PROTECT,
+        related_name="focal_points",
+        verbose_name=_("participant"),
     )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -41,14 +47,15 @@ class FocalPoint(models.Model):
     active = models.BooleanField(
         _("active"), default=True, help_text=_("Off: this focal point can no longer sign in.")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["participant__name", "user__email"]
         verbose_name = _("focal point")
+        verbose_name_plural = _("focal points")
 
     def __str__(self) -> str:
         return f"{self.user.email} ({self.participant})"
@@ -58,21 +65,35 @@ class Invitation(models.Model):
     """An invitation e-mailed to a future focal point: a one-use link, kept as a hash."""
 
     participant = models.ForeignKey(
-        Participant, on_delete=models.PROTECT, related_name="focal_invitations"
+        Participant,
+        on_delete=models.PROTECT,
+        related_name="focal_invitations",
+        verbose_name=_("participant"),
     )
     email = models.EmailField(_("e-mail address"))
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="focal_invitations"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="focal_invitations",
+        verbose_name=_("invited by"),
     )
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(
-        null=True, blank=True, help_text=_("Replaced by a newer link sent to the same address.")
+        _("withdrawn at"),
+        null=True,
+        blank=True,
+        help_text=_("Replaced by a newer link sent to the same address."),
     )
     focal_point = models.ForeignKey(
-        FocalPoint, on_delete=models.PROTECT, null=True, blank=True, related_name="invitations"
+        FocalPoint,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("focal point"),
     )
 
     history = HistoricalRecords(excluded_fields=["token_hash"])
@@ -80,6 +101,7 @@ class Invitation(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("focal point invitation")
+        verbose_name_plural = _("focal point invitations")
 
     def __str__(self) -> str:
         return f"{self.email} ({self.participant})"
@@ -96,15 +118,24 @@ class FocalSubmission(models.Model):
         REJECTED = domain.REJECTED, _("rejected")
 
     participant = models.ForeignKey(
-        Participant, on_delete=models.PROTECT, related_name="focal_submissions"
+        Participant,
+        on_delete=models.PROTECT,
+        related_name="focal_submissions",
+        verbose_name=_("participant"),
     )
     obligation = models.ForeignKey(
-        Obligation, on_delete=models.PROTECT, related_name="focal_submissions"
+        Obligation,
+        on_delete=models.PROTECT,
+        related_name="focal_submissions",
+        verbose_name=_("obligation"),
     )
     focal_point = models.ForeignKey(
-        FocalPoint, on_delete=models.PROTECT, related_name="submissions"
+        FocalPoint,
+        on_delete=models.PROTECT,
+        related_name="submissions",
+        verbose_name=_("focal point"),
     )
-    state = models.CharField(max_length=12, choices=State.choices, default=State.DRAFT)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
     authority_name = models.CharField(_("authority name"), max_length=300, blank=True)
     postal_address = models.TextField(_("postal address"), blank=True)
     contact_point = models.CharField(_("contact point"), max_length=200, blank=True)
@@ -118,14 +149,15 @@ class FocalSubmission(models.Model):
         _("depositary reference"), max_length=120, blank=True, help_text=_("e.g. C.N.123.2024")
     )
     note = models.TextField(_("note"), blank=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="focal_decisions",
+        verbose_name=_("decided by"),
     )
     decision_comment = models.TextField(_("comment or reason"), blank=True)
     submission = models.ForeignKey(
@@ -134,20 +166,24 @@ class FocalSubmission(models.Model):
         null=True,
         blank=True,
         related_name="focal_submissions",
+        verbose_name=_("submission on record"),
         help_text=_("The record the approval made."),
     )
     version = models.PositiveIntegerField(
-        default=1, help_text=_("Counts saves, so that a stale decision is refused.")
+        _("version"), default=1, help_text=_("Counts saves, so that a stale decision is refused.")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-updated_at", "-id"]
         verbose_name = _("focal point submission")
-        permissions = [("review_focalsubmission", "Can approve, return or reject submissions")]
+        verbose_name_plural = _("focal point submissions")
+        permissions = [
+            ("review_focalsubmission", _("Can approve, return or reject submissions")),
+        ]
         constraints = [
             # One open submission per participant and obligation: a second is refused.
             models.UniqueConstraint(
@@ -165,17 +201,28 @@ class Attachment(models.Model):
     """A file attached to a submission (PDF, PNG or JPEG, checked by its content)."""
 
     submission = models.ForeignKey(
-        FocalSubmission, on_delete=models.CASCADE, related_name="attachments"
+        FocalSubmission,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("submission"),
     )
-    file = models.FileField(storage=attachment_storage, upload_to="%Y/%m/", max_length=200)
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=40)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    file = models.FileField(
+        _("file"), storage=attachment_storage, upload_to="%Y/%m/", max_length=200
+    )
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=40)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    # A removed attachment stays in the history, with who removed it and when; its file
+    # leaves the storage.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
 
     def __str__(self) -> str:
         return self.original_name

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from focal.models import Attachment, FocalPoint, FocalSubmission
+from focal.models import Attachment, FocalPoint, FocalSubmission, Invitation
 from instruments.selectors import status_matrix
 from reports import domain as reports_domain
 from reports.models import Obligation, Submission
@@ -100,3 +100,11 @@ def review_queue() -> QuerySet[FocalSubmission]:
     return FocalSubmission.objects.filter(state=FocalSubmission.State.SUBMITTED).select_related(
         "participant", "obligation__instrument", "focal_point__user"
     )
+
+
+def focal_record_counts() -> dict[str, int]:
+    """Rows per table of focal points, invitations, submissions, attachments and their
+    histories (what a snapshot of the tracker's records does not carry)."""
+    models = [FocalPoint, Invitation, FocalSubmission, Attachment]
+    models += [model.history.model for model in models]  # type: ignore[attr-defined]
+    return {model._meta.label_lower: model._base_manager.count() for model in models}

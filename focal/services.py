@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.writes import Actor, RuleError, locked, record_save
+from core.writes import Actor, RuleError, locked, record_save, set_history_user
 from focal import domain, emails
 from focal.files import CheckedFile
 from focal.models import Attachment, FocalPoint, FocalSubmission, attachment_storage
@@ -176,6 +176,42 @@ def submission_edit(
         for name in CONTENT_FIELDS:
             setattr(stored, name, values.get(name) or ("" if name != "notified_on" else None))
         return _save_with_files(stored, actor, files, new=False)
+
+
+def attachment_remove(
+    *,
+    submission: FocalSubmission,
+    attachment_pk: int,
+    actor: Actor,
+    expected_version: int | None = None,
+) -> FocalSubmission:
+    """Remove a file from a draft, or from a submission SPMU returned for changes.
+
+    The row goes with a history row naming who and when, the submission counts one more
+    version (its history says which file went), and the file leaves the storage once the
+    transaction has committed: a rollback keeps both."""
+    with transaction.atomic():
+        stored = locked(FocalSubmission, submission.pk, expected_version)
+        if stored.state not in domain.EDITABLE_STATES:
+            raise _refuse(
+                "not_editable",
+                "attachments",
+                _("This submission is %(state)s: its attachments can no longer be removed.")
+                % {"state": stored.get_state_display()},
+            )
+        attachment = Attachment.objects.filter(submission=stored, pk=attachment_pk).first()
+        if attachment is None:
+            raise Attachment.DoesNotExist(f"No attachment {attachment_pk} on #{stored.pk}.")
+        name = str(attachment.file.name)
+        set_history_user(attachment, actor)
+        attachment.delete()
+        # The reason is kept in the submission's history row (at most 100 characters).
+        reason = _("attachment removed: %(name)s") % {"name": attachment.original_name[:60]}
+        stored._change_reason = reason  # type: ignore[attr-defined]
+        record_save(stored, actor, new_version=True)
+        # robust: a file that cannot be removed is logged, the committed removal stands.
+        transaction.on_commit(lambda: attachment_storage().delete(name), robust=True)
+        return stored
 
 
 def submission_submit(

@@ -25,4 +25,9 @@ urlpatterns = [
         views.attachment_download,
         name="focal-attachment",
     ),
+    path(
+        "focal/submissions/<int:pk>/attachments/<int:attachment_pk>/remove/",
+        views.attachment_remove,
+        name="focal-attachment-remove",
+    ),
 ]

@@ -7,7 +7,7 @@ answers 404 (focal.selectors), never 403: whether it exists is not said.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -125,6 +125,37 @@ def submission_submit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Nothing was submitted. %(why)s") % {"why": text})
     else:
         messages.success(request, _("Submitted: SPMU will review it, and you will be told."))
+    return redirect("focal-submission", pk=submission.pk)
+
+
+@require_POST
+@focal_required
+def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    """Remove a file from the focal point's own draft or returned submission; another
+    participant's submission or attachment is not found (404)."""
+    submission = selectors.submission_for(request.focal_point, pk)  # type: ignore[attr-defined]
+    attachment = get_object_or_404(submission.attachments, pk=attachment_pk)
+    version = request.POST.get("version", "")
+    if not version.isdigit():
+        messages.error(
+            request, _("Nothing was removed: the form did not say which version you saw.")
+        )
+        return redirect("focal-submission", pk=submission.pk)
+    try:
+        services.attachment_remove(
+            submission=submission,
+            attachment_pk=attachment.pk,
+            actor=request.user,
+            expected_version=int(version),
+        )
+    except StaleVersionError:
+        messages.error(
+            request, _("Nothing was removed: this submission changed since you opened it.")
+        )
+    except RuleError as error:
+        messages.error(request, _("Nothing was removed. %(why)s") % {"why": error.messages[0]})
+    else:
+        messages.success(request, _("%(name)s was removed.") % {"name": attachment.original_name})
     return redirect("focal-submission", pk=submission.pk)
 
 

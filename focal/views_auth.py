@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from core.security import lockout_response
+from core.throttle import client_over_limit
 from focal import invitations
 from focal.access import (
     active_focal_point,
@@ -36,6 +37,7 @@ from focal.forms import CodeForm, EnrolForm, LoginForm, RenewForm
 
 PENDING = "focal_pending"
 PENDING_SECONDS = 300
+RENEWALS_PER_CLIENT_PER_HOUR = 10
 
 
 @never_cache
@@ -167,8 +169,17 @@ def invitation_view(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 def invitation_renew_view(request: HttpRequest) -> HttpResponse:
-    """Ask for a new link. The answer is the same whether or not the address was invited."""
+    """Ask for a new link. The answer is the same whether or not the address was invited.
+
+    Besides the bound per address (one link a day, focal.invitations), a client address is
+    answered 429 after RENEWALS_PER_CLIENT_PER_HOUR requests, as the alerts' subscription
+    form is: nobody can make the tracker mail many addresses."""
     form = RenewForm(request.POST or None)
+    if request.method == "POST" and client_over_limit(
+        request, "focal:renew", RENEWALS_PER_CLIENT_PER_HOUR, 3600
+    ):
+        context = {"form": form, "busy": True}
+        return render(request, "focal/invitation_renew.html", context, status=429)
     if request.method == "POST" and form.is_valid():
         invitations.invitation_renew(email=form.cleaned_data["email"])
         return render(request, "focal/invitation_renew_sent.html")

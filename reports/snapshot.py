@@ -2,8 +2,11 @@
 
 `snapshot_write` writes the file; `snapshot_restore` restores it into an empty database. It
 lives in reports because reports is the one app that may read all three (reports ->
-instruments -> states). It is for moving the data between databases and keeping a readable
-copy; production backups are pg_dump's (README, "Reliability").
+instruments -> states). Records of the apps above (focal points and their submissions) are
+not in it; they register a count of their rows (`outside_records_register`), so that the
+export says what it leaves out and a restore refuses a database that holds them. It is for
+moving the data between databases and keeping a readable copy; production backups are
+pg_dump's (README, "Reliability").
 
 The file is JSON in UTF-8, deterministic: the same data give the same bytes. Tables come in
 a fixed order (a record before what refers to it), rows by primary key, one row a line;
@@ -25,7 +28,7 @@ transaction, keeping the primary keys, so the history still points at its record
 
 import json
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -112,19 +115,53 @@ class DatabaseNotEmpty(Exception):
     pass
 
 
+# --- Records a snapshot does not carry --------------------------------------------------------
+# Apps above reports keep records that refer to the snapshot's (a focal point names its
+# participant, its submission an obligation) but are not in it: reports may not read them.
+# Each such app registers, when it is ready, a function counting its rows per table; the export
+# says what it leaves out, and a restore refuses a database that holds any of them.
+
+RecordCounter = Callable[[], dict[str, int]]
+_outside_counters: dict[str, RecordCounter] = {}
+
+
+def outside_records_register(name: str, counter: RecordCounter) -> None:
+    """Let `counter` (table -> rows) report the records of `name` a snapshot leaves out."""
+    _outside_counters[name] = counter
+
+
+def outside_records_counts() -> dict[str, int]:
+    """How many rows each table outside the snapshot holds (non-zero only)."""
+    counts: dict[str, int] = {}
+    for counter in _outside_counters.values():
+        counts |= {table: count for table, count in counter().items() if count}
+    return counts
+
+
+def _described(counts: dict[str, int]) -> str:
+    described = ", ".join(f"{count} {name}" for name, count in list(counts.items())[:3])
+    return described + (", ..." if len(counts) > 3 else "")
+
+
 def snapshot_restore(text: str) -> dict[str, int]:
     """Restore a snapshot into a database that holds no tracker data; all or nothing.
 
     The authors of history rows are matched by username; one the database does not know is
     made an inactive account without a password, so the history keeps their name.
     """
+    outside = outside_records_counts()
+    if outside:
+        raise DatabaseNotEmpty(
+            f"The database holds records a snapshot does not carry ({_described(outside)}): "
+            "they refer to the participants and obligations a restore would bring, and would "
+            "be left pointing at records that are not theirs. A snapshot is restored only into "
+            "an empty database. Migrate a new database and restore into that."
+        )
     held = tracker_data_counts()
     if held:
-        described = ", ".join(f"{count} {name}" for name, count in list(held.items())[:3])
-        described += ", ..." if len(held) > 3 else ""
         raise DatabaseNotEmpty(
-            f"The database already holds tracker data ({described}); a snapshot is restored "
-            "only into an empty database. Migrate a new database and restore into that."
+            f"The database already holds tracker data ({_described(held)}); a snapshot is "
+            "restored only into an empty database. Migrate a new database and restore into that."
         )
     snapshot = snapshot_check(text)
     try:

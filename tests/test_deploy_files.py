@@ -206,6 +206,85 @@ def test_every_process_of_the_tracker_is_built_from_this_image_with_env_file():
         assert services[name]["env_file"] == ".env", name
 
 
+# --- focal points' attachments --------------------------------------------------------------------
+
+# The services that keep, serve or may reach focal points' attachments.
+ATTACHMENT_SERVICES = ("web", "worker")
+
+SETTING_OF = """
+import django, json
+django.setup()
+from django.conf import settings
+print(json.dumps([str(settings.FOCAL_ATTACHMENTS_ROOT), str(settings.STATIC_ROOT)]))
+"""
+
+
+def attachments_folder() -> str:
+    """The folder docker-compose.yml names for FOCAL_ATTACHMENTS_ROOT, the same for every
+    process of the tracker (set in `environment`, over what .env says)."""
+    services = compose()["services"]
+    folders = {services[name]["environment"]["FOCAL_ATTACHMENTS_ROOT"] for name in APP_SERVICES}
+    assert len(folders) == 1, folders
+    return folders.pop()
+
+
+def test_focal_attachments_live_on_a_named_volume_mounted_where_the_setting_points():
+    folder = attachments_folder()
+    assert folder.startswith("/")
+    volumes = compose()["volumes"]
+    for name in ATTACHMENT_SERVICES:
+        mounts = [m.split(":") for m in compose()["services"][name].get("volumes", [])]
+        named = [source for source, target, *_ in mounts if target == folder]
+        assert named, f"{name} mounts no volume on {folder}"
+        # A named volume (it outlives the container), the one the file declares.
+        assert named[0] in volumes, f"{name}: {named[0]} is not a named volume"
+
+
+def test_the_image_makes_the_attachments_folder_as_the_tracker_user_s():
+    folder = attachments_folder()
+    instructions = dockerfile()
+    user = next(arguments for instruction, arguments in instructions if instruction == "USER")
+    switch = next(i for i, (instruction, _) in enumerate(instructions) if instruction == "USER")
+    made = [
+        arguments
+        for instruction, arguments in instructions[:switch]
+        if instruction == "RUN"
+        and re.search(rf"install --directory\b.*--owner={user}\b.*--group={user}\b", arguments)
+        and folder in arguments.split()
+    ]
+    assert made, f"the Dockerfile must make {folder} as {user}'s before USER"
+    assert "--mode=700" in made[0]  # the attachments are the tracker's alone
+
+
+def test_the_settings_read_the_folder_compose_names_outside_the_web_root():
+    folder = attachments_folder()
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE", "REDIS"))
+    }
+    environment |= env_file(".env.local.example") | {
+        "DJANGO_SETTINGS_MODULE": "untoc_tracker.settings.base",
+        "DATABASE_URL": "sqlite:///unused.sqlite3",
+        "REDIS_URL": "",
+        "FOCAL_ATTACHMENTS_ROOT": folder,
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", SETTING_OF],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    attachments, static_root = json.loads(result.stdout.strip().splitlines()[-1])
+    assert attachments == folder
+    assert not Path(attachments).is_relative_to(static_root)
+    assert not Path(attachments).is_relative_to("/app")  # nothing the image serves or ships
+    # Both examples list the variable; compose's value wins over theirs.
+    assert "FOCAL_ATTACHMENTS_ROOT" in env_file(".env.example")
+
+
 # --- the environment examples --------------------------------------------------------------------
 
 

@@ -198,6 +198,7 @@ ROUTES: dict[str, Access] = {
     "focal-submission": Access(read=AUSTRIA, write=AUSTRIA, own_records_only=True),
     "focal-submission-submit": Access(read=NOBODY, write=AUSTRIA, own_records_only=True),
     "focal-attachment": Access(read=AUSTRIA, write=None, own_records_only=True),
+    "focal-attachment-remove": Access(read=NOBODY, write=AUSTRIA, own_records_only=True),
 }
 
 

@@ -129,3 +129,18 @@ def browsing(chromium, site):
         tab.close()
     assert [url for tab in opened for url in tab.elsewhere] == []
     assert [v for tab in opened for v in tab.csp_violations] == []
+
+
+# axe-core's impacts that fail a page; "moderate" and "minor" findings are left to review.
+BLOCKING = {"serious", "critical"}
+
+
+def axe_blocking(page) -> list[str]:
+    """The serious and critical axe-core violations on the page, each with where it is."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    return [
+        f"{page.url}: {v['id']} ({[n['target'] for n in v['nodes']][:3]})"
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in BLOCKING
+    ]

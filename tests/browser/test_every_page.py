@@ -34,6 +34,9 @@ PAGES = [
     ("participants", "/states/"),
     ("instruments", "/instruments/"),
     ("feed-changes", "/feeds/changes/"),
+    ("focal-login", "/focal/login/"),
+    ("focal-invitation-renew", "/focal/invitation/renew/"),
+    ("focal-invitation-refused", "/focal/invitation/not-a-genuine-token/"),
 ]
 BLOCKING = {"serious", "critical"}
 

@@ -180,3 +180,35 @@ def test_the_authenticator_key_shown_is_the_one_enrolled(link, client):
     client.post(link, {"password": PASSWORD, "password_again": PASSWORD, "code": code_shown(page)})
     device = TOTPDevice.objects.get()
     assert b32encode(device.bin_key).decode() == page.context["secret"].replace(" ", "")
+
+
+def test_asking_for_new_links_is_bounded_per_client_address_as_well_as_per_address(
+    link, editor, django_capture_on_commit_callbacks, settings
+):
+    """Ten requests an hour from one client, whatever the addresses typed; the eleventh is
+    told to wait and sends nothing, while another client is still answered."""
+    later = timezone.now() + timedelta(days=settings.FOCAL_INVITATION_DAYS, minutes=1)
+    one = Client(REMOTE_ADDR="198.51.100.7")
+    sent = len(mail.outbox)
+    with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
+        answers = [
+            one.post("/focal/invitation/renew/", {"email": f"n{n}@example.org"}).status_code
+            for n in range(invitations_per_client())
+        ]
+        busy = one.post("/focal/invitation/renew/", {"email": "focal@austria.example"})
+        other = Client(REMOTE_ADDR="203.0.113.9").post(
+            "/focal/invitation/renew/", {"email": "nobody@example.org"}
+        )
+    assert answers == [200] * invitations_per_client()
+    assert busy.status_code == 429
+    assert "Too many requests from your connection: nothing was sent" in busy.content.decode()
+    # The invited address was not sent a new link by the refused request.
+    assert mail.outbox[sent:] == []
+    assert Invitation.objects.filter(withdrawn_at__isnull=True).get().used_at is None
+    assert other.status_code == 200
+
+
+def invitations_per_client() -> int:
+    from focal.views_auth import RENEWALS_PER_CLIENT_PER_HOUR
+
+    return RENEWALS_PER_CLIENT_PER_HOUR

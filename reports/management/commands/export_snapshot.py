@@ -4,15 +4,16 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from reports.snapshot import snapshot_write, summary_lines
+from reports.snapshot import outside_records_counts, snapshot_write, summary_lines
 
 
 class Command(BaseCommand):
     help = (
         "Write every treaty, obligation and submission record, with its history, to one "
         "JSON file (standard output without PATH). The same data give the same bytes. "
-        "import_snapshot restores it into an empty database. For production backups use "
-        "pg_dump (README, Reliability)."
+        "import_snapshot restores it into an empty database. Focal points, their invitations "
+        "and submissions are not in it. For production backups use pg_dump (README, "
+        "Reliability)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -38,5 +39,9 @@ class Command(BaseCommand):
             report = self.stdout
         for line in summary_lines(counts):
             report.write(line)
+        left_out = outside_records_counts()
+        if left_out:
+            described = ", ".join(f"{count} {name}" for name, count in left_out.items())
+            report.write(f"Not in the snapshot (kept only by the database's backups): {described}.")
         if path not in (None, "-"):
             self.stdout.write(self.style.SUCCESS(f"Snapshot written to {path}."))
