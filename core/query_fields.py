@@ -15,7 +15,7 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 DATE_FORMAT_MESSAGE = gettext_lazy("Enter the date as YYYY-MM-DD, for example 2007-06-30.")
 
 
-def refusal(rule: str, message: str) -> forms.ValidationError:
+def refusal(rule: str, message: Any) -> forms.ValidationError:
     return forms.ValidationError(message, code=rule)
 
 
