@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils.translation import gettext_lazy
 
 from alerts.models import Attempt, Delivery, Subscription, WebhookEndpoint
 from core.admin import DeclaredLookupsOnlyMixin, list_params_problem
@@ -46,11 +47,11 @@ class SubscriptionAdmin(ReadOnlyAdmin):
     fields = ["address", "scope", "target", "frequency", "created_at", "confirmed_at"]
     readonly_fields = fields
 
-    @admin.display(description="address")
+    @admin.display(description=gettext_lazy("address"))
     def address(self, subscription: Subscription) -> str:
         return masked(subscription.email)
 
-    @admin.display(description="confirmed", boolean=True, ordering="confirmed_at")
+    @admin.display(description=gettext_lazy("confirmed"), boolean=True, ordering="confirmed_at")
     def confirmed(self, subscription: Subscription) -> bool:
         return subscription.confirmed_at is not None
 
@@ -81,7 +82,7 @@ class WebhookEndpointAdmin(ReadOnlyAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # its owner removes it through the API
 
-    @admin.display(description="kinds")
+    @admin.display(description=gettext_lazy("kinds"))
     def kinds_shown(self, endpoint: WebhookEndpoint) -> str:
         return ", ".join(endpoint.kinds) or "all"
 
@@ -134,7 +135,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Delivery]:
         return super().get_queryset(request).select_related("endpoint", "event")
 
-    @admin.display(description="event", ordering="event_id")
+    @admin.display(description=gettext_lazy("event"), ordering="event_id")
     def event_shown(self, delivery: Delivery) -> str:
         if delivery.event is None:
             return "ping"

@@ -32,6 +32,7 @@ from django.http import (
     QueryDict,
 )
 from django.urls import reverse
+from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.writes import StaleVersionError
@@ -252,14 +253,20 @@ class ServiceErrorsMixin(CheckedListMixin):
         try:
             return super().delete_view(request, object_id, extra_context)  # type: ignore[misc]
         except REFUSALS as error:
-            messages.error(request, f"Nothing was deleted. {_refusal_text(error)}")
+            messages.error(
+                request,
+                gettext("Nothing was deleted. %(reason)s") % {"reason": _refusal_text(error)},
+            )
             return HttpResponseRedirect(self._change_url(object_id))
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         try:
             return super().changelist_view(request, extra_context)
         except REFUSALS as error:  # from an action on the selected rows: delete_queryset
-            messages.error(request, f"Nothing was deleted. {_refusal_text(error)}")
+            messages.error(
+                request,
+                gettext("Nothing was deleted. %(reason)s") % {"reason": _refusal_text(error)},
+            )
             return HttpResponseRedirect(request.get_full_path())
 
     def _change_url(self, object_id: str) -> str:
@@ -287,8 +294,10 @@ class VersionedDeleteMixin:
             if not seen.isdigit():
                 messages.error(
                     request,
-                    "Nothing was deleted: the confirmation did not say which version of the "
-                    "record you saw. Open the record again and delete it from there.",
+                    gettext(
+                        "Nothing was deleted: the confirmation did not say which version of the "
+                        "record you saw. Open the record again and delete it from there."
+                    ),
                 )
                 return HttpResponseRedirect(self._change_url(object_id))  # type: ignore[attr-defined]
             request._expected_version = int(seen)  # type: ignore[attr-defined]

@@ -28,6 +28,7 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils.translation import gettext as _
 from drf_spectacular.drainage import set_override
 from drf_spectacular.utils import OpenApiParameter
 
@@ -162,9 +163,12 @@ class QueryForm(forms.Form):
 
 def _refused(name: str, given: list[str], many: bool) -> forms.ValidationError | None:
     if any(CONTROL_CHARACTERS.search(v) for v in given):
-        return refusal("invalid_characters", "Control characters are not allowed.")
+        return refusal("invalid_characters", _("Control characters are not allowed."))
     if not many and len(given) > 1:
-        return refusal("given_twice", f"Give {name} once, not {len(given)} times.")
+        return refusal(
+            "given_twice",
+            _("Give %(name)s once, not %(count)s times.") % {"name": name, "count": len(given)},
+        )
     return None
 
 

@@ -1,8 +1,12 @@
 """Translated text with values put in when it is read, not when the module is imported."""
 
+from datetime import date
 from typing import Any
 
+from django.conf import settings
+from django.utils.formats import date_format
 from django.utils.functional import lazy
+from django.utils.translation import get_language
 
 
 def _interpolate(message: Any, values: dict[str, Any]) -> str:
@@ -16,3 +20,12 @@ def lazy_format(message: Any, **values: Any) -> Any:
     """`message` (a gettext_lazy text with %(name)s placeholders) with `values`, translated
     into the language active where it is shown: for help texts declared at import time."""
     return _lazy_interpolate(message, values)
+
+
+def message_date(day: date) -> str:
+    """A date inside a sentence (a refusal, a notice): in English as the depositary writes it
+    and as messages have always read ("04 May 2024"), elsewhere the language's long form
+    ("4 mai 2024", "4. Mai 2024")."""
+    if (get_language() or settings.LANGUAGE_CODE).split("-")[0] == "en":
+        return date_format(day, "d M Y")
+    return date_format(day, "DATE_FORMAT")

@@ -8,12 +8,14 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-DATE_FORMAT_MESSAGE = "Enter the date as YYYY-MM-DD, for example 2007-06-30."
+DATE_FORMAT_MESSAGE = gettext_lazy("Enter the date as YYYY-MM-DD, for example 2007-06-30.")
 
 
-def refusal(rule: str, message: str) -> forms.ValidationError:
+def refusal(rule: str, message: Any) -> forms.ValidationError:
     return forms.ValidationError(message, code=rule)
 
 
@@ -50,7 +52,9 @@ class IsoDateField(QueryField):
         try:
             return date.fromisoformat(value)
         except ValueError:
-            raise refusal("invalid_date", f"{value} is not a date in the calendar.") from None
+            raise refusal(
+                "invalid_date", _("%(value)s is not a date in the calendar.") % {"value": value}
+            ) from None
 
     def query_value(self, value: date) -> str:
         return value.isoformat()
@@ -76,7 +80,11 @@ class CodeChoiceField(QueryField, forms.ChoiceField):
     def validate(self, value: str) -> None:
         if not self.valid_value(value):
             codes = ", ".join(str(code) for code, _ in self.choices if code)  # type: ignore[misc,union-attr]
-            raise refusal("invalid_choice", f"Unknown {self.what} “{value}”; use one of {codes}.")
+            raise refusal(
+                "invalid_choice",
+                _("Unknown %(what)s “%(value)s”; use one of %(codes)s.")
+                % {"what": self.what, "value": value, "codes": codes},
+            )
 
 
 class CodesInput(forms.TextInput):
@@ -130,7 +138,9 @@ class CodesField(QueryField):
         malformed = [c for c in given if not self.pattern.fullmatch(c)]
         if malformed:
             raise refusal(
-                "code_format", f"“{malformed[0]}” is not a {self.what} (e.g. {self.example})."
+                "code_format",
+                _("“%(value)s” is not a %(what)s (e.g. %(example)s).")
+                % {"value": malformed[0], "what": self.what, "example": self.example},
             )
         codes = list(dict.fromkeys(self.normalise(c) for c in given))
         choices = self.choices
@@ -140,7 +150,10 @@ class CodesField(QueryField):
             # The same words whether the codes were checked in memory or by a query, so that
             # a page and the API refuse alike.
             given_unknown = ", ".join(f"“{c}”" for c in unknown)
-            raise refusal("unknown_code", f"Unknown {self.what} {given_unknown}.")
+            raise refusal(
+                "unknown_code",
+                _("Unknown %(what)s %(codes)s.") % {"what": self.what, "codes": given_unknown},
+            )
         if choices:  # in the set's own order (the instruments': the Convention first)
             codes = [code for code, _ in choices if code in codes]
         return codes
@@ -162,9 +175,15 @@ class TextField(QueryField):
     def to_python(self, value: Any) -> str:
         value = value.strip()
         if len(value) > self.max_length:
-            raise refusal("too_long", f"Give at most {self.max_length} characters.")
+            raise refusal(
+                "too_long", _("Give at most %(count)s characters.") % {"count": self.max_length}
+            )
         if self.pattern and not self.pattern.fullmatch(value):
-            raise refusal("format", f"“{value}” is not of the form {self.example}.")
+            raise refusal(
+                "format",
+                _("“%(value)s” is not of the form %(example)s.")
+                % {"value": value, "example": self.example},
+            )
         return value
 
 
@@ -179,5 +198,8 @@ class WholeNumberField(QueryField):
     def to_python(self, value: Any) -> int:
         value = value.strip()
         if not re.fullmatch(r"\d{1,12}", value) or int(value) < self.minimum:
-            raise refusal("whole_number", f"Give a whole number from {self.minimum}.")
+            raise refusal(
+                "whole_number",
+                _("Give a whole number from %(minimum)s.") % {"minimum": self.minimum},
+            )
         return min(int(value), self.maximum) if self.maximum is not None else int(value)

@@ -56,7 +56,7 @@ def instrument_filter() -> CodesFilter:
         ),
         pattern=r"[A-Za-z]{2,8}",
         example="untoc,tip",
-        what="instrument code",
+        what=_("instrument code"),
         schema_codes=INSTRUMENT_CODES,
         known=known_instruments,
         widget=forms.CheckboxSelectMultiple,
@@ -187,7 +187,7 @@ def status_ordering_filter() -> ChoiceFilter:
         label=_("Sort by"),
         choices=ORDERING_CHOICES + COLUMN_ORDERING_CHOICES,
         default="name",
-        what="sort order",
+        what=_("sort order"),
         help_text=_(
             "name: by participant. A date (signature_date, consent_date, "
             "entry_into_force) or status (parties in force first): of the first instrument "
@@ -208,7 +208,7 @@ def status_filter() -> CodesFilter:
         ),
         pattern=r"[a-z_]{2,20}",
         example="signatory,none",
-        what="status",
+        what=_("status"),
         choices=STATUS_CHOICES,
         schema_codes=[code for code, _ in STATUS_CHOICES],
         widget=forms.CheckboxSelectMultiple,
@@ -223,7 +223,7 @@ def view_filter() -> ChoiceFilter:
             ("detailed", _("Detailed: every date of each status")),
         ],
         default="compact",
-        what="view",
+        what=_("view"),
         help_text=_(
             "compact (the default: each cell gives the status and its date on one "
             "line) or detailed (each cell gives every date). The API's rows are the same."
@@ -275,7 +275,7 @@ class ActionFilterSet(InstrumentsContext):
         ),
         pattern=r"[a-z_]+",
         example="ratification,accession",
-        what="kind of action",
+        what=_("kind of action"),
         choices=TreatyAction.Kind.choices,
         schema_codes=TreatyAction.Kind.values,
     )
@@ -286,7 +286,7 @@ class ActionFilterSet(InstrumentsContext):
         label=_("Sort by"),
         choices=[(o, o) for o in ACTION_ORDERINGS],
         default="date",
-        what="sort order",
+        what=_("sort order"),
         help_text=_("date (the default), state (participant name) or instrument; '-' reverses."),
     )
 
@@ -308,7 +308,7 @@ class DeclarationFilterSet(InstrumentsContext):
         ),
         pattern=r"[a-z_]+",
         example="reservation,objection",
-        what="kind of statement",
+        what=_("kind of statement"),
         choices=Declaration.Kind.choices,
         schema_codes=Declaration.Kind.values,
     )

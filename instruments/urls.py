@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from instruments import views, worldmap
+from instruments import search_views, views, worldmap
 
 
 class SheetFormat:
@@ -29,7 +29,7 @@ urlpatterns = [
         views.instrument_table_download,
         name="instrument-table",
     ),
-    path("search/", views.search, name="search"),
+    path("search/", search_views.search, name="search"),
     path("map/", worldmap.world_map, name="world-map"),
     path("feeds/actions/", views.action_feed, name="feed-actions"),
 ]

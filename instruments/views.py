@@ -8,9 +8,8 @@ exactly the view on screen, built from the same canonical query.
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_safe
 
@@ -22,7 +21,6 @@ from instruments.filters import (
     ActionFeedFilterSet,
     AsOfFilterSet,
     InstrumentTableFilterSet,
-    SearchFilterSet,
     StatusFilterSet,
 )
 from instruments.models import Instrument
@@ -40,14 +38,12 @@ from instruments.status_view import STATUS_CHOICES
 from instruments.templatetags.treaty import join_words, long_day, ordering_words
 from states.filters import OSCE_ROLE_LABELS
 from states.models import Participant
-from states.search import participant_find
 from states.selectors import OSCE_ROLE_GROUPS, participant_list
 
 # The participating States and the Partners for Co-operation (the "OSCE area" is the
 # participating States alone).
 OSCE_PARTICIPANTS_AND_PARTNERS = OSCE_ROLE_GROUPS["osce"]
 CHART_FIRST_YEAR = 2000  # the Convention was adopted on 15 November 2000
-SEARCH_LIMIT = 50
 STATUS_WORDS = dict(STATUS_CHOICES)
 CSV_TYPE = "text/csv; charset=utf-8"
 PARTICIPANT_GROUPS = [
@@ -339,50 +335,6 @@ def participant_index(request: HttpRequest) -> HttpResponse:
         request,
         "instruments/participant_list.html",
         {"groups": [(label, groups[code]) for code, label in PARTICIPANT_GROUPS]},
-    )
-
-
-@require_safe
-@conditional_on_revision
-def search(request: HttpRequest) -> HttpResponse:
-    """Participants by any of their names (states.search), each with its status today;
-    declarations by their words. A text that names one participant outright (its name in
-    any OSCE language, its code, a former name or a common short form) opens its page.
-
-    Seven queries whatever the number of participants: the revision (ETag); the
-    participants; their former names; the instruments (unless held); the found
-    participants' actions (their status today); the declarations with their participants
-    and instruments. A text naming one participant: the first three, then the redirect.
-    """
-    filters = SearchFilterSet(request.GET)
-    if not filters.is_valid():
-        context = {"form": filters.form} | refusal_context(filters)
-        return render(request, "instruments/search_results.html", context, status=400)
-    text = filters.values()["q"] or ""
-    found = participant_find(text)
-    if found.exact is not None:
-        return redirect("participant-detail", found.exact.iso3)
-    participants = found.participants[:SEARCH_LIMIT]
-    matrix = None
-    if participants:
-        matrix = selectors.status_matrix(
-            as_of=timezone.localdate(),
-            participants=participants,
-            instruments=selectors.instrument_list_at(request_revision(request)),
-        )
-    declarations = records.declaration_search(text, limit=SEARCH_LIMIT + 1)
-    return render(
-        request,
-        "instruments/search_results.html",
-        {
-            "form": filters.form,
-            "text": text,
-            "participants": list(matrix.rows()) if matrix else [],
-            "more_participants": len(found.participants) > SEARCH_LIMIT,
-            "declarations": declarations[:SEARCH_LIMIT],
-            "more_declarations": len(declarations) > SEARCH_LIMIT,
-            "limit": SEARCH_LIMIT,
-        },
     )
 
 

@@ -13,10 +13,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import CheckedListMixin, VersionedAdmin, VersionedForm, show_violations
+from core.i18n import message_date
 from reports import coverage, domain, services, sweep
 from reports.models import (
     ComplianceCheck,
@@ -203,7 +205,7 @@ class EvidenceCoverageAdmin(VersionedAdmin):
     list_select_related = ["participant", "obligation", "obligation__instrument"]
     autocomplete_fields = ["participant"]
 
-    @admin.display(description="participant", ordering="participant__name")
+    @admin.display(description=gettext_lazy("participant"), ordering="participant__name")
     def who(self, row: EvidenceCoverage) -> str:
         return str(row.participant) if row.participant else "all participants"
 
@@ -300,11 +302,11 @@ class ComplianceFlagAdmin(CheckedListMixin, SimpleHistoryAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    @admin.display(description="obligation", ordering="obligation__display_order")
+    @admin.display(description=gettext_lazy("obligation"), ordering="obligation__display_order")
     def obligation_reference(self, flag: ComplianceFlag) -> str:
         return flag.obligation.reference
 
-    @admin.display(description="finding")
+    @admin.display(description=gettext_lazy("finding"))
     def finding(self, flag: ComplianceFlag) -> str:
         if flag.is_open:
             return "no submission on record"
@@ -312,13 +314,13 @@ class ComplianceFlagAdmin(CheckedListMixin, SimpleHistoryAdmin):
             return "not yet checked"
         return "submission on record or not due"
 
-    @admin.display(description="days overdue (today)")
+    @admin.display(description=gettext_lazy("days overdue (today)"))
     def days_overdue(self, flag: ComplianceFlag) -> int | None:
         from reports.selectors import flag_state
 
         return domain.flag_days_overdue(flag_state(flag), timezone.localdate())
 
-    @admin.display(description="overdue for")
+    @admin.display(description=gettext_lazy("overdue for"))
     def ageing(self, flag: ComplianceFlag) -> str:
         if not flag.is_open:
             return "-"
@@ -345,9 +347,17 @@ class ComplianceFlagAdmin(CheckedListMixin, SimpleHistoryAdmin):
         result = sweep.compliance_sweep(actor=request.user)
         messages.success(
             request,
-            f"Compliance checked as of {result.as_of:%d %b %Y}: {result.open} open flag(s) - "
-            f"no submission on record ({result.raised} raised, {result.reopened} reopened, "
-            f"{result.resolved} resolved).",
+            gettext(
+                "Compliance checked as of %(date)s: %(open)s open flag(s) - no submission on "
+                "record (%(raised)s raised, %(reopened)s reopened, %(resolved)s resolved)."
+            )
+            % {
+                "date": message_date(result.as_of),
+                "open": result.open,
+                "raised": result.raised,
+                "reopened": result.reopened,
+                "resolved": result.resolved,
+            },
         )
         return HttpResponseRedirect(reverse("admin:reports_complianceflag_changelist"))
 

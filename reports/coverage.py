@@ -12,7 +12,9 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from core.i18n import message_date as _day
 from core.writes import Actor, StaleVersionError, revision_bump, set_history_user
 from reports import tasks
 from reports.models import EvidenceCoverage, Obligation
@@ -30,18 +32,25 @@ def coverage_violations(obligation: Obligation, checked_as_of: date, source: str
     today = timezone.localdate()
     if not source.strip():
         errors["source"] = ValidationError(
-            "Name the source the records were checked against.", code="required"
+            _("Name the source the records were checked against."), code="required"
         )
     if checked_as_of > today:
         errors["checked_as_of"] = ValidationError(
-            f"{checked_as_of:%d %b %Y} is after today ({today:%d %b %Y}); a source can be "
-            "checked only as it stands now or stood before.",
+            _(
+                "%(date)s is after today (%(today)s); a source can be checked only as it stands "
+                "now or stood before."
+            )
+            % {"date": _day(checked_as_of), "today": _day(today)},
             code="date_in_future",
         )
     elif checked_as_of < obligation.instrument.adopted_on:
         errors["checked_as_of"] = ValidationError(
-            f"{checked_as_of:%d %b %Y} is before the {obligation.instrument.short_title} was "
-            f"adopted ({obligation.instrument.adopted_on:%d %b %Y}).",
+            _("%(date)s is before the %(title)s was adopted (%(adopted)s).")
+            % {
+                "date": _day(checked_as_of),
+                "title": obligation.instrument.short_title,
+                "adopted": _day(obligation.instrument.adopted_on),
+            },
             code="date_before_adoption",
         )
     return errors

@@ -44,7 +44,7 @@ def obligation_filter() -> CodesFilter:
         ),
         pattern=OBLIGATION_CODE,
         example="untoc-18-13,untoc-cop-2007",
-        what="obligation code",
+        what=_("obligation code"),
         known=known_obligations,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -78,7 +78,7 @@ class ComplianceFilterSet(ObligationsContext):
         label=_("No submission on record for"),
         choices=list(domain.AGEING_BUCKETS.items()),
         blank_label=_("Any time"),
-        what="ageing bucket",
+        what=_("ageing bucket"),
         help_text=lazy_format(
             _("Only what is overdue on as_of, by time since the due date: %(buckets)s."),
             buckets=lazy(bucket_words, str)(),
@@ -91,7 +91,7 @@ class FlagFilterSet(ComplianceFilterSet):
         label=_("Flag status"),
         choices=[(s, s) for s in FLAG_STATUSES],
         blank_label=_("Open or resolved"),
-        what="flag status",
+        what=_("flag status"),
         help_text=_("open: no submission on record on as_of; resolved: resolved by then."),
     )
 
@@ -101,7 +101,7 @@ class StandingFilterSet(ComplianceFilterSet):
         label=_("Standing"),
         choices=[(s, s) for s in LISTED_STANDINGS],
         blank_label=_("Any standing"),
-        what="standing",
+        what=_("standing"),
         help_text=lazy_format(_("Rows by standing: %(codes)s."), codes=", ".join(LISTED_STANDINGS)),
     )
 
@@ -130,7 +130,7 @@ class HistoryFilterSet(QueryFilterSet):
         help_text="Which records: " + ", ".join(HISTORY_RESOURCES) + ".",
         pattern=r"[a-z]+",
         example="actions,declarations",
-        what="kind of record",
+        what=_("kind of record"),
         choices=[(name, name) for name in HISTORY_RESOURCES],
         schema_codes=HISTORY_RESOURCES,
     )
@@ -158,7 +158,7 @@ class AuthorityFilterSet(InstrumentsContext):
         + "; none for all.",
         pattern=OBLIGATION_CODE,
         example="untoc-18-13,fir-13-2",
-        what="obligation code that designates an authority",
+        what=_("obligation code that designates an authority"),
         choices=authorities.DESIGNATING_CHOICES,
         schema_codes=list(authorities.DESIGNATING),
         widget=forms.CheckboxSelectMultiple,
@@ -167,7 +167,7 @@ class AuthorityFilterSet(InstrumentsContext):
         label="Designations",
         choices=authorities.CURRENCY_CHOICES,
         default=authorities.IN_EFFECT,
-        what="choice of designations",
+        what=_("choice of designations"),
         help_text="in_effect (the default: the designation in effect for each participant and "
         "obligation), superseded (those a later designation replaced) or all.",
     )
@@ -175,7 +175,7 @@ class AuthorityFilterSet(InstrumentsContext):
         label="Sort by",
         choices=authorities.ORDERING_CHOICES,
         default="state",
-        what="sort order",
+        what=_("sort order"),
         help_text="state (participant name, the default), obligation (the catalogue's order) "
         "or since (the date in effect since, unknown last); '-' reverses.",
     )

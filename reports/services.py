@@ -13,7 +13,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from core.i18n import message_date as _day
 from core.writes import (
     Actor,
     fields_check,
@@ -50,8 +52,8 @@ def submission_violations(
             treaty.Violation(
                 "date_in_future",
                 "received_on",
-                f"{received_on:%d %b %Y} is after today ({today:%d %b %Y}); record a "
-                "submission once it has arrived.",
+                _("%(date)s is after today (%(today)s); record a submission once it has arrived.")
+                % {"date": _day(received_on), "today": _day(today)},
             )
         )
     if received_on < instrument.adopted_on:
@@ -59,8 +61,12 @@ def submission_violations(
             treaty.Violation(
                 "date_before_adoption",
                 "received_on",
-                f"{received_on:%d %b %Y} is before the {instrument.short_title} was adopted "
-                f"({instrument.adopted_on:%d %b %Y}).",
+                _("%(date)s is before the %(title)s was adopted (%(adopted)s).")
+                % {
+                    "date": _day(received_on),
+                    "title": instrument.short_title,
+                    "adopted": _day(instrument.adopted_on),
+                },
             )
         )
     twins = Submission.objects.filter(
@@ -73,9 +79,15 @@ def submission_violations(
             treaty.Violation(
                 "submission_recorded_once",
                 "received_on",
-                f"A submission of {submission.participant} under "
-                f"{submission.obligation.reference} received on {received_on:%d %b %Y} is "
-                "already recorded; edit that one.",
+                _(
+                    "A submission of %(participant)s under %(obligation)s received on %(date)s "
+                    "is already recorded; edit that one."
+                )
+                % {
+                    "participant": submission.participant,
+                    "obligation": submission.obligation.reference,
+                    "date": _day(received_on),
+                },
             )
         )
     return violations

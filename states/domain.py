@@ -7,6 +7,9 @@ from datetime import date
 from itertools import pairwise
 
 import pycountry
+from django.utils.translation import gettext as _
+
+from core.i18n import message_date as _day
 
 # ISO 3166-1 reserves "EU" as an alpha-2 code only and has no alpha-3 code for the European
 # Union. The tracker uses "EUU", the code the World Bank and several UN statistical tables use
@@ -21,16 +24,18 @@ ORGANIZATION_CODES = {EUROPEAN_UNION_CODE: "European Union"}
 def iso3_problem(code: str, kind: str) -> str | None:
     """Why `code` cannot identify a participant of this kind, or None when it can."""
     if len(code) != 3 or not code.isascii() or not code.isalpha() or not code.isupper():
-        return "must be three capital letters (ISO 3166-1 alpha-3)"
+        return _("must be three capital letters (ISO 3166-1 alpha-3)")
     if kind == "reio":
         if code not in ORGANIZATION_CODES:
             known = ", ".join(sorted(ORGANIZATION_CODES))
-            return f"is not a known code for a regional economic integration organization ({known})"
+            return _(
+                "is not a known code for a regional economic integration organization (%(known)s)"
+            ) % {"known": known}
         return None
     if code in ORGANIZATION_CODES:
-        return "is reserved for a regional economic integration organization"
+        return _("is reserved for a regional economic integration organization")
     if pycountry.countries.get(alpha_3=code) is None:
-        return "is not an ISO 3166-1 alpha-3 country code"
+        return _("is not an ISO 3166-1 alpha-3 country code")
     return None
 
 
@@ -137,9 +142,17 @@ def role_period_problems(periods: Sequence[RolePeriod], today: date) -> list[Rol
                 RoleProblem(
                     "valid_from",
                     "role_periods_overlap",
-                    f"This period ({later.role}, from {later.valid_from:%d %b %Y}) begins before "
-                    f"the {earlier.role} period from {earlier.valid_from:%d %b %Y} ends; a "
-                    "participant holds one OSCE role at a time: end that period first.",
+                    _(
+                        "This period (%(role)s, from %(date)s) begins before the %(earlier_role)s "
+                        "period from %(earlier_date)s ends; a participant holds one OSCE role at "
+                        "a time: end that period first."
+                    )
+                    % {
+                        "role": later.role,
+                        "date": _day(later.valid_from),
+                        "earlier_role": earlier.role,
+                        "earlier_date": _day(earlier.valid_from),
+                    },
                     later.ref,
                 )
             )
@@ -150,7 +163,12 @@ def _one_period_problems(period: RolePeriod, today: date) -> list[RoleProblem]:
     problems = []
     if period.role not in OSCE_ROLES:
         problems.append(
-            RoleProblem("role", "role_unknown", f"{period.role!r} is not one of {OSCE_ROLES}.")
+            RoleProblem(
+                "role",
+                "role_unknown",
+                _("%(role)s is not one of %(roles)s.")
+                % {"role": repr(period.role), "roles": OSCE_ROLES},
+            )
         )
     dates = [("valid_from", period.valid_from, period.from_precision)]
     if period.valid_to is not None:
@@ -159,7 +177,9 @@ def _one_period_problems(period: RolePeriod, today: date) -> list[RoleProblem]:
         if precision not in (PRECISION_DAY, PRECISION_YEAR):
             problems.append(
                 RoleProblem(
-                    f"{name}_precision", "precision_unknown", f"{precision!r} is not day or year."
+                    f"{name}_precision",
+                    "precision_unknown",
+                    _("%(precision)s is not day or year.") % {"precision": repr(precision)},
                 )
             )
         elif precision == PRECISION_YEAR and (when.month, when.day) != (1, 1):
@@ -167,19 +187,26 @@ def _one_period_problems(period: RolePeriod, today: date) -> list[RoleProblem]:
                 RoleProblem(
                     name,
                     "year_precision_on_1_january",
-                    f"A date known only to the year is stored as 1 January ({when.year}-01-01), "
-                    f"not {when:%Y-%m-%d}.",
+                    _(
+                        "A date known only to the year is stored as 1 January (%(first)s), "
+                        "not %(date)s."
+                    )
+                    % {"first": f"{when.year}-01-01", "date": f"{when:%Y-%m-%d}"},
                 )
             )
         if when > today:
-            problems.append(RoleProblem(name, "date_in_future", f"{when:%d %b %Y} is after today."))
+            problems.append(
+                RoleProblem(
+                    name, "date_in_future", _("%(date)s is after today.") % {"date": _day(when)}
+                )
+            )
     if period.valid_to is not None and period.valid_to <= period.valid_from:
         problems.append(
             RoleProblem(
                 "valid_to",
                 "role_ends_after_it_begins",
-                f"The end ({period.valid_to:%d %b %Y}) must come after the start "
-                f"({period.valid_from:%d %b %Y}).",
+                _("The end (%(end)s) must come after the start (%(start)s).")
+                % {"end": _day(period.valid_to), "start": _day(period.valid_from)},
             )
         )
     return [RoleProblem(p.field, p.rule, p.message, period.ref) for p in problems]

@@ -33,7 +33,7 @@ def osce_role_filter() -> ChoiceFilter:
         choices=OSCE_ROLE_CHOICES,
         default=OSCE_ROLE_DEFAULT,
         written=True,
-        what="OSCE role",
+        what=_("OSCE role"),
         help_text=_(
             "Participants by the OSCE role they held on the date asked about (as_of "
             "where the list has it, else today): osce (the participating States and the Partners "
@@ -57,7 +57,7 @@ def state_filter() -> CodesFilter:
         normalise=str.upper,
         known=known_states,
         example="AUT,DEU",
-        what="participant code",
+        what=_("participant code"),
     )
 
 
@@ -77,7 +77,7 @@ class ParticipantFilterSet(QueryFilterSet):
         label=_("Kind"),
         choices=Participant.Kind.choices,
         blank_label=_("Any kind"),
-        what="kind",
+        what=_("kind"),
         help_text=_("state, or reio for a regional economic integration organization (the EU)."),
     )
     search = TextFilter(
@@ -91,6 +91,6 @@ class ParticipantFilterSet(QueryFilterSet):
         label=_("Sort by"),
         choices=[(o, o) for o in PARTICIPANT_ORDERINGS],
         default="name",
-        what="sort order",
+        what=_("sort order"),
         help_text=_("Order of the list: name or iso3; '-' reverses."),
     )

@@ -21,6 +21,8 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Request
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import defaults
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
@@ -41,7 +43,7 @@ class RequestRefused(exceptions.APIException):
 
     status_code = 400
     default_code = "invalid"
-    summary = "The request was refused."
+    summary = gettext_lazy("The request was refused.")
 
     def __init__(self, problems: Iterable[Problem], *, headers: Mapping[str, str] | None = None):
         self.problems = list(problems)
@@ -51,19 +53,19 @@ class RequestRefused(exceptions.APIException):
 
 class ParameterError(RequestRefused):
     status_code = 400
-    summary = "A query parameter is not valid."
+    summary = gettext_lazy("A query parameter is not valid.")
 
 
 class PreconditionRequired(RequestRefused):
     status_code = 428
     default_code = "if_match_required"
-    summary = "This change needs the If-Match header."
+    summary = gettext_lazy("This change needs the If-Match header.")
 
 
 class PreconditionFailed(RequestRefused):
     status_code = 412
     default_code = "stale_version"
-    summary = "The record changed since you loaded it; nothing was saved."
+    summary = gettext_lazy("The record changed since you loaded it; nothing was saved.")
 
 
 class ErrorItemSerializer(serializers.Serializer):
@@ -134,20 +136,20 @@ def _refusal_response(exc: Exception, renames: Mapping[str, str]) -> Response | 
     if isinstance(exc, StaleVersionError):
         return error_response(
             412,
-            PreconditionFailed.summary,
+            str(PreconditionFailed.summary),
             [Problem("If-Match", "stale_version", str(exc))],
         )
     if isinstance(exc, DjangoValidationError):
         return error_response(
-            400, "The change breaks a rule; nothing was saved.", _django_problems(exc, renames)
+            400, _("The change breaks a rule; nothing was saved."), _django_problems(exc, renames)
         )
     if isinstance(exc, IntegrityError):
         # The services check every rule first; this is a concurrent write that got in
         # between, which the database's constraints refused.
         return error_response(
             409,
-            "The change conflicts with a record saved at the same time; nothing was saved.",
-            [Problem(None, "conflict", "Reload the data and try again.")],
+            _("The change conflicts with a record saved at the same time; nothing was saved."),
+            [Problem(None, "conflict", _("Reload the data and try again."))],
         )
     return None
 
@@ -168,18 +170,18 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
     if isinstance(exc, RequestDataTooBig):  # Django's limit, met before the body is parsed
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        message = f"The body is larger than {limit} bytes."
+        message = _("The body is larger than %(limit)s bytes.") % {"limit": limit}
         return error_response(
-            400, "The request body is too large.", [Problem(None, "body_too_large", message)]
+            400, _("The request body is too large."), [Problem(None, "body_too_large", message)]
         )
     if isinstance(exc, QueryRefused):  # a list's FilterSet (core.filters) refused a parameter
-        return error_response(400, ParameterError.summary, exc.problems)
+        return error_response(400, str(ParameterError.summary), exc.problems)
     refusal = _refusal_response(exc, renames)
     if refusal is not None:
         set_rollback()
         return refusal
     if isinstance(exc, ObjectDoesNotExist) and not isinstance(exc, Http404):
-        exc = exceptions.NotFound(str(exc) or "Not found.")
+        exc = exceptions.NotFound(str(exc) or _("Not found."))
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(*exc.args)
 
@@ -193,7 +195,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, exceptions.ValidationError):
         return error_response(
             400,
-            "The request body is not valid; nothing was saved.",
+            _("The request body is not valid; nothing was saved."),
             [
                 Problem(_field_name(p.field, renames), p.rule, p.message)
                 for p in _serializer_problems(exc.get_full_details())
@@ -225,28 +227,29 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     shape under /api/, else the page."""
     if not _is_api(request):
         return defaults.bad_request(request, exception)  # type: ignore[arg-type]
-    message = "The request could not be read."
-    return _api_error(400, "Bad request.", "bad_request", message)
+    message = _("The request could not be read.")
+    return _api_error(400, _("Bad request."), "bad_request", message)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """Django's 403 (outside the REST framework's own checks): the error shape under /api/."""
     if not _is_api(request):
         return defaults.permission_denied(request, exception)  # type: ignore[arg-type]
-    message = "You may not do this."
-    return _api_error(403, "Permission denied.", "permission_denied", message)
+    message = _("You may not do this.")
+    return _api_error(403, _("Permission denied."), "permission_denied", message)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """Django's 404 for a URL no route matches: in the error shape under /api/, else the page."""
     if not _is_api(request):
         return defaults.page_not_found(request, exception)
-    return _api_error(404, "Not found.", "not_found", f"Nothing is at {request.path}.")
+    message = _("Nothing is at %(path)s.") % {"path": request.path}
+    return _api_error(404, _("Not found."), "not_found", message)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """Django's 500: in the error shape under /api/ (no details leak), else the page."""
     if not _is_api(request):
         return defaults.server_error(request)
-    message = "The server failed to answer; the failure is logged."
+    message = _("The server failed to answer; the failure is logged.")
     return _api_error(500, message, "server_error", message)

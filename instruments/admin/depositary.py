@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from instruments.depositary import decisions
@@ -92,7 +93,7 @@ class DepositaryBatchAdmin(admin.ModelAdmin):
         undecided = Count("proposals", filter=Q(proposals__decision="undecided"))
         return super().get_queryset(request).annotate(undecided_count=undecided)
 
-    @admin.display(description="undecided")
+    @admin.display(description=gettext_lazy("undecided"))
     def undecided(self, batch: DepositaryBatch) -> int:
         return batch.undecided_count  # type: ignore[attr-defined]
 
@@ -145,13 +146,17 @@ class DepositaryBatchAdmin(admin.ModelAdmin):
             for error in refused.errors[:ERRORS_SHOWN]:
                 form.add_error(None, f"{data['origin']}: {error}")
             if len(refused.errors) > ERRORS_SHOWN:
-                form.add_error(None, f"... and {len(refused.errors) - ERRORS_SHOWN} more.")
-            form.add_error(None, "Nothing was stored.")
+                more = len(refused.errors) - ERRORS_SHOWN
+                form.add_error(None, gettext("... and %(count)s more.") % {"count": more})
+            form.add_error(None, gettext("Nothing was stored."))
             return None
         messages.success(
             request,
-            f"{len(table.rows)} participant(s) read; {len(proposals)} difference(s) from our "
-            "records to decide. Nothing is written until you accept.",
+            gettext(
+                "%(rows)s participant(s) read; %(proposals)s difference(s) from our records to "
+                "decide. Nothing is written until you accept."
+            )
+            % {"rows": len(table.rows), "proposals": len(proposals)},
         )
         return batch
 
@@ -186,7 +191,7 @@ class DepositaryBatchAdmin(admin.ModelAdmin):
             raise PermissionDenied
         batch = self.get_object(request, object_id)
         if batch is None:
-            messages.error(request, "No such depositary import.")
+            messages.error(request, gettext("No such depositary import."))
             return HttpResponseRedirect(reverse("admin:instruments_depositarybatch_changelist"))
         post = request.POST
         accept = (post.get("decision") or post.get("all")) == "accept"
@@ -201,7 +206,7 @@ class DepositaryBatchAdmin(admin.ModelAdmin):
             proposal = batch.proposals.filter(pk=int(post["proposal"])).first()
             version = post.get("version", "")
             if proposal is None or not version.isdigit():
-                messages.error(request, "That proposal is not part of this import.")
+                messages.error(request, gettext("That proposal is not part of this import."))
             else:
                 try:
                     _tell(
@@ -216,7 +221,7 @@ class DepositaryBatchAdmin(admin.ModelAdmin):
                 except decisions.ProposalDecided as decided:
                     messages.warning(request, str(decided))
         else:
-            messages.error(request, "Nothing was decided: choose accept or reject.")
+            messages.error(request, gettext("Nothing was decided: choose accept or reject."))
         batch.refresh_from_db()
         if batch.state == DepositaryBatch.State.DECIDED:
             instrument = Instrument.objects.get(pk=batch.instrument_id)
@@ -250,6 +255,6 @@ def _tell(request: HttpRequest, result: decisions.Outcome | str) -> None:
     if result.refusal:
         messages.error(request, f"{what}: {result.refusal}")
     elif result.written:
-        messages.success(request, f"Accepted and written: {what}.")
+        messages.success(request, gettext("Accepted and written: %(what)s.") % {"what": what})
     else:
-        messages.info(request, f"Rejected: {what}.")
+        messages.info(request, gettext("Rejected: %(what)s.") % {"what": what})

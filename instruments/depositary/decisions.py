@@ -9,8 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.events import origin
+from core.i18n import message_date as _day
 from core.models import Event
 from core.writes import StaleVersionError, revision_bump
 from instruments import domain, public_events, services
@@ -57,7 +59,7 @@ def _write(proposal: DepositaryProposal, actor: Any) -> None:
     )
     if action is None:
         raise TreatyAction.DoesNotExist(
-            "The recorded action this proposal concerns was deleted since the table was read."
+            _("The recorded action this proposal concerns was deleted since the table was read.")
         )
     if proposal.change == Change.NOT_IN_TABLE:
         services.action_delete(action=action, actor=actor, expected_version=proposal.action_version)
@@ -97,15 +99,25 @@ def proposal_decide(
             .get(pk=proposal.pk)
         )
         if stored.decision != Decision.UNDECIDED:
-            who = stored.decided_by or "the system"
+            who = stored.decided_by or _("the system")
+            decided_at = timezone.localtime(stored.decided_at)
             raise ProposalDecided(
-                f"{who} already {stored.decision} this proposal "
-                f"({stored.participant}: {stored.get_change_display()}) at "
-                f"{timezone.localtime(stored.decided_at):%d %b %Y %H:%M}; nothing was changed."
+                _(
+                    "%(who)s already %(decision)s this proposal (%(participant)s: %(change)s) at "
+                    "%(date)s %(time)s; nothing was changed."
+                )
+                % {
+                    "who": who,
+                    "decision": stored.decision,
+                    "participant": stored.participant,
+                    "change": stored.get_change_display(),
+                    "date": _day(decided_at.date()),
+                    "time": f"{decided_at:%H:%M}",
+                }
             )
         if expected_version is not None and stored.version != expected_version:
             raise ProposalDecided(
-                "This proposal changed after you opened the page; reload it and decide again."
+                _("This proposal changed after you opened the page; reload it and decide again.")
             )
         if accept:
             try:

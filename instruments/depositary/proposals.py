@@ -12,7 +12,9 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from core.i18n import message_date as _day
 from instruments import domain
 from instruments.depositary.parsers import LineError, StatusRow, StatusTable, TableRefused
 from instruments.models import DepositaryBatch, DepositaryProposal, Instrument, TreatyAction
@@ -59,8 +61,8 @@ def table_check(
             LineError(
                 1,
                 "instrument",
-                f"this is the status table of the {other or table.instrument_code}, not of "
-                f"the {instrument.short_title}",
+                _("this is the status table of the %(other)s, not of the %(title)s")
+                % {"other": other or table.instrument_code, "title": instrument.short_title},
             )
         )
     as_at = table.status_as_at
@@ -69,20 +71,30 @@ def table_check(
             LineError(
                 line,
                 "status as at",
-                "the table does not say its 'Status as at' date; copy the line above the "
-                "table too, or give the date",
+                _(
+                    "the table does not say its 'Status as at' date; copy the line above the "
+                    "table too, or give the date"
+                ),
             )
         )
     elif as_at > today:
-        errors.append(LineError(line, "status as at", f"{as_at:%d %b %Y} is after today"))
+        errors.append(
+            LineError(line, "status as at", _("%(date)s is after today") % {"date": _day(as_at)})
+        )
     elif as_at < instrument.status_complete_to:
         errors.append(
             LineError(
                 line,
                 "status as at",
-                f"the table is as at {as_at:%d %b %Y}, older than the date our "
-                f"{instrument.short_title} data are complete to "
-                f"({instrument.status_complete_to:%d %b %Y}); it can only be out of date",
+                _(
+                    "the table is as at %(date)s, older than the date our %(title)s data are "
+                    "complete to (%(complete_to)s); it can only be out of date"
+                )
+                % {
+                    "date": _day(as_at),
+                    "title": instrument.short_title,
+                    "complete_to": _day(instrument.status_complete_to),
+                },
             )
         )
     if table.parties is not None:
@@ -92,8 +104,11 @@ def table_check(
                 LineError(
                     line,
                     "parties",
-                    f"the page counts {table.parties} parties but the table lists "
-                    f"{with_consent} consents: part of the table is missing",
+                    _(
+                        "the page counts %(parties)s parties but the table lists %(consents)s "
+                        "consents: part of the table is missing"
+                    )
+                    % {"parties": table.parties, "consents": with_consent},
                 )
             )
     return errors
@@ -110,17 +125,26 @@ def _row_errors(
             yield LineError(
                 row.line,
                 column,
-                f"{value:%d %b %Y} is before the {instrument.short_title} was adopted "
-                f"({instrument.adopted_on:%d %b %Y})",
+                _("%(date)s is before the %(title)s was adopted (%(adopted)s)")
+                % {
+                    "date": _day(value),
+                    "title": instrument.short_title,
+                    "adopted": _day(instrument.adopted_on),
+                },
             )
         elif value > today:
-            yield LineError(row.line, column, f"{value:%d %b %Y} is in the future")
+            yield LineError(
+                row.line, column, _("%(date)s is in the future") % {"date": _day(value)}
+            )
         elif as_at is not None and value > as_at:
             yield LineError(
-                row.line, column, f"{value:%d %b %Y} is after the table's date ({as_at:%d %b %Y})"
+                row.line,
+                column,
+                _("%(date)s is after the table's date (%(as_at)s)")
+                % {"date": _day(value), "as_at": _day(as_at)},
             )
     if row.signature is None and row.consent is None:
-        yield LineError(row.line, "participant", "the row gives no date")
+        yield LineError(row.line, "participant", _("the row gives no date"))
 
 
 def _match_rows(rows: Sequence[StatusRow], errors: list[LineError]) -> dict[Participant, StatusRow]:
@@ -136,8 +160,11 @@ def _match_rows(rows: Sequence[StatusRow], errors: list[LineError]) -> dict[Part
                 LineError(
                     row.line,
                     "participant",
-                    f"{row.participant or row.iso3!r} matches no participant's name, code or "
-                    "former name; add the name as a former name of the participant first",
+                    _(
+                        "%(name)s matches no participant's name, code or former name; add the "
+                        "name as a former name of the participant first"
+                    )
+                    % {"name": repr(row.participant or row.iso3)},
                 )
             )
         elif participant in matched:
@@ -145,7 +172,8 @@ def _match_rows(rows: Sequence[StatusRow], errors: list[LineError]) -> dict[Part
                 LineError(
                     row.line,
                     "participant",
-                    f"{participant} is already listed on line {matched[participant].line}",
+                    _("%(participant)s is already listed on line %(line)s")
+                    % {"participant": participant, "line": matched[participant].line},
                 )
             )
         else:
@@ -310,8 +338,8 @@ def table_import(
                     LineError(
                         table.status_line,
                         "status as at",
-                        f"the table says {table.status_as_at:%d %b %Y}, not "
-                        f"{status_as_at:%d %b %Y} as given",
+                        _("the table says %(table_date)s, not %(date)s as given")
+                        % {"table_date": _day(table.status_as_at), "date": _day(status_as_at)},
                     )
                 ]
             )

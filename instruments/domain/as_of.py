@@ -4,6 +4,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
 from instruments.domain.terms import Violation
 
 
@@ -27,8 +30,11 @@ def as_of_violation(as_of: date, *, today: date, adoptions: Sequence[Adoption]) 
         return Violation(
             "after_today",
             "as_of",
-            f"The date cannot be after today ({today:%Y-%m-%d}): the tracker records actions "
-            "once they have happened.",
+            _(
+                "The date cannot be after today (%(today)s): the tracker records actions once "
+                "they have happened."
+            )
+            % {"today": f"{today:%Y-%m-%d}"},
         )
     if adoptions:
         first = min(adoptions, key=lambda a: a.adopted_on)
@@ -36,15 +42,20 @@ def as_of_violation(as_of: date, *, today: date, adoptions: Sequence[Adoption]) 
             return Violation(
                 "before_adoption",
                 "as_of",
-                f"The date cannot be before {first.adopted_on:%Y-%m-%d}, when the "
-                f"{first.title} was adopted: no status existed before it.",
+                _(
+                    "The date cannot be before %(date)s, when the %(title)s was adopted: no "
+                    "status existed before it."
+                )
+                % {"date": f"{first.adopted_on:%Y-%m-%d}", "title": first.title},
             )
     return None
 
 
 def completeness_note(complete_to: date) -> str:
     """What every status view says about how current its data are."""
-    return f"complete to {complete_to.day} {complete_to:%B %Y}; later actions partial"
+    return _("complete to %(date)s; later actions partial") % {
+        "date": date_format(complete_to, "DATE_FORMAT")
+    }
 
 
 def is_complete(as_of: date, complete_to: date) -> bool:

@@ -4,6 +4,10 @@ matching articles, and where an instrument itself stood on a date (R1)."""
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from core.i18n import message_date as _day
 from instruments.domain.terms import (
     SUCCESSION,
     Action,
@@ -99,10 +103,16 @@ def entry_into_force_violations(
                 Violation(
                     "instrument_entry_into_force",
                     "date",
-                    f"The deposits of consent would put the {instrument.short_title}'s entry "
-                    f"into force on {f'{found:%d %b %Y}' if found else 'no date yet'}, but the "
-                    f"depositary records {f'{recorded:%d %b %Y}' if recorded else 'none'} "
-                    "(art. 38(1)); check the date of the deposit.",
+                    _(
+                        "The deposits of consent would put the %(title)s's entry into force on "
+                        "%(found)s, but the depositary records %(recorded)s (art. 38(1)); check "
+                        "the date of the deposit."
+                    )
+                    % {
+                        "title": instrument.short_title,
+                        "found": _day(found) if found else _("no date yet"),
+                        "recorded": _day(recorded) if recorded else pgettext("no date", "none"),
+                    },
                     instrument=code,
                 )
             )

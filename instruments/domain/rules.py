@@ -4,6 +4,10 @@ order, and a Protocol's consent against the Convention's (art. 36, 37(2), 40).""
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from core.i18n import message_date as _day
 from instruments.domain.status import convention_denunciations_effective, participant_status
 from instruments.domain.terms import (
     CONSENT_KIND_NOT_RECORDED,
@@ -19,11 +23,23 @@ from instruments.domain.terms import (
     Violation,
 )
 
+# An action's kind as a word inside a sentence ("the ratification of 12 Dec 2002").
+_KIND_WORDS = {
+    "signature": lambda: pgettext("treaty action in a sentence", "signature"),
+    "ratification": lambda: pgettext("treaty action in a sentence", "ratification"),
+    "acceptance": lambda: pgettext("treaty action in a sentence", "acceptance"),
+    "approval": lambda: pgettext("treaty action in a sentence", "approval"),
+    "accession": lambda: pgettext("treaty action in a sentence", "accession"),
+    "succession": lambda: pgettext("treaty action in a sentence", "succession"),
+    "formal_confirmation": lambda: pgettext("treaty action in a sentence", "formal confirmation"),
+    "denunciation": lambda: pgettext("treaty action in a sentence", "denunciation"),
+    CONSENT_KIND_NOT_RECORDED: lambda: pgettext("treaty action in a sentence", "consent"),
+}
+
 
 def _kind_label(kind: str) -> str:
-    if kind == CONSENT_KIND_NOT_RECORDED:
-        return "consent"
-    return kind.replace("_", " ")
+    word = _KIND_WORDS.get(kind)
+    return word() if word else kind.replace("_", " ")
 
 
 def _action_violations(
@@ -35,16 +51,19 @@ def _action_violations(
         yield Violation(
             "date_before_adoption",
             "date",
-            f"{action.date:%d %b %Y} is before the {title} was adopted "
-            f"({instrument.adopted_on:%d %b %Y}); no action can precede adoption.",
+            _(
+                "%(date)s is before the %(title)s was adopted (%(adopted)s); no action can "
+                "precede adoption."
+            )
+            % {"date": _day(action.date), "title": title, "adopted": _day(instrument.adopted_on)},
             action.ref,
         )
     if action.date > today:
         yield Violation(
             "date_in_future",
             "date",
-            f"{action.date:%d %b %Y} is after today ({today:%d %b %Y}); record actions once "
-            "they have happened.",
+            _("%(date)s is after today (%(today)s); record actions once they have happened.")
+            % {"date": _day(action.date), "today": _day(today)},
             action.ref,
         )
     if action.kind == SIGNATURE:
@@ -54,24 +73,36 @@ def _action_violations(
             yield Violation(
                 "succession_before_adoption",
                 "effective_date",
-                f"A successor cannot be bound by the {title} from {action.effective_date:%d %b %Y}"
-                f", before it was adopted ({instrument.adopted_on:%d %b %Y}).",
+                _(
+                    "A successor cannot be bound by the %(title)s from %(date)s, before it was "
+                    "adopted (%(adopted)s)."
+                )
+                % {
+                    "title": title,
+                    "date": _day(action.effective_date),
+                    "adopted": _day(instrument.adopted_on),
+                },
                 action.ref,
             )
         if action.kind != SUCCESSION:
             yield Violation(
                 "effective_date_only_for_succession",
                 "effective_date",
-                "Only a succession carries a 'bound from' date; other actions take effect "
-                "under the entry-into-force rule.",
+                _(
+                    "Only a succession carries a 'bound from' date; other actions take effect "
+                    "under the entry-into-force rule."
+                ),
                 action.ref,
             )
         elif action.effective_date > action.date:
             yield Violation(
                 "succession_effective_after_notification",
                 "effective_date",
-                f"A successor is bound from the date of succession, which cannot be after "
-                f"its notification ({action.date:%d %b %Y}).",
+                _(
+                    "A successor is bound from the date of succession, which cannot be after "
+                    "its notification (%(date)s)."
+                )
+                % {"date": _day(action.date)},
                 action.ref,
             )
 
@@ -80,18 +111,30 @@ def _signature_window_violations(
     action: Action, instrument: InstrumentFacts
 ) -> Iterable[Violation]:
     """R2: a signature only while the instrument is open for signature."""
-    article = SIGNATURE_ARTICLES.get(instrument.code, "its signature article")
+    article = SIGNATURE_ARTICLES.get(instrument.code) or _("its signature article")
     opens, closes = instrument.signature_opens, instrument.signature_closes
-    window = (f"from {opens:%d %b %Y} " if opens else "") + (
-        f"until {closes:%d %b %Y}" if closes else ""
+    window = " ".join(
+        part
+        for part in (
+            _("from %(date)s") % {"date": _day(opens)} if opens else "",
+            _("until %(date)s") % {"date": _day(closes)} if closes else "",
+        )
+        if part
     )
     if (opens and action.date < opens) or (closes and action.date > closes):
         yield Violation(
             "signature_outside_window",
             "date",
-            f"The {instrument.short_title} was open for signature {window} ({article}); a "
-            f"signature of {action.date:%d %b %Y} is outside it. A State that did not sign "
-            "accedes instead.",
+            _(
+                "The %(title)s was open for signature %(window)s (%(article)s); a signature of "
+                "%(date)s is outside it. A State that did not sign accedes instead."
+            )
+            % {
+                "title": instrument.short_title,
+                "window": window,
+                "article": article,
+                "date": _day(action.date),
+            },
             action.ref,
         )
 
@@ -128,8 +171,11 @@ def _sequence_violations(
                     Violation(
                         "denunciation_requires_party",
                         "kind",
-                        f"Only a party can denounce the {title}, and no consent in effect is "
-                        f"recorded before {action.date:%d %b %Y}.",
+                        _(
+                            "Only a party can denounce the %(title)s, and no consent in effect "
+                            "is recorded before %(date)s."
+                        )
+                        % {"title": title, "date": _day(action.date)},
                         action.ref,
                     )
                 )
@@ -146,8 +192,11 @@ def _signature_order(
             Violation(
                 "one_signature",
                 "kind",
-                f"Already signed the {title} on {signature.date:%d %b %Y}; a "
-                "participant signs an instrument once.",
+                _(
+                    "Already signed the %(title)s on %(date)s; a participant signs an "
+                    "instrument once."
+                )
+                % {"title": title, "date": _day(signature.date)},
                 action.ref,
             )
         ]
@@ -156,9 +205,15 @@ def _signature_order(
             Violation(
                 "signature_precedes_consent",
                 "date",
-                f"A signature precedes consent: this signature ({action.date:%d %b %Y}) "
-                f"follows the {_kind_label(any_consent.kind)} of "
-                f"{any_consent.date:%d %b %Y}.",
+                _(
+                    "A signature precedes consent: this signature (%(date)s) follows the "
+                    "%(kind)s of %(consent_date)s."
+                )
+                % {
+                    "date": _day(action.date),
+                    "kind": _kind_label(any_consent.kind),
+                    "consent_date": _day(any_consent.date),
+                },
                 action.ref,
             )
         ]
@@ -176,9 +231,11 @@ def _consent_order(
             Violation(
                 "one_consent",
                 "kind",
-                f"Already bound by the {title} through the {_kind_label(consent.kind)} "
-                f"of {consent.date:%d %b %Y}; a second consent needs a denunciation "
-                "first.",
+                _(
+                    "Already bound by the %(title)s through the %(kind)s of %(date)s; a second "
+                    "consent needs a denunciation first."
+                )
+                % {"title": title, "kind": _kind_label(consent.kind), "date": _day(consent.date)},
                 action.ref,
             )
         )
@@ -187,9 +244,12 @@ def _consent_order(
             Violation(
                 "consent_requires_signature",
                 "kind",
-                f"A {_kind_label(action.kind)} confirms a signature, and no signature "
-                f"of the {title} is recorded; a participant that did not sign accedes "
-                "(accession) or succeeds (succession).",
+                _(
+                    "A %(kind)s confirms a signature, and no signature of the %(title)s is "
+                    "recorded; a participant that did not sign accedes (accession) or succeeds "
+                    "(succession)."
+                )
+                % {"kind": _kind_label(action.kind), "title": title},
                 action.ref,
             )
         )
@@ -255,9 +315,16 @@ def _protocol_violations(
                 Violation(
                     "protocol_requires_convention",
                     "instrument",
-                    f"To become a Party to the {protocol.short_title} a participant must be a "
-                    f"Party to the {convention.short_title} (UNTOC art. 37(2)); no consent to "
-                    f"the {convention.short_title} is in effect on {action.date:%d %b %Y}.",
+                    _(
+                        "To become a Party to the %(protocol)s a participant must be a Party to "
+                        "the %(convention)s (UNTOC art. 37(2)); no consent to the %(convention)s "
+                        "is in effect on %(date)s."
+                    )
+                    % {
+                        "protocol": protocol.short_title,
+                        "convention": convention.short_title,
+                        "date": _day(action.date),
+                    },
                     action.ref,
                 )
             )
