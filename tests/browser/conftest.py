@@ -54,6 +54,7 @@ def shipped_data_dump(tmp_path_factory) -> Path:
 @pytest.fixture
 def site(chromium, live_server, shipped_data_dump) -> str:
     """The live server's address, with the shipped data loaded."""
+    from reports.models import Obligation
     from states.models import Participant
 
     if not Participant.objects.exists():
@@ -65,6 +66,10 @@ def site(chromium, live_server, shipped_data_dump) -> str:
         call_command(
             "dumpdata", "states", "instruments", output=str(shipped_data_dump), verbosity=0
         )
+    if not Obligation.objects.exists():
+        # The catalogue of obligations (compliance, focal points' submissions) is not in
+        # the dump: after a flush, load it again too.
+        call_command("load_obligations", verbosity=0)
     return live_server.url
 
 

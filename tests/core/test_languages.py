@@ -256,7 +256,11 @@ def test_the_table_downloads_speak_the_language_of_the_page(client):
     response = client.get("/de/status/table.csv?as_of=2007-06-30&state=DEU")
     assert response.status_code == 200
     text = response.content.decode("utf-8-sig")
-    assert "Teilnehmer,Code,Übereinkommen — " in text
+    # The headings are the catalogue's, in German (the first is the participant's).
+    with translation.override("de"):
+        participant = translation.gettext("Participant")
+    assert participant == "Teilnehmer"
+    assert f"\r\n{participant}," in text
     assert "Deutschland,DEU," in text
     assert settings.SITE_URL + "/de/status/?" in text  # the permalink, in its language
     english = client.get("/status/table.csv?as_of=2007-06-30&state=DEU").content.decode("utf-8-sig")
