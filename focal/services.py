@@ -154,6 +154,17 @@ def submission_create(
     return _save_with_files(submission, actor, files, new=True)
 
 
+def _locked_editable(
+    submission: FocalSubmission, expected_version: int | None, field: str, refusal: str
+) -> FocalSubmission:
+    """The submission, locked at the version its editor saw, if its focal point may still
+    change it (a draft, or one SPMU returned); else refused with `refusal` on `field`."""
+    stored = locked(FocalSubmission, submission.pk, expected_version)
+    if stored.state not in domain.EDITABLE_STATES:
+        raise _refuse("not_editable", field, refusal % {"state": stored.get_state_display()})
+    return stored
+
+
 def submission_edit(
     *,
     submission: FocalSubmission,
@@ -164,14 +175,12 @@ def submission_edit(
 ) -> FocalSubmission:
     """Change a draft, or a submission SPMU returned for changes."""
     with transaction.atomic():
-        stored = locked(FocalSubmission, submission.pk, expected_version)
-        if stored.state not in domain.EDITABLE_STATES:
-            raise _refuse(
-                "not_editable",
-                "state",
-                _("This submission is %(state)s and can no longer be changed.")
-                % {"state": stored.get_state_display()},
-            )
+        stored = _locked_editable(
+            submission,
+            expected_version,
+            "state",
+            _("This submission is %(state)s and can no longer be changed."),
+        )
         _content_check(stored, values)
         for name in CONTENT_FIELDS:
             setattr(stored, name, values.get(name) or ("" if name != "notified_on" else None))
@@ -191,14 +200,12 @@ def attachment_remove(
     version (its history says which file went), and the file leaves the storage once the
     transaction has committed: a rollback keeps both."""
     with transaction.atomic():
-        stored = locked(FocalSubmission, submission.pk, expected_version)
-        if stored.state not in domain.EDITABLE_STATES:
-            raise _refuse(
-                "not_editable",
-                "attachments",
-                _("This submission is %(state)s: its attachments can no longer be removed.")
-                % {"state": stored.get_state_display()},
-            )
+        stored = _locked_editable(
+            submission,
+            expected_version,
+            "attachments",
+            _("This submission is %(state)s: its attachments can no longer be removed."),
+        )
         attachment = Attachment.objects.filter(submission=stored, pk=attachment_pk).first()
         if attachment is None:
             raise Attachment.DoesNotExist(f"No attachment {attachment_pk} on #{stored.pk}.")
@@ -219,14 +226,12 @@ def submission_submit(
 ) -> FocalSubmission:
     """Send a draft (or a returned submission, edited) to SPMU for review."""
     with transaction.atomic():
-        stored = locked(FocalSubmission, submission.pk, expected_version)
-        if stored.state not in domain.EDITABLE_STATES:
-            raise _refuse(
-                "not_editable",
-                "state",
-                _("This submission is %(state)s: it cannot be submitted again.")
-                % {"state": stored.get_state_display()},
-            )
+        stored = _locked_editable(
+            submission,
+            expected_version,
+            "state",
+            _("This submission is %(state)s: it cannot be submitted again."),
+        )
         _obligation_check(stored.focal_point, stored.obligation)
         _content_check(stored, {name: getattr(stored, name) for name in CONTENT_FIELDS})
         stored.state = domain.SUBMITTED
