@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 
 from alerts.selectors import cited, event_heading, event_list, instrument_titles
 from core.feeds import BrowsableFeed
@@ -15,8 +16,8 @@ FEED_LENGTH = 50
 
 
 class ChangeFeed(BrowsableFeed):
-    title = "UNTOC Tracker: what changed"
-    subtitle = (
+    title = gettext_lazy("UNTOC Tracker: what changed")
+    subtitle = gettext_lazy(
         "Every change to the public record of the UN Convention against Transnational "
         "Organized Crime and its Protocols: treaty actions and declarations recorded, changed "
         "or removed, entries into force reached, denunciations taking effect, compliance "
@@ -47,14 +48,17 @@ class ChangeFeed(BrowsableFeed):
         return event_heading(event, self.titles)
 
     def item_description(self, event: Event) -> str:
-        parts = [f"{event.get_kind_display()}, {event.get_origin_display()}."]
+        parts = [
+            gettext("%(kind)s, %(origin)s.")
+            % {"kind": event.get_kind_display(), "origin": event.get_origin_display()}
+        ]
         new, old = cited(event.new), cited(event.old)
         if new:
-            parts.append("Now: " + ", ".join(f"{k} {v}" for k, v in new.items()) + ".")
+            parts.append(gettext("Now: %(values)s.") % {"values": _pairs(new)})
         if old:
-            parts.append("Before: " + ", ".join(f"{k} {v}" for k, v in old.items()) + ".")
+            parts.append(gettext("Before: %(values)s.") % {"values": _pairs(old)})
         if event.source:
-            parts.append(f"Source: {citation(event.source)}")
+            parts.append(gettext("Source: %(source)s") % {"source": citation(event.source)})
         return " ".join(parts)
 
     def item_link(self, event: Event) -> str:
@@ -74,3 +78,7 @@ class ChangeFeed(BrowsableFeed):
 
     def item_categories(self, event: Event) -> list[str]:
         return [c for c in (event.kind, event.instrument, event.participant) if c]
+
+
+def _pairs(values: dict) -> str:
+    return ", ".join(f"{k} {v}" for k, v in values.items())

@@ -19,6 +19,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from alerts.models import DispatchCursor, Subscription
 from alerts.selectors import event_heading, instrument_titles
@@ -182,18 +184,23 @@ def message_build(kind: str, subscription: Subscription, event_ids: list[int]) -
     what = f"{subscription.get_scope_display()} {subscription.target}".strip()
     if kind == "confirm":
         confirm = f"{site}{reverse('subscription-confirm', args=[confirm_token(subscription)])}"
-        subject = "UNTOC Tracker: confirm your subscription"
-        body = (
-            f"Someone (we hope you) asked to receive changes to the UNTOC Tracker ({what}).\n\n"
-            f"To confirm, open this link within three days:\n{confirm}\n\n"
+        subject = _("UNTOC Tracker: confirm your subscription")
+        body = _(
+            "Someone (we hope you) asked to receive changes to the UNTOC Tracker (%(what)s).\n\n"
+            "To confirm, open this link within three days:\n%(link)s\n\n"
             "If it was not you, do nothing: nothing will be sent to you.\n"
-        )
+        ) % {"what": what, "link": confirm}
     else:
         events = Event.objects.filter(pk__in=event_ids).order_by("pk")
         titles = instrument_titles()
         lines = "\n".join(_event_line(e, titles) for e in events)
-        subject = f"UNTOC Tracker: {len(event_ids)} change{'s' if len(event_ids) != 1 else ''}"
-        body = f"Changes you follow ({what}):\n\n{lines}\n\nStop these e-mails: {unsubscribe}\n"
+        count = len(event_ids)
+        subject = ngettext(
+            "UNTOC Tracker: %(count)s change", "UNTOC Tracker: %(count)s changes", count
+        ) % {"count": count}
+        body = _(
+            "Changes you follow (%(what)s):\n\n%(lines)s\n\nStop these e-mails: %(link)s\n"
+        ) % {"what": what, "lines": lines, "link": unsubscribe}
     return EmailMessage(
         subject,
         body,

@@ -22,10 +22,10 @@ def lazy_format(message: Any, **values: Any) -> Any:
     return _lazy_interpolate(message, values)
 
 
-def message_date(day: date) -> str:
+def message_date(day: date, *, month_in_full: bool = False) -> str:
     """A date inside a sentence (a refusal, a notice): in English as the depositary writes it
-    and as messages have always read ("04 May 2024"), elsewhere the language's long form
-    ("4 mai 2024", "4. Mai 2024")."""
+    and as messages have always read ("04 May 2024", or "04 December 2024" with the month in
+    full), elsewhere the language's long form ("4 mai 2024", "4. Mai 2024")."""
     if (get_language() or settings.LANGUAGE_CODE).split("-")[0] == "en":
-        return date_format(day, "d M Y")
+        return date_format(day, "d F Y" if month_in_full else "d M Y")
     return date_format(day, "DATE_FORMAT")

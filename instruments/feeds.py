@@ -6,6 +6,7 @@ from datetime import datetime, time
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.feeds import BrowsableFeed
 from core.links import absolute_url
@@ -42,11 +43,12 @@ class ActionFeed(BrowsableFeed):
         return FeedFilters(instrument_codes, participant_codes)
 
     def title(self, filters: FeedFilters) -> str:
-        title = "UNTOC Tracker: latest treaty actions"
-        return f"{title} ({filters.words()})" if filters.words() else title
+        title = _("UNTOC Tracker: latest treaty actions")
+        words = filters.words()
+        return _("%(title)s (%(filters)s)") % {"title": title, "filters": words} if words else title
 
     def subtitle(self, filters: FeedFilters) -> str:
-        return (
+        return _(
             "Signatures, ratifications, acceptances, approvals, accessions, successions and "
             "denunciations of the UN Convention against Transnational Organized Crime and its "
             "Protocols, newest first. Complete to the dates each instrument's page gives; "
@@ -68,18 +70,25 @@ class ActionFeed(BrowsableFeed):
         )
 
     def item_title(self, action: TreatyAction) -> str:
-        return (
-            f"{action.participant.local_name}: {kind_label(action.kind)} of the "
-            f"{action.instrument.local_short_title}, {day(action.date)}"
-        )
+        return _("%(participant)s: %(kind)s of the %(title)s, %(date)s") % {
+            "participant": action.participant.local_name,
+            "kind": kind_label(action.kind),
+            "title": action.instrument.local_short_title,
+            "date": day(action.date),
+        }
 
     def item_description(self, action: TreatyAction) -> str:
-        parts = [f"{kind_label(action.kind)}, {day(action.date)}."]
+        parts = [
+            _("%(kind)s, %(date)s.") % {"kind": kind_label(action.kind), "date": day(action.date)}
+        ]
         if action.effective_date:
-            parts.append(f"Bound from {day(action.effective_date)}.")
+            parts.append(_("Bound from %(date)s.") % {"date": day(action.effective_date)})
         if action.depositary_notification:
-            parts.append(f"Depositary notification {action.depositary_notification}.")
-        parts.append(f"Source: {citation(action.source)}")
+            parts.append(
+                _("Depositary notification %(reference)s.")
+                % {"reference": action.depositary_notification}
+            )
+        parts.append(_("Source: %(source)s") % {"source": citation(action.source)})
         return " ".join(parts)
 
     def item_link(self, action: TreatyAction) -> str:

@@ -8,6 +8,8 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from core.conditional import conditional_on_revision, request_revision
@@ -24,22 +26,22 @@ from states.selectors import participant_list
 FIRST_YEAR = 2000  # the Convention was adopted on 15 November 2000
 # The map's four colours (a denunciation, rare, is shown with its own).
 CATEGORIES = [
-    ("st-party", "Party, in force"),
-    ("st-party-pending", "Party, not yet in force"),
-    ("st-signatory", "Signatory"),
-    ("st-none", "No action on record"),
-    ("st-denounced", "Denounced"),
+    ("st-party", _("Party, in force")),
+    ("st-party-pending", _("Party, not yet in force")),
+    ("st-signatory", pgettext_lazy("treaty status", "Signatory")),
+    ("st-none", _("No action on record")),
+    ("st-denounced", pgettext_lazy("treaty status", "Denounced")),
 ]
 
 
 class MapFilterSet(InstrumentsContext):
     as_of = as_of_filter()
     instrument = ChoiceFilter(
-        label="Instrument",
+        label=_("Instrument"),
         choices=[(code, code) for code in INSTRUMENT_CODES],
         default="untoc",
-        what="instrument",
-        help_text="The instrument the map is coloured for: untoc, tip, som or fir.",
+        what=_("instrument"),
+        help_text=_("The instrument the map is coloured for: untoc, tip, som or fir."),
     )
 
     def prepare(self, form: QueryForm) -> None:
@@ -89,7 +91,7 @@ def world_map(request: HttpRequest) -> HttpResponse:
     )
     drawn = shapes()
     areas, dots, rows = [], [], []
-    counts = {css: 0 for css, _ in CATEGORIES}
+    counts = {css: 0 for css, _words in CATEGORIES}
     shown = set()
     for participant in matrix.participants:
         status = matrix.status(participant.pk, code)
@@ -99,7 +101,8 @@ def world_map(request: HttpRequest) -> HttpResponse:
         item = {
             "participant": participant,
             "css": f"{css} {_outline(participant)}".strip(),
-            "label": f"{participant.local_name}: {verdict(status)}",
+            "label": gettext("%(participant)s: %(status)s")
+            % {"participant": participant.local_name, "status": verdict(status)},
             "shape": shape,
         }
         (dots if "dot" in shape else areas).append(item)

@@ -5,7 +5,9 @@ from datetime import date
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
+from django.utils.translation import gettext as _
 
+from core.i18n import message_date
 from reports import domain
 from reports.standings import Standings
 from states.roles import SPMU_EDITORS
@@ -33,23 +35,37 @@ def digest_message(
     names = {p.pk: p.name for p in standings.participants}
     obligations = {o.pk: o for o in standings.obligations}
     lines = [
-        f"The compliance check as of {as_of:%d %B %Y} found {len(flags)} new case(s) where no "
-        "submission is on record past the due date and grace period.",
+        _(
+            "The compliance check as of %(date)s found %(count)s new case(s) where no "
+            "submission is on record past the due date and grace period."
+        )
+        % {"date": message_date(as_of, month_in_full=True), "count": len(flags)},
         "",
-        "The tracker knows only what was recorded: a submission or notification may exist "
-        "that is not yet entered.",
+        _(
+            "The tracker knows only what was recorded: a submission or notification may exist "
+            "that is not yet entered."
+        ),
         "",
     ]
     for (participant_id, obligation_id), flag in flags:
         obligation = obligations[obligation_id]
         lines.append(
-            f"- {names.get(participant_id, participant_id)}: {obligation.reference} "
-            f"({obligation.title}) - no submission on record; due {flag.due_on:%d %b %Y}, "
-            f"{domain.days_overdue(flag.due_on, as_of)} days overdue"
+            _(
+                "- %(participant)s: %(reference)s (%(title)s) - no submission on record; due "
+                "%(due)s, %(days)s days overdue"
+            )
+            % {
+                "participant": names.get(participant_id, participant_id),
+                "reference": obligation.reference,
+                "title": obligation.title,
+                "due": message_date(flag.due_on),
+                "days": domain.days_overdue(flag.due_on, as_of),
+            }
         )
-    lines += ["", "Record a submission in the back office once it has arrived."]
+    lines += ["", _("Record a submission in the back office once it has arrived.")]
     return EmailMessage(
-        subject=f"UNTOC Tracker: {len(flags)} new flag(s) - no submission on record",
+        subject=_("UNTOC Tracker: %(count)s new flag(s) - no submission on record")
+        % {"count": len(flags)},
         body="\n".join(lines),
         from_email=settings.DEFAULT_FROM_EMAIL,
     )
