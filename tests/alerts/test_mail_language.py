@@ -138,3 +138,20 @@ def test_the_back_office_shows_a_subscription_s_language(client, viewer):
     listed = client.get("/admin/alerts/subscription/", {"language__exact": "es"})
     assert listed.status_code == 200
     assert "Español" in listed.content.decode()
+
+
+def test_an_instant_alert_comes_in_the_subscriber_s_language(
+    editor, django_capture_on_commit_callbacks
+):
+    client, _subscription, confirmation = subscribed(
+        django_capture_on_commit_callbacks, "/es/alerts/subscribe/", frequency="immediate"
+    )
+    confirmed(client, confirmation, "/es")
+    mail.outbox.clear()
+    germany_notifies_a_central_authority(editor)
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert subscriptions.mails_dispatch() == 1
+    run_mails(callbacks)
+    (alert,) = mail.outbox
+    assert alert.subject == "UNTOC Tracker: 1 cambio"
+    assert f"{SITE}/es/changes/#event-" in alert.body
