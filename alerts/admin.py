@@ -42,9 +42,18 @@ class ReadOnlyAdmin(DeclaredLookupsOnlyMixin, admin.ModelAdmin):
 
 @admin.register(Subscription)
 class SubscriptionAdmin(ReadOnlyAdmin):
-    list_display = ["pk", "address", "scope", "target", "frequency", "created_at", "confirmed"]
-    list_filter = ["scope", "frequency", ("confirmed_at", admin.EmptyFieldListFilter)]
-    fields = ["address", "scope", "target", "frequency", "created_at", "confirmed_at"]
+    list_display = [
+        "pk",
+        "address",
+        "scope",
+        "target",
+        "frequency",
+        "language",
+        "created_at",
+        "confirmed",
+    ]
+    list_filter = ["scope", "frequency", "language", ("confirmed_at", admin.EmptyFieldListFilter)]
+    fields = ["address", "scope", "target", "frequency", "language", "created_at", "confirmed_at"]
     readonly_fields = fields
 
     @admin.display(description=gettext_lazy("address"))

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from alerts.models import Subscription
@@ -22,6 +23,10 @@ class SubscribeForm(forms.Form):
         ),
     )
     frequency = forms.ChoiceField(label=_("How often"), choices=Subscription.Frequency.choices)
+    # The page's own language unless another is chosen (the view gives it as the initial).
+    language = forms.ChoiceField(
+        label=_("Language of the e-mails"), choices=settings.LANGUAGES, required=False
+    )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

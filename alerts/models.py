@@ -119,6 +119,13 @@ class Subscription(models.Model):
         max_length=8, blank=True, help_text=_("A participant or instrument code.")
     )
     frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    # The e-mails' language: the site's language the address subscribed in.
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE.split("-")[0],
+        help_text=_("The language of its e-mails."),
+    )
     created_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     # The digest's bookmark: the last event a weekly digest covered.

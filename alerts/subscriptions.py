@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Max
@@ -24,6 +25,7 @@ from django.utils.translation import ngettext
 
 from alerts.models import DispatchCursor, Subscription
 from alerts.selectors import event_heading, instrument_titles
+from core.languages import ENGLISH, codes, speaking
 from core.models import Event
 from core.throttle import over_limit
 from states.selectors import participants_holding
@@ -63,19 +65,42 @@ def client_over_limit(client: str) -> bool:
     return over_limit(f"alerts:subscribe:client:{client}", REQUESTS_PER_CLIENT_PER_HOUR, 3600)
 
 
-def subscription_request(*, email: str, scope: str, target: str, frequency: str) -> None:
+def language_check(language: str) -> str:
+    """`language` if the site speaks it; otherwise a ValidationError naming the field."""
+    if language not in codes():
+        raise ValidationError(
+            {
+                "language": ValidationError(
+                    _("Unknown language %(value)s: choose one of %(codes)s.")
+                    % {"value": repr(language), "codes": ", ".join(codes())},
+                    code="unknown_language",
+                )
+            }
+        )
+    return language
+
+
+def subscription_request(
+    *, email: str, scope: str, target: str, frequency: str, language: str = ENGLISH
+) -> None:
     """Ask for a subscription: send the confirmation link, unless the address is already
     subscribed to this or had a confirmation today. The caller answers the same either way.
+    Its e-mails are written in `language` (the one the address subscribed in).
     """
     email = email.strip().lower()
+    language = language_check(language)
     with transaction.atomic():
-        subscription, _ = Subscription.objects.get_or_create(
-            email=email, scope=scope, target=target, defaults={"frequency": frequency}
+        subscription, _created = Subscription.objects.get_or_create(
+            email=email,
+            scope=scope,
+            target=target,
+            defaults={"frequency": frequency, "language": language},
         )
         if subscription.confirmed_at is not None:
             return
         subscription.frequency = frequency
-        subscription.save(update_fields=["frequency"])
+        subscription.language = language
+        subscription.save(update_fields=["frequency", "language"])
     address_key = hashlib.sha256(email.encode()).hexdigest()
     if over_limit(
         f"alerts:subscribe:address:{address_key}", CONFIRMATIONS_PER_ADDRESS_PER_DAY, 86400
@@ -177,8 +202,14 @@ def _event_line(event: Event, titles: dict[str, str]) -> str:
 
 
 def message_build(kind: str, subscription: Subscription, event_ids: list[int]) -> EmailMessage:
-    """The confirmation, or the changes; every message can end the subscription in one
-    click (List-Unsubscribe, List-Unsubscribe-Post: RFC 8058)."""
+    """The confirmation, or the changes, written in the subscription's language (its text,
+    its dates and its links); every message can end the subscription in one click
+    (List-Unsubscribe, List-Unsubscribe-Post: RFC 8058)."""
+    with speaking(subscription.language):
+        return _message_build(kind, subscription, event_ids)
+
+
+def _message_build(kind: str, subscription: Subscription, event_ids: list[int]) -> EmailMessage:
     site = settings.SITE_URL
     unsubscribe = f"{site}{reverse('unsubscribe', args=[unsubscribe_token(subscription)])}"
     what = f"{subscription.get_scope_display()} {subscription.target}".strip()

@@ -11,6 +11,7 @@ from alerts.filters import ChangeFilterSet
 from alerts.forms import SubscribeForm
 from alerts.selectors import cited, event_list
 from core.conditional import conditional_on_revision
+from core.languages import public_code
 from instruments.pages import bad_request
 
 PAGE_LENGTH = 100
@@ -62,15 +63,19 @@ def _client(request: HttpRequest) -> str:
 
 @require_http_methods(["GET", "POST"])
 def subscribe(request: HttpRequest) -> HttpResponse:
-    """Ask for e-mails; the answer is the same whether or not the address is subscribed."""
-    form = SubscribeForm(request.POST or None, initial=request.GET.dict())
+    """Ask for e-mails; the answer is the same whether or not the address is subscribed.
+    They are written in the page's language, or the one chosen on the form."""
+    language = public_code()  # the page's: its e-mails are written in it unless chosen
+    form = SubscribeForm(request.POST or None, initial={"language": language, **request.GET.dict()})
     if request.method == "POST":
         if subscriptions.client_over_limit(_client(request)):
             return render(
                 request, "alerts/subscribe.html", {"form": form, "busy": True}, status=429
             )
         if form.is_valid():
-            subscriptions.subscription_request(**form.cleaned_data)
+            subscriptions.subscription_request(
+                **{**form.cleaned_data, "language": form.cleaned_data["language"] or language}
+            )
             return render(request, "alerts/subscribe_sent.html", {})
         return render(request, "alerts/subscribe.html", {"form": form}, status=400)
     return render(request, "alerts/subscribe.html", {"form": form})

@@ -18,6 +18,8 @@ Django's active code for English is LANGUAGE_CODE (`en-gb`: its date and number 
 the site always had); the site names it `en` (LANGUAGES, hreflang, Content-Language, `?lang`).
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import quote
 
 from django.conf import settings
@@ -52,6 +54,20 @@ def public_code(code: str | None = None) -> str:
 def activation_code(code: str) -> str:
     """The code to activate for a site language: English is LANGUAGE_CODE (its formats)."""
     return settings.LANGUAGE_CODE if code == ENGLISH else code
+
+
+def recipient_code(code: str | None) -> str:
+    """A recorded language (a subscriber's, a focal point's) as a site language: English
+    when it is empty or one the site no longer speaks."""
+    return code if code in codes() else ENGLISH
+
+
+@contextmanager
+def speaking(code: str | None) -> Iterator[None]:
+    """Write in a recipient's language: its messages, its dates, and its links (`reverse`
+    gives that language's URL prefix, none for English)."""
+    with translation.override(activation_code(recipient_code(code))):
+        yield
 
 
 def path_language(path: str) -> str | None:

@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import CheckedListMixin
+from core.languages import public_code
 from core.writes import RuleError, StaleVersionError
 from focal import invitations, services
 from focal.forms import DecisionForm
@@ -41,7 +42,16 @@ for device_model in (TOTPDevice, StaticDevice):
 class InvitationForm(forms.ModelForm):
     class Meta:
         model = Invitation
-        fields = ["participant", "email"]
+        fields = ["participant", "email", "language"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "language" in self.fields:  # (a sent invitation's page shows it read-only)
+            # Left out, it is the editor's own language (the one the back office speaks).
+            self.fields["language"].required = False
+
+    def clean_language(self) -> str:
+        return self.cleaned_data.get("language") or public_code()
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
@@ -56,7 +66,15 @@ class InvitationForm(forms.ModelForm):
 @admin.register(Invitation)
 class InvitationAdmin(CheckedListMixin, SimpleHistoryAdmin):
     form = InvitationForm
-    list_display = ["email", "participant", "created_at", "expires_at", "used_at", "invited_by"]
+    list_display = [
+        "email",
+        "participant",
+        "language",
+        "created_at",
+        "expires_at",
+        "used_at",
+        "invited_by",
+    ]
     list_filter = ["participant"]
     search_fields = ["email", "participant__name"]
     autocomplete_fields = ["participant"]
@@ -64,8 +82,12 @@ class InvitationAdmin(CheckedListMixin, SimpleHistoryAdmin):
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         if obj is None:
-            return ["participant", "email"]
-        return ["participant", "email", *self.readonly_fields, "focal_point"]
+            return ["participant", "email", "language"]
+        return ["participant", "email", "language", *self.readonly_fields, "focal_point"]
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        # The invitation is written in the editor's language unless another is chosen.
+        return {"language": public_code(), **super().get_changeform_initial_data(request)}
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # a link sent cannot be edited; send another
@@ -78,6 +100,7 @@ class InvitationAdmin(CheckedListMixin, SimpleHistoryAdmin):
             participant=form.cleaned_data["participant"],
             email=form.cleaned_data["email"],
             actor=request.user,
+            language=form.cleaned_data["language"],
         )
         obj.pk = sent.pk
         messages.info(
@@ -89,10 +112,18 @@ class InvitationAdmin(CheckedListMixin, SimpleHistoryAdmin):
 
 @admin.register(FocalPoint)
 class FocalPointAdmin(CheckedListMixin, SimpleHistoryAdmin):
-    list_display = ["user", "participant", "active", "invited_by", "created_at"]
-    list_filter = ["active", "participant"]
+    list_display = ["user", "participant", "language", "active", "invited_by", "created_at"]
+    list_filter = ["active", "participant", "language"]
     search_fields = ["user__email", "participant__name"]
-    readonly_fields = ["user", "participant", "active", "invited_by", "created_at", "updated_at"]
+    readonly_fields = [
+        "user",
+        "participant",
+        "language",
+        "active",
+        "invited_by",
+        "created_at",
+        "updated_at",
+    ]
     actions = ["switch_off", "switch_on"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

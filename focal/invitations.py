@@ -22,6 +22,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.languages import ENGLISH, codes
 from core.writes import Actor, revision_bump, set_history_user
 from focal import emails
 from focal.models import FocalPoint, Invitation
@@ -41,11 +42,14 @@ def _error(field: str, message: str, code: str) -> ValidationError:
     return ValidationError({field: ValidationError(message, code=code)})
 
 
-def _new_invitation(participant: Participant, email: str, actor: Actor) -> Invitation:
+def _new_invitation(
+    participant: Participant, email: str, actor: Actor, language: str
+) -> Invitation:
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         participant=participant,
         email=email,
+        language=language,
         invited_by=actor,  # type: ignore[misc]
         token_hash=token_hash(token),
         expires_at=timezone.now() + timedelta(days=settings.FOCAL_INVITATION_DAYS),
@@ -74,10 +78,27 @@ def days_valid() -> int:
     return settings.FOCAL_INVITATION_DAYS
 
 
-def invitation_send(*, participant: Participant, email: str, actor: Actor) -> Invitation:
-    """Invite `email` to act as focal point of `participant`; an earlier link to the same
-    address stops working. Refused for an address that signs in as staff."""
+def language_check(language: str) -> str:
+    """`language` if the site speaks it; otherwise a ValidationError naming the field."""
+    if language not in codes():
+        raise _error(
+            "language",
+            _("Unknown language %(value)s: choose one of %(codes)s.")
+            % {"value": repr(language), "codes": ", ".join(codes())},
+            "unknown_language",
+        )
+    return language
+
+
+def invitation_send(
+    *, participant: Participant, email: str, actor: Actor, language: str = ENGLISH
+) -> Invitation:
+    """Invite `email` to act as focal point of `participant`, in `language` (the invitation's
+    and, once enrolled, the focal point's e-mails); an earlier link to the same address stops
+    working. Refused for an address that signs in as staff, or a language the site does not
+    speak."""
     email = email.strip().lower()
+    language = language_check(language)
     if staff_address(email):
         raise _error(
             "email",
@@ -86,7 +107,7 @@ def invitation_send(*, participant: Participant, email: str, actor: Actor) -> In
         )
     with transaction.atomic():
         _withdraw_pending(email)
-        return _new_invitation(participant, email, actor)
+        return _new_invitation(participant, email, actor, language)
 
 
 def invitation_state(invitation: Invitation | None) -> str:
@@ -123,7 +144,7 @@ def invitation_renew(*, email: str) -> None:
         if FocalPoint.objects.filter(user__username=email).exists():
             return  # already enrolled: signs in, or asks SPMU
         _withdraw_pending(email)
-        renewed = _new_invitation(latest.participant, email, latest.invited_by)
+        renewed = _new_invitation(latest.participant, email, latest.invited_by, latest.language)
         emails.renewal_mail_to_editors(renewed)
 
 
@@ -199,6 +220,7 @@ def _enrol(invitation: Invitation, user, device: TOTPDevice, password: str) -> E
         defaults={"participant": invitation.participant, "invited_by": invitation.invited_by},
     )
     focal_point.participant = invitation.participant
+    focal_point.language = invitation.language
     focal_point.active = True
     set_history_user(focal_point, invitation.invited_by)
     focal_point.save()

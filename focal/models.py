@@ -44,6 +44,13 @@ class FocalPoint(models.Model):
         related_name="focal_points_invited",
         verbose_name=_("invited by"),
     )
+    language = models.CharField(
+        _("language of e-mails"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE.split("-")[0],
+        help_text=_("The tracker writes to this focal point in this language."),
+    )
     active = models.BooleanField(
         _("active"), default=True, help_text=_("Off: this focal point can no longer sign in.")
     )
@@ -71,6 +78,13 @@ class Invitation(models.Model):
         verbose_name=_("participant"),
     )
     email = models.EmailField(_("e-mail address"))
+    language = models.CharField(
+        _("language of e-mails"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE.split("-")[0],
+        help_text=_("The invitation is written in this language, and later e-mails too."),
+    )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
