@@ -134,7 +134,9 @@ class SubmissionForm(forms.ModelForm):
             self.fields["obligation"].queryset = Obligation.objects.filter(
                 pk__in=[o.pk for o in obligations or []]
             ).select_related("instrument")
-            self.fields["obligation"].label_from_instance = lambda o: str(o)
+            self.fields["obligation"].label_from_instance = lambda o: (
+                f"{o.reference}: {o.local_title}"
+            )
 
     def content(self) -> dict[str, Any]:
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields}

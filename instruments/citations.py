@@ -1,21 +1,34 @@
 """A fact's source as a reader cites it, from the source text staff recorded.
 
 The recorded `source` says how a fact reached the tracker, for staff: which copy of the
-depositary's table was read, at which repository commit, what was inferred. Readers need a
-citation they can follow: "UN Treaty Collection, chapter XVIII-12, status as at 27 January
-2014". `citation` derives one, part by part (the parts of a source are separated by "; "):
+depositary's table was read, at which repository commit, what was inferred (its provenance,
+which instruments/data/README.md explains). Readers need a citation they can follow:
+"United Nations Treaty Collection, chapter XVIII.12, status as at 27 January 2014
+(https://treaties.un.org/Pages/ViewDetails.aspx?src=TREATY&mtdsg_no=XVIII-12&chapter=18&clang=_en)":
+the depositary's chapter, the date its table was as at, and its page. `citation` derives
+one in the reader's language (its words through gettext, dates in the language's long form,
+the depositary's page in French where the Treaty Collection has it, else in English), part
+by part (the parts of a source are separated by "; "):
 1. a part a rule below knows is rewritten into the citation it stands for;
 2. a part that is a working note (an inference to verify, a pointer to a local file) is left
    out: it is not where the fact comes from;
 3. anything else is kept, cleaned of repository hashes, file paths, "(text cut)" and
    "(stored copy ...)" remarks.
-The recorded source is never changed; staff see it in the back office and the history.
+The recorded source is never changed; staff see it in the back office and the history. No
+provenance note (a scrape, a repository, a stored copy, stripped text) reaches a citation.
 """
 
 import re
 from collections.abc import Callable
 from datetime import date, datetime
 from functools import lru_cache
+
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.languages import ENGLISH, activation_code, public_code
 
 # The depositary's 2014 tables (UN Treaty Collection chapter XVIII-12 and its Protocols,
 # -a, -b, -c): the date each was "as at", as the shipped data's README records it.
@@ -33,18 +46,69 @@ CHAPTERS = {
     "FIR": "XVIII-12-c",
     "Firearms": "XVIII-12-c",
 }
-UNTC = "UN Treaty Collection"
+# The depositary's name in English: from_depositary reads the English citation. The
+# depositary's own earlier name in recorded sources counts too.
+UNTC = "United Nations Treaty Collection"
+UNTC_NAMES = (UNTC, "UN Treaty Collection")
+# The languages the Treaty Collection's pages come in (clang=_en, _fr); others read English.
+UNTC_LANGUAGES = ("en", "fr")
+UNTC_PAGE = (
+    "https://treaties.un.org/Pages/ViewDetails.aspx?src=TREATY&mtdsg_no=%(mtdsg)s"
+    "&chapter=18&clang=_%(language)s"
+)
+# Chapter XVIII (penal matters): the list of its treaties, each with its status page.
+UNTC_CHAPTER_LIST = "https://treaties.un.org/Pages/Treaties.aspx?id=18&subid=A&clang=_%(language)s"
 # Ministries whose releases the sources name by an abbreviation or only by their address.
 MINISTRIES = {
-    "Singapore MFA": "Ministry of Foreign Affairs of Singapore",
-    "MHA": "Ministry of Home Affairs of Singapore",
-    "https://www.mofa.go.jp": "Ministry of Foreign Affairs of Japan",
+    "Singapore MFA": gettext_lazy("Ministry of Foreign Affairs of Singapore"),
+    "MHA": gettext_lazy("Ministry of Home Affairs of Singapore"),
+    "https://www.mofa.go.jp": gettext_lazy("Ministry of Foreign Affairs of Japan"),
+    "Bhutan MFA": gettext_lazy("Ministry of Foreign Affairs of Bhutan"),
 }
-GAZETTE_AT = "Austrian Federal Law Gazette (BGBl.) III No."
 
 
 def long_day(when: date) -> str:
-    return f"{when.day} {when:%B %Y}"
+    """30 June 2007 in English, "30 juin 2007" in French: the language's long date."""
+    return date_format(when, "DATE_FORMAT")
+
+
+def untc_language() -> str:
+    """The language of the Treaty Collection's page a reader is sent to."""
+    language = public_code()
+    return language if language in UNTC_LANGUAGES else ENGLISH
+
+
+def collection() -> str:
+    return _("United Nations Treaty Collection")
+
+
+def chapter_words(mtdsg: str) -> str:
+    """The depositary's chapter number as it writes it: XVIII-12-a as XVIII.12.a."""
+    return mtdsg.replace("-", ".")
+
+
+def untc_page(mtdsg: str) -> str:
+    """The Treaty Collection's page of one instrument (its status, declarations and
+    reservations) in the reader's language where it has one."""
+    return UNTC_PAGE % {"mtdsg": mtdsg, "language": untc_language()}
+
+
+def with_page(text: str, url: str) -> str:
+    return f"{text} ({url})"
+
+
+def untc_status(mtdsg: str, as_at: date) -> str:
+    """The depositary's status table of an instrument as at a date, with its page."""
+    text = _("%(collection)s, chapter %(chapter)s, status as at %(date)s") % {
+        "collection": collection(),
+        "chapter": chapter_words(mtdsg),
+        "date": long_day(as_at),
+    }
+    return with_page(text, untc_page(mtdsg))
+
+
+def gazette_at(number: str) -> str:
+    return _("Austrian Federal Law Gazette (BGBl.) III No. %(number)s") % {"number": number}
 
 
 def _iso(text: str) -> date:
@@ -58,31 +122,60 @@ def _dotted(text: str) -> date:
 
 def _untc_2014(m: re.Match) -> str:
     chapter, as_at = TABLES_2014[m["table"]]
-    return f"{UNTC}, chapter {chapter}, status as at {long_day(as_at)}"
+    return untc_status(chapter, as_at)
 
 
 def _untc_page(m: re.Match) -> str:
     extra = m["extra"] or ""
-    text = f"{UNTC}, chapter {m['chapter']}"
-    if "declarations" in extra:
-        text += ", declarations and reservations"
-    if "Nov 2014" in extra:
-        text += ", as published after November 2014"
-    return text
+    words = {"collection": collection(), "chapter": chapter_words(m["chapter"])}
+    declarations, later = "declarations" in extra, "Nov 2014" in extra
+    if declarations and later:
+        text = _(
+            "%(collection)s, chapter %(chapter)s, declarations and reservations, as published "
+            "after November 2014"
+        )
+    elif declarations:
+        text = _("%(collection)s, chapter %(chapter)s, declarations and reservations")
+    elif later:
+        text = _("%(collection)s, chapter %(chapter)s, as published after November 2014")
+    else:
+        text = _("%(collection)s, chapter %(chapter)s")
+    return with_page(text % words, untc_page(m["chapter"]))
+
+
+def _untc_declarations_2014(m: re.Match) -> str:
+    text = _(
+        "%(collection)s, chapter %(chapter)s, declarations and reservations as published in "
+        "%(year)s"
+    ) % {"collection": collection(), "chapter": chapter_words(m["chapter"]), "year": 2014}
+    return with_page(text, untc_page(m["chapter"]))
+
+
+def _untc_tables_2014(m: re.Match) -> str:
+    text = _("%(collection)s, chapter %(chapter)s, status tables as published in %(year)s") % {
+        "collection": collection(),
+        "chapter": "XVIII",
+        "year": 2014,
+    }
+    return with_page(text, UNTC_CHAPTER_LIST % {"language": untc_language()})
 
 
 def _gazette(m: re.Match) -> str:
-    text = f"{GAZETTE_AT} {m['number']}"
+    text = gazette_at(m["number"])
     if "scope announcement" in (m["extra"] or ""):
-        text += " (scope announcement)"
+        text = _("%(citation)s (scope announcement)") % {"citation": text}
     return text
 
 
 def _zaki(m: re.Match) -> str:
-    chapter = CHAPTERS[m["instrument"]]
-    return (
-        f"{UNTC}, chapter {chapter}, status as at {long_day(_dotted(m['day']))} (copy at zaki.ru)"
-    )
+    """A copy of the depositary's table on another site: cited as a copy, with no link to
+    the depositary's page (which gives today's status, not the copy's)."""
+    text = _("%(collection)s, chapter %(chapter)s, status as at %(date)s") % {
+        "collection": collection(),
+        "chapter": chapter_words(CHAPTERS[m["instrument"]]),
+        "date": long_day(_dotted(m["day"])),
+    }
+    return _("%(citation)s (copy at %(site)s)") % {"citation": text, "site": "zaki.ru"}
 
 
 def _month_day(text: str) -> str:
@@ -91,19 +184,31 @@ def _month_day(text: str) -> str:
 
 
 def _dutch_list(m: re.Match) -> str:
-    text = f"Netherlands Treaty Database (verdragenbank.overheid.nl), {m['what']}"
-    return text + (f", as at {m['as_at']}" if m["as_at"] else "")
+    text = _("Netherlands Treaty Database (%(site)s), %(what)s") % {
+        "site": "verdragenbank.overheid.nl",
+        "what": m["what"],
+    }
+    if m["as_at"]:
+        text = _("%(citation)s, as at %(date)s") % {"citation": text, "date": m["as_at"]}
+    return text
 
 
 def _press_release(who: str, day: str | None, url: str | None) -> str:
-    text = f"{MINISTRIES[who]}, press release"
     if day:
-        text += f" of {_month_day(day)}"
-    return text + (f" ({url})" if url else "")
+        text = _("%(ministry)s, press release of %(date)s") % {
+            "ministry": MINISTRIES[who],
+            "date": _month_day(day),
+        }
+    else:
+        text = _("%(ministry)s, press release") % {"ministry": MINISTRIES[who]}
+    return with_page(text, url) if url else text
 
 
 def _dutch_treaty(m: re.Match) -> str:
-    return f"Netherlands Treaty Database ({m['host']}), treaty {m['number']}"
+    return _("Netherlands Treaty Database (%(site)s), treaty %(number)s") % {
+        "site": m["host"],
+        "number": m["number"],
+    }
 
 
 _CHAPTER = r"(?P<chapter>XVIII-12(?:-[abc])?)"
@@ -118,19 +223,17 @@ RULES: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
     ),
     (
         re.compile(r"UNTC status table \(zmjones/untreaties 2014 scrape.*\)"),
-        lambda m: f"{UNTC}, status tables as published in 2014",
+        _untc_tables_2014,
     ),
     (
         re.compile(rf"UNTC {_CHAPTER} decl\. section \(.*2014 scrape\)"),
-        lambda m: (
-            f"{UNTC}, chapter {m['chapter']}, declarations and reservations as published in 2014"
-        ),
+        _untc_declarations_2014,
     ),
     (
         re.compile(
             rf"treaties\.un\.org ShowMTDSGDetails {_CHAPTER} \(status as at (?P<d>[\d-]+)\)"
         ),
-        lambda m: f"{UNTC}, chapter {m['chapter']}, status as at {long_day(_iso(m['d']))}",
+        lambda m: untc_status(m["chapter"], _iso(m["d"])),
     ),
     (
         re.compile(
@@ -164,7 +267,15 @@ RULES: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
         re.compile(
             rf"UN Treaty Collection status page {_CHAPTER}, header 'Status as at (?P<d>[\d-]+)'"
         ),
-        lambda m: f"{UNTC}, chapter {m['chapter']}, status as at {long_day(_dotted(m['d']))}",
+        lambda m: untc_status(m["chapter"], _dotted(m["d"])),
+    ),
+    (
+        # The reader's form staff may have typed, in the depositary's earlier name.
+        re.compile(
+            rf"UN(?:ited Nations)? Treaty Collection, chapter {_CHAPTER}, status as at "
+            r"(?P<d>\d{1,2} [A-Z][a-z]+ \d{4})"
+        ),
+        lambda m: untc_status(m["chapter"], datetime.strptime(m["d"], "%d %B %Y").date()),
     ),
     (
         re.compile(
@@ -172,8 +283,15 @@ RULES: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
             r" .*\) citing treaties\.un\.org .*"
         ),
         lambda m: (
-            f"The tracker's record of a reservation {m['who']} made at deposit, citing "
-            f"{UNTC}, chapter {CHAPTERS[m['i']]}, and the Netherlands Treaty Database"
+            _(
+                "The tracker's record of a reservation %(participant)s made at deposit, citing "
+                "%(collection)s, chapter %(chapter)s, and the Netherlands Treaty Database"
+            )
+            % {
+                "participant": m["who"],
+                "collection": collection(),
+                "chapter": chapter_words(CHAPTERS[m["i"]]),
+            }
         ),
     ),
     (
@@ -198,11 +316,13 @@ RULES: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
         re.compile(
             r"corroborated by UNODC statement (?P<day>\d{1,2} \w{3} \d{4}) \((?P<url>\S+)\)"
         ),
-        lambda m: f"UNODC statement of {_month_day(m['day'])} ({m['url']})",
+        lambda m: with_page(
+            _("UNODC statement of %(date)s") % {"date": _month_day(m["day"])}, m["url"]
+        ),
     ),
     (
         re.compile(r"Inferred: Austrian BGBl III (?P<number>\d+/\d{4}) \(.*\) records .*"),
-        lambda m: f"{GAZETTE_AT} {m['number']}",
+        lambda m: gazette_at(m["number"]),
     ),
     (
         re.compile(r"Korea Herald (?P<d>\d{4}-\d{2}-\d{2}) \(.*"),
@@ -210,15 +330,21 @@ RULES: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
     ),
     (
         re.compile(r"Tractatenblad (?P<year>\d{4}),(?P<number>\d+) \(.*\)"),
-        lambda m: f"Netherlands Treaty Series (Tractatenblad) {m['year']} No. {m['number']}",
+        lambda m: (
+            _("Netherlands Treaty Series (Tractatenblad) %(year)s No. %(number)s")
+            % {"year": m["year"], "number": m["number"]}
+        ),
     ),
     (
         re.compile(r"Czech Sb\.m\.s\. (?P<number>\d+/\d{4}) \(.*\)"),
-        lambda m: f"Czech Collection of International Treaties (Sb.m.s.) {m['number']}",
+        lambda m: (
+            _("Czech Collection of International Treaties (Sb.m.s.) %(number)s")
+            % {"number": m["number"]}
+        ),
     ),
     (
         re.compile(r"MOFA Japan press release via .*"),
-        lambda m: "Ministry of Foreign Affairs of Japan, press release",
+        lambda m: _press_release("https://www.mofa.go.jp", None, None),
     ),
     (
         re.compile(r"lexology\.com \((?P<title>[^,]+), (?P<year>\d{4})\)"),
@@ -226,14 +352,18 @@ RULES: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
     ),
     (
         re.compile(r"Bhutan MFA press release (?P<d>\d{4}-\d{2}-\d{2}) \((?P<url>\S+)\)"),
-        lambda m: (
-            f"Ministry of Foreign Affairs of Bhutan, press release of "
-            f"{long_day(_iso(m['d']))} ({m['url']})"
+        lambda m: with_page(
+            _("%(ministry)s, press release of %(date)s")
+            % {"ministry": MINISTRIES["Bhutan MFA"], "date": long_day(_iso(m["d"]))},
+            m["url"],
         ),
     ),
     (
         re.compile(r"finlex\.fi sopsviite (?P<year>\d{4})/\d{4}0*(?P<number>\d+) \(.*\)"),
-        lambda m: f"Finnish Treaty Series (SopS) {m['number']}/{m['year']} (finlex.fi)",
+        lambda m: (
+            _("Finnish Treaty Series (SopS) %(number)s/%(year)s (finlex.fi)")
+            % {"number": m["number"], "year": m["year"]}
+        ),
     ),
     (
         re.compile(
@@ -241,19 +371,20 @@ RULES: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
             r" (?P<item>\d+) \((?P<what>[^,]+), infor\.pl\)"
         ),
         lambda m: (
-            f"Polish Journal of Laws (Dz.U.) {m['year']} No. {m['no']} item {m['item']}: "
-            f"{m['what']}"
+            _("Polish Journal of Laws (Dz.U.) %(year)s No. %(number)s item %(item)s: %(what)s")
+            % {"year": m["year"], "number": m["no"], "item": m["item"], "what": m["what"]}
         ),
     ),
     (
         re.compile(r"Moldova Law (?P<number>\d+/\d{4}) of (?P<d>[\d.]+) ratifying UNTOC \(.*\)"),
         lambda m: (
-            f"Moldova, Law {m['number']} of {long_day(_dotted(m['d']))} ratifying the Convention"
+            _("Moldova, Law %(number)s of %(date)s ratifying the Convention")
+            % {"number": m["number"], "date": long_day(_dotted(m["d"]))}
         ),
     ),
     (
         re.compile(r"Romania (?P<law>Law .+?) \((?:legislatie\.just\.ro; )?legex\.ro\)"),
-        lambda m: f"Romania, {m['law']}",
+        lambda m: _("Romania, %(law)s") % {"law": m["law"]},
     ),
 ]
 # Working notes, not sources: left out of the citation.
@@ -269,14 +400,21 @@ NOTES = [
 _AS_AT = re.compile(r"\s*\(as at (?P<d>\d{4}-\d{2}-\d{2})\)$")
 _ISO_DAY = re.compile(r"\b(?P<d>\d{4}-\d{2}-\d{2})\b")
 _REMARKS = re.compile(r"\s*\((?:text cut|stored copy[^)]*)\)")  # about our copy, not the source
-_PREFIXES = [
-    (re.compile(r"consent_date, consent_kind from "), "consent: "),
-    (re.compile(r"consent_date from "), "date of consent: "),
+# A later source of the consent (or of its date) alone: what it gives, then the source.
+_PREFIXES: list[tuple[re.Pattern, Callable[[str], str]]] = [
+    (
+        re.compile(r"consent_date, consent_kind from "),
+        lambda s: _("consent: %(source)s") % {"source": s},
+    ),
+    (re.compile(r"consent_date from "), lambda s: _("date of consent: %(source)s") % {"source": s}),
 ]
 _LEFTOVERS: list[tuple[re.Pattern, str | Callable[[re.Match], str]]] = [
     (re.compile(r"@[0-9a-f]{7,40}\b"), ""),  # a repository commit
     (re.compile(r"\s*\S*(?:\.\./|/)\S*\.(?:csv|txt)\b"), ""),  # a file path
-    (re.compile(r"\bUNTC 2014 scrape\b"), f"{UNTC}, 2014"),
+    (
+        re.compile(r"\bUNTC 2014 scrape\b"),
+        lambda m: _("%(collection)s, 2014") % {"collection": collection()},
+    ),
     (_ISO_DAY, lambda m: long_day(_iso(m["d"]))),  # a date in words
     # An address alone names no source: its site's name before it.
     (
@@ -302,36 +440,43 @@ def _parts(source: str) -> list[str]:
 
 def _part_citation(part: str) -> str:
     part = _REMARKS.sub("", part)
-    prefix = ""
-    for pattern, replacement in _PREFIXES:
+    prefixed: Callable[[str], str] = str
+    for pattern, with_prefix in _PREFIXES:
         if pattern.match(part):
-            prefix = replacement
+            prefixed = with_prefix
             part = pattern.sub("", part, count=1)
     for pattern, rewrite in RULES:
         found = pattern.fullmatch(part)
         if found:
-            return prefix + rewrite(found)
+            return prefixed(rewrite(found))
     if any(note.fullmatch(part) for note in NOTES):
         return ""
     for leftover, cleaned in _LEFTOVERS:
         part = leftover.sub(cleaned, part)
-    return prefix + part.strip()
+    part = part.strip()
+    return prefixed(part) if part else ""
+
+
+def citation(source: str, language: str | None = None) -> str:
+    """The citation a reader can use for a recorded source, in `language` (by default the
+    active one; see the module docstring)."""
+    return _citation(source, public_code(language))
 
 
 # A status list cites the sources of hundreds of actions, most of them recorded from the
-# same few tables: each text is worked out once per process.
-@lru_cache(maxsize=4096)
-def citation(source: str) -> str:
-    """The citation a reader can use for a recorded source (see the module docstring)."""
-    as_at = _AS_AT.search(source)
-    if as_at:
-        source = source[: as_at.start()]
-    cited = [c for c in (_part_citation(part) for part in _parts(source)) if c]
-    if as_at and cited:
-        day = long_day(_iso(as_at["d"]))
-        if day not in cited[0]:
-            cited[0] += f", as at {day}"
-    return "; ".join(cited)
+# same few tables: each text is worked out once per process and language.
+@lru_cache(maxsize=8192)
+def _citation(source: str, language: str) -> str:
+    with translation.override(activation_code(language)):
+        as_at = _AS_AT.search(source)
+        if as_at:
+            source = source[: as_at.start()]
+        cited = [c for c in (_part_citation(part) for part in _parts(source)) if c]
+        if as_at and cited:
+            day = long_day(_iso(as_at["d"]))
+            if day not in cited[0]:
+                cited[0] = _("%(citation)s, as at %(date)s") % {"citation": cited[0], "date": day}
+        return "; ".join(cited)
 
 
 def from_depositary(source: str, *, signature: bool = False) -> bool:
@@ -343,7 +488,7 @@ def from_depositary(source: str, *, signature: bool = False) -> bool:
     one (a later source for it), else on the first part. A fact resting on any other source
     (a national gazette or treaty database, a ministry's release, a newspaper) is weaker
     than the depositary's record, however good that source is."""
-    parts = _parts(citation(source))
+    parts = _parts(citation(source, ENGLISH))
     if not parts:
         return False
     giving = parts[0]
@@ -351,4 +496,4 @@ def from_depositary(source: str, *, signature: bool = False) -> bool:
         later = [p for p in parts if p.startswith(("consent: ", "date of consent: "))]
         if later:
             giving = later[0].split(": ", 1)[1]
-    return giving.startswith(UNTC) and "(copy at" not in giving
+    return giving.startswith(UNTC_NAMES) and "(copy at" not in giving

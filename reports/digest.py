@@ -57,7 +57,7 @@ def digest_message(
             % {
                 "participant": names.get(participant_id, participant_id),
                 "reference": obligation.reference,
-                "title": obligation.title,
+                "title": obligation.local_title,
                 "due": message_date(flag.due_on),
                 "days": domain.days_overdue(flag.due_on, as_of),
             }

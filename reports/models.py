@@ -4,6 +4,7 @@ from simple_history.models import HistoricalRecords
 
 from instruments.models import Instrument
 from reports import domain
+from reports.obligation_texts import obligation_text
 from states.models import Participant
 
 
@@ -87,6 +88,19 @@ class Obligation(models.Model):
         if self.due_rule == self.DueRule.COP_DEADLINE:
             return f"{prefix} {self.article}"
         return f"{prefix} art. {self.article}"
+
+    # In the active language (reports/obligation_texts.py); in English, the recorded text.
+    @property
+    def local_title(self) -> str:
+        return obligation_text(self.code, "title", self.title)
+
+    @property
+    def local_description(self) -> str:
+        return obligation_text(self.code, "description", self.description)
+
+    @property
+    def local_due_note(self) -> str:
+        return obligation_text(self.code, "due_note", self.due_note)
 
 
 class CopSession(models.Model):

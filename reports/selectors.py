@@ -164,7 +164,7 @@ def flag_entry(flag: ComplianceFlag, as_of: date) -> dict[str, Any]:
         "instrument": flag.obligation.instrument.code,
         "obligation": flag.obligation.code,
         "obligation_reference": flag.obligation.reference,
-        "obligation_title": flag.obligation.title,
+        "obligation_title": flag.obligation.local_title,
         "finding": "no submission on record",
         "due_on": flag.due_on,
         "grace_days": flag.obligation.grace_days,

@@ -23,6 +23,9 @@ FINDING_NOTE = (
     "not that none was made."
 )
 
+# The catalogue's English, or the project's own translation in the language asked (?lang=).
+LOCALIZED = "In the language asked (?lang=); English as recorded, else the project's translation."
+
 # --- obligations/ ----------------------------------------------------------------------------
 
 
@@ -33,7 +36,7 @@ class ObligationSerializer(serializers.Serializer):
     instrument = serializers.CharField(help_text="untoc, tip, som or fir.")
     article = serializers.CharField(help_text="e.g. 18(13); 'COP deadline' for a COP decision.")
     reference = serializers.CharField(help_text="e.g. 'UNTOC art. 18(13)'.")
-    title = serializers.CharField()
+    title = serializers.CharField(help_text=LOCALIZED)
     owed = serializers.ChoiceField(choices=Obligation.Owed.choices, help_text="What is owed.")
     applies_to = serializers.ChoiceField(choices=Obligation.AppliesTo.choices)
     condition = serializers.CharField(
@@ -47,11 +50,13 @@ class ObligationSerializer(serializers.Serializer):
     )
     due_days = serializers.IntegerField()
     deadline = serializers.DateField(allow_null=True, help_text="The COP deadline.")
-    due_note = serializers.CharField(help_text="The time as the source gives it.")
+    due_note = serializers.CharField(help_text=f"The time as the source gives it. {LOCALIZED}")
     grace_days = serializers.IntegerField(
         help_text="Days after the due date before a flag is raised (a tracker policy)."
     )
-    description = serializers.CharField(help_text="What the article asks, in our own words.")
+    description = serializers.CharField(
+        help_text=f"What the article asks, in our own words. {LOCALIZED}"
+    )
     article_source = serializers.CharField()
     source = serializers.CharField(help_text="Where the catalogue entry comes from.")
 
@@ -66,16 +71,16 @@ def obligation_row(obligation: Obligation) -> dict[str, Any]:
         "instrument": obligation.instrument.code,
         "article": obligation.article,
         "reference": obligation.reference,
-        "title": obligation.title,
+        "title": obligation.local_title,
         "owed": obligation.owed,
         "applies_to": obligation.applies_to,
         "condition": obligation.condition,
         "due_rule": obligation.due_rule,
         "due_days": obligation.due_days,
         "deadline": obligation.deadline,
-        "due_note": obligation.due_note,
+        "due_note": obligation.local_due_note,
         "grace_days": obligation.grace_days,
-        "description": obligation.description,
+        "description": obligation.local_description,
         "article_source": obligation.article_source,
         "source": obligation.source,
     }
@@ -162,7 +167,7 @@ class FlagSerializer(serializers.Serializer):
     instrument = serializers.CharField()
     obligation = serializers.CharField(help_text="The obligation's code.")
     obligation_reference = serializers.CharField()
-    obligation_title = serializers.CharField()
+    obligation_title = serializers.CharField(help_text=LOCALIZED)
     finding = serializers.ChoiceField(choices=[FINDING], help_text=FINDING_NOTE)
     due_on = serializers.DateField()
     grace_days = serializers.IntegerField()

@@ -2,7 +2,11 @@
 
 import csv
 import re
+from html import unescape
 from pathlib import Path
+
+import pytest
+from django.utils import translation
 
 from instruments.citations import citation, from_depositary
 
@@ -12,7 +16,18 @@ INTERNAL = re.compile(
     r"|ShowMTDSG|verify|probably|inferred|consent_date|consent_kind|Project's",
     re.IGNORECASE,
 )
+ADDRESS = re.compile(r"https?://[^\s);]+")
 ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+# Words of the recorded provenance no page, download or citation may show.
+PROVENANCE = re.compile(r"scrap(e|ed|ing)|zmjones|stripped|untreaties", re.IGNORECASE)
+
+
+def untc(mtdsg: str, language: str = "en") -> str:
+    """The depositary's page of one instrument."""
+    return (
+        "https://treaties.un.org/Pages/ViewDetails.aspx?src=TREATY"
+        f"&mtdsg_no={mtdsg}&chapter=18&clang=_{language}"
+    )
 
 
 def shipped_sources() -> list[tuple[str, str]]:
@@ -46,7 +61,8 @@ def citation_problems(text: str) -> list[str]:
     is an address without the name of its source; unbalanced brackets."""
     if not text.strip():
         return ["empty"]
-    problems = [f"internal note {m.group()!r}" for m in INTERNAL.finditer(text)]
+    prose = ADDRESS.sub("", text)  # an address is the source's own (a page's query)
+    problems = [f"internal note {m.group()!r}" for m in INTERNAL.finditer(prose)]
     problems += [f"date not in words {m.group()!r}" for m in ISO_DAY.finditer(text)]
     problems += [f"an address, not a title: {p!r}" for p in parts(text) if p.startswith("http")]
     if text.count("(") != text.count(")"):
@@ -56,15 +72,50 @@ def citation_problems(text: str) -> list[str]:
 
 def test_the_2014_table_reads_as_the_depositarys_status_as_at_its_date():
     source = "UNTC status table as scraped 2014 (zmjones/untreaties@b85e1e2:treaties/18-12.csv)"
-    assert (
-        citation(source) == "UN Treaty Collection, chapter XVIII-12, status as at 27 January 2014"
+    assert citation(source) == (
+        "United Nations Treaty Collection, chapter XVIII.12, status as at 27 January 2014 "
+        f"({untc('XVIII-12')})"
     )
 
 
 def test_the_protocols_2014_tables_carry_their_own_date():
     source = "UNTC status table as scraped 2014 (zmjones/untreaties@65551ea:treaties/18-12-c.csv)"
     assert citation(source) == (
-        "UN Treaty Collection, chapter XVIII-12-c, status as at 10 July 2014"
+        "United Nations Treaty Collection, chapter XVIII.12.c, status as at 10 July 2014 "
+        f"({untc('XVIII-12-c')})"
+    )
+
+
+def test_the_depositarys_page_is_in_french_where_it_has_one_else_in_english():
+    source = "UNTC status table as scraped 2014 (zmjones/untreaties@b85e1e2:treaties/18-12.csv)"
+    assert citation(source, "fr").endswith(f"({untc('XVIII-12', 'fr')})")
+    assert "27 janvier 2014" in citation(source, "fr")
+    for language in ("de", "it", "ru", "es"):
+        assert citation(source, language).endswith(f"({untc('XVIII-12')})"), language
+    with translation.override("fr"):
+        assert citation(source) == citation(source, "fr")  # the active language by default
+
+
+def test_declarations_cite_the_chapter_page():
+    assert citation(
+        "UNTC XVIII-12-a decl. section (zmjones/untreaties declarations/18-12-a.txt, 2014 scrape)"
+    ) == (
+        "United Nations Treaty Collection, chapter XVIII.12.a, declarations and reservations "
+        f"as published in 2014 ({untc('XVIII-12-a')})"
+    )
+    assert (
+        citation(
+            "treaties.un.org ViewDetails XVIII-12-b src=TREATY (stored copy, text stripped: "
+            "names/dates only)"
+        )
+        == f"United Nations Treaty Collection, chapter XVIII.12.b ({untc('XVIII-12-b')})"
+    )
+
+
+def test_a_citation_typed_in_the_earlier_form_reads_as_the_others():
+    assert citation("UN Treaty Collection, chapter XVIII-12-a, status as at 10 January 2025") == (
+        "United Nations Treaty Collection, chapter XVIII.12.a, status as at 10 January 2025 "
+        f"({untc('XVIII-12-a')})"
     )
 
 
@@ -76,8 +127,8 @@ def test_a_later_consent_names_its_own_source_and_drops_the_working_notes():
         "UNTOC + 3 protocols"
     )
     assert citation(source) == (
-        "UN Treaty Collection, chapter XVIII-12, status as at 27 January 2014; "
-        "consent: The Korea Herald, 6 November 2015"
+        "United Nations Treaty Collection, chapter XVIII.12, status as at 27 January 2014 "
+        f"({untc('XVIII-12')}); consent: The Korea Herald, 6 November 2015"
     )
 
 
@@ -87,7 +138,8 @@ def test_an_inference_to_verify_is_not_a_source():
         "kind not recorded: no signature, so probably an accession (verify)"
     )
     assert citation(source) == (
-        "UN Treaty Collection, chapter XVIII-12-a, status as at 27 January 2014"
+        "United Nations Treaty Collection, chapter XVIII.12.a, status as at 27 January 2014 "
+        f"({untc('XVIII-12-a')})"
     )
 
 
@@ -121,13 +173,32 @@ def test_the_walk_finds_every_kind_of_shipped_source():
     assert len(shipped_sources()) > 100
 
 
-def test_every_shipped_source_renders_as_a_citation_a_reader_can_use():
+@pytest.mark.parametrize("language", ["en", "fr", "de", "it", "ru", "es"])
+def test_every_shipped_source_renders_as_a_citation_a_reader_can_use(language):
     unusable = {
-        where: (citation(source), problems)
+        where: (citation(source, language), problems)
         for where, source in shipped_sources()
-        if (problems := citation_problems(citation(source)))
+        if (problems := citation_problems(citation(source, language)))
     }
     assert unusable == {}
+
+
+def test_no_shipped_citation_names_the_provenance():
+    assert PROVENANCE.search("UNTC status table as scraped 2014 (zmjones/untreaties@b85e1e2)")
+    named = {
+        where: cited
+        for where, source in shipped_sources()
+        if PROVENANCE.search(cited := citation(source))
+    }
+    assert named == {}
+
+
+def test_every_citation_of_the_depositarys_tables_links_its_page():
+    for where, source in shipped_sources():
+        if where.startswith(("instruments/data/treaty_status.csv", "instruments/data/declar")):
+            for part in citation(source).split("; "):
+                if part.startswith("United Nations Treaty Collection") and "(copy at" not in part:
+                    assert "(https://treaties.un.org/Pages/" in part, (where, part)
 
 
 def test_the_checker_catches_what_a_reader_cannot_use():
@@ -198,3 +269,60 @@ def test_only_the_depositarys_own_record_counts_as_the_depositary():
     assert not from_depositary(
         "zaki.ru/pagesnew.php?id=1 (copy of UNTC UNTOC status as at 16.09.2010)"
     )
+
+
+# --- what pages and the API show ------------------------------------------------------------
+
+PAGES = [
+    "/states/KOR/",  # a later consent from a newspaper, beside the 2014 table
+    "/states/AFG/",  # a declaration from a stored copy whose text was stripped
+    "/states/DZA/",  # declarations from the 2014 scrape
+    "/states/MNE/",  # a succession
+    "/status/",
+    "/status/?osce_role=any&view=detailed",
+    "/instruments/som/",
+]
+
+
+def page(client, path: str) -> str:
+    response = client.get(path)
+    assert response.status_code == 200, path
+    return unescape(response.content.decode())
+
+
+@pytest.mark.usefixtures("real_data")
+@pytest.mark.parametrize("language", ["", "/fr", "/ru"])
+def test_no_page_shows_how_the_data_were_gathered(client, language):
+    for path in PAGES:
+        html = page(client, f"{language}{path}")
+        assert not PROVENANCE.findall(html), (language + path, PROVENANCE.findall(html))
+
+
+@pytest.mark.usefixtures("real_data")
+def test_the_participant_page_gives_the_reader_s_citation_with_the_depositarys_page(client):
+    html = page(client, "/states/DZA/")
+    assert (
+        "United Nations Treaty Collection, chapter XVIII.12, declarations and reservations as "
+        f"published in 2014 ({untc('XVIII-12')})"
+    ) in html
+    assert (
+        "United Nations Treaty Collection, chapter XVIII.12, status as at 27 January 2014 "
+        f"({untc('XVIII-12')})"
+    ) in html
+    french = page(client, "/fr/states/DZA/")
+    assert f"status as at 27 janvier 2014 ({untc('XVIII-12', 'fr')})" in french
+
+
+@pytest.mark.usefixtures("real_data")
+def test_the_api_s_citations_are_the_reader_s_in_the_language_asked(client):
+    from tests.apiclient import all_results
+
+    actions = all_results(client, "actions/", {"state": "DZA", "instrument": "untoc"})
+    declarations = all_results(client, "declarations/", {"state": "DZA"})
+    for row in actions + declarations:
+        assert not PROVENANCE.search(row["citation"] + row["source"]), row
+        assert row["citation"].startswith("United Nations Treaty Collection, chapter XVIII.12")
+        assert re.search(r"\(https://treaties\.un\.org/\S+&clang=_en\)$", row["citation"])
+    french = all_results(client, "declarations/", {"state": "DZA", "lang": "fr"})
+    assert french
+    assert all(row["citation"].endswith("&clang=_fr)") for row in french)
