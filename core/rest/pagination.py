@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.utils.urls import remove_query_param, replace_query_param
@@ -103,7 +104,10 @@ def _check_page_exists(number: int, pages: int) -> None:
         raise ParameterError(
             [
                 Problem(
-                    "page", "page_out_of_range", f"page={number} is past the last page ({pages})."
+                    "page",
+                    "page_out_of_range",
+                    _("page=%(number)s is past the last page (%(pages)s).")
+                    % {"number": number, "pages": pages},
                 )
             ]
         )
