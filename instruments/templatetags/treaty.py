@@ -208,6 +208,12 @@ def get_item(mapping: dict, key: str):
     return mapping.get(key)
 
 
+@register.filter(name="lower_initial")
+def lower_initial_filter(text: str) -> str:
+    """A label inside a sentence: "party, in force"; German nouns keep their capital."""
+    return lower_initial(str(text))
+
+
 @register.filter
 def ordering_words(ordering: str) -> str:
     """What a list is sorted by, inside a sentence: "name, A to Z" ("Name, A bis Z")."""
