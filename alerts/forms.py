@@ -36,14 +36,14 @@ class SubscribeForm(forms.Form):
             if not Participant.objects.filter(iso3=target).exists():
                 self.add_error(
                     "target",
-                    forms.ValidationError("No participant has this code.", code="unknown_code"),
+                    forms.ValidationError(_("No participant has this code."), code="unknown_code"),
                 )
         elif scope == Subscription.Scope.INSTRUMENT:
             target = target.lower()
             if not Instrument.objects.filter(code=target).exists():
                 self.add_error(
                     "target",
-                    forms.ValidationError("No instrument has this code.", code="unknown_code"),
+                    forms.ValidationError(_("No instrument has this code."), code="unknown_code"),
                 )
         else:
             target = ""

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from core.models import Event
 from instruments.citations import citation
@@ -69,4 +70,4 @@ def event_heading(event: Event, titles: dict[str, str]) -> str:
     if event.participant_name:
         what = f" ({event.instrument})" if event.instrument else ""
         return f"{event.participant_name}{what}: {kind}"
-    return f"{titles.get(event.instrument) or 'All participants'}: {kind}"
+    return f"{titles.get(event.instrument) or _('All participants')}: {kind}"

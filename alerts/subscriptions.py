@@ -198,7 +198,11 @@ def digests_dispatch() -> int:
 
 def _event_line(event: Event, titles: dict[str, str]) -> str:
     link = f"{settings.SITE_URL}{reverse('changes')}#event-{event.pk}"
-    return f"- {event_heading(event, titles)}, {event.get_origin_display()}.\n  {link}"
+    return _("- %(event)s, %(origin)s.\n  %(link)s") % {
+        "event": event_heading(event, titles),
+        "origin": event.get_origin_display(),
+        "link": link,
+    }
 
 
 def message_build(kind: str, subscription: Subscription, event_ids: list[int]) -> EmailMessage:

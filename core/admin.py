@@ -32,7 +32,7 @@ from django.http import (
     QueryDict,
 )
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.writes import StaleVersionError
@@ -43,7 +43,7 @@ DATE_PARTS = {"year": 9999, "month": 12, "day": 31}  # the largest each may be
 
 
 class YearFilter(admin.SimpleListFilter):
-    title = "year"
+    title = gettext_lazy("year")
     parameter_name = "year"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
@@ -96,9 +96,11 @@ class VersionedForm(forms.ModelForm):
             self.add_error(
                 None,
                 ValidationError(
-                    "The form did not say which version of this record you opened, so your "
-                    "change could overwrite someone else's. Reload the page and apply your "
-                    "change again.",
+                    gettext(
+                        "The form did not say which version of this record you opened, so your "
+                        "change could overwrite someone else's. Reload the page and apply your "
+                        "change again."
+                    ),
                     code="version_missing",
                 ),
             )
@@ -113,8 +115,10 @@ class VersionedForm(forms.ModelForm):
                 self.add_error(
                     None,
                     ValidationError(
-                        "Someone else changed this record after you opened it. Reload the page "
-                        "to see their change, then apply yours again.",
+                        gettext(
+                            "Someone else changed this record after you opened it. Reload the "
+                            "page to see their change, then apply yours again."
+                        ),
                         code="stale_version",
                     ),
                 )
@@ -138,13 +142,28 @@ def list_params_problem(params: QueryDict) -> str | None:
     for name, values in params.lists():
         for value in values:
             if CONTROL_CHARACTERS.search(name + value):
-                return f"The parameter {name} contains a control character."
+                return gettext("The parameter %(name)s contains a control character.") % {
+                    "name": name
+                }
             part = name.rsplit("__", 1)[-1]
             largest = DATE_PARTS.get(part)
             number = int(value) if re.fullmatch(r"[0-9]{1,4}", value) else 0
             if largest and not 1 <= number <= largest:
-                return f"{name}={value} is not a {part} (1 to {largest})."
+                return _date_part_problem(part) % {
+                    "name": name,
+                    "value": value,
+                    "largest": largest,
+                }
     return None
+
+
+def _date_part_problem(part: str) -> str:
+    """Why a list's year, month or day parameter is out of range, in a whole sentence."""
+    if part == "day":
+        return gettext("%(name)s=%(value)s is not a day (1 to %(largest)s).")
+    if part == "month":
+        return gettext("%(name)s=%(value)s is not a month (1 to %(largest)s).")
+    return gettext("%(name)s=%(value)s is not a year (1 to %(largest)s).")
 
 
 class DeclaredLookupsOnlyMixin:
@@ -183,7 +202,7 @@ class CheckedListMixin:
     ) -> HttpResponse:
         _refuse_impossible_id(self.model, object_id)  # type: ignore[attr-defined]
         if not RECORD_ID.fullmatch(version_id):
-            raise Http404(f"{version_id!r} is not a version id.")
+            raise Http404(gettext("%(id)r is not a version id.") % {"id": version_id})
         return super().history_form_view(  # type: ignore[misc]
             request, object_id, version_id, extra_context
         )
@@ -191,7 +210,9 @@ class CheckedListMixin:
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         problem = list_params_problem(request.GET)
         if problem:
-            return HttpResponseBadRequest(f"{problem} Remove it from the address.")
+            return HttpResponseBadRequest(
+                gettext("%(problem)s Remove it from the address.") % {"problem": problem}
+            )
         return super().changelist_view(request, extra_context)  # type: ignore[misc]
 
 
@@ -199,7 +220,7 @@ def _refuse_impossible_id(model: Any, object_id: str) -> None:
     try:
         model._meta.pk.to_python(unquote(object_id))
     except (ValidationError, ValueError):
-        raise Http404(f"{object_id!r} is not a record id.") from None
+        raise Http404(gettext("%(id)r is not a record id.") % {"id": object_id}) from None
 
 
 def _refusal_text(error: Exception) -> str:
@@ -225,7 +246,8 @@ class ServiceErrorsMixin(CheckedListMixin):
                 raise
             # The form again, with what the editor typed and the refusal at its top: the
             # same request checked once more, now failing with the refusal (get_form).
-            request._save_refused = f"Nothing was saved. {_refusal_text(error)}"  # type: ignore[attr-defined]
+            refusal = gettext("Nothing was saved. %(reason)s") % {"reason": _refusal_text(error)}
+            request._save_refused = refusal  # type: ignore[attr-defined]
             return super().changeform_view(request, *args, **kwargs)  # type: ignore[misc]
 
     def get_form(
@@ -319,8 +341,11 @@ def selected_versions(request: HttpRequest, rows: Iterable[Any]) -> dict[Any, in
         seen = request.POST.get(f"version-{row.pk}", "")
         if not seen.isdigit():
             raise ValidationError(
-                f"The confirmation did not say which version of {row} you saw. Select the "
-                "records again and delete them from there.",
+                gettext(
+                    "The confirmation did not say which version of %(record)s you saw. Select "
+                    "the records again and delete them from there."
+                )
+                % {"record": row},
                 code="version_missing",
             )
         versions[row.pk] = int(seen)

@@ -106,7 +106,8 @@ class DateFilter(QueryFilter):
 class ChoiceFilter(QueryFilter):
     field_class = CodeChoiceField
 
-    def __init__(self, *, choices: Sequence[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(self, *, choices: Sequence[tuple[str, Any]], **kwargs: Any) -> None:
+        # The labels may be lazy translations, read in the language of the page.
         codes = [code for code, _ in choices]
         blank = [("", kwargs.pop("blank_label"))] if "blank_label" in kwargs else []
         super().__init__(

@@ -29,3 +29,17 @@ def message_date(day: date, *, month_in_full: bool = False) -> str:
     if (get_language() or settings.LANGUAGE_CODE).split("-")[0] == "en":
         return date_format(day, "d F Y" if month_in_full else "d M Y")
     return date_format(day, "DATE_FORMAT")
+
+
+# Languages whose nouns keep their capital inside a sentence.
+NOUNS_CAPITALISED = {"de"}
+
+
+def lower_initial(text: str) -> str:
+    """A label ("Ratification") put inside a sentence: its first letter in lower case
+    ("ratification 14 Jun 2006"), except in the languages whose nouns keep their capital
+    ("Ratifikation 14.06.2006" in German)."""
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    if not text or language in NOUNS_CAPITALISED:
+        return text
+    return f"{text[0].lower()}{text[1:]}"

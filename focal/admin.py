@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import CheckedListMixin
+from core.i18n import message_date
 from core.languages import public_code
 from core.writes import RuleError, StaleVersionError
 from focal import invitations, services
@@ -256,12 +257,13 @@ class FocalSubmissionAdmin(CheckedListMixin, SimpleHistoryAdmin):
 
 
 def _stale_text(submission: FocalSubmission, error: StaleVersionError) -> str:
-    if submission.decided_by is not None:
+    decided_at = submission.decided_at
+    if submission.decided_by is not None and decided_at is not None:
         return _(
             "Nothing was decided: %(who)s decided this submission first (%(state)s, %(when)s)."
         ) % {
             "who": submission.decided_by,
             "state": submission.get_state_display(),
-            "when": f"{submission.decided_at:%d %b %Y %H:%M}",
+            "when": f"{message_date(decided_at)} {decided_at:%H:%M}",
         }
     return _("Nothing was decided: this submission changed since you opened it. Reload it.")

@@ -167,6 +167,27 @@ ORDERING_CHOICES = [
     for field in (*ORDERING_FIELDS, "status")
     for index, prefix in enumerate(("", "-"))
 ]
+
+
+def order_words(ordering: str) -> str:
+    """An ordering in words as they read inside a sentence ("sorted by name, A to Z"): the
+    words as each language writes them there, not a lowercased heading (German nouns keep
+    their capital). An ordering of no known kind is given as it is."""
+    descending = ordering.startswith("-")
+    field, _colon, code = ordering.removeprefix("-").partition(":")
+    words = _ORDER_WORDS.get(field)
+    if words is None or (code and code not in _INSTRUMENT_WORDS):
+        return ordering
+    order = words[1 if descending else 0]
+    if code:
+        return str(
+            lazy_format(
+                _("%(instrument)s: %(order)s"), instrument=_INSTRUMENT_WORDS[code], order=order
+            )
+        )
+    return str(order)
+
+
 # What a column heading of the status table sorts by: a field of that instrument.
 COLUMN_ORDERING_CHOICES = [
     (

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.writes import Actor, StaleVersionError, WriteResult, revision_bump, set_history_user
 from instruments.models import DepositaryCheckpoint, Instrument, OpenQuestion
@@ -37,15 +38,16 @@ def checkpoint_problems(checkpoint: DepositaryCheckpoint, today: date) -> dict[s
     if checkpoint.as_at > today:
         problems["as_at"] = [
             ValidationError(
-                f"{checkpoint.as_at} is after today: a count cannot be as at a day to come.",
+                _("%(date)s is after today: a count cannot be as at a day to come.")
+                % {"date": checkpoint.as_at},
                 code="date_in_future",
             )
         ]
     elif checkpoint.as_at < checkpoint.instrument.adopted_on:
         problems["as_at"] = [
             ValidationError(
-                f"{checkpoint.as_at} is before the {checkpoint.instrument.short_title} was "
-                "adopted.",
+                _("%(date)s is before the %(title)s was adopted.")
+                % {"date": checkpoint.as_at, "title": checkpoint.instrument.short_title},
                 code="date_before_adoption",
             )
         ]
@@ -147,7 +149,8 @@ def open_question_upsert(
             outcome = "updated"
         if stored.claimed_date is not None and stored.claimed_date > timezone.localdate():
             raise ValidationError(
-                {"claimed_date": f"{stored.claimed_date} is after today."}, code="date_in_future"
+                {"claimed_date": _("%(date)s is after today.") % {"date": stored.claimed_date}},
+                code="date_in_future",
             )
         _save(stored, actor, exclude=["version", "participant"])
     return WriteResult(outcome, stored)

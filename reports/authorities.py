@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import F, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from reports.models import AuthorityDesignation
 from states.models import Participant
@@ -38,13 +39,13 @@ DESIGNATING: dict[str, str] = {
 }
 # The words of the directory's obligation filter, in the catalogue's order.
 DESIGNATING_CHOICES = [
-    ("untoc-18-13", "UNTOC art. 18(13): central authority"),
-    ("untoc-18-14", "UNTOC art. 18(14): languages accepted"),
-    ("untoc-31-6", "UNTOC art. 31(6): prevention authority"),
-    ("som-8-6", "SOM art. 8(6): authority for vessels"),
-    ("fir-13-2", "FIR art. 13(2): point of contact"),
+    ("untoc-18-13", _("UNTOC art. 18(13): central authority")),
+    ("untoc-18-14", _("UNTOC art. 18(14): languages accepted")),
+    ("untoc-31-6", _("UNTOC art. 31(6): prevention authority")),
+    ("som-8-6", _("SOM art. 8(6): authority for vessels")),
+    ("fir-13-2", _("FIR art. 13(2): point of contact")),
 ]
-assert {code for code, _ in DESIGNATING_CHOICES} == set(DESIGNATING)
+assert {code for code, _words in DESIGNATING_CHOICES} == set(DESIGNATING)
 
 CONTACT_FIELDS = ("contact_person", "postal_address", "phone", "email")
 
@@ -53,9 +54,9 @@ IN_EFFECT = "in_effect"
 SUPERSEDED = "superseded"
 ALL = "all"
 CURRENCY_CHOICES = [
-    (IN_EFFECT, "In effect"),
-    (SUPERSEDED, "Superseded"),
-    (ALL, "In effect and superseded"),
+    (IN_EFFECT, _("In effect")),
+    (SUPERSEDED, _("Superseded")),
+    (ALL, _("In effect and superseded")),
 ]
 
 # The directory's orders: a column and its reverse; names, then the obligations' order.
@@ -68,14 +69,14 @@ ORDERINGS: dict[str, tuple[Any, ...]] = {
     "-since": (F("since").desc(nulls_last=True), "participant__name", "-id"),
 }
 ORDERING_CHOICES = [
-    ("state", "Participant, A to Z"),
-    ("-state", "Participant, Z to A"),
-    ("obligation", "Obligation, catalogue order"),
-    ("-obligation", "Obligation, reverse order"),
-    ("since", "In effect since, earliest first"),
-    ("-since", "In effect since, latest first"),
+    ("state", _("Participant, A to Z")),
+    ("-state", _("Participant, Z to A")),
+    ("obligation", _("Obligation, catalogue order")),
+    ("-obligation", _("Obligation, reverse order")),
+    ("since", _("In effect since, earliest first")),
+    ("-since", _("In effect since, latest first")),
 ]
-assert {code for code, _ in ORDERING_CHOICES} == set(ORDERINGS)
+assert {code for code, _words in ORDERING_CHOICES} == set(ORDERINGS)
 
 
 def designates(obligation_code: str) -> str | None:

@@ -14,8 +14,10 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.events import Change
+from core.i18n import message_date as _day
 from core.models import Event
 from core.writes import (
     Actor,
@@ -64,9 +66,12 @@ def _what_violations(designation: AuthorityDesignation) -> list[treaty.Violation
             _rule(
                 "obligation_designates_nothing",
                 "obligation",
-                f"{obligation.reference} does not ask for an authority, a contact point or "
-                "languages; the directory records designations under UNTOC art. 18(13), "
-                "18(14) and 31(6), SOM art. 8(6) and FIR art. 13(2).",
+                _(
+                    "%(reference)s does not ask for an authority, a contact point or "
+                    "languages; the directory records designations under UNTOC art. 18(13), "
+                    "18(14) and 31(6), SOM art. 8(6) and FIR art. 13(2)."
+                )
+                % {"reference": obligation.reference},
             )
         ]
     found = []
@@ -75,16 +80,21 @@ def _what_violations(designation: AuthorityDesignation) -> list[treaty.Violation
             _rule(
                 "languages_required",
                 "languages",
-                f"Give the languages accepted: that is what {obligation.reference} asks for.",
+                _("Give the languages accepted: that is what %(reference)s asks for.")
+                % {"reference": obligation.reference},
             )
         )
     if kind != LANGUAGES and not designation.authority_name.strip():
-        what = "authority" if kind == AUTHORITY else "contact point"
+        message = (
+            _("Give the name of the authority designated under %(reference)s.")
+            if kind == AUTHORITY
+            else _("Give the name of the contact point designated under %(reference)s.")
+        )
         found.append(
             _rule(
                 "authority_name_required",
                 "authority_name",
-                f"Give the name of the {what} designated under {obligation.reference}.",
+                message % {"reference": obligation.reference},
             )
         )
     if kind != LANGUAGES and designation.languages.strip():
@@ -92,8 +102,11 @@ def _what_violations(designation: AuthorityDesignation) -> list[treaty.Violation
             _rule(
                 "languages_only_under_18_14",
                 "languages",
-                "Languages are recorded under UNTOC art. 18(14), not under "
-                f"{obligation.reference}; record them as a designation of their own.",
+                _(
+                    "Languages are recorded under UNTOC art. 18(14), not under "
+                    "%(reference)s; record them as a designation of their own."
+                )
+                % {"reference": obligation.reference},
             )
         )
     return found
@@ -102,7 +115,21 @@ def _what_violations(designation: AuthorityDesignation) -> list[treaty.Violation
 def _date_violations(designation: AuthorityDesignation, today: date) -> list[treaty.Violation]:
     instrument = designation.obligation.instrument
     found = []
-    for name, words in (("notified_on", "notified"), ("since", "in effect since")):
+    future = {
+        "notified_on": _(
+            "Notified %(date)s is after today (%(today)s); record a designation once it has "
+            "been made."
+        ),
+        "since": _(
+            "In effect since %(date)s is after today (%(today)s); record a designation once "
+            "it has been made."
+        ),
+    }
+    before_adoption = {
+        "notified_on": _("Notified %(date)s is before the %(title)s was adopted (%(adopted)s)."),
+        "since": _("In effect since %(date)s is before the %(title)s was adopted (%(adopted)s)."),
+    }
+    for name in ("notified_on", "since"):
         day = getattr(designation, name)
         if day is None:
             continue
@@ -111,8 +138,7 @@ def _date_violations(designation: AuthorityDesignation, today: date) -> list[tre
                 _rule(
                     "date_in_future",
                     name,
-                    f"{words.capitalize()} {day:%d %b %Y} is after today ({today:%d %b %Y}); "
-                    "record a designation once it has been made.",
+                    future[name] % {"date": _day(day), "today": _day(today)},
                 )
             )
         elif day < instrument.adopted_on:
@@ -120,8 +146,12 @@ def _date_violations(designation: AuthorityDesignation, today: date) -> list[tre
                 _rule(
                     "date_before_adoption",
                     name,
-                    f"{words.capitalize()} {day:%d %b %Y} is before the "
-                    f"{instrument.short_title} was adopted ({instrument.adopted_on:%d %b %Y}).",
+                    before_adoption[name]
+                    % {
+                        "date": _day(day),
+                        "title": instrument.short_title,
+                        "adopted": _day(instrument.adopted_on),
+                    },
                 )
             )
     since, until = designation.since, designation.until
@@ -130,8 +160,11 @@ def _date_violations(designation: AuthorityDesignation, today: date) -> list[tre
             _rule(
                 "since_after_until",
                 "since",
-                f"In effect since {since:%d %b %Y} is after {until:%d %b %Y}, the day the "
-                "later designation superseded this one.",
+                _(
+                    "In effect since %(since)s is after %(until)s, the day the later "
+                    "designation superseded this one."
+                )
+                % {"since": _day(since), "until": _day(until)},
             )
         )
     return found
@@ -145,9 +178,19 @@ def _order_violations(
     older than the one in effect would otherwise take its place)."""
     if earlier is None:
         return []
-    for field, label, new, old in (
-        ("since", "In effect since", designation.since, earlier.since),
-        ("notified_on", "Notified on", designation.notified_on, earlier.notified_on),
+    messages = {
+        "since": _(
+            "In effect since %(date)s is before %(earlier)s, the date of the designation it "
+            "would supersede (%(superseded)s); record designations in the order they were made."
+        ),
+        "notified_on": _(
+            "Notified on %(date)s is before %(earlier)s, the date of the designation it would "
+            "supersede (%(superseded)s); record designations in the order they were made."
+        ),
+    }
+    for field, new, old in (
+        ("since", designation.since, earlier.since),
+        ("notified_on", designation.notified_on, earlier.notified_on),
     ):
         if not (new and old):
             continue
@@ -157,9 +200,12 @@ def _order_violations(
             _rule(
                 f"{field}_before_earlier_designation",
                 field,
-                f"{label} {new:%d %b %Y} is before {old:%d %b %Y}, the date of the designation "
-                f"it would supersede ({earlier.authority_name or earlier.languages}); record "
-                "designations in the order they were made.",
+                messages[field]
+                % {
+                    "date": _day(new),
+                    "earlier": _day(old),
+                    "superseded": earlier.authority_name or earlier.languages,
+                },
             )
         ]
     return []
@@ -178,8 +224,12 @@ def _link_violations(designation: AuthorityDesignation) -> list[treaty.Violation
         _rule(
             "submission_of_another_designation",
             "submission",
-            f"Submission {submission.pk} is not {designation.participant}'s under "
-            f"{designation.obligation.reference}.",
+            _("Submission %(submission)s is not %(participant)s's under %(reference)s.")
+            % {
+                "submission": submission.pk,
+                "participant": designation.participant,
+                "reference": designation.obligation.reference,
+            },
         )
     ]
 
@@ -195,9 +245,16 @@ def _applies_violations(designation: AuthorityDesignation, today: date) -> list[
         _rule(
             "obligation_does_not_apply",
             "obligation",
-            f"{obligation.reference} does not apply to {participant} on {today:%d %b %Y}: it "
-            f"binds the parties to the {obligation.instrument.short_title}, and the record "
-            f"does not show {participant} as one.",
+            _(
+                "%(reference)s does not apply to %(participant)s on %(date)s: it binds the "
+                "parties to the %(title)s, and the record does not show %(participant)s as one."
+            )
+            % {
+                "reference": obligation.reference,
+                "participant": participant,
+                "date": _day(today),
+                "title": obligation.instrument.short_title,
+            },
         )
     ]
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from instruments import domain as treaty
 
@@ -42,6 +43,7 @@ RECEIVED = "received"
 NO_SUBMISSION_ON_RECORD = "no_submission_on_record"
 NOT_YET_CHECKED = "not_yet_checked"
 
+# The standings in words as the API gives them ("finding"): the same in every language.
 STANDING_LABELS = {
     NOT_APPLICABLE: "does not apply",
     NO_DUE_DATE: "no due date set",
@@ -51,9 +53,26 @@ STANDING_LABELS = {
     NOT_YET_CHECKED: "not yet checked",
 }
 
-# What a consenting participant is called on a date (VCLT art. 2(1)(f) and (g)).
+# The same words as pages show them, in the reader's language.
+STANDING_WORDS = {
+    NOT_APPLICABLE: _("does not apply"),
+    NO_DUE_DATE: _("no due date set"),
+    NOT_YET_DUE: _("not yet due"),
+    RECEIVED: pgettext_lazy("compliance standing", "received"),
+    NO_SUBMISSION_ON_RECORD: _("no submission on record"),
+    NOT_YET_CHECKED: _("not yet checked"),
+}
+
+# What a consenting participant is called on a date (VCLT art. 2(1)(f) and (g)): the API's
+# values, the same in every language; PARTICIPANT_WORDS as pages show them.
 PARTY_WORD = "party"
 CONTRACTING_STATE_WORD = "contracting State"
+PARTICIPANT_WORDS = {
+    # Translators: what an obligation is owed as: a State party to the treaty.
+    PARTY_WORD: pgettext_lazy("obligation owed as", "party"),
+    # Translators: what an obligation is owed as: consented, the treaty not yet in force for it.
+    CONTRACTING_STATE_WORD: pgettext_lazy("obligation owed as", "contracting State"),
+}
 
 # How long a submission has been missing, counted from the due date.
 UNDER_1_YEAR = "under_1_year"
@@ -122,6 +141,16 @@ class Standing:
     @property
     def label(self) -> str:
         return STANDING_LABELS[self.state]
+
+    @property
+    def participant_is_words(self) -> str:
+        """`participant_is` in the reader's language."""
+        return str(PARTICIPANT_WORDS[self.participant_is])
+
+    @property
+    def words(self) -> str:
+        """`label` in the reader's language."""
+        return str(STANDING_WORDS[self.state])
 
 
 def obligation_applies(

@@ -68,6 +68,11 @@ def bucket_words() -> str:
     return ", ".join(f"{code} ({label})" for code, label in domain.AGEING_BUCKETS.items())
 
 
+def designating_words() -> str:
+    """untoc-18-13 (UNTOC art. 18(13): central authority); ...: in the reader's language."""
+    return "; ".join(f"{code} ({words})" for code, words in authorities.DESIGNATING_CHOICES)
+
+
 class ComplianceFilterSet(ObligationsContext):
     as_of = as_of_filter()
     osce_role = osce_role_filter()
@@ -127,7 +132,7 @@ class ObligationFilterSet(InstrumentsContext):
 class HistoryFilterSet(QueryFilterSet):
     resource = CodesFilter(
         label=_("Records"),
-        help_text="Which records: " + ", ".join(HISTORY_RESOURCES) + ".",
+        help_text=lazy_format(_("Which records: %(names)s."), names=", ".join(HISTORY_RESOURCES)),
         pattern=r"[a-z]+",
         example="actions,declarations",
         what=_("kind of record"),
@@ -152,10 +157,11 @@ class AuthorityFilterSet(InstrumentsContext):
     state = state_filter()
     instrument = instrument_filter()
     obligation = CodesFilter(
-        label="Obligations",
-        help_text="Obligations that designate, by code: "
-        + "; ".join(f"{code} ({words})" for code, words in authorities.DESIGNATING_CHOICES)
-        + "; none for all.",
+        label=_("Obligations"),
+        help_text=lazy_format(
+            _("Obligations that designate, by code: %(codes)s; none for all."),
+            codes=lazy(designating_words, str)(),
+        ),
         pattern=OBLIGATION_CODE,
         example="untoc-18-13,fir-13-2",
         what=_("obligation code that designates an authority"),
@@ -164,18 +170,22 @@ class AuthorityFilterSet(InstrumentsContext):
         widget=forms.CheckboxSelectMultiple,
     )
     currency = ChoiceFilter(
-        label="Designations",
+        label=_("Designations"),
         choices=authorities.CURRENCY_CHOICES,
         default=authorities.IN_EFFECT,
         what=_("choice of designations"),
-        help_text="in_effect (the default: the designation in effect for each participant and "
-        "obligation), superseded (those a later designation replaced) or all.",
+        help_text=_(
+            "in_effect (the default: the designation in effect for each participant and "
+            "obligation), superseded (those a later designation replaced) or all."
+        ),
     )
     ordering = ChoiceFilter(
-        label="Sort by",
+        label=_("Sort by"),
         choices=authorities.ORDERING_CHOICES,
         default="state",
         what=_("sort order"),
-        help_text="state (participant name, the default), obligation (the catalogue's order) "
-        "or since (the date in effect since, unknown last); '-' reverses.",
+        help_text=_(
+            "state (participant name, the default), obligation (the catalogue's order) "
+            "or since (the date in effect since, unknown last); '-' reverses."
+        ),
     )

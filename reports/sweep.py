@@ -14,8 +14,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.events import Change, origin
+from core.i18n import message_date
 from core.models import Event
 from core.writes import Actor, revision_bump
 from reports import domain
@@ -82,7 +84,10 @@ def _take_turn(as_of: date, *, full: bool, dry_run: bool) -> None:
     """
     if not dry_run and as_of > timezone.localdate():
         raise ValidationError(
-            {"as_of": f"{as_of:%d %b %Y} is after today; check a future date as a dry run."},
+            {
+                "as_of": _("%(date)s is after today; check a future date as a dry run.")
+                % {"date": message_date(as_of)}
+            },
             code="date_in_future",
         )
     values: dict[str, Any] = {"last_run_at": timezone.now()}
@@ -95,8 +100,11 @@ def _take_turn(as_of: date, *, full: bool, dry_run: bool) -> None:
     if last is not None:
         raise ValidationError(
             {
-                "as_of": f"The flags stand as of {last:%d %b %Y}; a check as of the earlier "
-                f"{as_of:%d %b %Y} can only be a dry run."
+                "as_of": _(
+                    "The flags stand as of %(last)s; a check as of the earlier %(date)s can "
+                    "only be a dry run."
+                )
+                % {"last": message_date(last), "date": message_date(as_of)}
             },
             code="date_before_last_check",
         )
@@ -342,7 +350,7 @@ def _count_open(
     result: SweepResult, standings: Standings, final: dict[tuple[int, int], domain.FlagState]
 ) -> None:
     references = {o.pk: o.reference for o in standings.obligations}
-    for (_, obligation_id), flag in final.items():
+    for (_participant_id, obligation_id), flag in final.items():
         if flag.is_open:
             result.open_by_obligation[references[obligation_id]] += 1
             result.open_by_bucket[domain.ageing_bucket(flag.due_on, result.as_of)] += 1

@@ -1,6 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -114,8 +116,10 @@ class ParticipantAlias(models.Model):
                 Lower("name"),
                 name="participant_alias_name_unique",
                 violation_error_code="alias_taken",
-                violation_error_message="This name is already a former or other name of a "
-                "participant; each spelling may name one participant only.",
+                violation_error_message=_(
+                    "This name is already a former or other name of a participant; each "
+                    "spelling may name one participant only."
+                ),
             ),
         ]
 
@@ -187,7 +191,11 @@ class OsceRolePeriod(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.participant}: {self.get_role_display()} from {self.valid_from_text}"
+        return gettext("%(participant)s: %(role)s from %(date)s") % {
+            "participant": self.participant,
+            "role": self.get_role_display(),
+            "date": self.valid_from_text,
+        }
 
     @property
     def valid_from_text(self) -> str:
@@ -201,4 +209,5 @@ class OsceRolePeriod(models.Model):
 def _dated_text(when, precision: str) -> str:  # type: ignore[no-untyped-def]
     if precision == OsceRolePeriod.Precision.YEAR:
         return str(when.year)
-    return f"{when.day} {when:%B %Y}"
+    # 30 June 2007 in English, 30 juin 2007 in French, 30. Juni 2007 in German.
+    return date_format(when, "DATE_FORMAT")

@@ -14,6 +14,8 @@ towards the same brute-force lock as the back office's (core.security).
 from django.contrib.auth import authenticate, user_logged_in
 from django.http import Http404, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp import user_has_device
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox.settings import knox_settings
@@ -31,7 +33,7 @@ from core.security import lockout_response
 class LoginRefused(RequestRefused):
     status_code = 400
     default_code = "invalid_credentials"
-    summary = "Login refused."
+    summary = gettext_lazy("Login refused.")
 
 
 class TokenLoginSerializer(serializers.Serializer):
@@ -112,7 +114,7 @@ class TokenLoginView(APIView):
             return lockout_response(django_request, None, {"username": credentials["username"]})
         if user is None:
             raise LoginRefused(
-                [Problem(None, "invalid_credentials", "The username or password is not right.")]
+                [Problem(None, "invalid_credentials", _("The username or password is not right."))]
             )
         if user_has_device(user):
             # An account with a second factor (a focal point) signs in with both, on its own
@@ -122,8 +124,10 @@ class TokenLoginView(APIView):
                     Problem(
                         None,
                         "second_factor_required",
-                        "This account signs in with a second factor and cannot obtain an "
-                        "API token.",
+                        _(
+                            "This account signs in with a second factor and cannot obtain an "
+                            "API token."
+                        ),
                     )
                 ]
             )

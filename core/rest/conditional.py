@@ -19,6 +19,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.http import parse_etags
+from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -102,8 +103,10 @@ def expected_version(request: Request, instance: Any) -> int:
                 Problem(
                     "If-Match",
                     "if_match_required",
-                    "Send If-Match with the ETag of the record as you loaded it (GET its "
-                    "detail), so that a change made meanwhile is not overwritten.",
+                    _(
+                        "Send If-Match with the ETag of the record as you loaded it (GET its "
+                        "detail), so that a change made meanwhile is not overwritten."
+                    ),
                 )
             ]
         )
@@ -114,8 +117,11 @@ def expected_version(request: Request, instance: Any) -> int:
                 Problem(
                     "If-Match",
                     "stale_version",
-                    f"The record is now at version {instance.version} ({current}); reload it "
-                    "and apply your change again.",
+                    _(
+                        "The record is now at version %(version)s (%(etag)s); reload it and "
+                        "apply your change again."
+                    )
+                    % {"version": instance.version, "etag": current},
                 )
             ],
             headers={"ETag": current},

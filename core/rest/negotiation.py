@@ -9,6 +9,7 @@ and the refusal is JSON.
 from collections.abc import Sequence
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
@@ -36,7 +37,8 @@ class StrictFormatNegotiation(DefaultContentNegotiation):
                         Problem(
                             format_query_param,
                             "invalid_choice",
-                            f"format={wanted} is not offered here; use one of: {', '.join(known)}.",
+                            _("format=%(wanted)s is not offered here; use one of: %(known)s.")
+                            % {"wanted": wanted, "known": ", ".join(known)},
                         )
                     ]
                 )

@@ -13,11 +13,14 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from core.filters import QueryFilterSet, WholeNumberFilter
+from core.i18n import lazy_format
 from core.links import absolute_url
 from core.querysets import COUNT_OF_ALL, count_of_all
 from core.rest.errors import ParameterError, Problem
@@ -29,11 +32,19 @@ MAX_PAGE_SIZE = 1000
 class PageFilterSet(QueryFilterSet):
     """`page` and `page_size`: the API's, not the pages' (a page shows its whole list)."""
 
-    page = WholeNumberFilter(label="Page", help_text="Page number, from 1.", default=1)
+    page = WholeNumberFilter(
+        label=gettext_lazy("Page"), help_text=gettext_lazy("Page number, from 1."), default=1
+    )
     page_size = WholeNumberFilter(
-        label="Rows per page",
-        help_text=f"Rows per page: {PAGE_SIZE} unless given; larger values than "
-        f"{MAX_PAGE_SIZE} are capped to {MAX_PAGE_SIZE}.",
+        label=gettext_lazy("Rows per page"),
+        help_text=lazy_format(
+            gettext_lazy(
+                "Rows per page: %(size)s unless given; larger values than %(most)s are capped "
+                "to %(most)s."
+            ),
+            size=PAGE_SIZE,
+            most=MAX_PAGE_SIZE,
+        ),
         default=PAGE_SIZE,
         maximum=MAX_PAGE_SIZE,
     )
@@ -103,7 +114,10 @@ def _check_page_exists(number: int, pages: int) -> None:
         raise ParameterError(
             [
                 Problem(
-                    "page", "page_out_of_range", f"page={number} is past the last page ({pages})."
+                    "page",
+                    "page_out_of_range",
+                    _("page=%(number)s is past the last page (%(pages)s).")
+                    % {"number": number, "pages": pages},
                 )
             ]
         )

@@ -19,6 +19,8 @@ from itertools import accumulate
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework.parsers import JSONParser
 
 from core.rest.errors import Problem, RequestRefused
@@ -32,7 +34,7 @@ BRACKET = re.compile(r"[\[\]{}]")
 class BodyRefused(RequestRefused):
     status_code = 400
     default_code = "parse_error"
-    summary = "The request body is not valid JSON; nothing was saved."
+    summary = gettext_lazy("The request body is not valid JSON; nothing was saved.")
 
 
 def _refuse(rule: str, message: str, field: str | None = None) -> BodyRefused:
@@ -50,13 +52,17 @@ def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     seen: dict[str, Any] = {}
     for key, value in pairs:
         if key in seen:
-            raise _refuse("duplicate_key", f"The key {key!r} is given twice.", _printable(key))
+            raise _refuse(
+                "duplicate_key",
+                _("The key %(key)r is given twice.") % {"key": key},
+                _printable(key),
+            )
         seen[key] = value
     return seen
 
 
 def _no_constant(name: str) -> Any:
-    raise _refuse("not_json", f"{name} is not a JSON value.")
+    raise _refuse("not_json", _("%(name)s is not a JSON value.") % {"name": name})
 
 
 def _printable(text: str) -> str:
@@ -98,13 +104,20 @@ class StrictJSONParser(JSONParser):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 2_621_440
         raw = stream.read(limit + 1) if stream is not None else b""
         if len(raw) > limit:
-            raise _refuse("body_too_large", f"The body is larger than {limit} bytes.")
+            raise _refuse(
+                "body_too_large", _("The body is larger than %(limit)s bytes.") % {"limit": limit}
+            )
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as error:
-            raise _refuse("not_utf8", f"The body is not UTF-8 text ({error.reason}).") from None
+            raise _refuse(
+                "not_utf8", _("The body is not UTF-8 text (%(reason)s).") % {"reason": error.reason}
+            ) from None
         if nesting_depth(text) > MAX_DEPTH:
-            raise _refuse("nesting_too_deep", f"The body nests deeper than {MAX_DEPTH} levels.")
+            raise _refuse(
+                "nesting_too_deep",
+                _("The body nests deeper than %(depth)s levels.") % {"depth": MAX_DEPTH},
+            )
         try:
             data = json.loads(
                 text,
@@ -112,12 +125,14 @@ class StrictJSONParser(JSONParser):
                 parse_constant=_no_constant,
             )
         except ValueError as error:
-            raise _refuse("parse_error", f"The body is not JSON: {error}.") from None
+            raise _refuse(
+                "parse_error", _("The body is not JSON: %(error)s.") % {"error": error}
+            ) from None
         field = surrogate_field(data)
         if field is not None:
             raise _refuse(
                 "lone_surrogate",
-                "The text holds a lone surrogate (such as \\ud800), which is not a character.",
+                _("The text holds a lone surrogate (such as \\ud800), which is not a character."),
                 field,
             )
         return data

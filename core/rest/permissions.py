@@ -8,6 +8,7 @@ WWW-Authenticate); signed in without the permission: 403.
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
@@ -38,7 +39,7 @@ class ReadsPublicWritesByPermission(BasePermission):
 class StaffOnly(BasePermission):
     """Signed-in staff (SPMU editors, delegation viewers, administrators), reading only."""
 
-    message = "Only staff may read this."
+    message = _("Only staff may read this.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         user = request.user

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import Http404
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status, viewsets
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
@@ -33,7 +34,8 @@ def language_refusal(asked: str | None) -> Problem | None:
     return Problem(
         "lang",
         "choice",
-        f"{asked!r} is not a language of the tracker: use one of {', '.join(codes())}.",
+        _("%(asked)r is not a language of the tracker: use one of %(codes)s.")
+        % {"asked": asked, "codes": ", ".join(codes())},
     )
 
 
@@ -177,8 +179,11 @@ class RecordWriteViewSet(VersionedViewSet):
             raise exceptions.ValidationError(
                 {
                     self.owner_field: exceptions.ErrorDetail(
-                        f"This record belongs to {code}; delete it and record it anew for "
-                        "another participant.",
+                        _(
+                            "This record belongs to %(code)s; delete it and record it anew for "
+                            "another participant."
+                        )
+                        % {"code": code},
                         code="fixed",
                     )
                 }

@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.i18n import message_date
 from instruments.depositary import decisions
 from instruments.depositary.parsers import FORM_LABELS, TableRefused, status_table_parse
 from instruments.depositary.proposals import table_import
@@ -26,34 +27,42 @@ ERRORS_SHOWN = 40
 class TableUploadForm(forms.Form):
     instrument = forms.ModelChoiceField(Instrument.objects.all(), empty_label=None)
     form = forms.ChoiceField(
-        choices=[("", "Tell from the text"), *FORM_LABELS.items()], required=False
+        choices=[("", gettext_lazy("Tell from the text")), *FORM_LABELS.items()], required=False
     )
     file = forms.FileField(
-        required=False, help_text="The status page saved from the browser, or a CSV table."
+        required=False,
+        help_text=gettext_lazy("The status page saved from the browser, or a CSV table."),
     )
     pasted = forms.CharField(
-        label="or paste the table",
+        label=gettext_lazy("or paste the table"),
         required=False,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 12, "cols": 100}),
-        help_text="Select the table on the status page from its title to its last row, copy, "
-        "and paste it here.",
+        help_text=gettext_lazy(
+            "Select the table on the status page from its title to its last row, copy, "
+            "and paste it here."
+        ),
     )
     status_as_at = forms.DateField(
         required=False,
-        label="status as at",
-        help_text="YYYY-MM-DD; only when the table does not say it (a CSV, a paste without "
-        "the 'Status as at' line).",
+        label=gettext_lazy("status as at"),
+        help_text=gettext_lazy(
+            "YYYY-MM-DD; only when the table does not say it (a CSV, a paste without "
+            "the 'Status as at' line)."
+        ),
     )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         upload, pasted = cleaned.get("file"), cleaned.get("pasted") or ""
         if bool(upload) == bool(pasted.strip()):
-            raise forms.ValidationError("Give either a file or a pasted table.", code="one_table")
+            raise forms.ValidationError(
+                gettext("Give either a file or a pasted table."), code="one_table"
+            )
         if upload and upload.size > MAX_UPLOAD:
             raise forms.ValidationError(
-                f"The file is {upload.size // 1024} kB; a status table is far smaller.",
+                gettext("The file is %(size)s kB; a status table is far smaller.")
+                % {"size": upload.size // 1024},
                 code="too_large",
             )
         cleaned["data"] = upload.read() if upload else pasted
@@ -124,7 +133,7 @@ class DepositaryBatchAdmin(admin.ModelAdmin):
                 return HttpResponseRedirect(self._change_url(batch.pk))
         context = {
             **self.admin_site.each_context(request),
-            "title": "Load the depositary's status table",
+            "title": gettext("Load the depositary's status table"),
             "form": form,
             "opts": self.model._meta,
             "has_view_permission": self.has_view_permission(request),
@@ -144,7 +153,10 @@ class DepositaryBatchAdmin(admin.ModelAdmin):
             )
         except TableRefused as refused:
             for error in refused.errors[:ERRORS_SHOWN]:
-                form.add_error(None, f"{data['origin']}: {error}")
+                form.add_error(
+                    None,
+                    gettext("%(origin)s: %(error)s") % {"origin": data["origin"], "error": error},
+                )
             if len(refused.errors) > ERRORS_SHOWN:
                 more = len(refused.errors) - ERRORS_SHOWN
                 form.add_error(None, gettext("... and %(count)s more.") % {"count": more})
@@ -227,8 +239,11 @@ class DepositaryBatchAdmin(admin.ModelAdmin):
             instrument = Instrument.objects.get(pk=batch.instrument_id)
             messages.success(
                 request,
-                f"Every proposal is decided. The {instrument.short_title} data are complete to "
-                f"{instrument.status_complete_to:%d %b %Y}.",
+                gettext("Every proposal is decided. The %(title)s data are complete to %(date)s.")
+                % {
+                    "title": instrument.short_title,
+                    "date": message_date(instrument.status_complete_to),
+                },
             )
         return HttpResponseRedirect(self._change_url(batch.pk))
 
@@ -251,9 +266,16 @@ def _tell(request: HttpRequest, result: decisions.Outcome | str) -> None:
         messages.warning(request, result)
         return
     proposal = result.proposal
-    what = f"{proposal.participant}: {proposal.get_change_display()} ({proposal.new_value})"
+    what = gettext("%(participant)s: %(change)s (%(value)s)") % {
+        "participant": proposal.participant,
+        "change": proposal.get_change_display(),
+        "value": proposal.new_value,
+    }
     if result.refusal:
-        messages.error(request, f"{what}: {result.refusal}")
+        messages.error(
+            request,
+            gettext("%(what)s: %(refusal)s") % {"what": what, "refusal": result.refusal},
+        )
     elif result.written:
         messages.success(request, gettext("Accepted and written: %(what)s.") % {"what": what})
     else:

@@ -101,14 +101,22 @@ def proposal_decide(
         if stored.decision != Decision.UNDECIDED:
             who = stored.decided_by or _("the system")
             decided_at = timezone.localtime(stored.decided_at)
-            raise ProposalDecided(
+            # A whole sentence for each decision, so that each language words its verb.
+            already = (
                 _(
-                    "%(who)s already %(decision)s this proposal (%(participant)s: %(change)s) at "
+                    "%(who)s already rejected this proposal (%(participant)s: %(change)s) at "
                     "%(date)s %(time)s; nothing was changed."
                 )
+                if stored.decision == Decision.REJECTED
+                else _(
+                    "%(who)s already accepted this proposal (%(participant)s: %(change)s) at "
+                    "%(date)s %(time)s; nothing was changed."
+                )
+            )
+            raise ProposalDecided(
+                already
                 % {
                     "who": who,
-                    "decision": stored.decision,
                     "participant": stored.participant,
                     "change": stored.get_change_display(),
                     "date": _day(decided_at.date()),
@@ -126,7 +134,7 @@ def proposal_decide(
                 if stored.change == Change.NOT_IN_TABLE:
                     stored.action = None  # removed; old_kind and old_date still say what it was
             except REFUSALS as error:
-                stored.refusal = f"Not written: {_refusal_text(error)}"
+                stored.refusal = _("Not written: %(reason)s") % {"reason": _refusal_text(error)}
                 stored.save(update_fields=["refusal"])
                 return Outcome(stored, written=False, refusal=stored.refusal)
         stored.decision = Decision.ACCEPTED if accept else Decision.REJECTED

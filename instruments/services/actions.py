@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.writes import (
     Actor,
@@ -232,7 +233,9 @@ def actions_apply(
         for action, expected in [(a, v) for a, _, v in changes.update] + changes.delete:
             stored = current.get(action.pk)
             if stored is None:
-                raise TreatyAction.DoesNotExist(f"{action} no longer exists")
+                raise TreatyAction.DoesNotExist(
+                    gettext("%(action)s no longer exists") % {"action": action}
+                )
             version_check(stored, expected)
 
         violations = actions_check(participant=participant, changes=changes)

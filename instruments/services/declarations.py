@@ -6,7 +6,9 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from core.i18n import message_date as _day
 from core.writes import (
     Actor,
     fields_check,
@@ -28,6 +30,36 @@ from states.models import Participant
 DECLARATION_FIELDS = ("instrument", "kind", "article", "date", "made_at", "summary", "source")
 
 
+def _recorded_twice(kind: str) -> str:
+    """The refusal of a declaration of `kind` recorded a second time, in whole sentences so
+    that each language can word it for the kind."""
+    messages: dict[str, str] = {
+        Declaration.Kind.RESERVATION: _(
+            "A reservation of %(participant)s on article %(article)s of the %(title)s dated "
+            "%(date)s is already recorded; edit that one."
+        ),
+        Declaration.Kind.NOTIFICATION: _(
+            "A notification of %(participant)s on article %(article)s of the %(title)s dated "
+            "%(date)s is already recorded; edit that one."
+        ),
+        Declaration.Kind.OBJECTION: _(
+            "An objection of %(participant)s on article %(article)s of the %(title)s dated "
+            "%(date)s is already recorded; edit that one."
+        ),
+        Declaration.Kind.WITHDRAWAL: _(
+            "A withdrawal of %(participant)s on article %(article)s of the %(title)s dated "
+            "%(date)s is already recorded; edit that one."
+        ),
+    }
+    return messages.get(
+        kind,
+        _(
+            "A declaration of %(participant)s on article %(article)s of the %(title)s dated "
+            "%(date)s is already recorded; edit that one."
+        ),
+    )
+
+
 def declaration_violations(
     declaration: Declaration, today: date | None = None
 ) -> list[domain.Violation]:
@@ -41,8 +73,12 @@ def declaration_violations(
                 domain.Violation(
                     "date_before_adoption",
                     "date",
-                    f"{declaration.date:%d %b %Y} is before the {instrument.short_title} was "
-                    f"adopted ({instrument.adopted_on:%d %b %Y}).",
+                    _("%(date)s is before the %(title)s was adopted (%(adopted)s).")
+                    % {
+                        "date": _day(declaration.date),
+                        "title": instrument.short_title,
+                        "adopted": _day(instrument.adopted_on),
+                    },
                 )
             )
         if declaration.date > today:
@@ -50,7 +86,8 @@ def declaration_violations(
                 domain.Violation(
                     "date_in_future",
                     "date",
-                    f"{declaration.date:%d %b %Y} is after today ({today:%d %b %Y}).",
+                    _("%(date)s is after today (%(today)s).")
+                    % {"date": _day(declaration.date), "today": _day(today)},
                 )
             )
     twins = Declaration.objects.filter(
@@ -65,9 +102,13 @@ def declaration_violations(
             domain.Violation(
                 "declaration_recorded_once",
                 "article",
-                f"A {declaration.kind} of {declaration.participant} on article "
-                f"{declaration.article} of the {instrument.short_title} dated "
-                f"{declaration.date or 'without a date'} is already recorded; edit that one.",
+                _recorded_twice(declaration.kind)
+                % {
+                    "participant": declaration.participant,
+                    "article": declaration.article,
+                    "title": instrument.short_title,
+                    "date": declaration.date or _("without a date"),
+                },
             )
         )
     return violations

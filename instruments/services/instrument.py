@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.writes import (
     Actor,
@@ -35,15 +36,16 @@ def currency_problems(instrument: Instrument, status_complete_to: date) -> list[
     if status_complete_to > timezone.localdate():
         problems.append(
             ValidationError(
-                f"{status_complete_to} is after today: data cannot be complete to a date that "
-                "has not come.",
+                _("%(date)s is after today: data cannot be complete to a date that has not come.")
+                % {"date": status_complete_to},
                 code="date_in_future",
             )
         )
     if status_complete_to < instrument.adopted_on:
         problems.append(
             ValidationError(
-                f"{status_complete_to} is before the {instrument.short_title} was adopted.",
+                _("%(date)s is before the %(title)s was adopted.")
+                % {"date": status_complete_to, "title": instrument.short_title},
                 code="date_before_adoption",
             )
         )

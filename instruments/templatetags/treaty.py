@@ -9,9 +9,10 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
+from core.i18n import lower_initial
 from instruments import domain
 from instruments.citations import citation
-from instruments.filters import ORDERING_CHOICES
+from instruments.filters import order_words
 from instruments.models import TreatyAction
 
 register = template.Library()
@@ -89,7 +90,7 @@ def status_details(status: domain.ParticipantStatus) -> list[str]:
         kind = kind_label(status.consent_kind)
         # Translators: a kind of consent to be bound (e.g. "ratification") and its date.
         words = _("%(kind)s %(date)s") % {
-            "kind": f"{kind[0].lower()}{kind[1:]}",
+            "kind": lower_initial(kind),
             "date": _day(status.consent_date),
         }
         lines.append(words)
@@ -207,6 +208,13 @@ def get_item(mapping: dict, key: str):
     return mapping.get(key)
 
 
+@register.filter(name="lower_initial")
+def lower_initial_filter(text: str) -> str:
+    """A label inside a sentence: "party, in force"; German nouns keep their capital."""
+    return lower_initial(str(text))
+
+
 @register.filter
 def ordering_words(ordering: str) -> str:
-    return str(dict(ORDERING_CHOICES).get(ordering, ordering)).lower()
+    """What a list is sorted by, inside a sentence: "name, A to Z" ("Name, A bis Z")."""
+    return order_words(ordering)

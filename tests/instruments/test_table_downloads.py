@@ -85,7 +85,7 @@ def test_the_xlsx_is_the_status_table_on_screen_one_row_per_participant(client):
         "Firearms Protocol"
     )
     assert above["Status"] == "any"
-    assert above["Sorted by"] == "name, a to z"
+    assert above["Sorted by"] == "name, A to Z"
     assert above["Data currency"].startswith("Convention and Trafficking in Persons Protocol:")
     assert above["Data currency"] in " ".join(html.select_one(".currency").get_text().split())
     # The citation is the page's, word for word, with the page's permalink.
