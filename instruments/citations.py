@@ -3,7 +3,7 @@
 The recorded `source` says how a fact reached the tracker, for staff: which copy of the
 depositary's table was read, at which repository commit, what was inferred (its provenance,
 which instruments/data/README.md explains). Readers need a citation they can follow:
-"United Nations Treaty Collection, chapter XVIII.12, status as at 27 January 2014
+"United Nations Treaty Collection, chapter XVIII-12, status as at 27 January 2014
 (https://treaties.un.org/Pages/ViewDetails.aspx?src=TREATY&mtdsg_no=XVIII-12&chapter=18&clang=_en)":
 the depositary's chapter, the date its table was as at, and its page. `citation` derives
 one in the reader's language (its words through gettext, dates in the language's long form,
@@ -83,8 +83,9 @@ def collection() -> str:
 
 
 def chapter_words(mtdsg: str) -> str:
-    """The depositary's chapter number as it writes it: XVIII-12-a as XVIII.12.a."""
-    return mtdsg.replace("-", ".")
+    """The depositary's chapter reference as its pages and addresses give it (XVIII-12-a), as
+    the instrument page shows it."""
+    return mtdsg
 
 
 def untc_page(mtdsg: str) -> str:

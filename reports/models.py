@@ -251,7 +251,7 @@ class EvidenceCoverage(models.Model):
     source = models.CharField(
         _("checked against"),
         max_length=200,
-        help_text=_("e.g. 'depositary notifications (UN Treaty Collection, chapter XVIII.12)'."),
+        help_text=_("e.g. 'depositary notifications (UN Treaty Collection, chapter XVIII-12)'."),
     )
     checked_as_of = models.DateField(
         _("as at"), help_text=_("The day the source was as it stood when the records were checked.")

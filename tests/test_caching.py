@@ -95,7 +95,7 @@ def test_a_treaty_action_is_visible_at_once_on_every_cached_page_and_api_answer(
         instrument=Instrument.objects.get(code="untoc"),
         kind="denunciation",
         date=date(2024, 1, 10),
-        source="Depositary notification C.N.1.2024.TREATIES-XVIII.12 (test)",
+        source="Depositary notification C.N.1.2024.TREATIES-XVIII-12 (test)",
     )
     for path, before in held.items():
         with CaptureQueriesContext(connection) as rebuilt:

@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('complete', models.BooleanField(default=True, help_text="Off to say that this participant's records are not known complete, whatever a check for all participants says.", verbose_name='records known complete')),
-                ('source', models.CharField(help_text="e.g. 'depositary notifications (UN Treaty Collection, chapter XVIII.12)'.", max_length=200, verbose_name='checked against')),
+                ('source', models.CharField(help_text="e.g. 'depositary notifications (UN Treaty Collection, chapter XVIII-12)'.", max_length=200, verbose_name='checked against')),
                 ('checked_as_of', models.DateField(help_text='The day the source was as it stood when the records were checked.', verbose_name='as at')),
                 ('note', models.TextField(blank=True)),
                 ('version', models.PositiveIntegerField(default=1, help_text='Counts saves, so that a stale edit is refused.')),
@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('complete', models.BooleanField(default=True, help_text="Off to say that this participant's records are not known complete, whatever a check for all participants says.", verbose_name='records known complete')),
-                ('source', models.CharField(help_text="e.g. 'depositary notifications (UN Treaty Collection, chapter XVIII.12)'.", max_length=200, verbose_name='checked against')),
+                ('source', models.CharField(help_text="e.g. 'depositary notifications (UN Treaty Collection, chapter XVIII-12)'.", max_length=200, verbose_name='checked against')),
                 ('checked_as_of', models.DateField(help_text='The day the source was as it stood when the records were checked.', verbose_name='as at')),
                 ('note', models.TextField(blank=True)),
                 ('version', models.PositiveIntegerField(default=1, help_text='Counts saves, so that a stale edit is refused.')),

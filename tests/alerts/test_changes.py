@@ -158,7 +158,7 @@ def test_the_public_log_gives_a_recorded_source_as_its_citation(client):
     assert scraped, "the shipped load records Germany's Firearms signature"
     assert "zmjones" not in germany.content.decode()  # a working note, not a citation
     assert scraped[-1]["new"]["source"].startswith(
-        "United Nations Treaty Collection, chapter XVIII.12.c"
+        "United Nations Treaty Collection, chapter XVIII-12-c"
     )
     page = client.get("/changes/", {"state": "DEU"}).content.decode()
     feed = client.get("/feeds/changes/", {"state": "DEU"}).content.decode()

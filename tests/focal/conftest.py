@@ -108,7 +108,7 @@ def central_authority(**changes) -> dict:
         "phone": "+43 1 52152",
         "email": "mla@justice.example",
         "notified_on": "2024-03-01",
-        "depositary_reference": "C.N.100.2024.TREATIES-XVIII.12",
+        "depositary_reference": "C.N.100.2024.TREATIES-XVIII-12",
         "note": "",
     } | changes
 

@@ -23,7 +23,7 @@ def action_form(who, **overrides):
         "kind": "ratification",
         "date": "2012-08-01",
         "effective_date": "",
-        "depositary_notification": "C.N.1.2012.TREATIES-XVIII.12",
+        "depositary_notification": "C.N.1.2012.TREATIES-XVIII-12",
         "source": "depositary notification",
         "note": "",
     }

@@ -42,7 +42,7 @@ def test_germanys_firearms_consent_cites_the_dutch_treaty_database_and_its_deriv
     )
     assert "entry into force 13 November 2021" in row["consent_source"]
     assert row["signature_source"] == (
-        "United Nations Treaty Collection, chapter XVIII.12.c, status as at 10 July 2014 "
+        "United Nations Treaty Collection, chapter XVIII-12-c, status as at 10 July 2014 "
         "(https://treaties.un.org/Pages/ViewDetails.aspx?src=TREATY&mtdsg_no=XVIII-12-c"
         "&chapter=18&clang=_en)"
     )
@@ -59,7 +59,7 @@ def test_the_status_download_carries_the_sources_too(client):
 
 
 KOREA_CITATION = (
-    "United Nations Treaty Collection, chapter XVIII.12, status as at 27 January 2014 "
+    "United Nations Treaty Collection, chapter XVIII-12, status as at 27 January 2014 "
     "(https://treaties.un.org/Pages/ViewDetails.aspx?src=TREATY&mtdsg_no=XVIII-12&chapter=18"
     "&clang=_en); consent: The Korea Herald, 6 November 2015"
 )
@@ -85,5 +85,5 @@ def test_everyone_else_reads_the_citation_as_the_source_too(client):
     declarations = all_results(client, "declarations/", {"osce_role": "any"})
     assert all(d["source"] == d["citation"] for d in declarations)
     feed = client.get("/feeds/actions/", {"state": "KOR"}).content.decode()
-    assert "Source: United Nations Treaty Collection, chapter XVIII.12" in feed
+    assert "Source: United Nations Treaty Collection, chapter XVIII-12" in feed
     assert "zmjones" not in feed

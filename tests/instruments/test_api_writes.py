@@ -56,7 +56,7 @@ def ratification(**overrides):
         "instrument": "untoc",
         "kind": "ratification",
         "date": "2012-08-01",
-        "depositary_notification": "C.N.1.2012.TREATIES-XVIII.12",
+        "depositary_notification": "C.N.1.2012.TREATIES-XVIII-12",
         "source": "depositary notification",
     } | overrides
 

@@ -73,7 +73,7 @@ def citation_problems(text: str) -> list[str]:
 def test_the_2014_table_reads_as_the_depositarys_status_as_at_its_date():
     source = "UNTC status table as scraped 2014 (zmjones/untreaties@b85e1e2:treaties/18-12.csv)"
     assert citation(source) == (
-        "United Nations Treaty Collection, chapter XVIII.12, status as at 27 January 2014 "
+        "United Nations Treaty Collection, chapter XVIII-12, status as at 27 January 2014 "
         f"({untc('XVIII-12')})"
     )
 
@@ -81,7 +81,7 @@ def test_the_2014_table_reads_as_the_depositarys_status_as_at_its_date():
 def test_the_protocols_2014_tables_carry_their_own_date():
     source = "UNTC status table as scraped 2014 (zmjones/untreaties@65551ea:treaties/18-12-c.csv)"
     assert citation(source) == (
-        "United Nations Treaty Collection, chapter XVIII.12.c, status as at 10 July 2014 "
+        "United Nations Treaty Collection, chapter XVIII-12-c, status as at 10 July 2014 "
         f"({untc('XVIII-12-c')})"
     )
 
@@ -100,7 +100,7 @@ def test_declarations_cite_the_chapter_page():
     assert citation(
         "UNTC XVIII-12-a decl. section (zmjones/untreaties declarations/18-12-a.txt, 2014 scrape)"
     ) == (
-        "United Nations Treaty Collection, chapter XVIII.12.a, declarations and reservations "
+        "United Nations Treaty Collection, chapter XVIII-12-a, declarations and reservations "
         f"as published in 2014 ({untc('XVIII-12-a')})"
     )
     assert (
@@ -108,13 +108,13 @@ def test_declarations_cite_the_chapter_page():
             "treaties.un.org ViewDetails XVIII-12-b src=TREATY (stored copy, text stripped: "
             "names/dates only)"
         )
-        == f"United Nations Treaty Collection, chapter XVIII.12.b ({untc('XVIII-12-b')})"
+        == f"United Nations Treaty Collection, chapter XVIII-12-b ({untc('XVIII-12-b')})"
     )
 
 
 def test_a_citation_typed_in_the_earlier_form_reads_as_the_others():
     assert citation("UN Treaty Collection, chapter XVIII-12-a, status as at 10 January 2025") == (
-        "United Nations Treaty Collection, chapter XVIII.12.a, status as at 10 January 2025 "
+        "United Nations Treaty Collection, chapter XVIII-12-a, status as at 10 January 2025 "
         f"({untc('XVIII-12-a')})"
     )
 
@@ -127,7 +127,7 @@ def test_a_later_consent_names_its_own_source_and_drops_the_working_notes():
         "UNTOC + 3 protocols"
     )
     assert citation(source) == (
-        "United Nations Treaty Collection, chapter XVIII.12, status as at 27 January 2014 "
+        "United Nations Treaty Collection, chapter XVIII-12, status as at 27 January 2014 "
         f"({untc('XVIII-12')}); consent: The Korea Herald, 6 November 2015"
     )
 
@@ -138,7 +138,7 @@ def test_an_inference_to_verify_is_not_a_source():
         "kind not recorded: no signature, so probably an accession (verify)"
     )
     assert citation(source) == (
-        "United Nations Treaty Collection, chapter XVIII.12.a, status as at 27 January 2014 "
+        "United Nations Treaty Collection, chapter XVIII-12-a, status as at 27 January 2014 "
         f"({untc('XVIII-12-a')})"
     )
 
@@ -302,11 +302,11 @@ def test_no_page_shows_how_the_data_were_gathered(client, language):
 def test_the_participant_page_gives_the_reader_s_citation_with_the_depositarys_page(client):
     html = page(client, "/states/DZA/")
     assert (
-        "United Nations Treaty Collection, chapter XVIII.12, declarations and reservations as "
+        "United Nations Treaty Collection, chapter XVIII-12, declarations and reservations as "
         f"published in 2014 ({untc('XVIII-12')})"
     ) in html
     assert (
-        "United Nations Treaty Collection, chapter XVIII.12, status as at 27 January 2014 "
+        "United Nations Treaty Collection, chapter XVIII-12, status as at 27 January 2014 "
         f"({untc('XVIII-12')})"
     ) in html
     french = page(client, "/fr/states/DZA/")
@@ -321,7 +321,7 @@ def test_the_api_s_citations_are_the_reader_s_in_the_language_asked(client):
     declarations = all_results(client, "declarations/", {"state": "DZA"})
     for row in actions + declarations:
         assert not PROVENANCE.search(row["citation"] + row["source"]), row
-        assert row["citation"].startswith("United Nations Treaty Collection, chapter XVIII.12")
+        assert row["citation"].startswith("United Nations Treaty Collection, chapter XVIII-12")
         assert re.search(r"\(https://treaties\.un\.org/\S+&clang=_en\)$", row["citation"])
     french = all_results(client, "declarations/", {"state": "DZA", "lang": "fr"})
     assert french

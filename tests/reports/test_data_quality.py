@@ -36,7 +36,7 @@ def test_our_counts_stand_beside_the_depositarys_as_at_its_checkpoint(client):
     assert fir["as_at"] == "2024-05-04"
     assert fir["depositary"] == {"signatories": 52, "parties": 123}
     assert fir["source"] == (
-        "United Nations Treaty Collection, chapter XVIII.12.c, status as at 4 May 2024 "
+        "United Nations Treaty Collection, chapter XVIII-12-c, status as at 4 May 2024 "
         "(https://treaties.un.org/Pages/ViewDetails.aspx?src=TREATY&mtdsg_no=XVIII-12-c"
         "&chapter=18&clang=_en)"
     )
