@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -59,6 +60,12 @@ class EnrolForm(forms.Form):
 
 class RenewForm(forms.Form):
     email = forms.EmailField(label=_("The e-mail address the invitation was sent to"))
+
+
+class LanguageForm(forms.Form):
+    """The language the tracker writes to the focal point in (its e-mails)."""
+
+    language = forms.ChoiceField(label=_("Language of the e-mails"), choices=settings.LANGUAGES)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from core.writes import Actor, RuleError, locked, record_save, set_history_user
 from focal import domain, emails
 from focal.files import CheckedFile
+from focal.invitations import language_check
 from focal.models import Attachment, FocalPoint, FocalSubmission, attachment_storage
 from focal.selectors import obligations_open_to
 from reports import services as report_services
@@ -152,6 +153,19 @@ def submission_create(
     )
     _content_check(submission, values)
     return _save_with_files(submission, actor, files, new=True)
+
+
+def focal_point_language_set(focal_point: FocalPoint, language: str, actor: Actor) -> FocalPoint:
+    """The focal point's own choice of the language its e-mails are written in (a
+    ValidationError naming `language` for one the site does not speak)."""
+    language = language_check(language)
+    with transaction.atomic():
+        stored = locked(FocalPoint, focal_point.pk)
+        if stored.language != language:
+            stored.language = language
+            set_history_user(stored, actor)
+            stored.save(update_fields=["language", "updated_at"])
+    return stored
 
 
 def _locked_editable(

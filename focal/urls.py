@@ -4,6 +4,7 @@ from focal import views, views_auth
 
 urlpatterns = [
     path("focal/", views.home, name="focal-home"),
+    path("focal/language/", views.language_set, name="focal-language"),
     path("focal/login/", views_auth.login_view, name="focal-login"),
     path("focal/login/verify/", views_auth.verify_view, name="focal-login-verify"),
     path("focal/logout/", views_auth.logout_view, name="focal-logout"),

@@ -17,7 +17,7 @@ from core.admin import show_violations
 from core.writes import RuleError, StaleVersionError
 from focal import domain, selectors, services
 from focal.access import focal_required
-from focal.forms import SubmissionForm
+from focal.forms import LanguageForm, SubmissionForm
 from focal.models import attachment_storage
 from reports.models import Obligation
 
@@ -25,8 +25,33 @@ from reports.models import Obligation
 @never_cache
 @focal_required
 def home(request: HttpRequest) -> HttpResponse:
+    focal_point = request.focal_point  # type: ignore[attr-defined]
+    return _home_page(request, LanguageForm(initial={"language": focal_point.language}))
+
+
+def _home_page(request: HttpRequest, language_form: LanguageForm) -> HttpResponse:
     page = selectors.focal_home(request.focal_point)  # type: ignore[attr-defined]
-    return render(request, "focal/home.html", {"page": page})
+    context = {"page": page, "language_form": language_form}
+    return render(request, "focal/home.html", context, status=400 if language_form.errors else 200)
+
+
+@never_cache
+@require_POST
+@focal_required
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The focal point's own choice of the language of its e-mails."""
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        return _home_page(request, form)
+    stored = services.focal_point_language_set(
+        request.focal_point,  # type: ignore[attr-defined]
+        form.cleaned_data["language"],
+        request.user,
+    )
+    messages.success(
+        request, _("E-mails in: %(language)s.") % {"language": stored.get_language_display()}
+    )
+    return redirect("focal-home")
 
 
 def _refusal_on_form(form: SubmissionForm, error: Exception) -> None:

@@ -194,6 +194,7 @@ ROUTES: dict[str, Access] = {
     "focal-invitation": Access(read=EVERYONE, write=EVERYONE),
     "focal-invitation-renew": Access(read=EVERYONE, write=EVERYONE),
     "focal-home": Access(read=FOCAL, write=None),
+    "focal-language": Access(read=NOBODY, write=FOCAL),
     "focal-submission-new": Access(read=FOCAL, write=FOCAL),
     "focal-submission": Access(read=AUSTRIA, write=AUSTRIA, own_records_only=True),
     "focal-submission-submit": Access(read=NOBODY, write=AUSTRIA, own_records_only=True),
