@@ -285,7 +285,9 @@ def _in_order_of_names_shown(
         )
     if field == "obligation":
         return sorted(named, key=lambda d: d.obligation.display_order, reverse=descending)
-    dated = sorted((d for d in named if d.since), key=lambda d: d.since, reverse=descending)
+    dated = sorted(
+        (d for d in named if d.since), key=lambda d: d.since or date.min, reverse=descending
+    )
     return dated + [d for d in named if not d.since]
 
 

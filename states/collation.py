@@ -39,13 +39,15 @@ def local_name_of(item: object) -> str:
 
 def by_local_name(
     items: Iterable[T],
-    name: Callable[[T], str] = local_name_of,  # type: ignore[assignment]
+    name: Callable[[T], str] | None = None,
     *,
     language: str | None = None,
 ) -> list[T]:
     """`items` (already by English name) by their name in `language` (the active one by
-    default); in English, as given. A stable sort: items of one name keep their order."""
+    default), `name` giving it (by default the participant's, local_name_of); in English,
+    as given. A stable sort: items of one name keep their order."""
     items = list(items)
     if public_code(language) == ENGLISH:
         return items
-    return sorted(items, key=lambda item: collation_key(name(item)))
+    name_of = name or local_name_of
+    return sorted(items, key=lambda item: collation_key(name_of(item)))

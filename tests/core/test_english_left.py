@@ -32,8 +32,8 @@ SPOKEN_ATTRIBUTES = ("aria-label", "title", "alt", "placeholder", "aria-descript
 ABBREVIATIONS = ("UNTOC", "TIP", "SOM", "FIR", "COP", "OSCE", "UNODC", "ISO", "CSV", "XLSX")
 PLACEHOLDER = re.compile(r"%\([^)]*\)[sd]|%[sd]|\{\{[^}]*\}\}|\{[^}]*\}|<[^>]+>|&[a-z]+;")
 # A fragment of a message ends where a placeholder, a tag or a sentence mark cuts it.
-FRAGMENT_BREAK = re.compile(r"[.;:!?()\[\]\"“”«»—–/…]|, |\s-\s|\n")
-WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+FRAGMENT_BREAK = re.compile(r"[.;:!?()\[\]\"\u201c\u201d«»\u2014\u2013/…]|, |\s-\s|\n")
+WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
 
 # Pages whose English comes from Python modules not yet marked for translation, each with
 # the module it comes from (a template's English is fixed in the template instead).
@@ -111,7 +111,7 @@ def heard_text(html: str, names: list[str]) -> str:
     soup = BeautifulSoup(html, "html.parser")
     for element in soup.find_all(["script", "style", "template"]):
         element.decompose()
-    for element in soup.find_all(attrs={"lang": re.compile(r"^en\b", re.I)}):
+    for element in soup.find_all(lambda tag: str(tag.get("lang", "")).lower().startswith("en")):
         element.decompose()
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()

@@ -76,7 +76,7 @@ def test_the_status_page_and_its_download_follow_the_names_shown(client):
     assert names.index("Österreich") < names.index("Polen")
     sheet = client.get("/de/status/table.csv?osce_role=osce").content.decode("utf-8-sig")
     rows = [line.split(",")[0] for line in sheet.splitlines() if re.search(r",[A-Z]{3},", line)]
-    assert rows == [n for n in names]
+    assert rows == names
 
 
 @pytest.mark.usefixtures("real_data")
