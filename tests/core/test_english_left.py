@@ -20,6 +20,8 @@ from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 from bs4.element import Comment, Tag
 
+# The site as a server starts it: every module imported (in English) before a request.
+import untoc_tracker.urls  # noqa: F401
 from instruments.models import Instrument
 from states.models import Participant, ParticipantAlias
 from states.names import names_in_every_language
@@ -42,6 +44,11 @@ KNOWN_SOURCES: dict[tuple[str, str], str] = {
     ("*", "/"): "the citation's scope, in English in instruments/views.py (home)",
     ("*", "/compliance/"): "the citation's scope, in English in reports/views.py (compliance)",
     ("*", "/states/DEU/"): "standing labels and 'party'/'contracting State' of reports/domain.py",
+    # The forms' help texts: core/filters.py (CodesFilter) appends an unmarked English
+    # sentence to a field's help text when the filter is made, at import, which fixes the
+    # text in the language then active (English) for every page after.
+    ("*", "/status/?as_of=2007-06-30&instrument=tip"): "core/filters.py CodesFilter help text",
+    ("*", "/changes/"): "core/filters.py CodesFilter help text (and alerts/filters.py kinds)",
 }
 
 
