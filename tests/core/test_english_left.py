@@ -181,3 +181,18 @@ def test_the_scan_finds_an_english_phrase_and_skips_what_is_marked_english():
     assert any(line.startswith("'Sorted by'") for line in found), found
     labelled = html.format(injected='<a href="/fr/" aria-label="Download the table">x</a>')
     assert english_found(labelled, "fr", [])
+
+
+def test_the_english_filter_marks_and_escapes_data_inside_a_translated_sentence():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template(
+        "{% load i18n languages %}"
+        "{% blocktranslate with source=source|english trimmed %}Source: {{ source }}"
+        "{% endblocktranslate %}|{{ empty|english }}"
+    )
+    with translation.override("fr"):
+        html = template.render(Context({"source": "Note <b>verbale</b>", "empty": ""}))
+    assert html.endswith('<span lang="en">Note &lt;b&gt;verbale&lt;/b&gt;</span>|')
+    assert english_found(f"<p>{html}</p>", "fr", []) == []
