@@ -9,6 +9,7 @@ from core.conditional import conditional_on_revision, request_revision
 from instruments import records, selectors
 from instruments.filters import SearchFilterSet
 from instruments.pages import refusal_context
+from states.collation import by_local_name
 from states.search import participant_find
 
 SEARCH_LIMIT = 50
@@ -34,7 +35,7 @@ def search(request: HttpRequest) -> HttpResponse:
     found = participant_find(text)
     if found.exact is not None:
         return redirect("participant-detail", found.exact.iso3)
-    participants = found.participants[:SEARCH_LIMIT]
+    participants = by_local_name(found.participants)[:SEARCH_LIMIT]
     matrix = None
     if participants:
         matrix = selectors.status_matrix(

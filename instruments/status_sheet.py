@@ -20,6 +20,7 @@ from instruments import domain, selectors, status_view
 from instruments.models import Instrument
 from instruments.selectors import StatusMatrix
 from instruments.templatetags.treaty import join_words, kind_label, long_day, status_word
+from states.collation import by_local_name
 from states.models import Participant
 from states.selectors import participant_list
 
@@ -39,9 +40,14 @@ def status_view_rows(
     values: dict[str, Any],
     instruments: list[Instrument],
     instrument_codes: Sequence[str] | None = None,
+    *,
+    names_shown: bool = False,
 ) -> tuple[StatusMatrix, list[Participant]]:
     """The matrix for a status view's filter values (StatusFilterSet or
     InstrumentTableFilterSet) and the participants it lists, in order.
+
+    With `names_shown` (the pages and their downloads), "by name" is by the name in the
+    active language (states.collation); the API keeps the English order.
 
     Two queries (three with `state`): the participants, their actions (and the codes)."""
     participants = participant_list(osce_role=values["osce_role"], as_of=values["as_of"])
@@ -53,6 +59,8 @@ def status_view_rows(
         instrument_codes=instrument_codes or values.get("instrument"),
         instruments=instruments,
     )
+    if names_shown:
+        matrix.participants = by_local_name(matrix.participants)
     return matrix, status_view.rows_shown(matrix, values)
 
 

@@ -36,6 +36,7 @@ from instruments.pages import (
 from instruments.status_sheet import status_sheet, status_view_rows
 from instruments.status_view import STATUS_CHOICES
 from instruments.templatetags.treaty import join_words, long_day, ordering_words
+from states.collation import by_local_name
 from states.filters import OSCE_ROLE_LABELS
 from states.models import Participant
 from states.selectors import OSCE_ROLE_GROUPS, participant_list
@@ -74,6 +75,7 @@ def home(request: HttpRequest) -> HttpResponse:
         as_of=as_of, participants=participant_list(as_of=as_of), instruments=instruments
     )
     osce = [p for p in matrix.participants if p.role_on in OSCE_PARTICIPANTS_AND_PARTNERS]
+    osce = by_local_name(osce)
     history = profiles.party_history(
         osce_roles=OSCE_PARTICIPANTS_AND_PARTNERS,
         first_year=CHART_FIRST_YEAR,
@@ -136,7 +138,7 @@ def status_matrix(request: HttpRequest) -> HttpResponse:
     if refused is not None:
         return refused
     values = filters.values()
-    matrix, ordered = status_view_rows(values, filters.instruments)
+    matrix, ordered = status_view_rows(values, filters.instruments, names_shown=True)
     sheets, machine = table_downloads(filters, reverse("status"))
     context = {
         "form": filters.form,
@@ -206,7 +208,7 @@ def status_table_download(request: HttpRequest, fmt: str) -> HttpResponse:
     if refused is not None:
         return refused
     values = filters.values()
-    matrix, ordered = status_view_rows(values, filters.instruments)
+    matrix, ordered = status_view_rows(values, filters.instruments, names_shown=True)
     scope = str(OSCE_ROLE_LABELS[values["osce_role"]])
     cited = citation(request, filters, scope, path=reverse("status"))
     shown = [
@@ -232,7 +234,7 @@ def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
     if refused is not None:
         return refused
     data = filters.values()
-    matrix, ordered = status_view_rows(data, filters.instruments, [code])
+    matrix, ordered = status_view_rows(data, filters.instruments, [code], names_shown=True)
     rows = [(p, matrix.status(p.pk, code)) for p in ordered]
     scope = f"{instrument.local_short_title}: {OSCE_ROLE_LABELS[data['osce_role']]!s}"
     sheets, machine = table_downloads(
@@ -294,7 +296,7 @@ def instrument_table_download(request: HttpRequest, code: str, fmt: str) -> Http
     if refused is not None:
         return refused
     values = filters.values()
-    matrix, ordered = status_view_rows(values, filters.instruments, [code])
+    matrix, ordered = status_view_rows(values, filters.instruments, [code], names_shown=True)
     acted = [p for p in ordered if matrix.status(p.pk, code).status != domain.NONE]
     scope = str(OSCE_ROLE_LABELS[values["osce_role"]])
     cited = citation(
@@ -328,7 +330,7 @@ def participant_index(request: HttpRequest) -> HttpResponse:
     Two queries whatever the number of participants: the revision (ETag); the participants
     with their role today."""
     groups: dict[str, list[Participant]] = {code: [] for code, _ in PARTICIPANT_GROUPS}
-    for participant in participant_list():
+    for participant in by_local_name(participant_list()):
         role = participant.role_on or Participant.OsceRole.NONE
         groups["partner" if role.startswith("partner") else role].append(participant)
     return render(

@@ -20,6 +20,7 @@ from instruments.mapshapes import HEIGHT, WIDTH, shapes
 from instruments.models import Instrument
 from instruments.pages import bad_request
 from instruments.templatetags.treaty import verdict
+from states.collation import by_local_name
 from states.models import Participant
 from states.selectors import participant_list
 
@@ -85,7 +86,7 @@ def world_map(request: HttpRequest) -> HttpResponse:
     instrument = next(i for i in instruments if i.code == code)
     matrix = selectors.status_matrix(
         as_of=as_of,
-        participants=list(participant_list(as_of=as_of)),
+        participants=by_local_name(participant_list(as_of=as_of)),
         instrument_codes=[code],
         instruments=instruments,
     )

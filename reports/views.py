@@ -6,6 +6,7 @@ as its own compliance data; no app below may import reports.
 """
 
 import re
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from core.conditional import conditional_on_revision, request_revision
+from core.languages import ENGLISH, public_code
 from instruments import domain as treaty
 from instruments import profiles, selectors
 from instruments.filters import AsOfFilterSet
@@ -28,8 +30,10 @@ from reports.authorities import (
 )
 from reports.data_quality import data_quality, facts_awaiting_review_count
 from reports.filters import AuthorityFilterSet, ComplianceFilterSet
+from reports.models import AuthorityDesignation
 from reports.selectors import compliance_checked_as_of, obligation_list
 from reports.standings import obligation_standings, standing_view
+from states.collation import by_local_name, collation_key
 from states.filters import OSCE_ROLE_LABELS
 from states.models import Participant
 from states.selectors import participant_list, participant_roles, roles_uncertain_on
@@ -131,8 +135,11 @@ def compliance(request: HttpRequest) -> HttpResponse:
         and (not data["instrument"] or s.obligation.instrument.code in data["instrument"])
     ]
     by_obligation: dict[str, list] = {}
-    for row in view.rows:
+    for row in by_local_name(view.rows, lambda row: row["state_name"]):
         by_obligation.setdefault(row["obligation"], []).append(row)
+    for rows in by_obligation.values():
+        # Due date first (none last), then the name shown: a stable sort on the date.
+        rows.sort(key=lambda row: row["due_on"] or date.max)
     sections = [(s, by_obligation.get(s.obligation.code, [])) for s in summaries]
     download_query = urlencode(
         filters.query() | {"standing": domain.NO_SUBMISSION_ON_RECORD}, safe=","
@@ -204,6 +211,7 @@ def osce_status_report(request: HttpRequest) -> HttpResponse:
         participants=participant_list(osce_role="osce", as_of=as_of),
         instruments=instruments,
     )
+    matrix.participants = by_local_name(matrix.participants)
     participating = Participant.OsceRole.PARTICIPATING
     groups = [
         (
@@ -240,7 +248,7 @@ def osce_status_report(request: HttpRequest) -> HttpResponse:
             "compliance": compliance_rows,
             "coverage": [s for s in standings.summary() if s.can_fall_due],
             "citation": citation(request, filters, "OSCE participating States and Partners"),
-            "roles_uncertain": roles_uncertain_on(as_of),
+            "roles_uncertain": by_local_name(roles_uncertain_on(as_of), lambda u: u[0].local_name),
             "participant_kinds": Participant.Kind,
         },
     )
@@ -260,6 +268,27 @@ def data_quality_page(request: HttpRequest) -> HttpResponse:
     report = data_quality(selectors.instrument_list_at(request_revision(request)))
     awaiting = facts_awaiting_review_count(report)
     return render(request, "reports/data_quality.html", {"report": report, "awaiting": awaiting})
+
+
+def _in_order_of_names_shown(
+    rows: list[AuthorityDesignation], ordering: str
+) -> list[AuthorityDesignation]:
+    """The directory's rows (in the database's order, by English name) in the same order by
+    the participants' names shown: by name, or by the column asked for, then by name."""
+    if public_code() == ENGLISH:
+        return rows
+    field, descending = ordering.removeprefix("-"), ordering.startswith("-")
+    named = by_local_name(rows)
+    if field == "state":
+        return sorted(
+            rows, key=lambda d: collation_key(d.participant.local_name), reverse=descending
+        )
+    if field == "obligation":
+        return sorted(named, key=lambda d: d.obligation.display_order, reverse=descending)
+    dated = sorted(
+        (d for d in named if d.since), key=lambda d: d.since or date.min, reverse=descending
+    )
+    return dated + [d for d in named if not d.since]
 
 
 AUTHORITY_COLUMNS = (("state", "Participant"), ("obligation", "Obligation"), ("since", "Since"))
@@ -300,7 +329,7 @@ def authority_list(request: HttpRequest) -> HttpResponse:
         {
             "form": filters.form,
             "filters": data,
-            "rows": list(rows),
+            "rows": _in_order_of_names_shown(list(rows), data["ordering"]),
             "contacts": may_see_contacts(request.user),
             "headings": [(label, sort_heading(filters, f)) for f, label in AUTHORITY_COLUMNS],
             "scope": OSCE_ROLE_LABELS[data["osce_role"]],

@@ -4,17 +4,29 @@
 `hreflang` links of the head (every language and x-default, the English page), and
 `{% language_switch %}` the switch every page carries: plain links, the same for every
 visitor of a URL, so the page stays cacheable (core/languages.py, language_choose).
+`{{ text|english }}` marks data recorded in English only (a summary, a source) as English,
+for a screen reader on a page in another language, also inside a `{% blocktranslate %}`.
 """
 
 from typing import Any
 
 from django import template
 from django.conf import settings
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from core.languages import ENGLISH, public_code, switch_href, translatable, translated_path
 from core.links import absolute_url
 
 register = template.Library()
+
+
+@register.filter
+def english(text: object) -> SafeString | str:
+    """The text in a `<span lang="en">` (escaped); nothing for no text."""
+    if text is None or text == "":
+        return ""
+    return format_html('<span lang="en">{}</span>', text)
 
 
 @register.simple_tag

@@ -172,6 +172,16 @@ def test_the_directory_sorts_by_its_columns(client, designations):
     assert 'aria-sort="descending"' in html
 
 
+def test_the_directory_sorts_by_the_names_shown_in_the_language_of_the_page(client, designations):
+    html = client.get("/de/authorities/?ordering=state").content.decode()
+    assert html.index("Norwegen") < html.index("Österreich") < html.index("Polen")
+    html = client.get("/de/authorities/?ordering=-state").content.decode()
+    assert html.index("Polen") < html.index("Österreich") < html.index("Norwegen")
+    # The API keeps its order by the English name, whatever the language asked for.
+    rows = all_results(client, "authorities/", {"ordering": "state", "lang": "de"})
+    assert [r["state"] for r in rows] == ["AUT", "NOR", "POL"]
+
+
 def test_the_csv_download_leaves_the_contacts_out_for_the_public(client, designations):
     response = client.get(f"{API}authorities/?format=csv")
     assert response.status_code == 200
