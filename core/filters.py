@@ -28,10 +28,13 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.drainage import set_override
 from drf_spectacular.utils import OpenApiParameter
 
+from core.i18n import lazy_format
 from core.query_fields import (
     CodeChoiceField,
     CodesField,
@@ -124,7 +127,14 @@ class CodesFilter(QueryFilter):
             items["enum"] = list(schema_codes)
         else:
             items["pattern"] = f"^{kwargs['pattern']}$"
-        kwargs["help_text"] += f" One code or a comma-separated list, e.g. {kwargs['example']}."
+        kwargs["help_text"] = format_lazy(
+            "{} {}",
+            kwargs["help_text"],
+            lazy_format(
+                gettext_lazy("One code or a comma-separated list, e.g. %(example)s."),
+                example=kwargs["example"],
+            ),
+        )
         super().__init__(schema={"type": "array", "items": items}, **kwargs)
 
 

@@ -73,7 +73,10 @@ def instrument_cells(status: domain.ParticipantStatus) -> list[Any]:
         in_force = status.entry_into_force or gettext(NOT_RECORDED)
     words = status_word(status)
     if status.denunciation_effective:
-        words += f", effective {long_day(status.denunciation_effective)}"
+        effective = gettext("denunciation effective %(date)s") % {
+            "date": long_day(status.denunciation_effective)
+        }
+        words += f", {effective}"
     return [
         status.signature_date,
         status.consent_date,
@@ -132,7 +135,8 @@ def currency_words(instruments: Sequence[Instrument]) -> str:
     for instrument in instruments:
         groups.setdefault(instrument.status_complete_to, []).append(instrument.local_short_title)
     parts = [
-        f"{join_words(titles)}: complete to {long_day(when)}"
+        gettext("%(titles)s: complete to %(when)s")
+        % {"titles": join_words(titles), "when": long_day(when)}
         for when, titles in sorted(groups.items())
     ]
-    return "; ".join(parts) + "; later actions partial."
+    return "; ".join([*parts, gettext("later actions partial.")])

@@ -106,8 +106,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "citation": citation(
                 request,
                 filters,
-                "signatories and parties, worldwide and among the OSCE participating States "
-                "and Partners",
+                gettext(
+                    "signatories and parties, worldwide and among the OSCE participating "
+                    "States and Partners"
+                ),
             ),
         },
     )

@@ -156,7 +156,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
             "standing_labels": domain.STANDING_LABELS,
             "checked_as_of": compliance_checked_as_of(),
             "citation": citation(
-                request, filters, "compliance with the obligations owed to the COP"
+                request, filters, _("compliance with the obligations owed to the COP")
             ),
             "downloads": [
                 (label, f"/api/v1/standings/?{download_query}&format={fmt}")
@@ -291,7 +291,11 @@ def _in_order_of_names_shown(
     return dated + [d for d in named if not d.since]
 
 
-AUTHORITY_COLUMNS = (("state", "Participant"), ("obligation", "Obligation"), ("since", "Since"))
+AUTHORITY_COLUMNS = (
+    ("state", _("Participant")),
+    ("obligation", _("Obligation")),
+    ("since", _("Since")),
+)
 
 
 @require_safe

@@ -37,21 +37,6 @@ PLACEHOLDER = re.compile(r"%\([^)]*\)[sd]|%[sd]|\{\{[^}]*\}\}|\{[^}]*\}|<[^>]+>|
 FRAGMENT_BREAK = re.compile(r"[.;:!?()\[\]\"\u201c\u201d«»\u2014\u2013/…]|, |\s-\s|\n")
 WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
 
-# Pages whose English comes from Python modules not yet marked for translation, each with
-# the module it comes from (a template's English is fixed in the template instead).
-# ("*": in every language.)
-KNOWN_SOURCES: dict[tuple[str, str], str] = {
-    ("*", "/"): "the citation's scope, in English in instruments/views.py (home)",
-    ("*", "/compliance/"): "the citation's scope, in English in reports/views.py (compliance)",
-    ("*", "/states/DEU/"): "standing labels and 'party'/'contracting State' of reports/domain.py",
-    # The forms' help texts: core/filters.py (CodesFilter) appends an unmarked English
-    # sentence to a field's help text when the filter is made, at import, which fixes the
-    # text in the language then active (English) for every page after.
-    ("*", "/status/?as_of=2007-06-30&instrument=tip"): "core/filters.py CodesFilter help text",
-    ("*", "/changes/"): "core/filters.py CodesFilter help text (and alerts/filters.py kinds)",
-}
-
-
 def catalogue(language: str):
     with (LOCALE / language / "LC_MESSAGES" / "django.po").open("rb") as po:
         return read_po(po, locale=language)
@@ -148,13 +133,11 @@ def english_found(html: str, language: str, names: list[str]) -> list[str]:
 
 
 def page_cases() -> list:
-    cases = []
-    for language in OTHER_LANGUAGES:
-        for path in PUBLIC_PAGES:
-            source = KNOWN_SOURCES.get((language, path)) or KNOWN_SOURCES.get(("*", path))
-            marks = [pytest.mark.xfail(strict=False, reason=source)] if source else []
-            cases.append(pytest.param(language, path, marks=marks, id=f"{language}:{path}"))
-    return cases
+    return [
+        pytest.param(language, path, id=f"{language}:{path}")
+        for language in OTHER_LANGUAGES
+        for path in PUBLIC_PAGES
+    ]
 
 
 @pytest.mark.usefixtures("real_data")

@@ -31,6 +31,9 @@ PUBLIC_PAGES = [
     "/data-quality/",
     "/changes/",
     "/alerts/subscribe/",
+    "/authorities/",
+    "/instruments/fir/",
+    "/states/AUT/?as_of=2007-06-30",
 ]
 GERMANY = {
     "en": "Germany",
