@@ -108,5 +108,9 @@ def test_the_catalogues_hold_every_message_the_code_marks(tmp_path):
     for language in LANGUAGES:
         shipped = {(m.context, english(m)) for m in messages(language)}
         made = {(m.context, english(m)) for m in messages(language, copy)}
-        assert sorted(made - shipped, key=str) == [], f"{language}: marked in the code, not in the catalogue"
-        assert sorted(shipped - made, key=str) == [], f"{language}: in the catalogue, no longer in the code"
+        assert sorted(made - shipped, key=str) == [], (
+            f"{language}: marked in the code, not in the catalogue"
+        )
+        assert sorted(shipped - made, key=str) == [], (
+            f"{language}: in the catalogue, no longer in the code"
+        )

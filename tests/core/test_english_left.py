@@ -37,6 +37,7 @@ PLACEHOLDER = re.compile(r"%\([^)]*\)[sd]|%[sd]|\{\{[^}]*\}\}|\{[^}]*\}|<[^>]+>|
 FRAGMENT_BREAK = re.compile(r"[.;:!?()\[\]\"\u201c\u201d«»\u2014\u2013/…]|, |\s-\s|\n")
 WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
 
+
 def catalogue(language: str):
     with (LOCALE / language / "LC_MESSAGES" / "django.po").open("rb") as po:
         return read_po(po, locale=language)
