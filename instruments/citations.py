@@ -25,6 +25,8 @@ from functools import lru_cache
 
 from django.utils import translation
 from django.utils.formats import date_format
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -439,7 +441,9 @@ def _parts(source: str) -> list[str]:
     return [p for p in parts if p]
 
 
-def _part_citation(part: str) -> str:
+def _part_citation(part: str) -> tuple[str, bool]:
+    """A part's citation, and whether it is written in the reader's language (False: the
+    note as recorded, in English)."""
     part = _REMARKS.sub("", part)
     prefixed: Callable[[str], str] = str
     for pattern, with_prefix in _PREFIXES:
@@ -449,35 +453,52 @@ def _part_citation(part: str) -> str:
     for pattern, rewrite in RULES:
         found = pattern.fullmatch(part)
         if found:
-            return prefixed(rewrite(found))
+            return prefixed(rewrite(found)), True
     if any(note.fullmatch(part) for note in NOTES):
-        return ""
+        return "", True
     for leftover, cleaned in _LEFTOVERS:
         part = leftover.sub(cleaned, part)
     part = part.strip()
-    return prefixed(part) if part else ""
+    return (prefixed(part) if part else ""), False
 
 
 def citation(source: str, language: str | None = None) -> str:
     """The citation a reader can use for a recorded source, in `language` (by default the
     active one; see the module docstring)."""
-    return _citation(source, public_code(language))
+    return "; ".join(text for text, _translated in _citation(source, public_code(language)))
+
+
+def citation_html(source: str, language: str | None = None) -> SafeString:
+    """The same, escaped for a page, a part kept as recorded (in English) marked
+    `lang="en"` on a page in another language."""
+    language = public_code(language)
+    parts = _citation(source, language)
+    return mark_safe(  # every part is escaped here
+        "; ".join(
+            escape(text)
+            if translated or language == "en"
+            else format_html('<span lang="en">{}</span>', text)
+            for text, translated in parts
+        )
+    )
 
 
 # A status list cites the sources of hundreds of actions, most of them recorded from the
 # same few tables: each text is worked out once per process and language.
 @lru_cache(maxsize=8192)
-def _citation(source: str, language: str) -> str:
+def _citation(source: str, language: str) -> tuple[tuple[str, bool], ...]:
     with translation.override(activation_code(language)):
         as_at = _AS_AT.search(source)
         if as_at:
             source = source[: as_at.start()]
-        cited = [c for c in (_part_citation(part) for part in _parts(source)) if c]
+        cited = [c for c in (_part_citation(part) for part in _parts(source)) if c[0]]
         if as_at and cited:
             day = long_day(_iso(as_at["d"]))
-            if day not in cited[0]:
-                cited[0] = _("%(citation)s, as at %(date)s") % {"citation": cited[0], "date": day}
-        return "; ".join(cited)
+            first, translated = cited[0]
+            if day not in first:
+                first = _("%(citation)s, as at %(date)s") % {"citation": first, "date": day}
+            cited[0] = (first, translated)
+        return tuple(cited)
 
 
 def from_depositary(source: str, *, signature: bool = False) -> bool:

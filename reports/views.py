@@ -247,7 +247,7 @@ def osce_status_report(request: HttpRequest) -> HttpResponse:
             "sections": _report_sections(matrix, groups),
             "compliance": compliance_rows,
             "coverage": [s for s in standings.summary() if s.can_fall_due],
-            "citation": citation(request, filters, "OSCE participating States and Partners"),
+            "citation": citation(request, filters, _("OSCE participating States and Partners")),
             "roles_uncertain": by_local_name(roles_uncertain_on(as_of), lambda u: u[0].local_name),
             "participant_kinds": Participant.Kind,
         },

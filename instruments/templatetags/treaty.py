@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from core.i18n import lower_initial
 from instruments import domain
-from instruments.citations import citation
+from instruments.citations import citation_html
 from instruments.filters import order_words
 from instruments.models import TreatyAction
 
@@ -179,9 +179,10 @@ def consent_with_mark(status: domain.ParticipantStatus) -> str:
 
 
 @register.filter(name="citation")
-def citation_filter(source: str) -> str:
-    """A recorded source as a reader cites it (instruments.citations)."""
-    return citation(source or "")
+def citation_filter(source: str) -> SafeString:
+    """A recorded source as a reader cites it (instruments.citations), a part kept as
+    recorded (English) marked as such on a page in another language."""
+    return citation_html(source or "")
 
 
 @register.inclusion_tag("includes/currency.html")

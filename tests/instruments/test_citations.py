@@ -310,7 +310,12 @@ def test_the_participant_page_gives_the_reader_s_citation_with_the_depositarys_p
         f"({untc('XVIII-12')})"
     ) in html
     french = page(client, "/fr/states/DZA/")
-    assert f"status as at 27 janvier 2014 ({untc('XVIII-12', 'fr')})" in french
+    assert (
+        "Collection des traités des Nations Unies, chapitre XVIII-12, situation au "
+        f"27 janvier 2014 ({untc('XVIII-12', 'fr')})"
+    ) in french
+    # A citation in the page's language is not marked as English text.
+    assert '<td class="source" lang="en">' not in french
 
 
 @pytest.mark.usefixtures("real_data")
@@ -326,3 +331,16 @@ def test_the_api_s_citations_are_the_reader_s_in_the_language_asked(client):
     french = all_results(client, "declarations/", {"state": "DZA", "lang": "fr"})
     assert french
     assert all(row["citation"].endswith("&clang=_fr)") for row in french)
+
+
+def test_a_part_kept_as_recorded_is_marked_english_on_a_page_in_another_language():
+    from instruments.citations import citation_html
+
+    recorded = "Ministry of Foreign Affairs, press release of 3 May 2019"
+    assert citation_html(recorded, "en") == recorded
+    assert citation_html(recorded, "fr") == f'<span lang="en">{recorded}</span>'
+    depositary = "UNTC status table as scraped 2014 (zmjones/untreaties@b85e1e2:treaties/18-12.csv)"
+    french = citation_html(depositary, "fr")
+    assert french.startswith("Collection des traités des Nations Unies")
+    assert 'lang="en"' not in french
+    assert citation_html("<script>", "fr") == '<span lang="en">&lt;script&gt;</span>'
