@@ -18,9 +18,11 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alerts import webhooks
 from alerts.models import Attempt, Delivery, DispatchCursor, WebhookEndpoint
+from core.languages import speaking
 from core.models import Event
 
 logger = logging.getLogger(__name__)
@@ -202,12 +204,13 @@ def _endpoint_disable(endpoint: WebhookEndpoint, delivery: Delivery) -> None:
     WebhookEndpoint.objects.filter(pk=endpoint.pk).update(is_active=False, disabled_reason=reason)
     owner_email = getattr(endpoint.owner, "email", "")
     if owner_email:
+        # In the site's default language: no language is recorded for an API client.
+        with speaking(None):
+            subject = _("UNTOC Tracker: your webhook endpoint was disabled")
+            body = _("Your endpoint %(url)s was disabled.") % {"url": endpoint.url}
         transaction.on_commit(
             lambda: send_mail(
-                "UNTOC Tracker: your webhook endpoint was disabled",
-                f"Your endpoint {endpoint.url} was disabled.\n\n{reason}\n",
-                settings.DEFAULT_FROM_EMAIL,
-                [owner_email],
+                subject, f"{body}\n\n{reason}\n", settings.DEFAULT_FROM_EMAIL, [owner_email]
             ),
             robust=True,
         )

@@ -17,7 +17,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from core.languages import speaking
 from instruments.depositary.parsers import HTML, TableRefused, status_table_parse
 from instruments.depositary.proposals import batch_record_failure, table_import
 from instruments.models import DepositaryBatch, Instrument
@@ -120,7 +122,13 @@ def _editor_addresses() -> list[str]:
 
 
 def review_message(readings: list[Reading]) -> EmailMessage:
-    lines = ["The weekly reading of the UN Treaty Collection's status pages:", ""]
+    """SPMU's e-mail, in the site's default language (no language is recorded for staff)."""
+    with speaking(None):
+        return _review_message(readings)
+
+
+def _review_message(readings: list[Reading]) -> EmailMessage:
+    lines = [_("The weekly reading of the UN Treaty Collection's status pages:"), ""]
     for reading in readings:
         batch = reading.batch
         assert batch is not None
@@ -129,15 +137,26 @@ def review_message(readings: list[Reading]) -> EmailMessage:
         )
         title = batch.instrument.short_title
         if reading.problem:
-            lines.append(f"- {title}: not read. {reading.problem}")
+            lines.append(
+                _("- %(title)s: not read. %(problem)s")
+                % {"title": title, "problem": reading.problem}
+            )
         else:
             lines.append(
-                f"- {title}, {batch.source}: {reading.proposals} difference(s) from our "
-                f"records to accept or reject: {link}"
+                _(
+                    "- %(title)s, %(source)s: %(count)s difference(s) from our records to "
+                    "accept or reject: %(link)s"
+                )
+                % {
+                    "title": title,
+                    "source": batch.source,
+                    "count": reading.proposals,
+                    "link": link,
+                }
             )
-    lines += ["", "Nothing is written to the treaty data until an editor accepts a change."]
+    lines += ["", _("Nothing is written to the treaty data until an editor accepts a change.")]
     return EmailMessage(
-        subject="UNTOC Tracker: the depositary's status pages, to review",
+        subject=_("UNTOC Tracker: the depositary's status pages, to review"),
         body="\n".join(lines),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=_editor_addresses(),

@@ -134,3 +134,19 @@ def test_an_address_nobody_answers_is_a_clear_message(real_data):
 
     (reading,) = readings
     assert reading.problem == "http://127.0.0.1:9/none could not be reached (ConnectionError)."
+
+
+@pytest.mark.django_db
+def test_spmu_s_review_mail_is_in_the_site_s_language_whatever_the_worker_s_is():
+    """No language is recorded for staff: the e-mail is written in the default language, from
+    messages the catalogues translate."""
+    from django.utils import translation
+
+    from instruments.depositary.fetch import review_message
+
+    with translation.override("fr"):
+        message = review_message([])
+        french_subject = translation.gettext(message.subject)
+    assert message.subject == "UNTOC Tracker: the depositary's status pages, to review"
+    assert message.body.startswith("The weekly reading of the UN Treaty Collection's")
+    assert french_subject != message.subject
