@@ -3,6 +3,7 @@
 from datetime import date
 from typing import Any
 
+from babel.dates import format_date
 from django.conf import settings
 from django.utils.formats import date_format
 from django.utils.functional import lazy
@@ -28,7 +29,19 @@ def message_date(day: date, *, month_in_full: bool = False) -> str:
     full), elsewhere the language's long form ("4 mai 2024", "4. Mai 2024")."""
     if (get_language() or settings.LANGUAGE_CODE).split("-")[0] == "en":
         return date_format(day, "d F Y" if month_in_full else "d M Y")
-    return date_format(day, "DATE_FORMAT")
+    return long_date(day)
+
+
+def long_date(day: date) -> str:
+    """A date written in full in the active language: "30 June 2007" (Django's English
+    format, as the site always wrote it), "30 juin 2007", "30. Juni 2007", "30 giugno 2007",
+    "30 de junio de 2007", in Russian the month in the genitive and the year marked (CLDR's
+    long date, through Babel: Django's Italian catalogue capitalises the months, which
+    Italian does not)."""
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    if language == "en":
+        return date_format(day, "DATE_FORMAT")
+    return format_date(day, format="long", locale=language)
 
 
 # Languages whose nouns keep their capital inside a sentence.

@@ -24,12 +24,12 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.i18n import long_date
 from core.languages import ENGLISH, activation_code, public_code
 
 # The depositary's 2014 tables (UN Treaty Collection chapter XVIII-12 and its Protocols,
@@ -71,7 +71,7 @@ MINISTRIES = {
 
 def long_day(when: date) -> str:
     """30 June 2007 in English, "30 juin 2007" in French: the language's long date."""
-    return date_format(when, "DATE_FORMAT")
+    return long_date(when)
 
 
 def untc_language() -> str:

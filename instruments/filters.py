@@ -18,7 +18,6 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -32,7 +31,7 @@ from core.filters import (
     TextFilter,
     refusal,
 )
-from core.i18n import lazy_format
+from core.i18n import lazy_format, long_date
 from instruments import domain
 from instruments.models import Declaration, Instrument, TreatyAction
 from instruments.selectors import ORDERING_FIELDS
@@ -83,9 +82,9 @@ def as_of_page_hint(first: Instrument, today: date) -> str:
         "today unless changed. An action counts from the day it was signed, deposited or "
         "received."
     ) % {
-        "adopted_on": date_format(first.adopted_on, "DATE_FORMAT"),
+        "adopted_on": long_date(first.adopted_on),
         "title": first.short_title,
-        "today": date_format(today, "DATE_FORMAT"),
+        "today": long_date(today),
     }
 
 

@@ -5,12 +5,12 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.conditional import request_revision
 from core.filters import QueryFilterSet
+from core.i18n import long_date
 from core.links import absolute_url
 
 # The API's status/ resource; its ?format=csv and ?format=xlsx exports take the page's filters.
@@ -97,9 +97,9 @@ def citation_words(cited: dict) -> str:
     ) % {
         "table": CITED_TABLE,
         "scope": cited["scope"],
-        "as_of": date_format(cited["as_of"], "DATE_FORMAT"),
+        "as_of": long_date(cited["as_of"]),
         "revision": cited["revision"],
-        "retrieved": date_format(cited["retrieved"], "DATE_FORMAT"),
+        "retrieved": long_date(cited["retrieved"]),
     }
     return f"{words}, {cited['permalink']}"
 

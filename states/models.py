@@ -1,11 +1,11 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.i18n import long_date
 from states.domain import iso3_problem
 from states.names import participant_name
 
@@ -210,4 +210,4 @@ def _dated_text(when, precision: str) -> str:  # type: ignore[no-untyped-def]
     if precision == OsceRolePeriod.Precision.YEAR:
         return str(when.year)
     # 30 June 2007 in English, 30 juin 2007 in French, 30. Juni 2007 in German.
-    return date_format(when, "DATE_FORMAT")
+    return long_date(when)

@@ -4,9 +4,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.i18n import long_date
 from instruments.domain.terms import Violation
 
 
@@ -53,9 +53,7 @@ def as_of_violation(as_of: date, *, today: date, adoptions: Sequence[Adoption]) 
 
 def completeness_note(complete_to: date) -> str:
     """What every status view says about how current its data are."""
-    return _("complete to %(date)s; later actions partial") % {
-        "date": date_format(complete_to, "DATE_FORMAT")
-    }
+    return _("complete to %(date)s; later actions partial") % {"date": long_date(complete_to)}
 
 
 def is_complete(as_of: date, complete_to: date) -> bool:

@@ -9,7 +9,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
-from core.i18n import lower_initial
+from core.i18n import long_date, lower_initial
 from instruments import domain
 from instruments.citations import citation_html
 from instruments.filters import order_words
@@ -44,7 +44,7 @@ def day(value: date | None) -> str:
 @register.filter
 def long_day(value: date | None) -> str:
     """30 June 2007, for headings and citations ("30 juin 2007" in French)."""
-    return date_format(value, "DATE_FORMAT") if value else ""
+    return long_date(value) if value else ""
 
 
 @register.filter

@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
+from instruments.models import Instrument
 from states.models import Participant
 from states.search import participant_find
 from tests.apiclient import API
@@ -136,6 +137,49 @@ def test_participant_names_and_instrument_titles_follow_the_language(client, lan
     with translation.override(language):
         title = Participant.objects.get(iso3="DEU").local_name
     assert title == GERMANY[language]
+
+
+# 30 June 2007 as each language writes it in full (CLDR's long date).
+ON_THE_DAY = {
+    "en": "30 June 2007",
+    "fr": "30 juin 2007",
+    "de": "30. Juni 2007",
+    "it": "30 giugno 2007",
+    "ru": "30 июня 2007",
+    "es": "30 de junio de 2007",
+}
+# The instruments' short titles as the status pages show them.
+SHORT_TITLES = {
+    "fr": ["Protocole relatif à la traite des personnes", "Protocole relatif aux armes à feu"],
+    "ru": ["Протокол о торговле людьми", "Протокол об огнестрельном оружии"],  # noqa: RUF001
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(
+    "path", [p for p in PUBLIC_PAGES if "as_of=2007-06-30" in p], ids=lambda p: p.split("?")[0]
+)
+def test_a_page_as_at_a_date_gives_the_date_as_its_language_writes_it(client, language, path):
+    html = html_of(client.get(prefixed(language, path)))
+    assert ON_THE_DAY[language] in html
+    for other, written in ON_THE_DAY.items():
+        if other != language and written not in ON_THE_DAY[language]:
+            assert written not in html, (other, written)
+
+
+@pytest.mark.parametrize("language", ["fr", "ru"])
+@pytest.mark.parametrize("path", ["/instruments/", "/status/", "/reports/osce-status/"])
+def test_the_instrument_titles_on_the_lists_are_the_language_s(client, language, path):
+    html = html_of(client.get(prefixed(language, path)))
+    with translation.override(language):
+        instruments = list(Instrument.objects.all())
+        if path == "/instruments/":  # the full titles of the texts
+            shown = [str(i.local_title) for i in instruments]
+        else:
+            shown = [str(i.local_short_title) for i in instruments]
+            assert all(title in shown for title in SHORT_TITLES[language])
+    assert all(title in html for title in shown), shown
+    assert "Trafficking in Persons Protocol" not in html
 
 
 def test_instrument_titles_are_those_of_the_texts(client):
