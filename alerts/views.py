@@ -12,6 +12,7 @@ from alerts.forms import SubscribeForm
 from alerts.selectors import cited, event_list
 from core.conditional import conditional_on_revision
 from core.languages import public_code
+from core.security import client_address
 from instruments.pages import bad_request
 
 PAGE_LENGTH = 100
@@ -58,7 +59,8 @@ def change_feed(request: HttpRequest) -> HttpResponse:
 
 
 def _client(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address, behind the proxies PROXY_COUNT names as the sign-in counts it."""
+    return client_address(request) or ""
 
 
 @require_http_methods(["GET", "POST"])

@@ -23,6 +23,17 @@ def attachment_storage() -> FileSystemStorage:
     return FileSystemStorage(location=settings.FOCAL_ATTACHMENTS_ROOT, base_url=None)
 
 
+def e_mail_language_field(help_text: str) -> models.CharField:
+    """The language the tracker writes to someone in: one of the site's six."""
+    return models.CharField(
+        _("language of e-mails"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE.split("-")[0],
+        help_text=help_text,
+    )
+
+
 class FocalPoint(models.Model):
     """A person who acts for one participant: submits its notifications for SPMU's review."""
 
@@ -44,13 +55,7 @@ class FocalPoint(models.Model):
         related_name="focal_points_invited",
         verbose_name=_("invited by"),
     )
-    language = models.CharField(
-        _("language of e-mails"),
-        max_length=8,
-        choices=settings.LANGUAGES,
-        default=settings.LANGUAGE_CODE.split("-")[0],
-        help_text=_("The tracker writes to this focal point in this language."),
-    )
+    language = e_mail_language_field(_("The tracker writes to this focal point in this language."))
     active = models.BooleanField(
         _("active"), default=True, help_text=_("Off: this focal point can no longer sign in.")
     )
@@ -78,12 +83,8 @@ class Invitation(models.Model):
         verbose_name=_("participant"),
     )
     email = models.EmailField(_("e-mail address"))
-    language = models.CharField(
-        _("language of e-mails"),
-        max_length=8,
-        choices=settings.LANGUAGES,
-        default=settings.LANGUAGE_CODE.split("-")[0],
-        help_text=_("The invitation is written in this language, and later e-mails too."),
+    language = e_mail_language_field(
+        _("The invitation is written in this language, and later e-mails too.")
     )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

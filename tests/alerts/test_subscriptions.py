@@ -131,6 +131,24 @@ def test_one_confirmation_per_address_per_day_and_a_bound_per_client(
     assert answers[-1] == 429  # 13 requests from one client in the hour
 
 
+def test_behind_a_proxy_each_client_has_its_own_bound(client, settings):
+    """Behind one proxy every request comes from the proxy's address: the client is the
+    address the proxy appended (core.security.client_address), not the connection's."""
+    settings.PROXY_COUNT = 1
+
+    def from_address(address: str, n: int) -> int:
+        return client.post(
+            "/alerts/subscribe/",
+            {"frequency": "immediate", **GERMANY, "email": f"a{n}@example.org"},
+            HTTP_X_FORWARDED_FOR=f"198.51.100.9, {address}",
+            REMOTE_ADDR="10.0.0.2",
+        ).status_code
+
+    answers = [from_address("203.0.113.5", n) for n in range(13)]
+    assert answers[-1] == 429
+    assert from_address("203.0.113.6", 99) == 200
+
+
 def test_a_confirmation_link_expires_after_three_days(client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         subscribe(client)
