@@ -6,10 +6,11 @@ participant. Submissions go from draft to submitted, then SPMU approves, returns
 them; an approved one becomes a reports.Submission through reports' services.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -24,7 +25,7 @@ def attachment_storage() -> FileSystemStorage:
     return FileSystemStorage(location=settings.FOCAL_ATTACHMENTS_ROOT, base_url=None)
 
 
-def e_mail_language_field(help_text: str | Promise) -> models.CharField:
+def e_mail_language_field(help_text: Any) -> models.CharField:
     """The language the tracker writes to someone in: one of the site's six."""
     return models.CharField(
         _("language of e-mails"),
