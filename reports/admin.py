@@ -19,7 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import CheckedListMixin, VersionedAdmin, VersionedForm, show_violations
 from core.i18n import message_date
-from reports import coverage, domain, services, sweep
+from reports import coverage, domain, flag_rules, services, sweep
 from reports.models import (
     ComplianceCheck,
     ComplianceFlag,
@@ -318,7 +318,7 @@ class ComplianceFlagAdmin(CheckedListMixin, SimpleHistoryAdmin):
     def days_overdue(self, flag: ComplianceFlag) -> int | None:
         from reports.selectors import flag_state
 
-        return domain.flag_days_overdue(flag_state(flag), timezone.localdate())
+        return flag_rules.flag_days_overdue(flag_state(flag), timezone.localdate())
 
     @admin.display(description=gettext_lazy("overdue for"))
     def ageing(self, flag: ComplianceFlag) -> str:

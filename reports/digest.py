@@ -8,7 +8,7 @@ from django.core.mail import EmailMessage
 from django.utils.translation import gettext as _
 
 from core.i18n import message_date
-from reports import domain
+from reports import domain, flag_rules
 from reports.standings import Standings
 from states.roles import SPMU_EDITORS
 
@@ -28,7 +28,7 @@ def digest_order(standings: Standings, keys: list[tuple[int, int]]) -> list[tupl
 
 def digest_message(
     standings: Standings,
-    flags: list[tuple[tuple[int, int], domain.FlagState]],
+    flags: list[tuple[tuple[int, int], flag_rules.FlagState]],
     as_of: date,
 ) -> EmailMessage:
     """One e-mail listing new flags, worded as the record allows: no submission on record."""

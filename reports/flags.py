@@ -12,7 +12,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from core.writes import Actor
-from reports import domain
+from reports import flag_rules
 from reports.models import ComplianceFlag
 
 SYSTEM_CHANGE_REASON = "compliance check (system)"
@@ -31,7 +31,7 @@ Key = tuple[int, int]  # (participant id, obligation id)
 
 
 def flags_write(
-    flags: dict[Key, domain.FlagState], stored_ids: dict[Key, int], actor: Actor
+    flags: dict[Key, flag_rules.FlagState], stored_ids: dict[Key, int], actor: Actor
 ) -> None:
     """Write the flags and their history: the new ones in one insert and their history rows
     in another (simple-history's bulk_create_with_history), the changed ones in one update

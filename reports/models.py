@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from instruments.models import Instrument
-from reports import domain
+from reports import domain, flag_rules
 from reports.obligation_texts import obligation_text
 from states.models import Participant
 
@@ -173,8 +173,8 @@ class ComplianceFlag(models.Model):
     class Resolution(models.TextChoices):
         SUBMISSION = domain.BY_SUBMISSION, "Submission on record"
         NOTIFICATION = domain.BY_NOTIFICATION, "Notification on record in the treaty data"
-        NO_LONGER_DUE = domain.NO_LONGER_DUE, "No longer due"
-        NOT_CHECKED = domain.NOT_CHECKED, "Records not known complete"
+        NO_LONGER_DUE = flag_rules.NO_LONGER_DUE, "No longer due"
+        NOT_CHECKED = flag_rules.NOT_CHECKED, "Records not known complete"
 
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="flags")
     obligation = models.ForeignKey(Obligation, on_delete=models.PROTECT, related_name="flags")

@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from reports import domain
+from reports import domain, flag_rules
 from reports.models import ComplianceCheck, ComplianceFlag, CopSession, Obligation, Submission
 from states.selectors import in_osce_role, role_on_expression
 
@@ -138,8 +138,8 @@ def compliance_checked_as_of() -> date | None:
     return ComplianceCheck.objects.filter(pk=1).values_list("last_as_of", flat=True).first()
 
 
-def flag_state(flag: ComplianceFlag) -> domain.FlagState:
-    return domain.FlagState(
+def flag_state(flag: ComplianceFlag) -> flag_rules.FlagState:
+    return flag_rules.FlagState(
         due_on=flag.due_on,
         raised_on=flag.raised_on,
         resolved_on=flag.resolved_on,
@@ -174,7 +174,7 @@ def flag_entry(flag: ComplianceFlag, as_of: date) -> dict[str, Any]:
         "resolution": "" if is_open else flag.resolution,
         "received_on": None if is_open else flag.evidence_on,
         "submission_reference": "" if is_open or not flag.submission else flag.submission.reference,
-        "days_overdue": domain.flag_days_overdue(state, as_of),
+        "days_overdue": flag_rules.flag_days_overdue(state, as_of),
         "ageing_bucket": domain.ageing_bucket(flag.due_on, as_of) if is_open else None,
         "as_of": as_of,
     }

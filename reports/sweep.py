@@ -20,7 +20,7 @@ from core.events import Change, origin
 from core.i18n import message_date
 from core.models import Event
 from core.writes import Actor, revision_bump
-from reports import domain
+from reports import domain, flag_rules
 from reports.digest import digest_message, digest_order, digest_recipients
 from reports.flags import FLAG_FIELDS, flags_write
 from reports.models import ComplianceCheck, ComplianceFlag
@@ -179,7 +179,7 @@ def _compliance_sweep(
     2. Work out each standing from the treaty actions, submissions and notifications on
        record, and how far those records are known complete
        (reports.standings.obligation_standings: five queries).
-    3. Read the stored flags (one query) and decide each one's next state (domain.flag_next):
+    3. Read the stored flags (one query) and decide each one's next state (flag_rules.flag_next):
        raise, reopen, follow a changed due date, resolve, or leave.
     4. If `notify`, mark the open flags no digest has mentioned yet and, after commit, send
        SPMU editors one e-mail digest of them.
@@ -225,7 +225,7 @@ def _compliance_sweep(
 Key = tuple[int, int]  # (participant id, obligation id)
 
 
-def flag_public(flag: domain.FlagState | None, obligation_code: str) -> dict[str, Any] | None:
+def flag_public(flag: flag_rules.FlagState | None, obligation_code: str) -> dict[str, Any] | None:
     """What the public compliance page shows of a flag."""
     if flag is None:
         return None
@@ -241,8 +241,8 @@ def flag_public(flag: domain.FlagState | None, obligation_code: str) -> dict[str
 
 def standing_events(
     standings: Standings,
-    stored: dict[Key, domain.FlagState],
-    final: dict[Key, domain.FlagState],
+    stored: dict[Key, flag_rules.FlagState],
+    final: dict[Key, flag_rules.FlagState],
     changed: dict[Key, str],
 ) -> list[Change]:
     """One event per flag whose public values changed (a digest mark alone is not one).
@@ -272,30 +272,30 @@ def standing_events(
 
 def _flags_stored(
     participant_ids: list[int] | None,
-) -> tuple[dict[Key, domain.FlagState], dict[Key, int]]:
+) -> tuple[dict[Key, flag_rules.FlagState], dict[Key, int]]:
     """The stored flags (of these participants) and their ids, by key (one query)."""
     stored_flags = ComplianceFlag.objects.all()
     if participant_ids is not None:
         stored_flags = stored_flags.filter(participant_id__in=participant_ids)
-    states: dict[Key, domain.FlagState] = {}
+    states: dict[Key, flag_rules.FlagState] = {}
     ids: dict[Key, int] = {}
     for row in stored_flags.values("id", "participant_id", "obligation_id", *FLAG_FIELDS):
         key = (row["participant_id"], row["obligation_id"])
-        states[key] = domain.FlagState(**{name: row[name] for name in FLAG_FIELDS})
+        states[key] = flag_rules.FlagState(**{name: row[name] for name in FLAG_FIELDS})
         ids[key] = row["id"]
     return states, ids
 
 
 def _flags_next(
-    result: SweepResult, standings: Standings, stored: dict[Key, domain.FlagState]
-) -> tuple[dict[Key, domain.FlagState], dict[Key, str]]:
-    """Each flag's next state (domain.flag_next), and the history type of those that change:
+    result: SweepResult, standings: Standings, stored: dict[Key, flag_rules.FlagState]
+) -> tuple[dict[Key, flag_rules.FlagState], dict[Key, str]]:
+    """Each flag's next state (flag_rules.flag_next), and the history type of those that change:
     "+" new, "~" changed. Counts the changes into `result`."""
-    final: dict[Key, domain.FlagState] = {}
+    final: dict[Key, flag_rules.FlagState] = {}
     changed: dict[Key, str] = {}
     for key in stored.keys() | standings.entries.keys():
         before = stored.get(key)
-        after = domain.flag_next(before, standings.standing(*key), result.as_of)
+        after = flag_rules.flag_next(before, standings.standing(*key), result.as_of)
         if after is None:
             continue
         final[key] = after
@@ -310,7 +310,7 @@ def _flags_next(
 def _digest_mark(
     result: SweepResult,
     standings: Standings,
-    final: dict[Key, domain.FlagState],
+    final: dict[Key, flag_rules.FlagState],
     changed: dict[Key, str],
 ) -> tuple[list[Key], list[str]]:
     """Mark the open flags no digest has mentioned yet as notified today, if anyone is to be
@@ -334,7 +334,7 @@ def compliance_recheck(*, participant_ids: list[int], as_of: date | None = None)
 
 
 def _count_change(
-    result: SweepResult, before: domain.FlagState | None, after: domain.FlagState
+    result: SweepResult, before: flag_rules.FlagState | None, after: flag_rules.FlagState
 ) -> None:
     if before is None:
         result.raised += 1
@@ -347,7 +347,7 @@ def _count_change(
 
 
 def _count_open(
-    result: SweepResult, standings: Standings, final: dict[tuple[int, int], domain.FlagState]
+    result: SweepResult, standings: Standings, final: dict[tuple[int, int], flag_rules.FlagState]
 ) -> None:
     references = {o.pk: o.reference for o in standings.obligations}
     for (_participant_id, obligation_id), flag in final.items():

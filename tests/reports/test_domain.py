@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from instruments import domain as treaty
-from reports import domain
+from reports import domain, flag_rules
 
 # A party that deposited on 14 June 2006 and is bound from 14 July 2006 (Germany's dates).
 EARLY_PARTY = treaty.ParticipantStatus(
@@ -194,12 +194,12 @@ def test_past_the_due_date_with_records_not_known_complete_is_not_yet_checked():
 
 def test_not_yet_checked_raises_no_flag_and_resolves_an_open_one():
     not_checked = domain.Standing(domain.NOT_YET_CHECKED, date(2007, 6, 30))
-    assert domain.flag_next(None, not_checked, date(2020, 1, 1)) is None
-    stored = domain.FlagState(due_on=date(2007, 6, 30), raised_on=date(2007, 7, 1))
-    resolved = domain.flag_next(stored, not_checked, date(2020, 1, 1))
+    assert flag_rules.flag_next(None, not_checked, date(2020, 1, 1)) is None
+    stored = flag_rules.FlagState(due_on=date(2007, 6, 30), raised_on=date(2007, 7, 1))
+    resolved = flag_rules.flag_next(stored, not_checked, date(2020, 1, 1))
     assert resolved is not None
-    assert (resolved.resolved_on, resolved.resolution) == (date(2020, 1, 1), domain.NOT_CHECKED)
-    assert domain.flag_days_overdue(resolved, date(2021, 1, 1)) is None
+    assert (resolved.resolved_on, resolved.resolution) == (date(2020, 1, 1), flag_rules.NOT_CHECKED)
+    assert flag_rules.flag_days_overdue(resolved, date(2021, 1, 1)) is None
 
 
 @pytest.mark.parametrize(
@@ -285,17 +285,19 @@ TODAY = date(2010, 1, 1)
 
 
 def test_a_flag_is_raised_when_no_submission_is_on_record_past_the_due_date():
-    assert domain.flag_next(None, OVERDUE, TODAY) == domain.FlagState(date(2007, 6, 30), TODAY)
+    assert flag_rules.flag_next(None, OVERDUE, TODAY) == flag_rules.FlagState(
+        date(2007, 6, 30), TODAY
+    )
 
 
 def test_an_open_flag_stays_as_it_is_when_nothing_changed():
-    flag = domain.FlagState(date(2007, 6, 30), date(2009, 1, 1))
-    assert domain.flag_next(flag, OVERDUE, TODAY) is flag
+    flag = flag_rules.FlagState(date(2007, 6, 30), date(2009, 1, 1))
+    assert flag_rules.flag_next(flag, OVERDUE, TODAY) is flag
 
 
 def test_an_open_flag_follows_a_corrected_due_date_and_keeps_its_raising_date():
-    flag = domain.FlagState(date(2007, 5, 1), date(2009, 1, 1))
-    moved = domain.flag_next(flag, OVERDUE, TODAY)
+    flag = flag_rules.FlagState(date(2007, 5, 1), date(2009, 1, 1))
+    moved = flag_rules.flag_next(flag, OVERDUE, TODAY)
     assert (moved.due_on, moved.raised_on, moved.is_open) == (
         date(2007, 6, 30),
         date(2009, 1, 1),
@@ -304,12 +306,12 @@ def test_an_open_flag_follows_a_corrected_due_date_and_keeps_its_raising_date():
 
 
 def test_a_submission_on_record_resolves_the_flag_naming_it_and_its_date():
-    flag = domain.FlagState(date(2007, 6, 30), date(2009, 1, 1))
+    flag = flag_rules.FlagState(date(2007, 6, 30), date(2009, 1, 1))
     received = domain.Standing(
         domain.RECEIVED, date(2007, 6, 30), domain.Received(date(2009, 5, 1), submission_id=3)
     )
-    resolved = domain.flag_next(flag, received, TODAY)
-    assert resolved == domain.FlagState(
+    resolved = flag_rules.flag_next(flag, received, TODAY)
+    assert resolved == flag_rules.FlagState(
         date(2007, 6, 30),
         date(2009, 1, 1),
         resolved_on=TODAY,
@@ -317,18 +319,18 @@ def test_a_submission_on_record_resolves_the_flag_naming_it_and_its_date():
         evidence_on=date(2009, 5, 1),
         submission_id=3,
     )
-    assert domain.flag_days_overdue(resolved, TODAY) == 671  # 30 Jun 2007 to 1 May 2009
+    assert flag_rules.flag_days_overdue(resolved, TODAY) == 671  # 30 Jun 2007 to 1 May 2009
 
 
 def test_a_flag_that_is_no_longer_due_is_resolved_as_such():
-    flag = domain.FlagState(date(2007, 6, 30), date(2009, 1, 1))
-    resolved = domain.flag_next(flag, domain.Standing(domain.NOT_APPLICABLE), TODAY)
-    assert (resolved.resolution, resolved.resolved_on) == (domain.NO_LONGER_DUE, TODAY)
-    assert domain.flag_days_overdue(resolved, TODAY) is None
+    flag = flag_rules.FlagState(date(2007, 6, 30), date(2009, 1, 1))
+    resolved = flag_rules.flag_next(flag, domain.Standing(domain.NOT_APPLICABLE), TODAY)
+    assert (resolved.resolution, resolved.resolved_on) == (flag_rules.NO_LONGER_DUE, TODAY)
+    assert flag_rules.flag_days_overdue(resolved, TODAY) is None
 
 
 def test_a_resolved_flag_reopens_when_its_submission_is_gone():
-    resolved = domain.FlagState(
+    resolved = flag_rules.FlagState(
         date(2007, 6, 30),
         date(2009, 1, 1),
         resolved_on=date(2009, 6, 1),
@@ -336,13 +338,15 @@ def test_a_resolved_flag_reopens_when_its_submission_is_gone():
         submission_id=3,
         notified_on=date(2009, 1, 1),
     )
-    assert domain.flag_next(resolved, OVERDUE, TODAY) == domain.FlagState(date(2007, 6, 30), TODAY)
+    assert flag_rules.flag_next(resolved, OVERDUE, TODAY) == flag_rules.FlagState(
+        date(2007, 6, 30), TODAY
+    )
 
 
 def test_nothing_is_written_where_no_flag_stands_or_a_resolved_one_stays_resolved():
-    assert domain.flag_next(None, domain.Standing(domain.NOT_YET_DUE), TODAY) is None
-    resolved = domain.FlagState(
+    assert flag_rules.flag_next(None, domain.Standing(domain.NOT_YET_DUE), TODAY) is None
+    resolved = flag_rules.FlagState(
         date(2007, 6, 30), date(2009, 1, 1), resolved_on=date(2009, 6, 1), resolution="submission"
     )
     received = domain.Standing(domain.RECEIVED, date(2007, 6, 30), domain.Received(None))
-    assert domain.flag_next(resolved, received, TODAY) is resolved
+    assert flag_rules.flag_next(resolved, received, TODAY) is resolved

@@ -9,7 +9,7 @@ import pytest
 from django.utils import translation
 
 from core.glossary import glossary_problems
-from reports import domain, sweep
+from reports import flag_rules, sweep
 from reports.digest import digest_message
 from reports.models import Obligation
 from reports.obligation_texts import FIELDS, TEXTS_FILE, obligation_text, texts
@@ -135,7 +135,7 @@ def test_the_digest_names_the_obligation_in_the_language_it_is_written_in():
     germany = state("DEU")
     standings = obligation_standings(as_of=date(2010, 1, 1), participant_ids=[germany.pk])
     central = Obligation.objects.get(code="untoc-18-13")
-    flag = domain.FlagState(due_on=date(2006, 6, 14), raised_on=date(2010, 1, 1))
+    flag = flag_rules.FlagState(due_on=date(2006, 6, 14), raised_on=date(2010, 1, 1))
     with translation.override("fr"):
         message = digest_message(standings, [((germany.pk, central.pk), flag)], date(2010, 1, 1))
     assert f"UNTOC art. 18(13) ({CENTRAL_AUTHORITY['fr']})" in message.body

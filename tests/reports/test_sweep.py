@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from core.selectors import data_revision
 from instruments import services as treaty_services
 from instruments.models import Instrument
-from reports import domain, services, sweep
+from reports import flag_rules, services, sweep
 from reports.models import ComplianceFlag, EvidenceCoverage
 from reports.selectors import flag_entry, flag_list
 from tests.factories import synthetic_participants
@@ -86,7 +86,7 @@ def test_without_a_check_of_the_records_nothing_is_flagged_and_open_flags_resolv
     assert result.open == 0
     assert result.raised == 0
     resolutions = set(ComplianceFlag.objects.values_list("resolution", flat=True))
-    assert resolutions >= {domain.NOT_CHECKED}
+    assert resolutions >= {flag_rules.NOT_CHECKED}
     assert "no_submission_on_record" not in resolutions
 
 
