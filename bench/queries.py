@@ -5,7 +5,8 @@ network). Each answer is built, never taken from the response cache, twice:
 - cold: every cache emptied, as for the first request after a write;
 - warm: the instruments already held in memory for the current data revision, as for every
   later request until the next write (the answer itself still built from scratch);
-then once more as it is served until the next write (from the response cache if public).
+then once more as it is served until the next write (from the response cache if public:
+no query with Redis, where the process keeps the revision; the revision's one without).
 Queries that only authenticate the caller (the token, the session and its user) are counted
 apart: the API's budget is "3 + authentication".
 """
@@ -18,6 +19,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from core.revision import WATCH
 from core.selectors import data_revision
 from instruments.selectors import instrument_list_at
 
@@ -62,8 +64,11 @@ class Budget:
 
 
 def caches_clear() -> None:
+    """Every cache empty and the revision forgotten, as after a write (core/revision.py):
+    the next request reads the revision, so each count holds it whatever the timing."""
     for cache in caches.all(initialized_only=True):
         cache.clear()
+    WATCH.moved()
 
 
 def measure(

@@ -61,7 +61,8 @@ def markdown(results: dict[str, Any]) -> str:
             "Each answer built anew (never from the response cache), with the instruments held "
             "in memory for the current revision as after any earlier request; in brackets, with "
             "every cache empty (the first request after a write), then as served until the "
-            "next write (from the response cache: the revision's one query); + n: statements "
+            "next write (from the response cache: no query while the process keeps the revision, "
+            "with Redis; the revision's one without); + n: statements "
             "that only authenticate the caller.",
             "",
         ]

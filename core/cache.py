@@ -4,9 +4,9 @@ An anonymous GET of a public read (a page decorated with `conditional_on_revisio
 read marked `public_read`) is kept under its validator (core.conditional.revision_etag: the
 data revision and the normalised query) and the encoding the client accepts, in the "default"
 cache. The next visitor asking the same thing on the same day at the same revision gets the
-stored bytes after one query (the revision's), whatever the page costs to build; a write bumps
-the revision, so the first request after it builds the answer anew and every older entry is
-unreachable at once.
+stored bytes without a query while the process's revision is current (core/revision.py),
+whatever the page costs to build; a write bumps the revision, so the first request after it
+builds the answer anew and every older entry is unreachable.
 
 The key holds the active language, which core.languages.SiteLocaleMiddleware (just before
 this one) has chosen: a page's from its URL prefix (the path differs too), an API answer's
@@ -38,7 +38,7 @@ from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 
-from core.conditional import revision_etag
+from core.conditional import revision_etag, without_credentials
 
 RESPONSE_CACHE = "default"
 LOCAL_CACHE = "local"
@@ -54,16 +54,6 @@ def cache_get(key: str) -> Any:
 
 def cache_set(key: str, value: Any, seconds: int) -> None:
     caches[LOCAL_CACHE].set(key, value, seconds)
-
-
-def _anonymous(request: HttpRequest) -> bool:
-    """No credentials and no session: the visitor cannot be signed in (checked without a
-    query, before the session and authentication middleware run)."""
-    return (
-        "Authorization" not in request.headers
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "messages" not in request.COOKIES
-    )
 
 
 def public_read(view: Callable) -> bool:
@@ -82,7 +72,7 @@ def public_read(view: Callable) -> bool:
 
 def response_cache_key(request: HttpRequest) -> str | None:
     """The key of this request's answer in the response cache, or None if it is not shared."""
-    if request.method != "GET" or not _anonymous(request):
+    if request.method != "GET" or not without_credentials(request):
         return None
     if settings.STATIC_URL and request.path_info.startswith(settings.STATIC_URL):
         return None  # whitenoise's files, answered further in

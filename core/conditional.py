@@ -5,8 +5,9 @@ fixed by the revision plus what selects the answer: the path, the query paramete
 the negotiated format, the language, whether the viewer is signed in, and today's date (an
 answer "as at today" changes at midnight without any change to the data). That validator is
 the ETag of every public page and API read, and the key under which the response cache
-(core.cache) keeps the answer: one cheap query decides whether a copy is current, and a write
-changes every key at once.
+(core.cache) keeps the answer: the revision decides whether a copy is current (read as
+core/revision.py says: no query while a process's number is current), and a write changes
+every key at once.
 """
 
 import hashlib
@@ -14,21 +15,35 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import condition
 
+from core.revision import current_revision
 from core.selectors import data_revision
+
+
+def without_credentials(request: HttpRequest) -> bool:
+    """No credentials and no session: the visitor cannot be signed in (checked without a
+    query, before the session and authentication middleware run)."""
+    return (
+        "Authorization" not in request.headers
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
 
 
 def request_revision(request: Any) -> int:
     """The data revision, read once per request: the ETag, the cache key and the citation
-    share it (one query)."""
+    share it. An anonymous visitor gets the number this process keeps (core/revision.py:
+    no query while it is current); a request with credentials, which may follow its own
+    write made through another process, reads the database's (one query)."""
     http_request = getattr(request, "_request", request)  # a REST framework Request wraps one
     revision = getattr(http_request, "_untoc_data_revision", None)
     if revision is None:
-        revision = data_revision()
+        revision = current_revision() if without_credentials(http_request) else data_revision()
         http_request._untoc_data_revision = revision
     return revision
 
