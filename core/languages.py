@@ -20,9 +20,12 @@ the site always had); the site names it `en` (LANGUAGES, hreflang, Content-Langu
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.locale import LocaleMiddleware
 from django.urls import reverse
@@ -44,11 +47,23 @@ def codes() -> list[str]:
 
 def public_code(code: str | None = None) -> str:
     """The site's name of a language code (the active one by default): `en-gb` is `en`."""
-    code = code or translation.get_language() or settings.LANGUAGE_CODE
+    return _site_name(code or translation.get_language() or settings.LANGUAGE_CODE)
+
+
+@lru_cache(maxsize=64)
+def _site_name(code: str) -> str:
+    # Asked for each citation and name on a page (hundreds of times in a status list):
+    # kept per code, forgotten when the languages change (below).
     try:
         return translation.get_supported_language_variant(code)
     except LookupError:
         return ENGLISH
+
+
+@receiver(setting_changed)
+def _languages_changed(*, setting: str, **kwargs: object) -> None:
+    if setting in ("LANGUAGES", "LANGUAGE_CODE"):
+        _site_name.cache_clear()
 
 
 def activation_code(code: str) -> str:
