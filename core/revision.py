@@ -34,6 +34,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import connection, transaction
 from django_redis.cache import RedisCache
 from redis.exceptions import RedisError
 
@@ -91,11 +92,12 @@ class RevisionWatch:
             if self._live and self._number is not None and fresh:
                 return self._number
             generation = self._generation
+        started = time.monotonic()
         number = data_revision()
         with self._lock:
             if self._generation == generation:  # no notice arrived while reading
                 self._number = number
-                self._read_at = time.monotonic()
+                self._read_at = started
         return number
 
     @property
@@ -149,30 +151,54 @@ class RevisionWatch:
 
     def _listen(self, following: tuple[int, str]) -> None:
         delay = 0.5
-        while self._following == following:
-            cache = shared_cache()
-            if cache is None or location() != following[1]:
-                return
-            try:
-                self._subscribed(cache, following)
-            except (RedisError, OSError) as error:
-                logger.warning("The data revision's notices are not heard (%s)", error)
-            self._went_dark(following)
-            time.sleep(delay)
-            delay = min(delay * 2, 10.0)
+        try:
+            while self._current(following):
+                cache = shared_cache()
+                assert cache is not None  # _current checked it
+                try:
+                    heard = self._subscribed(cache, following)
+                except (RedisError, OSError) as error:
+                    logger.warning("The data revision's notices are not heard (%s)", error)
+                    heard = False
+                self._went_dark(following)
+                delay = 0.5 if heard else min(delay * 2, 10.0)
+                time.sleep(delay)
+        except Exception:
+            logger.exception("The data revision's listener stopped")
+        finally:
+            # Whatever ended it, this process reads the database until a request starts
+            # a new listener.
+            with self._lock:
+                if self._following == following:
+                    self._following = None
+                    self._live = False
+                    self._generation += 1
+                    self._number = None
 
-    def _subscribed(self, cache: RedisCache, following: tuple[int, str]) -> None:
-        """Listen until the connection fails or the process follows another Redis."""
+    def _current(self, following: tuple[int, str]) -> bool:
+        """Whether the listener still follows what the process should (a test's settings,
+        or a fork, may have moved on)."""
+        return (
+            self._following == following
+            and shared_cache() is not None
+            and location() == following[1]
+        )
+
+    def _subscribed(self, cache: RedisCache, following: tuple[int, str]) -> bool:
+        """Listen until the connection fails or the process follows another Redis; whether
+        the subscription was confirmed."""
         pubsub: Any = cache.client.get_client(write=True).pubsub()
+        confirmed = False
         try:
             pubsub.subscribe(channel_of(cache))
             heard = pinged = time.monotonic()
-            while self._following == following:
+            while self._current(following):
                 message = pubsub.get_message(timeout=WAIT_SECONDS)
                 now = time.monotonic()
                 if message is not None:
                     heard = now
                     if message["type"] == "subscribe":
+                        confirmed = True
                         self._went_live(following)
                     elif message["type"] == "message":
                         self.moved()
@@ -183,7 +209,7 @@ class RevisionWatch:
                     raise RedisError("no answer to the listener's pings")
         finally:
             pubsub.close()
-
+        return confirmed
 
 WATCH = RevisionWatch()
 
@@ -200,8 +226,29 @@ def revision_moved() -> None:
     cache = shared_cache()
     if cache is None:
         return
+    failed_at = _PUBLISH_FAILED.get(location())
+    if failed_at is not None and time.monotonic() - failed_at < RECHECK_SECONDS:
+        return  # that Redis failed a moment ago: the others read the revision again anyway
     try:
         cache.client.get_client(write=True).publish(channel_of(cache), "moved")
     except (RedisError, OSError) as error:
+        _PUBLISH_FAILED[location()] = time.monotonic()
         # The other processes read the revision again within RECHECK_SECONDS.
         logger.warning("Could not tell the other processes that the data changed (%s)", error)
+
+
+# When a publish to a Redis last failed: the next ones wait RECHECK_SECONDS rather than
+# each costing a write its socket timeout.
+_PUBLISH_FAILED: dict[str, float] = {}
+
+
+def revision_moved_on_commit() -> None:
+    """Tell the processes once the current transaction commits; once per transaction,
+    however many writes it holds (a load of thousands of rows publishes one notice).
+    Django keeps the callbacks of a savepoint that rolls back out of `run_on_commit`, so
+    one still there covers every bump made since."""
+    if shared_cache() is None:
+        return  # each process reads the revision on every request: no one to tell
+    if any(callback is revision_moved for _ids, callback, _robust in connection.run_on_commit):
+        return
+    transaction.on_commit(revision_moved, robust=True)

@@ -19,7 +19,7 @@ from django.db.models import F, Model
 
 from core.events import Change, events_write
 from core.models import DataRevision
-from core.revision import revision_moved, shared_cache
+from core.revision import revision_moved_on_commit
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
@@ -81,10 +81,8 @@ def revision_bump(events: Sequence[Change] = ()) -> None:
     if not updated:
         DataRevision.objects.get_or_create(pk=1, defaults={"number": 1})
     events_write(events)
-    # Once committed, every web process reads the new revision (core/revision.py); without
-    # a shared Redis each reads it on every request, and there is no one to tell.
-    if shared_cache() is not None:
-        transaction.on_commit(revision_moved, robust=True)
+    # Once committed, every web process reads the new revision (core/revision.py).
+    revision_moved_on_commit()
 
 
 def set_history_user(instance: Any, actor: Actor) -> None:

@@ -34,16 +34,19 @@ LOCAL = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 
 def shared_cache_settings(location: str) -> dict:
     """The production "default" cache (untoc_tracker/settings/services.py) at `location`,
-    under a prefix of its own: this test's keys and channel, no other test's."""
+    under a prefix of its own: this test's keys and channel, no other test's; its
+    connections carry that name too, so a test can find its own."""
+    prefix = f"revision-test-{xdist_worker()}-{uuid.uuid4().hex[:8]}"
     return {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": location,
-            "KEY_PREFIX": f"revision-test-{xdist_worker()}-{uuid.uuid4().hex[:8]}",
+            "KEY_PREFIX": prefix,
             "OPTIONS": {
                 "IGNORE_EXCEPTIONS": True,
                 "SOCKET_CONNECT_TIMEOUT": 0.25,
                 "SOCKET_TIMEOUT": 0.25,
+                "CONNECTION_POOL_KWARGS": {"client_name": prefix},
             },
         },
         "local": LOCAL,
@@ -141,12 +144,33 @@ def test_another_process_s_notice_makes_this_one_read_the_revision_again(revisio
 @needs_redis
 @pytest.mark.usefixtures("shared_redis")
 def test_a_lost_notice_delays_a_change_by_the_recheck_interval_at_most(revision):
-    watch = live(RevisionWatch(recheck_seconds=0.3))
+    watch = live(RevisionWatch(recheck_seconds=2))
     assert watch.current() == revision
     moved = bump_without_notice()
     assert watch.current() == revision
-    time.sleep(0.35)
+    time.sleep(2.1)
     assert watch.current() == moved
+
+
+@needs_redis
+@pytest.mark.usefixtures("shared_redis")
+def test_a_listener_whose_connection_is_cut_reads_the_database_then_listens_again(revision):
+    watch = live(RevisionWatch(recheck_seconds=60))
+    assert watch.current() == revision
+    server = redis.Redis.from_url(REDIS_URL)
+    prefix = channel_of(caches["default"]).split(":")[0]
+    listeners = [c["id"] for c in server.client_list(_type="pubsub") if c["name"] == prefix]
+    assert listeners, "the listener's connection carries the cache's name"
+    for client_id in listeners:
+        server.client_kill_filter(_id=client_id)
+    assert until(lambda: not watch.live, seconds=3)
+    moved = bump_without_notice()
+    assert watch.current() == moved  # dark: read from the database
+    assert until(lambda: watch.live, seconds=5)
+    assert watch.current() == moved
+    again = bump_without_notice()
+    revision_moved()  # the notice of a write, heard again
+    assert until(lambda: watch.current() == again, seconds=2)
 
 
 @pytest.mark.usefixtures("redis_down")
@@ -168,8 +192,9 @@ def test_with_its_redis_down_every_read_is_the_database_s(
 @needs_redis
 @pytest.mark.usefixtures("shared_redis", "real_data")
 def test_with_redis_a_page_is_served_without_a_query_and_a_write_is_on_the_next_request(
-    client, django_assert_num_queries, django_capture_on_commit_callbacks
+    client, django_assert_num_queries, django_capture_on_commit_callbacks, monkeypatch
 ):
+    monkeypatch.setattr(WATCH, "recheck_seconds", 60)
     live(WATCH)
     before = client.get("/states/AUT/")
     with django_assert_num_queries(0):
@@ -201,3 +226,35 @@ def test_a_signed_in_request_reads_the_database_s_revision(viewer_client):
     first = viewer_client.get("/states/AUT/")
     bump_without_notice()
     assert viewer_client.get("/states/AUT/")["ETag"] != first["ETag"]
+
+
+@needs_redis
+@pytest.mark.usefixtures("shared_redis")
+def test_a_listener_that_fails_unexpectedly_is_started_again_by_the_next_request(
+    revision, monkeypatch, caplog
+):
+    failures = iter([ValueError("unexpected")])
+    subscribed = RevisionWatch._subscribed
+
+    def failing_once(self, cache, following):
+        for error in failures:
+            raise error
+        return subscribed(self, cache, following)
+
+    monkeypatch.setattr(RevisionWatch, "_subscribed", failing_once)
+    watch = RevisionWatch(recheck_seconds=60)
+    watch.current()
+    assert until(lambda: "listener stopped" in caplog.text)
+    assert not watch.live
+    live(watch)  # the next request started another listener
+
+
+@needs_redis
+@pytest.mark.usefixtures("shared_redis")
+def test_a_transaction_of_many_writes_tells_the_processes_once(
+    revision, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        for _ in range(50):
+            revision_bump()
+    assert callbacks == [revision_moved]
