@@ -211,6 +211,7 @@ class RevisionWatch:
             pubsub.close()
         return confirmed
 
+
 WATCH = RevisionWatch()
 
 
@@ -249,6 +250,6 @@ def revision_moved_on_commit() -> None:
     one still there covers every bump made since."""
     if shared_cache() is None:
         return  # each process reads the revision on every request: no one to tell
-    if any(callback is revision_moved for _ids, callback, _robust in connection.run_on_commit):
+    if any(entry[1] is revision_moved for entry in connection.run_on_commit):
         return
     transaction.on_commit(revision_moved, robust=True)

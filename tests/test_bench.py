@@ -66,9 +66,7 @@ def test_the_quick_benchmark_runs_every_step_and_writes_its_report(tmp_path):
     # staff-only: never shared): with Redis, the process keeps the revision, no query;
     # without it, the revision's one query (core/revision.py).
     revision_reads = 0 if os.environ.get("REDIS_URL") else 1
-    assert {b["cached"] for b in small + large if "history" not in b["path"]} == {
-        revision_reads
-    }
+    assert {b["cached"] for b in small + large if "history" not in b["path"]} == {revision_reads}
 
     # The alerts' fan-out: the write costs the same with its followers as without; the
     # worker queues and sends one delivery per endpoint and one e-mail per subscriber.

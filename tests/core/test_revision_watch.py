@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import redis
@@ -30,12 +31,14 @@ ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("REDIS_URL", "")
 needs_redis = pytest.mark.skipif(not REDIS_URL, reason="needs REDIS_URL: a Redis to listen to")
 LOCAL = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+CLIENT_NAME = f"revision-test-{xdist_worker()}"
 
 
 def shared_cache_settings(location: str) -> dict:
     """The production "default" cache (untoc_tracker/settings/services.py) at `location`,
-    under a prefix of its own: this test's keys and channel, no other test's; its
-    connections carry that name too, so a test can find its own."""
+    under a prefix of its own: this test's keys and channel, no other test's. Its
+    connections carry this process's name, so a test can find its own (django-redis keeps
+    one pool per address: the first settings to use it name them)."""
     prefix = f"revision-test-{xdist_worker()}-{uuid.uuid4().hex[:8]}"
     return {
         "default": {
@@ -46,7 +49,7 @@ def shared_cache_settings(location: str) -> dict:
                 "IGNORE_EXCEPTIONS": True,
                 "SOCKET_CONNECT_TIMEOUT": 0.25,
                 "SOCKET_TIMEOUT": 0.25,
-                "CONNECTION_POOL_KWARGS": {"client_name": prefix},
+                "CONNECTION_POOL_KWARGS": {"client_name": CLIENT_NAME},
             },
         },
         "local": LOCAL,
@@ -55,7 +58,9 @@ def shared_cache_settings(location: str) -> dict:
 
 @pytest.fixture
 def shared_redis() -> Iterator[None]:
-    with override_settings(CACHES=shared_cache_settings(REDIS_URL)):
+    # A database of its own: no other test's cache shares this address's pool.
+    location = urlsplit(REDIS_URL)._replace(path="/13").geturl()
+    with override_settings(CACHES=shared_cache_settings(location)):
         yield
         caches["default"].delete_pattern("*")
 
@@ -158,8 +163,7 @@ def test_a_listener_whose_connection_is_cut_reads_the_database_then_listens_agai
     watch = live(RevisionWatch(recheck_seconds=60))
     assert watch.current() == revision
     server = redis.Redis.from_url(REDIS_URL)
-    prefix = channel_of(caches["default"]).split(":")[0]
-    listeners = [c["id"] for c in server.client_list(_type="pubsub") if c["name"] == prefix]
+    listeners = [c["id"] for c in server.client_list(_type="pubsub") if c["name"] == CLIENT_NAME]
     assert listeners, "the listener's connection carries the cache's name"
     for client_id in listeners:
         server.client_kill_filter(_id=client_id)
