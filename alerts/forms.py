@@ -1,4 +1,5 @@
-"""The subscribe form: an address, what to follow, how often."""
+"""The subscribe form: an address, what to follow, how often; and the form that changes the
+language of a subscription's e-mails."""
 
 from typing import Any
 
@@ -49,3 +50,7 @@ class SubscribeForm(forms.Form):
             target = ""
         cleaned["target"] = target
         return cleaned
+
+
+class SubscriptionLanguageForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language of the e-mails"), choices=settings.LANGUAGES)

@@ -124,6 +124,14 @@ def subscription_end(subscription: Subscription) -> None:
     subscription.delete()
 
 
+def subscription_language_set(subscription: Subscription, language: str) -> None:
+    """Write its e-mails in `language` from now on (a ValidationError naming the field if
+    the site does not speak it)."""
+    language = language_check(language)
+    Subscription.objects.filter(pk=subscription.pk).update(language=language)
+    subscription.language = language
+
+
 def osce_participating() -> set[str]:
     return set(participants_holding(["participating"]).values_list("iso3", flat=True))
 

@@ -8,4 +8,9 @@ urlpatterns = [
     path("alerts/subscribe/", views.subscribe, name="subscribe"),
     path("alerts/confirm/<str:token>/", views.subscription_confirm, name="subscription-confirm"),
     path("alerts/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path(
+        "alerts/language/<str:token>/",
+        views.subscription_language,
+        name="subscription-language",
+    ),
 ]

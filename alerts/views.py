@@ -1,14 +1,16 @@
 """The change log's public page and feed, and the e-mail subscription pages."""
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from alerts import subscriptions
 from alerts.feeds import ChangeFeed
 from alerts.filters import ChangeFilterSet
-from alerts.forms import SubscribeForm
+from alerts.forms import SubscribeForm, SubscriptionLanguageForm
+from alerts.models import Subscription
 from alerts.selectors import cited, event_list
 from core.conditional import conditional_on_revision
 from core.languages import public_code
@@ -107,4 +109,40 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "alerts/subscription_done.html", {"confirmed": False})
     if found is None:
         return render(request, "alerts/link_invalid.html", {}, status=400)
-    return render(request, "alerts/unsubscribe.html", {})
+    return _subscription_page(request, token, SubscriptionLanguageForm(initial=_language(found)))
+
+
+@csrf_exempt  # the signed token is the authority, as for unsubscribing
+@require_http_methods(["GET", "POST"])
+def subscription_language(request: HttpRequest, token: str) -> HttpResponse:
+    """The language of a subscription's e-mails, changed on the page its e-mails link to
+    (the unsubscribe page: a GET goes there)."""
+    found = subscriptions.subscription_of(token, confirm=False)
+    if found is None:
+        return render(request, "alerts/link_invalid.html", {}, status=400)
+    if request.method != "POST":
+        return redirect("unsubscribe", token=token)
+    form = SubscriptionLanguageForm(request.POST)
+    if not form.is_valid():
+        return _subscription_page(request, token, form, status=400)
+    subscriptions.subscription_language_set(found, form.cleaned_data["language"])
+    saved = dict(settings.LANGUAGES)[found.language]
+    return _subscription_page(
+        request, token, SubscriptionLanguageForm(initial=_language(found)), saved=saved
+    )
+
+
+def _language(subscription: Subscription) -> dict[str, str]:
+    return {"language": subscription.language}
+
+
+def _subscription_page(
+    request: HttpRequest,
+    token: str,
+    form: SubscriptionLanguageForm,
+    *,
+    saved: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    context = {"token": token, "language_form": form, "saved": saved}
+    return render(request, "alerts/unsubscribe.html", context, status=status)

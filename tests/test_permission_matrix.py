@@ -113,10 +113,11 @@ ROUTES: dict[str, Access] = {
     "changes": PUBLIC_READ,
     "feed-changes": PUBLIC_READ,
     # E-mail alerts: anyone subscribes; a link's token (here not a genuine one) confirms or
-    # ends a subscription.
+    # ends a subscription, or changes the language of its e-mails.
     "subscribe": Access(read=EVERYONE, write=EVERYONE),
     "subscription-confirm": Access(read=EVERYONE, write=EVERYONE, answers=400),
     "unsubscribe": Access(read=EVERYONE, write=EVERYONE, answers=400),
+    "subscription-language": Access(read=EVERYONE, write=EVERYONE, answers=400),
     "instrument-index": PUBLIC_READ,
     "participant-index": PUBLIC_READ,
     "world-map": PUBLIC_READ,
