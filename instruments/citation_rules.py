@@ -5,42 +5,27 @@ tables on other sites; the working notes left out; what is cleaned from anything
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.i18n import long_date
-from core.languages import ENGLISH, public_code
-
-# The depositary's 2014 tables (UN Treaty Collection chapter XVIII-12 and its Protocols,
-# -a, -b, -c): the date each was "as at", as the shipped data's README records it.
-TABLES_2014 = {
-    "18-12": ("XVIII-12", date(2014, 1, 27)),
-    "18-12-a": ("XVIII-12-a", date(2014, 1, 27)),
-    "18-12-b": ("XVIII-12-b", date(2014, 7, 10)),
-    "18-12-c": ("XVIII-12-c", date(2014, 7, 10)),
-}
-# How the zaki.ru copies and the notes name the instruments.
-CHAPTERS = {
-    "UNTOC": "XVIII-12",
-    "TIP": "XVIII-12-a",
-    "SOM": "XVIII-12-b",
-    "FIR": "XVIII-12-c",
-    "Firearms": "XVIII-12-c",
-}
-# The depositary's name in English: from_depositary reads the English citation. The
-# depositary's own earlier name in recorded sources counts too.
-UNTC = "United Nations Treaty Collection"
-UNTC_NAMES = (UNTC, "UN Treaty Collection")
-# The languages the Treaty Collection's pages come in (clang=_en, _fr); others read English.
-UNTC_LANGUAGES = ("en", "fr")
-UNTC_PAGE = (
-    "https://treaties.un.org/Pages/ViewDetails.aspx?src=TREATY&mtdsg_no=%(mtdsg)s"
-    "&chapter=18&clang=_%(language)s"
+from instruments.untc_citations import (
+    CHAPTERS,
+    chapter_page,
+    chapter_words,
+    collection,
+    declarations_2014,
+    dotted_day,
+    iso_day,
+    long_day,
+    table_2014,
+    tables_2014,
+    untc_status,
+    with_page,
+    zaki_copy,
 )
-# Chapter XVIII (penal matters): the list of its treaties, each with its status page.
-UNTC_CHAPTER_LIST = "https://treaties.un.org/Pages/Treaties.aspx?id=18&subid=A&clang=_%(language)s"
+
 # Ministries whose releases the sources name by an abbreviation or only by their address.
 MINISTRIES = {
     "Singapore MFA": gettext_lazy("Ministry of Foreign Affairs of Singapore"),
@@ -50,98 +35,8 @@ MINISTRIES = {
 }
 
 
-def long_day(when: date) -> str:
-    """30 June 2007 in English, "30 juin 2007" in French: the language's long date."""
-    return long_date(when)
-
-
-def untc_language() -> str:
-    """The language of the Treaty Collection's page a reader is sent to."""
-    language = public_code()
-    return language if language in UNTC_LANGUAGES else ENGLISH
-
-
-def collection() -> str:
-    return _("United Nations Treaty Collection")
-
-
-def chapter_words(mtdsg: str) -> str:
-    """The depositary's chapter reference as its pages and addresses give it (XVIII-12-a), as
-    the instrument page shows it."""
-    return mtdsg
-
-
-def untc_page(mtdsg: str) -> str:
-    """The Treaty Collection's page of one instrument (its status, declarations and
-    reservations) in the reader's language where it has one."""
-    return UNTC_PAGE % {"mtdsg": mtdsg, "language": untc_language()}
-
-
-def with_page(text: str, url: str) -> str:
-    return f"{text} ({url})"
-
-
-def untc_status(mtdsg: str, as_at: date) -> str:
-    """The depositary's status table of an instrument as at a date, with its page."""
-    text = _("%(collection)s, chapter %(chapter)s, status as at %(date)s") % {
-        "collection": collection(),
-        "chapter": chapter_words(mtdsg),
-        "date": long_day(as_at),
-    }
-    return with_page(text, untc_page(mtdsg))
-
-
 def gazette_at(number: str) -> str:
     return _("Austrian Federal Law Gazette (BGBl.) III No. %(number)s") % {"number": number}
-
-
-def iso_day(text: str) -> date:
-    return date.fromisoformat(text)
-
-
-def _dotted(text: str) -> date:
-    day, month, year = re.split(r"[.-]", text)
-    return date(int(year), int(month), int(day))
-
-
-def _untc_2014(m: re.Match) -> str:
-    chapter, as_at = TABLES_2014[m["table"]]
-    return untc_status(chapter, as_at)
-
-
-def _untc_page(m: re.Match) -> str:
-    extra = m["extra"] or ""
-    words = {"collection": collection(), "chapter": chapter_words(m["chapter"])}
-    declarations, later = "declarations" in extra, "Nov 2014" in extra
-    if declarations and later:
-        text = _(
-            "%(collection)s, chapter %(chapter)s, declarations and reservations, as published "
-            "after November 2014"
-        )
-    elif declarations:
-        text = _("%(collection)s, chapter %(chapter)s, declarations and reservations")
-    elif later:
-        text = _("%(collection)s, chapter %(chapter)s, as published after November 2014")
-    else:
-        text = _("%(collection)s, chapter %(chapter)s")
-    return with_page(text % words, untc_page(m["chapter"]))
-
-
-def _untc_declarations_2014(m: re.Match) -> str:
-    text = _(
-        "%(collection)s, chapter %(chapter)s, declarations and reservations as published in "
-        "%(year)s"
-    ) % {"collection": collection(), "chapter": chapter_words(m["chapter"]), "year": 2014}
-    return with_page(text, untc_page(m["chapter"]))
-
-
-def _untc_tables_2014(m: re.Match) -> str:
-    text = _("%(collection)s, chapter %(chapter)s, status tables as published in %(year)s") % {
-        "collection": collection(),
-        "chapter": "XVIII",
-        "year": 2014,
-    }
-    return with_page(text, UNTC_CHAPTER_LIST % {"language": untc_language()})
 
 
 def _gazette(m: re.Match) -> str:
@@ -149,17 +44,6 @@ def _gazette(m: re.Match) -> str:
     if "scope announcement" in (m["extra"] or ""):
         text = _("%(citation)s (scope announcement)") % {"citation": text}
     return text
-
-
-def _zaki(m: re.Match) -> str:
-    """A copy of the depositary's table on another site: cited as a copy, with no link to
-    the depositary's page (which gives today's status, not the copy's)."""
-    text = _("%(collection)s, chapter %(chapter)s, status as at %(date)s") % {
-        "collection": collection(),
-        "chapter": chapter_words(CHAPTERS[m["instrument"]]),
-        "date": long_day(_dotted(m["day"])),
-    }
-    return _("%(citation)s (copy at %(site)s)") % {"citation": text, "site": "zaki.ru"}
 
 
 def _month_day(text: str) -> str:
@@ -203,15 +87,15 @@ RULES: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
             r"UNTC status table as scraped 2014 "
             r"\(\S+@\w+:treaties/(?P<table>18-12(?:-[abc])?)\.csv\)"
         ),
-        _untc_2014,
+        table_2014,
     ),
     (
         re.compile(r"UNTC status table \(zmjones/untreaties 2014 scrape.*\)"),
-        _untc_tables_2014,
+        tables_2014,
     ),
     (
         re.compile(rf"UNTC {_CHAPTER} decl\. section \(.*2014 scrape\)"),
-        _untc_declarations_2014,
+        declarations_2014,
     ),
     (
         re.compile(
@@ -224,7 +108,7 @@ RULES: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
             rf"treaties\.un\.org ViewDetails (?:src=\w+ )?{_CHAPTER}(?:"
             rf" src=\w+)?(?: \((?P<extra>.*)\))?"
         ),
-        _untc_page,
+        chapter_page,
     ),
     (
         re.compile(
@@ -238,7 +122,7 @@ RULES: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
             r"zaki\.ru/\S+ \(copy of UNTC (?P<instrument>\w+)(?:"
             r" Protocol)? status as at (?P<day>[\d.]+)\)"
         ),
-        _zaki,
+        zaki_copy,
     ),
     (
         re.compile(
@@ -251,7 +135,7 @@ RULES: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
         re.compile(
             rf"UN Treaty Collection status page {_CHAPTER}, header 'Status as at (?P<d>[\d-]+)'"
         ),
-        lambda m: untc_status(m["chapter"], _dotted(m["d"])),
+        lambda m: untc_status(m["chapter"], dotted_day(m["d"])),
     ),
     (
         # The reader's form staff may have typed, in the depositary's earlier name.
@@ -363,7 +247,7 @@ RULES: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
         re.compile(r"Moldova Law (?P<number>\d+/\d{4}) of (?P<d>[\d.]+) ratifying UNTOC \(.*\)"),
         lambda m: (
             _("Moldova, Law %(number)s of %(date)s ratifying the Convention")
-            % {"number": m["number"], "date": long_day(_dotted(m["d"]))}
+            % {"number": m["number"], "date": long_day(dotted_day(m["d"]))}
         ),
     ),
     (

@@ -27,17 +27,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from core.languages import ENGLISH, activation_code, public_code
-from instruments.citation_rules import (
-    AS_AT,
-    LEFTOVERS,
-    NOTES,
-    PREFIXES,
-    REMARKS,
-    RULES,
-    UNTC_NAMES,
-    iso_day,
-    long_day,
-)
+from instruments.citation_rules import AS_AT, LEFTOVERS, NOTES, PREFIXES, REMARKS, RULES
+from instruments.untc_citations import UNTC_NAMES, iso_day, long_day
 
 
 def _parts(source: str) -> list[str]:
