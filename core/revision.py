@@ -83,10 +83,9 @@ class RevisionWatch:
     def current(self) -> int:
         """The data revision: the number kept while the listener is live, else the
         database's (one query)."""
-        cache = shared_cache()
-        if cache is None:
+        if shared_cache() is None:
             return data_revision()
-        self._follow(cache)
+        self._follow()
         with self._lock:
             fresh = time.monotonic() - self._read_at < self.recheck_seconds
             if self._live and self._number is not None and fresh:
@@ -128,7 +127,7 @@ class RevisionWatch:
 
     # --- The listener -----------------------------------------------------------------------
 
-    def _follow(self, cache: RedisCache) -> None:
+    def _follow(self) -> None:
         """Start the listener for this process and this Redis, once (a forked process, or a
         cache pointed elsewhere, starts its own; the old one stops)."""
         following = (os.getpid(), location())

@@ -10,7 +10,12 @@ from django.utils import translation
 
 from alerts import subscriptions
 from alerts.models import Subscription
-from tests.alerts.test_subscriptions import GERMANY, germany_notifies_a_central_authority, run_mails
+from tests.alerts.test_subscriptions import (
+    GERMANY,
+    germany_notifies_a_central_authority,
+    run_mails,
+    the_alert_of_a_change,
+)
 
 pytestmark = pytest.mark.usefixtures("real_data")
 
@@ -147,11 +152,6 @@ def test_an_instant_alert_comes_in_the_subscriber_s_language(
         django_capture_on_commit_callbacks, "/es/alerts/subscribe/", frequency="immediate"
     )
     confirmed(client, confirmation, "/es")
-    mail.outbox.clear()
-    germany_notifies_a_central_authority(editor)
-    with django_capture_on_commit_callbacks() as callbacks:
-        assert subscriptions.mails_dispatch() == 1
-    run_mails(callbacks)
-    (alert,) = mail.outbox
+    alert = the_alert_of_a_change(editor, django_capture_on_commit_callbacks)
     assert alert.subject == "UNTOC Tracker: 1 cambio"
     assert f"{SITE}/es/changes/#event-" in alert.body

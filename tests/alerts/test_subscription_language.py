@@ -4,17 +4,12 @@ unsubscribe page), without subscribing again; the subscription stays as it was o
 from urllib.parse import urlsplit
 
 import pytest
-from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
 
 from alerts import subscriptions
 from alerts.models import Subscription
-from tests.alerts.test_subscriptions import (
-    germany_notifies_a_central_authority,
-    run_mails,
-    subscribed_and_confirmed,
-)
+from tests.alerts.test_subscriptions import subscribed_and_confirmed, the_alert_of_a_change
 
 pytestmark = pytest.mark.usefixtures("real_data")
 
@@ -55,12 +50,7 @@ def test_the_page_an_e_mail_links_to_offers_its_language_and_changing_it_keeps_t
     )
 
     # The next e-mail is written in French, and its link leads to the French page.
-    mail.outbox.clear()
-    germany_notifies_a_central_authority(editor)
-    with django_capture_on_commit_callbacks() as callbacks:
-        assert subscriptions.mails_dispatch() == 1
-    run_mails(callbacks)
-    (message,) = mail.outbox
+    message = the_alert_of_a_change(editor, django_capture_on_commit_callbacks)
     assert message.subject == "UNTOC Tracker : 1 modification"
     unsubscribe = urlsplit(message.extra_headers["List-Unsubscribe"].strip("<>")).path
     assert unsubscribe == page_of(stored, "/fr")

@@ -55,6 +55,17 @@ def germany_notifies_a_central_authority(editor) -> None:
     )
 
 
+def the_alert_of_a_change(editor, capture):
+    """Germany notifies a central authority; the one alert e-mail the next run sends."""
+    mail.outbox.clear()
+    germany_notifies_a_central_authority(editor)
+    with capture() as callbacks:
+        assert subscriptions.mails_dispatch() == 1
+    run_mails(callbacks)
+    (message,) = mail.outbox
+    return message
+
+
 def subscribed_and_confirmed(client, capture, **fields) -> Subscription:
     with capture() as callbacks:
         assert subscribe(client, **fields).status_code == 200
@@ -69,12 +80,7 @@ def test_subscribe_confirm_and_receive_one_e_mail_naming_the_change(
 ):
     subscription = subscribed_and_confirmed(client, django_capture_on_commit_callbacks)
     assert subscription.confirmed_at is not None
-    mail.outbox.clear()
-    germany_notifies_a_central_authority(editor)
-    with django_capture_on_commit_callbacks() as callbacks:
-        assert subscriptions.mails_dispatch() == 1
-    run_mails(callbacks)
-    (message,) = mail.outbox
+    message = the_alert_of_a_change(editor, django_capture_on_commit_callbacks)
     assert message.to == [GERMANY["email"]]
     assert "Germany (fir): Declaration recorded, recorded by SPMU." in message.body
     assert "/changes/#event-" in message.body
